@@ -1,0 +1,60 @@
+import { z } from '@hono/zod-openapi';
+
+export const CATEGORIES = ['company', 'behavioral', 'technical', 'system_design'] as const;
+export const Category = z.enum(CATEGORIES);
+export type Category = z.infer<typeof Category>;
+
+export const RUBRIC_IDS = ['star', 'system-design', 'technical', 'company'] as const;
+
+/** The small fixed topic vocabulary; the importer tags entries with these only. */
+export const TOPICS = [
+  'dynamodb', 's3', 'lambda', 'consistency', 'caching', 'messaging', 'security', 'observability',
+  'deployment', 'networking', 'containers', 'databases', 'scaling', 'resilience', 'serverless',
+  'streaming', 'infrastructure-as-code', 'api-design', 'leadership', 'strategy', 'customer',
+] as const;
+export const Topic = z.enum(TOPICS);
+
+export const LEADERSHIP_PRINCIPLES = [
+  'Customer Obsession',
+  'Ownership',
+  'Invent and Simplify',
+  'Are Right, A Lot',
+  'Learn and Be Curious',
+  'Hire and Develop the Best',
+  'Insist on the Highest Standards',
+  'Think Big',
+  'Bias for Action',
+  'Frugality',
+  'Earn Trust',
+  'Dive Deep',
+  'Have Backbone; Disagree and Commit',
+  'Deliver Results',
+  "Strive to be Earth's Best Employer",
+  'Success and Scale Bring Broad Responsibility',
+] as const;
+export const LeadershipPrinciple = z.enum(LEADERSHIP_PRINCIPLES);
+
+export const BankEntry = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    number: z.number().int().positive().nullable(),
+    prompt: z.string().min(1),
+    referenceAnswer: z.string(),
+    category: Category,
+    rubric: z.enum(RUBRIC_IDS),
+    topics: z.array(Topic),
+    leadershipPrinciples: z.array(LeadershipPrinciple),
+    /** What an interviewer listens for; the stand-in for a reference answer in the LP pack. */
+    signals: z.array(z.string()).default([]),
+    pitfalls: z.array(z.string()).default([]),
+    source: z.string().min(1),
+  })
+  .openapi('Question');
+export type BankEntry = z.infer<typeof BankEntry>;
+
+export const BankFile = z.object({
+  source: z.string().min(1),
+  title: z.string().optional(),
+  entries: z.array(BankEntry).min(1),
+});
+export type BankFile = z.infer<typeof BankFile>;

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Every setting is validated here once; an invalid value stops
+ * start-up with a message naming the variable and what is allowed.
+ */
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const PORT_RANGE = 'must be a whole number from 1 to 65535';
+const TIMEOUT_RANGE = 'must be a whole number of milliseconds from 1000 to 600000';
+
+const EnvSchema = z.object({
+  PORT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: PORT_RANGE }).int({ error: PORT_RANGE }).min(1, { error: PORT_RANGE }).max(65535, { error: PORT_RANGE }).default(8787),
+  ),
+  HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
+  DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('./data/mockloop.db')),
+  PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['offline', 'openai']).optional()),
+  OPENAI_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).default('gpt-4o-mini')),
+  /** `json_schema` (OpenAI, recent vLLM) or `json_object` for servers without structured output. */
+  OPENAI_RESPONSE_FORMAT: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['json_schema', 'json_object']).default('json_schema'),
+  ),
+  OPENAI_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: TIMEOUT_RANGE }).int({ error: TIMEOUT_RANGE }).min(1000, { error: TIMEOUT_RANGE }).max(600000, { error: TIMEOUT_RANGE }).default(60000),
+  ),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  provider: 'offline' | 'openai';
+  openai: {
+    apiKey: string | undefined;
+    baseURL: string | undefined;
+    model: string;
+    responseFormat: 'json_schema' | 'json_object';
+    timeoutMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${describe(issue)}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const provider = e.PROVIDER ?? (e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'offline');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    provider,
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseURL: e.OPENAI_BASE_URL,
+      model: e.MODEL,
+      responseFormat: e.OPENAI_RESPONSE_FORMAT,
+      timeoutMs: e.OPENAI_TIMEOUT_MS,
+    },
+  };
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_value') return `allowed values are ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'invalid_format') return `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`;
+  return issue.message;
+}

@@ -1,0 +1,113 @@
+
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
+
+export const questions = sqliteTable(
+  'questions',
+  {
+    id: text('id').primaryKey(),
+    number: integer('number'),
+    prompt: text('prompt').notNull(),
+    referenceAnswer: text('reference_answer').notNull(),
+    category: text('category').notNull(),
+    rubricId: text('rubric_id').notNull(),
+    topics: text('topics', { mode: 'json' }).$type<string[]>().notNull(),
+    leadershipPrinciples: text('leadership_principles', { mode: 'json' }).$type<string[]>().notNull(),
+    signals: text('signals', { mode: 'json' }).$type<string[]>().notNull(),
+    pitfalls: text('pitfalls', { mode: 'json' }).$type<string[]>().notNull(),
+    source: text('source').notNull(),
+    /** Hash of the entry as loaded: a restart with the same bank changes nothing. */
+    contentHash: text('content_hash').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('questions_category_idx').on(t.category), index('questions_source_idx').on(t.source)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    status: text('status', { enum: ['active', 'finished'] }).notNull(),
+    /** What the candidate asked for: mix, topics, questionIds, seed, maxFollowUps. */
+    request: text('request', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    seed: text('seed').notNull(),
+    maxFollowUps: integer('max_follow_ups').notNull(),
+    currentPosition: integer('current_position').notNull().default(0),
+    provider: text('provider').notNull(),
+    model: text('model'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [index('sessions_created_idx').on(t.createdAt)],
+);
+
+export const sessionQuestions = sqliteTable(
+  'session_questions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    questionId: text('question_id')
+      .notNull()
+      .references(() => questions.id),
+    /** pending → asked → (followup)* → grading → graded | skipped */
+    state: text('state', { enum: ['pending', 'asked', 'grading', 'graded', 'skipped'] }).notNull(),
+    followUps: integer('follow_ups').notNull().default(0),
+    timeBoxSeconds: integer('time_box_seconds').notNull(),
+    askedAt: text('asked_at'),
+    answeredAt: text('answered_at'),
+    doneAt: text('done_at'),
+  },
+  (t) => [uniqueIndex('session_questions_pos_idx').on(t.sessionId, t.position)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionQuestionId: integer('session_question_id').references(() => sessionQuestions.id, {
+      onDelete: 'cascade',
+    }),
+    role: text('role', { enum: ['interviewer', 'candidate'] }).notNull(),
+    kind: text('kind', {
+      enum: ['opening', 'question', 'followup', 'answer', 'skip', 'closing'],
+    }).notNull(),
+    content: text('content').notNull(),
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('messages_session_idx').on(t.sessionId, t.id)],
+);
+
+export const grades = sqliteTable('grades', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  sessionQuestionId: integer('session_question_id')
+    .notNull()
+    .unique()
+    .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
+  sessionId: text('session_id')
+    .notNull()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  score: real('score').notNull(),
+  grade: text('grade', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  promptTokens: integer('prompt_tokens'),
+  completionTokens: integer('completion_tokens'),
+  createdAt: text('created_at').notNull(),
+});
+
+export const debriefs = sqliteTable('debriefs', {
+  sessionId: text('session_id')
+    .primaryKey()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  debrief: text('debrief', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text('created_at').notNull(),
+});
+

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from '@hono/zod-openapi';
+import { parse as parseYaml } from 'yaml';
+
+const Level = z.string().min(1);
+
+export const Criterion = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case letters and digits'),
+    name: z.string().min(1),
+    weight: z.number().positive().max(1),
+    description: z.string().min(1),
+    levels: z
+      .object({ 1: Level, 2: Level.optional(), 3: Level, 4: Level.optional(), 5: Level })
+      .strict(),
+    probes: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export const Rubric = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    name: z.string().min(1),
+    description: z.string().min(1),
+    criteria: z.array(Criterion).min(1),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const total = r.criteria.reduce((s, c) => s + c.weight, 0);
+    if (Math.abs(total - 1) > 0.001) {
+      ctx.addIssue({ code: 'custom', path: ['criteria'], message: `weights must add up to 1 (they add up to ${total.toFixed(3)})` });
+    }
+    const ids = new Set<string>();
+    r.criteria.forEach((c, i) => {
+      if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'id'], message: `duplicate criterion id "${c.id}"` });
+      ids.add(c.id);
+    });
+  })
+  .openapi('Rubric');
+export type Rubric = z.infer<typeof Rubric>;
+export type Criterion = z.infer<typeof Criterion>;
+
+export class RubricError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RubricError';
+  }
+}
+
+/** Reads and validates every rubrics/*.yaml; a broken file names the file and the field. */
+export function loadRubrics(dir: string): Map<string, Rubric> {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  if (files.length === 0) throw new RubricError(`${dir}: no rubric files (*.yaml) found`);
+  const rubrics = new Map<string, Rubric>();
+  for (const file of files) {
+    const path = join(dir, file);
+    let data: unknown;
+    try {
+      data = parseYaml(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new RubricError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const parsed = Rubric.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.length ? issue.path.join('.') : '(top level)';
+      throw new RubricError(`${path}: field "${field}": ${issue.message}`);
+    }
+    const expected = basename(file).replace(/\.ya?ml$/, '');
+    if (parsed.data.id !== expected) {
+      throw new RubricError(`${path}: field "id": must match the file name ("${expected}"), got "${parsed.data.id}"`);
+    }
+    rubrics.set(parsed.data.id, parsed.data);
+  }
+  return rubrics;
+}

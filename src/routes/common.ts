@@ -1,0 +1,43 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app.js';
+import { AppError } from '../errors.js';
+
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi('Error');
+
+export const errorResponse = (description: string) => ({
+  content: { 'application/json': { schema: ErrorBody } },
+  description,
+});
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+
+
+const WHERE: Record<string, string> = {
+  query: 'query parameter',
+  param: 'path parameter',
+  json: 'body field',
+  form: 'form field',
+  header: 'header',
+};
+
+/** A router whose validation failures become one clear 400 naming the parameter. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const name = issue?.path.length ? issue.path.join('.') : undefined;
+      const where = WHERE[result.target] ?? result.target;
+      const message =
+        result.target === 'json' && !name
+          ? `Invalid JSON body: ${issue?.message ?? 'expected an object'}`
+          : `Invalid ${where}${name ? ` "${name}"` : ''}: ${issue?.message ?? 'invalid value'}`;
+      throw new AppError('bad_request', message, { cause: result.error });
+    },
+  });
+}

@@ -1,0 +1,52 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { getQuestion, listQuestions } from '../bank/queries.js';
+import { BankEntry, Category, TOPICS } from '../bank/schema.js';
+import { AppError } from '../errors.js';
+import { createRouter, errorResponse, json } from './common.js';
+
+const LIMIT = 'must be a whole number from 1 to 100';
+const OFFSET = 'must be a whole number, 0 or more';
+
+const ListQuery = z.object({
+  category: Category.optional().openapi({ description: 'company, behavioral, technical or system_design' }),
+  topic: z.enum(TOPICS).optional(),
+  source: z.string().min(1).max(100).optional().openapi({ example: 'amazon' }),
+  q: z.string().min(1).max(200).optional().openapi({ description: 'words that must all appear in the prompt or reference answer' }),
+  limit: z.coerce.number({ error: LIMIT }).int({ error: LIMIT }).min(1, { error: LIMIT }).max(100, { error: LIMIT }).default(20),
+  offset: z.coerce.number({ error: OFFSET }).int({ error: OFFSET }).min(0, { error: OFFSET }).default(0),
+});
+
+const QuestionList = z
+  .object({ items: z.array(BankEntry), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi('QuestionList');
+
+const list = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['bank'],
+  summary: 'List and search bank questions',
+  request: { query: ListQuery },
+  responses: { 200: json(QuestionList, 'A page of questions'), 400: errorResponse('Invalid query parameter') },
+});
+
+const one = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['bank'],
+  summary: 'One question with its reference answer',
+  request: { params: z.object({ id: z.string().min(1).max(200) }) },
+  responses: { 200: json(BankEntry, 'The question'), 404: errorResponse('No such question') },
+});
+
+export const questionRoutes = createRouter()
+  .openapi(list, (c) => {
+    const query = c.req.valid('query');
+    const { items, total } = listQuestions(c.var.deps.db, query);
+    return c.json({ items, total, limit: query.limit, offset: query.offset }, 200);
+  })
+  .openapi(one, (c) => {
+    const { id } = c.req.valid('param');
+    const question = getQuestion(c.var.deps.db, id);
+    if (!question) throw new AppError('not_found', `No question with id "${id}"`);
+    return c.json(question, 200);
+  });

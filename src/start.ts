@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import type { Deps } from './app.js';
+import { loadBank, readBankDir } from './bank/load.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { loadRubrics } from './grading/rubrics.js';
+
+export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
+
+/**
+ * Start-up: read config, rubrics and bank (each validated, each failure a clear message), open
+ * the database, apply migrations and load the bank.
+ */
+export function start(env: Record<string, string | undefined> = process.env): Deps {
+  const config = loadConfig(env);
+  const rubrics = loadRubrics(RUBRICS_DIR);
+  const entries = readBankDir();
+  for (const e of entries) {
+    if (!rubrics.has(e.rubric)) throw new Error(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
+  }
+  const db = openDatabase(config.databasePath);
+  loadBank(db, entries);
+  return { config, db, rubrics };
+}
