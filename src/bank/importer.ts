@@ -109,7 +109,7 @@ function isProse(line: string): boolean {
   if (/[{}=;()[\]"']|::|^\s*[-#@]/.test(line)) return false;
   const words = line.trim().split(/\s+/);
   if (!/^[A-Z]/.test(line.trim())) return false;
-  return words.length >= 4 && (/[.!?]$/.test(line.trim()) || words.length >= 7);
+  return /[.!?]$/.test(line.trim()) ? words.length >= 2 : words.length >= 7;
 }
 
 /** Whether a line can open a code block (after a line that ends with a colon). */
@@ -142,6 +142,11 @@ function languageOf(first: string, all: string[]): string {
   return '';
 }
 
+function bracketDepth(line: string): number {
+  const unquoted = line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '');
+  return (unquoted.match(/[{[]/g)?.length ?? 0) - (unquoted.match(/[}\]]/g)?.length ?? 0);
+}
+
 function toMarkdown(body: string[]): string {
   const lines = body.map((l) => l.trim()).filter((l) => l !== '');
   const blocks: Block[] = [];
@@ -169,9 +174,14 @@ function toMarkdown(body: string[]): string {
     }
     if (/:$/.test(prev) && opensCode(line)) {
       const code: string[] = [line];
+      // Bracketed snippets (JSON, HCL) end where their brackets balance; others at the next prose.
+      const bracketed = /[{[]\s*$/.test(line);
+      let depth = bracketDepth(line);
       while (i + 1 < lines.length) {
         const next = lines[i + 1] as string;
+        if (bracketed && depth <= 0) break;
         if (isProse(next) || QUESTION_LINE.test(next) || LONE_DASH.test(next)) break;
+        depth += bracketDepth(next);
         code.push(next);
         i++;
       }

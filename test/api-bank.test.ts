@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { makeApp } from './helpers/app.js';
+
+describe('bank and rubric API', () => {
+  const { json, request } = makeApp();
+
+  it('GET /api/health reports status, the offline provider and the database', async () => {
+    const { status, body } = await json('/api/health');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', provider: 'offline', model: null, grader: 'offline grader' });
+    expect(body.database.questions).toBeGreaterThanOrEqual(112);
+  });
+
+  it('GET /api/questions pages through all questions', async () => {
+    const first = await json('/api/questions?limit=100');
+    expect(first.status).toBe(200);
+    expect(first.body.total).toBeGreaterThanOrEqual(112);
+    expect(first.body.items).toHaveLength(100);
+    const second = await json(`/api/questions?limit=100&offset=100`);
+    expect(second.body.items.length).toBe(first.body.total - 100);
+    const ids = new Set([...first.body.items, ...second.body.items].map((q: { id: string }) => q.id));
+    expect(ids.size).toBe(first.body.total);
+  });
+
+  it('filters by category, topic, source and text', async () => {
+    const design = await json('/api/questions?category=system_design&limit=100');
+    expect(design.body.items.length).toBeGreaterThan(3);
+    expect(design.body.items.every((q: { rubric: string }) => q.rubric === 'system-design')).toBe(true);
+
+    const dynamo = await json('/api/questions?topic=dynamodb&limit=100');
+    expect(dynamo.body.items.map((q: { id: string }) => q.id)).toContain('amazon-32');
+    expect(dynamo.body.items.every((q: { topics: string[] }) => q.topics.includes('dynamodb'))).toBe(true);
+
+    const lp = await json('/api/questions?source=mockloop-lp&limit=100');
+    expect(lp.body.total).toBeGreaterThanOrEqual(32);
+
+    const flywheel = await json('/api/questions?q=flywheel%20bezos');
+    expect(flywheel.body.items.map((q: { id: string }) => q.id)).toEqual(['amazon-5']);
+
+    // % and _ are matched literally, not as LIKE wildcards
+    const percent = await json('/api/questions?q=%25&limit=100');
+    expect(percent.body.total).toBeGreaterThan(0);
+    for (const q of percent.body.items) expect(q.prompt + q.referenceAnswer + q.id).toContain('%');
+    expect((await json('/api/questions?q=_%25_')).body.total).toBe(0);
+  });
+
+  it.each([
+    ['category=design', /query parameter "category"/],
+    ['topic=blockchain', /query parameter "topic"/],
+    ['limit=0', /query parameter "limit": must be a whole number from 1 to 100/],
+    ['limit=abc', /query parameter "limit"/],
+    ['offset=-1', /query parameter "offset"/],
+  ])('rejects ?%s with a 400 naming the parameter', async (query, message) => {
+    const { status, body } = await json(`/api/questions?${query}`);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('bad_request');
+    expect(body.error.message).toMatch(message);
+  });
+
+  it('GET /api/questions/:id returns the question with its reference answer', async () => {
+    const { status, body } = await json('/api/questions/amazon-45');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: 'amazon-45', number: 45, category: 'technical', rubric: 'technical', source: 'amazon' });
+    expect(body.referenceAnswer).toContain('```python');
+  });
+
+  it('GET /api/questions/:id answers 404 with the error shape for an unknown id', async () => {
+    const { status, body } = await json('/api/questions/amazon-11');
+    expect(status).toBe(404);
+    expect(body).toEqual({ error: { code: 'not_found', message: 'No question with id "amazon-11"' } });
+  });
+
+  it('GET /api/rubrics and /api/rubrics/:id serve rubric definitions', async () => {
+    const all = await json('/api/rubrics');
+    expect(all.body.items.map((r: { id: string }) => r.id).sort()).toEqual(['company', 'star', 'system-design', 'technical']);
+    const one = await json('/api/rubrics/system-design');
+    expect(one.body.criteria.map((c: { id: string }) => c.id)).toContain('capacity');
+    const missing = await json('/api/rubrics/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toMatch(/No rubric with id "nope"/);
+  });
+
+  it('GET /openapi.json documents every route', async () => {
+    const { status, body } = await json('/openapi.json');
+    expect(status).toBe(200);
+    expect(body.openapi).toBe('3.1.0');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/questions', '/api/questions/{id}', '/api/rubrics', '/api/rubrics/{id}']),
+    );
+    expect(body.components.schemas.Question).toBeDefined();
+  });
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    const res = await request('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('defaults to the offline provider, port 8787 and ./data/mockloop.db', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 8787,
+      host: '127.0.0.1',
+      databasePath: './data/mockloop.db',
+      provider: 'offline',
+    });
+  });
+
+  it('chooses the openai provider when a key or a base URL is set', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test' }).provider).toBe('openai');
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }).provider).toBe('openai');
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-test', PROVIDER: 'offline' }).provider).toBe('offline');
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATABASE_PATH: ':memory:',
+      PROVIDER: 'openai',
+      OPENAI_BASE_URL: 'http://localhost:8000/v1',
+      MODEL: 'llama3.1',
+      OPENAI_RESPONSE_FORMAT: 'json_object',
+    });
+    expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', databasePath: ':memory:' });
+    expect(c.openai).toMatchObject({ baseURL: 'http://localhost:8000/v1', model: 'llama3.1', responseFormat: 'json_object' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT="eighty": must be a whole number from 1 to 65535/],
+    [{ PORT: '70000' }, /PORT="70000": must be a whole number from 1 to 65535/],
+    [{ PROVIDER: 'anthropic' }, /PROVIDER="anthropic": allowed values are offline, openai/],
+    [{ OPENAI_BASE_URL: 'localhost:11434' }, /OPENAI_BASE_URL="localhost:11434": must be a valid http\(s\) URL/],
+    [{ OPENAI_RESPONSE_FORMAT: 'xml' }, /OPENAI_RESPONSE_FORMAT="xml": allowed values are json_schema, json_object/],
+  ])('rejects %o with a message naming the variable and what is allowed', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

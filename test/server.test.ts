@@ -1,0 +1,68 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+let child: ChildProcess | undefined;
+afterEach(() => child?.kill());
+
+/** Starts `npm start`'s command as one process; resolves with its output once it listens or exits. */
+function startServer(env: Record<string, string>) {
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let output = '';
+  return new Promise<{ output: string; code: number | null }>((resolve) => {
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (/listening on/.test(output)) resolve({ output, code: null });
+    };
+    child!.stdout!.on('data', onData);
+    child!.stderr!.on('data', onData);
+    child!.on('exit', (code) => resolve({ output, code }));
+  });
+}
+
+describe('the server process', () => {
+  it('starts with no key, serves the bank, and a restart changes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockloop-'));
+    const dbPath = join(dir, 'sub', 'mockloop.db');
+    const port = await freePort();
+    const first = await startServer({ PORT: String(port), DATABASE_PATH: dbPath });
+    expect(first.output).toMatch(/provider: offline/);
+    const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', provider: 'offline' });
+    const list = await (await fetch(`http://127.0.0.1:${port}/api/questions?source=amazon&limit=100`)).json();
+    expect(list.total).toBe(80);
+    child!.kill();
+    await new Promise((r) => child!.once('exit', r));
+
+    const snapshot = () => new Database(dbPath, { readonly: true }).prepare('select * from questions order by id').all();
+    const before = snapshot();
+    await startServer({ PORT: String(port), DATABASE_PATH: dbPath });
+    expect(snapshot()).toEqual(before);
+    const journal = new Database(dbPath, { readonly: true }).pragma('journal_mode', { simple: true });
+    expect(journal).toBe('wal');
+  });
+
+  it('refuses to start on an invalid setting, naming the variable', async () => {
+    const { output, code } = await startServer({ PORT: 'http', DATABASE_PATH: ':memory:' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/PORT="http": must be a whole number from 1 to 65535/);
+  });
+});
