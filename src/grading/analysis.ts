@@ -1,0 +1,248 @@
+import { contentStems, FUNCTION_WORDS, plainText, type Span, sentences, shorten, words } from './text.js';
+import type { Flag } from './grade.js';
+
+/**
+ * Answer analysis for the offline grader: how much of the reference answer (or, for the
+ * Leadership Principles pack, of the question's signals) the answer covers, and the guards
+ * against answers that should not earn a grade.
+ */
+
+export interface KeyPoint {
+  text: string;
+  stems: string[];
+}
+
+export interface PointCoverage extends KeyPoint {
+  coverage: number;
+  covered: boolean;
+}
+
+/** Question words still count, but less: repeating the question is not knowing the answer. */
+const QUESTION_WORD_WEIGHT = 0.35;
+
+/** Key points of a reference answer: its sentences and list items with enough content. */
+export function keyPoints(reference: string, signals: string[] = []): KeyPoint[] {
+  const fromReference = sentences(plainText(reference))
+    .map((s) => ({ text: shorten(s.text.replace(/[:;,]$/, ''), 160), stems: unique(contentStems(s.text)) }))
+    .filter((p) => p.stems.length >= 2 && !/:$/.test(p.text.trim()));
+  const fromSignals = signals.map((s) => ({ text: s, stems: unique(contentStems(s)) }));
+  return [...fromReference, ...fromSignals];
+}
+
+const unique = <T>(xs: T[]) => [...new Set(xs)];
+
+/** A stem matches if present, or shares a long prefix ("replic" ~ "replica"). */
+export class StemSet {
+  private readonly set: Set<string>;
+  private readonly long: string[];
+  constructor(stems: Iterable<string>) {
+    this.set = new Set(stems);
+    this.long = [...this.set].filter((s) => s.length >= 5);
+  }
+  has(stem: string): boolean {
+    if (this.set.has(stem)) return true;
+    if (stem.length < 5) return false;
+    return this.long.some((a) => a.startsWith(stem) || stem.startsWith(a));
+  }
+  get size() {
+    return this.set.size;
+  }
+  values() {
+    return this.set.values();
+  }
+}
+
+export interface ContentAnalysis {
+  /** Weighted share of the reference's content words found in the answer, 0..1. */
+  recall: number;
+  /** Mean key-point coverage, 0..1. */
+  pointScore: number;
+  /** Share of the answer's content words that are on topic (in reference, signals or question), 0..1. */
+  precision: number;
+  /** The blend used for the correctness-type criteria, 0..1. */
+  content: number;
+  points: PointCoverage[];
+  answerStems: string[];
+  questionStems: StemSet;
+}
+
+export function analyzeContent(question: string, reference: string, answer: string, signals: string[] = []): ContentAnalysis {
+  const questionStems = new StemSet(contentStems(question));
+  const answerStems = contentStems(answer);
+  const answerSet = new StemSet(answerStems);
+  const referenceText = `${plainText(reference)}\n${signals.join('\n')}`;
+  const referenceStems = unique(contentStems(referenceText));
+  const weight = (s: string) => (questionStems.has(s) ? QUESTION_WORD_WEIGHT : 1);
+
+  let total = 0;
+  let found = 0;
+  for (const s of referenceStems) {
+    total += weight(s);
+    if (answerSet.has(s)) found += weight(s);
+  }
+  const recall = total > 0 ? found / total : 0;
+
+  const points = keyPoints(reference, signals).map((p) => {
+    let w = 0;
+    let m = 0;
+    for (const s of p.stems) {
+      w += weight(s);
+      if (answerSet.has(s)) m += weight(s);
+    }
+    const coverage = w > 0 ? m / w : 0;
+    return { ...p, coverage, covered: coverage >= (signals.includes(p.text) ? 0.3 : 0.5) };
+  });
+  const pointScore = points.length ? points.reduce((s, p) => s + Math.min(1, p.coverage / 0.6), 0) / points.length : recall;
+
+  const onTopic = new StemSet([...referenceStems, ...questionStems.values()]);
+  const precision = answerStems.length ? answerStems.filter((s) => onTopic.has(s)).length / answerStems.length : 0;
+
+  const content = Math.min(1, 0.5 * Math.min(1, recall / 0.6) + 0.5 * pointScore);
+  return { recall, pointScore, precision, content, points, answerStems, questionStems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guards
+
+const DONT_KNOW = /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember|pass|skip)\b/i;
+
+const INJECTION = [
+  /\bignore\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|your|these|those)?\s*(instructions|prompts?|rules|rubric|guidelines)\b/i,
+  /\b(disregard|forget|override)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above)?\s*(instructions|prompts?|rules|rubric|guidelines)\b/i,
+  /\b(you\s+are|act\s+as|pretend\s+to\s+be)\s+(now\s+)?(a|an|the)?\s*(grader|evaluator|assistant|ai|language\s+model|system)\b/i,
+  /\b(give|award|assign|grant)\s+(me|this(\s+answer)?|the\s+candidate)\s+(a\s+|an\s+|the\s+)?(full|perfect|maximum|max|top|high(est)?)?\s*(score|marks?|grade|rating|points)\b/i,
+  /\b(score|grade|rate|mark)\s+(this|me|my\s+answer|the\s+answer)\s+(as\s+|with\s+|at\s+)?(a\s+)?(5|10|100|five|ten|perfect|strong[\s_]hire|excellent)\b/i,
+  /\b(strong[\s_]hire|full\s+marks|perfect\s+score|100\s*\/\s*100|5\s*\/\s*5|10\s*\/\s*10)\b/i,
+  /\b(system\s+prompt|developer\s+message|new\s+instructions|as\s+an\s+ai\s+language\s+model)\b/i,
+  /<\/?\s*(system|assistant|user|candidate_answer|instructions)\s*>/i,
+  /\bdear\s+(grader|evaluator|ai|model|assistant)\b/i,
+  /\b(note|message)\s+to\s+(the\s+)?(grader|evaluator|ai|model|assistant)\b/i,
+];
+
+export function injectionSpans(answer: string): Span[] {
+  return sentences(answer).filter((s) => INJECTION.some((re) => re.test(s.text)));
+}
+
+const ANTONYMS: Array<[RegExp, RegExp]> = [
+  [/\bstrong(ly)?\s+consisten/, /\beventual(ly)?\s+consisten/],
+  [/\bsynchronous(ly)?\b/, /\basynchronous(ly)?\b/],
+  [/\bstateless\b/, /\bstateful\b/],
+  [/\bscaleout\b/, /\bscaleup\b/],
+  [/\bhorizontal(ly)?\b/, /\bvertical(ly)?\b/],
+  [/\bincreas\w*/, /\bdecreas\w*/],
+  [/\bfifo\b|\bfirst in first out\b/, /\blifo\b|\blast in first out\b/],
+  [/\bpush\b/, /\bpull\b/],
+  [/\boptimistic\b/, /\bpessimistic\b/],
+  [/\bsymmetric\b/, /\basymmetric\b/],
+  [/\bencrypted\b/, /\bplain\s*text\b|\bunencrypted\b/],
+  [/\bidempotent\b/, /\bnon[\s-]?idempotent\b/],
+  [/\bat[\s-]least[\s-]once\b/, /\bat[\s-]most[\s-]once\b|\bexactly[\s-]once\b/],
+  [/\bregional\b|\bmulti[\s-]?region\b/, /\bsingle[\s-]region\b/],
+  [/\bmultiaz\b/, /\bsingle[\s-]az\b/],
+];
+
+/** Claims that say the opposite of the reference: antonym swaps and negated key statements. */
+export function contradictions(reference: string, answer: string): Span[] {
+  const ref = words(plainText(reference)).join(' ');
+  const ans = words(answer).join(' ');
+  const hits: Span[] = [];
+  const spans = sentences(answer);
+  for (const [a, b] of ANTONYMS) {
+    for (const [mine, theirs] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      if (theirs.test(ref) && !mine.test(ref) && mine.test(ans) && !theirs.test(ans)) {
+        const span = spans.find((s) => mine.test(words(s.text).join(' ')));
+        if (span) hits.push(span);
+      }
+    }
+  }
+  // Definitions swapped between two opposite terms: the answer says of "eventual" what the
+  // reference says of "strong".
+  const refSpans = sentences(plainText(reference)).map((s) => ({ text: words(s.text).join(' '), stems: new StemSet(contentStems(s.text)) }));
+  for (const [a, b] of ANTONYMS) {
+    const about = (re: RegExp, other: RegExp) => refSpans.filter((r) => re.test(r.text) && !other.test(r.text));
+    const refA = about(a, b);
+    const refB = about(b, a);
+    if (!refA.length || !refB.length) continue;
+    for (const s of spans) {
+      for (const clause of s.text.split(/[;,]\s*(?:and|but|while|whereas)?\s*|\s+(?:while|whereas|but)\s+/)) {
+      const t = words(clause).join(' ');
+      for (const [mine, theirs, refMine, refTheirs] of [
+        [a, b, refA, refB],
+        [b, a, refB, refA],
+      ] as const) {
+        if (!mine.test(t) || theirs.test(t)) continue;
+        const stems = unique(contentStems(clause)).filter((x) => !mine.test(x) && !theirs.test(x));
+        const overlap = (refs: typeof refA) => Math.max(...refs.map((r) => stems.filter((x) => r.stems.has(x)).length));
+        const withTheirs = overlap(refTheirs);
+        if (withTheirs >= 3 && withTheirs > overlap(refMine) + 1) hits.push(s);
+      }
+      }
+    }
+  }
+  return [...new Map(hits.map((h) => [h.start, h])).values()];
+}
+
+/** True for a bag of keywords: fragments without the function words that make sentences. */
+export function isKeywordList(answer: string): boolean {
+  const ws = words(answer);
+  if (ws.length < 5) return false;
+  const functionShare = ws.filter((w) => FUNCTION_WORDS.has(w)).length / ws.length;
+  const fragments = answer.split(/[,;\n|/]+|\s-\s/).map((f) => f.trim()).filter(Boolean);
+  const avgFragment = fragments.reduce((s, f) => s + f.split(/\s+/).length, 0) / Math.max(1, fragments.length);
+  return (ws.length >= 8 && functionShare < 0.1) || (fragments.length >= 4 && avgFragment <= 2.5 && functionShare < 0.25);
+}
+
+export interface GuardResult {
+  flags: Flag[];
+  /** Answer length against the minimum the question needs, 0..1. */
+  completeness: number;
+  injection: Span[];
+  contradiction: Span[];
+}
+
+export function guards(input: { question: string; reference: string; answer: string; signals?: string[] }, content: ContentAnalysis): GuardResult {
+  const flags: Flag[] = [];
+  const { answer } = input;
+  const answerStems = content.answerStems;
+  const referenceSize = unique(contentStems(plainText(input.reference))).length;
+  const behaviouralPack = referenceSize === 0;
+
+  const injection = injectionSpans(answer);
+  if (injection.length) flags.push('prompt_injection');
+
+  if (answerStems.length < 12 && DONT_KNOW.test(answer)) flags.push('dont_know');
+
+  const minStems = behaviouralPack ? 20 : Math.max(2, Math.min(20, Math.round(referenceSize * 0.25)));
+  if (!flags.includes('dont_know') && answerStems.length < minStems) flags.push('too_short');
+
+  const fromQuestion = answerStems.filter((s) => content.questionStems.has(s)).length;
+  const novel = unique(answerStems.filter((s) => !content.questionStems.has(s)));
+  const referenceOnly = new StemSet(contentStems(`${plainText(input.reference)} ${(input.signals ?? []).join(' ')}`).filter((s) => !content.questionStems.has(s)));
+  const addsReferenceContent = novel.some((s) => referenceOnly.has(s));
+  const questionList = [...content.questionStems.values()];
+  const answerSet = new StemSet(answerStems);
+  const mirrorsQuestion = questionList.length > 0 && questionList.filter((s) => answerSet.has(s)).length / questionList.length >= 0.5;
+  if (answerStems.length > 0 && fromQuestion / answerStems.length >= 0.7 && mirrorsQuestion && novel.length < 3 && !addsReferenceContent) {
+    flags.push('question_echo');
+  }
+
+  if (isKeywordList(answer)) flags.push('keyword_list');
+
+  const narrative = /\b(i|my|me)\b/i.test(answer);
+  if (
+    answerStems.length >= 8 &&
+    !flags.includes('question_echo') &&
+    content.precision < 0.15 &&
+    content.recall < 0.1 &&
+    !(behaviouralPack && narrative && content.precision >= 0.05)
+  ) {
+    flags.push('off_topic');
+  }
+
+  const contradiction = referenceSize ? contradictions(input.reference, answer) : [];
+  if (contradiction.length) flags.push('contradicts_reference');
+  return { flags, injection, contradiction, completeness: Math.min(1, answerStems.length / minStems) };
+}

@@ -1,0 +1,92 @@
+import { z } from '@hono/zod-openapi';
+
+/** The one Grade schema (DESIGN.md §4), used by every grader, the API and the OpenAPI document. */
+
+export const FLAGS = [
+  'prompt_injection',
+  'off_topic',
+  'too_short',
+  'dont_know',
+  'keyword_list',
+  'question_echo',
+  'contradicts_reference',
+  'llm_unavailable',
+] as const;
+export const Flag = z.enum(FLAGS);
+export type Flag = z.infer<typeof Flag>;
+
+export const VERDICTS = ['strong_hire', 'hire', 'lean_no_hire', 'no_hire', 'insufficient_evidence'] as const;
+export const Verdict = z.enum(VERDICTS);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const CriterionGrade = z.object({
+  id: z.string(),
+  score: z.number().int().min(1).max(5).nullable().openapi({ description: '1–5, or null when the answer gives no evidence' }),
+  evidence: z.array(z.string()).openapi({ description: "Quotes from the candidate's answer" }),
+  feedback: z.string(),
+});
+
+export const Grade = z
+  .object({
+    questionId: z.string(),
+    rubricId: z.string(),
+    grader: z.object({ kind: z.enum(['llm', 'offline']), model: z.string().optional() }),
+    score: z.number().min(0).max(100),
+    overall: z.number().int().min(1).max(5),
+    verdict: Verdict,
+    criteria: z.array(CriterionGrade),
+    leadershipPrinciples: z.array(z.object({ name: z.string(), evidence: z.string() })),
+    coveredPoints: z.array(z.string()),
+    missedPoints: z.array(z.string()),
+    strengths: z.array(z.string()),
+    improvements: z.array(z.string()),
+    flags: z.array(Flag),
+  })
+  .openapi('Grade');
+export type Grade = z.infer<typeof Grade>;
+export type CriterionGrade = z.infer<typeof CriterionGrade>;
+
+/** Score caps for flagged answers: a flagged answer cannot earn a high grade, whatever else it says. */
+export const FLAG_CAPS: Partial<Record<Flag, number>> = {
+  dont_know: 5,
+  off_topic: 15,
+  question_echo: 20,
+  prompt_injection: 40,
+  too_short: 50,
+  keyword_list: 35,
+  contradicts_reference: 25,
+};
+
+/** Weighted criterion scores → 0..100; a criterion with no evidence counts as the lowest level. */
+export function aggregate(
+  criteria: Array<{ id: string; score: number | null }>,
+  weights: Map<string, number>,
+  flags: Flag[],
+  /** 0..1: how much of the expected length the answer has; shorter answers lose part of the score. */
+  completeness = 1,
+) {
+  let total = 0;
+  let weightSum = 0;
+  for (const c of criteria) {
+    const w = weights.get(c.id) ?? 0;
+    total += w * (((c.score ?? 1) - 1) / 4);
+    weightSum += w;
+  }
+  let score = weightSum > 0 ? (100 * total) / weightSum : 0;
+  score *= 0.5 + 0.5 * Math.max(0, Math.min(1, completeness));
+  for (const f of flags) score = Math.min(score, FLAG_CAPS[f] ?? 100);
+  score = Math.round(score * 10) / 10;
+  const overall = Math.min(5, Math.max(1, Math.round(1 + (score / 100) * 4)));
+  const noEvidence = criteria.every((c) => c.score === null);
+  const verdict: Verdict =
+    noEvidence || flags.includes('dont_know') || flags.includes('off_topic') || flags.includes('too_short')
+      ? 'insufficient_evidence'
+      : score >= 80
+        ? 'strong_hire'
+        : score >= 62
+          ? 'hire'
+          : score >= 42
+            ? 'lean_no_hire'
+            : 'no_hire';
+  return { score, overall, verdict };
+}

@@ -1,0 +1,145 @@
+import { stemmer } from 'stemmer';
+
+/**
+ * Text analysis for the offline grader: tokens, stems, stop words, technical aliases and
+ * sentence spans. Everything here is deterministic and works on plain strings.
+ */
+
+const STOP_WORDS = new Set(
+  `a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each etc
+few for from further get gets got had hadn't has hasn't have haven't having he her here hers herself him himself
+his how however i i'd i'll i'm i've if in into is isn't it it's its itself just let's like make makes many may me
+might more most much must mustn't my myself no nor not now of off on once one only or other ought our ours
+ourselves out over own per really same shall she should shouldn't so some such than that that's the their theirs
+them themselves then there there's these they they'd they'll they're they've thing things this those through to
+too under until up upon us use used uses using very via was wasn't we we'd we'll we're we've well were weren't
+what what's when when's where where's which while who who's whom why why's will with within without won't would
+wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves e.g i.e eg ie`.split(/\s+/),
+);
+
+/** Words that carry no answer content but show the writer is forming sentences. */
+export const FUNCTION_WORDS = STOP_WORDS;
+
+/**
+ * Technical aliases: every variant is rewritten to one canonical token before stemming, so
+ * "AZ" and "Availability Zone", or "idempotency key" and "request ID", match each other.
+ */
+const ALIASES: Record<string, string[]> = {
+  az: ['availability zones', 'availability zone', 'azs'],
+  idempotencykey: ['idempotency keys', 'idempotency key', 'idempotency tokens', 'idempotency token', 'request ids', 'request id', 'client tokens', 'client token', 'deduplication ids', 'deduplication id', 'dedup id', 'unique request ids', 'unique request id'],
+  cdn: ['content delivery networks', 'content delivery network', 'content distribution network'],
+  iam: ['identity and access management'],
+  kms: ['key management service'],
+  sqs: ['simple queue service'],
+  sns: ['simple notification service'],
+  s3: ['simple storage service'],
+  ec2: ['elastic compute cloud'],
+  ecs: ['elastic container service'],
+  eks: ['elastic kubernetes service'],
+  rds: ['relational database service'],
+  vpc: ['virtual private cloud'],
+  dax: ['dynamodb accelerator'],
+  alb: ['application load balancers', 'application load balancer'],
+  nlb: ['network load balancers', 'network load balancer'],
+  asg: ['auto scaling groups', 'auto scaling group', 'autoscaling groups', 'autoscaling group', 'asgs'],
+  ttl: ['time to live', 'time-to-live'],
+  pitr: ['point in time recovery', 'point-in-time recovery'],
+  cicd: ['ci/cd', 'ci cd', 'continuous integration', 'continuous delivery', 'continuous deployment'],
+  iac: ['infrastructure as code', 'infrastructure-as-code'],
+  dlq: ['dead letter queues', 'dead letter queue', 'dead-letter queues', 'dead-letter queue', 'dlqs'],
+  qps: ['queries per second', 'requests per second', 'req/s', 'rps', 'tps', 'transactions per second'],
+  p99: ['99th percentile', 'tail latency'],
+  k8s: ['kubernetes'],
+  mfa: ['multi factor authentication', 'multi-factor authentication', '2fa', 'two factor authentication'],
+  partitionkey: ['partition keys', 'partition key', 'hash keys', 'hash key', 'shard keys', 'shard key'],
+  sortkey: ['sort keys', 'sort key', 'range keys', 'range key'],
+  gsi: ['global secondary indexes', 'global secondary index'],
+  scaleout: ['horizontal scaling', 'scale out', 'scaling out', 'scale horizontally', 'scales horizontally'],
+  scaleup: ['vertical scaling', 'scale up', 'scaling up', 'scale vertically'],
+  readreplica: ['read replicas', 'read replica'],
+  multiaz: ['multi-az', 'multi az', 'multiple azs', 'multiple availability zones', 'across availability zones', 'across azs'],
+  loadbalancer: ['load balancers', 'load balancer', 'load balancing', 'elb'],
+  circuitbreaker: ['circuit breakers', 'circuit breaker', 'circuit-breaker'],
+  backoff: ['exponential backoff', 'back off', 'back-off'],
+  cache: ['caching', 'cached', 'caches', 'elasticache', 'memcached', 'redis'],
+  tls: ['ssl', 'https'],
+  pubsub: ['publish/subscribe', 'publish subscribe', 'pub/sub', 'pub sub'],
+  lambda: ['aws lambda', 'lambda function', 'lambda functions'],
+};
+
+const aliasList = Object.entries(ALIASES)
+  .flatMap(([canonical, variants]) => variants.map((v) => ({ variant: v, canonical })))
+  .sort((a, b) => b.variant.length - a.variant.length);
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const ALIAS_RE = new RegExp(`(?<![a-z0-9])(${aliasList.map((a) => escape(a.variant)).join('|')})(?![a-z0-9])`, 'g');
+const ALIAS_OF = new Map(aliasList.map((a) => [a.variant, a.canonical]));
+
+/** Lower-cased words with aliases replaced by their canonical token. */
+export function words(text: string): string[] {
+  const lower = text.toLowerCase().replace(/[’‘]/g, "'");
+  const aliased = lower.replace(ALIAS_RE, (m) => ` ${ALIAS_OF.get(m) ?? m} `);
+  return aliased.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
+}
+
+const stemCache = new Map<string, string>();
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = /\d/.test(word) || word.length <= 3 ? word : stemmer(word);
+    if (stemCache.size < 50000) stemCache.set(word, s);
+  }
+  return s;
+}
+
+export const isStopWord = (w: string) => STOP_WORDS.has(w);
+
+/** Stems of the content words (stop words removed). */
+export function contentStems(text: string): string[] {
+  return words(text)
+    .filter((w) => !STOP_WORDS.has(w))
+    .map(stem);
+}
+
+export interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Sentence spans of the original text (list items and lines count as sentences), so evidence
+ * quotes are always exact substrings of what the candidate wrote.
+ */
+export function sentences(text: string): Span[] {
+  const spans: Span[] = [];
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    for (const seg of SEGMENTER.segment(line)) {
+      const raw = seg.segment;
+      const body = raw.trimStart().replace(/^[-*•]\s+/, '');
+      const trimmed = body.trimEnd();
+      if (trimmed.length < 2) continue;
+      const start = offset + seg.index + (raw.length - body.length);
+      spans.push({ text: trimmed, start, end: start + trimmed.length });
+    }
+    offset += line.length + 1;
+  }
+  return spans;
+}
+
+const SEGMENTER = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+/** Removes Markdown code fences, list markers and emphasis, keeping the words. */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/```[\s\S]*?```/g, ' ')
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/^\s*[-*•]\s+/gm, '')
+    .replace(/[*_#>]+/g, ' ');
+}
+
+export function shorten(text: string, max = 140): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
+}

@@ -1,0 +1,35 @@
+import type { Category } from '../bank/schema.js';
+import type { Grade } from './grade.js';
+import type { Rubric } from './rubrics.js';
+
+/** What a grader needs: the question, its reference answer or signals, the rubric, the answer. */
+export interface GradeInput {
+  questionId: string;
+  question: string;
+  referenceAnswer: string;
+  rubric: Rubric;
+  category?: Category;
+  /** For the Leadership Principles pack, which has no single reference answer. */
+  signals?: string[];
+  pitfalls?: string[];
+  leadershipPrinciples?: string[];
+  /** Everything the candidate said for this question, follow-up answers included. */
+  answer: string;
+  /** The whole exchange, when there were follow-ups. */
+  exchange?: Array<{ role: 'interviewer' | 'candidate'; content: string }>;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface GradeResult {
+  grade: Grade;
+  usage?: Usage;
+}
+
+export interface Grader {
+  readonly kind: 'llm' | 'offline';
+  grade(input: GradeInput, options?: { signal?: AbortSignal }): Promise<GradeResult>;
+}
