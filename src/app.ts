@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { AppError, isAppError } from './errors.js';
 import type { Rubric } from './grading/rubrics.js';
+import type { Grader } from './grading/types.js';
+import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
 import { rubricRoutes } from './routes/rubrics.js';
@@ -15,6 +17,7 @@ export interface Deps {
   config: Config;
   db: Db;
   rubrics: Map<string, Rubric>;
+  grader: Grader;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -44,7 +47,8 @@ export function createApp(deps: Deps) {
   const routes = app
     .route('/api/health', healthRoutes)
     .route('/api/questions', questionRoutes)
-    .route('/api/rubrics', rubricRoutes);
+    .route('/api/rubrics', rubricRoutes)
+    .route('/api/grade', gradeRoutes);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

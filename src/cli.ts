@@ -2,13 +2,23 @@ import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
 import { importGuide } from './bank/importer.js';
-import { BANK_DIR } from './bank/load.js';
-import { isAppError } from './errors.js';
+import { BANK_DIR, readBankDir } from './bank/load.js';
+import { loadConfig } from './config.js';
+import { AppError, isAppError } from './errors.js';
+import { loadRubrics } from './grading/rubrics.js';
+import { createGrader, gradeTarget, resolveGradeInput } from './grading/service.js';
+import { RUBRICS_DIR } from './start.js';
 
 const USAGE = `Usage:
   npm run -s cli -- bank import <file> [--source NAME] [--out FILE]
       Parse a numbered Q&A guide into a bank file (default: src/bank/data/<source>.json).
+  npm run -s cli -- grade --question <id> [--provider offline|openai] < answer.txt
+      Grade the answer on stdin; prints the Grade as JSON.
+  npm run -s cli -- grade --batch <file.jsonl> [--provider offline|openai]
+      One {"id", "questionId" | "question"+"referenceAnswer"+"rubricId", "answer"} per line in;
+      one JSON line per input out ({id, questionId, score, overall, verdict, flags} or {id, line, error}).
 `;
 
 class UsageError extends Error {}
@@ -32,9 +42,77 @@ async function bankImport(args: string[]) {
   process.stderr.write(`Imported ${entries.length} questions into ${out} (${Object.entries(byCategory).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
 }
 
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('grade --question reads the answer from stdin: pipe it in (… < answer.txt)');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function grade(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { question: { type: 'string' }, batch: { type: 'string' }, provider: { type: 'string' } },
+  });
+  if (values.provider !== undefined && values.provider !== 'offline' && values.provider !== 'openai') {
+    throw new UsageError(`--provider must be offline or openai (got "${values.provider}")`);
+  }
+  if (!values.question === !values.batch) throw new UsageError('grade needs exactly one of --question <id> or --batch <file.jsonl>');
+  const config = loadConfig(process.env);
+  const grader = createGrader(config, (values.provider as 'offline' | 'openai' | undefined) ?? config.provider);
+  const rubrics = loadRubrics(RUBRICS_DIR);
+  const bank = new Map(readBankDir().map((e) => [e.id, e]));
+  const find = (id: string) => bank.get(id);
+
+  if (values.question) {
+    const input = resolveGradeInput(find, rubrics, { questionId: values.question }, await readStdin());
+    const { grade: result } = await grader.grade(input);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+
+  const file = values.batch!;
+  const stream = (await import('node:fs')).createReadStream(file, 'utf8');
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+  });
+  await opened;
+  let lineNo = 0;
+  let failures = 0;
+  for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let id: unknown;
+    try {
+      let row: unknown;
+      try {
+        row = JSON.parse(line);
+      } catch (e) {
+        throw new AppError('bad_request', `line ${lineNo} is not valid JSON: ${(e as Error).message}`);
+      }
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new AppError('bad_request', `line ${lineNo} is not a JSON object`);
+      const body = row as Record<string, unknown>;
+      id = body.id;
+      const input = resolveGradeInput(find, rubrics, gradeTarget(body), body.answer);
+      const { grade: g } = await grader.grade(input);
+      process.stdout.write(`${JSON.stringify({ id: id ?? null, questionId: g.questionId, score: g.score, overall: g.overall, verdict: g.verdict, flags: g.flags, grader: g.grader })}\n`);
+    } catch (e) {
+      failures++;
+      const error = isAppError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
+      process.stdout.write(`${JSON.stringify({ id: id ?? null, line: lineNo, error })}\n`);
+    }
+  }
+  if (failures) {
+    process.stderr.write(`${failures} of the lines could not be graded (see their "error")\n`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'bank' && command === 'import') return bankImport(rest);
+  if (group === 'grade') return grade([command, ...rest].filter((x): x is string => x !== undefined));
   if (group === undefined || group === 'help' || group === '--help') {
     process.stdout.write(USAGE);
     return;
@@ -44,7 +122,7 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   if (e instanceof UsageError) process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-  else if (isAppError(e) || e instanceof TypeError) process.stderr.write(`error: ${(e as Error).message}\n`);
+  else if (isAppError(e) || e instanceof TypeError || (e as Error)?.name === 'ConfigError') process.stderr.write(`error: ${(e as Error).message}\n`);
   else process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exitCode = e instanceof UsageError ? 2 : 1;
 });

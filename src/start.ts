@@ -4,6 +4,7 @@ import { loadBank, readBankDir } from './bank/load.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { loadRubrics } from './grading/rubrics.js';
+import { createGrader } from './grading/service.js';
 
 export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
 
@@ -20,5 +21,5 @@ export function start(env: Record<string, string | undefined> = process.env): De
   }
   const db = openDatabase(config.databasePath);
   loadBank(db, entries);
-  return { config, db, rubrics };
+  return { config, db, rubrics, grader: createGrader(config) };
 }

@@ -1,0 +1,75 @@
+import type { Config } from '../config.js';
+import type { BankEntry } from '../bank/schema.js';
+import { AppError } from '../errors.js';
+import { createOpenAI } from '../llm/client.js';
+import { LlmGrader } from './llm.js';
+import { OfflineGrader } from './offline.js';
+import type { Rubric } from './rubrics.js';
+import type { Grader, GradeInput } from './types.js';
+
+/** The longest answer we grade, in characters (about 1,500 words). */
+export const MAX_ANSWER_CHARS = 10_000;
+
+export function createGrader(config: Config, provider: Config['provider'] = config.provider): Grader {
+  if (provider === 'offline') return new OfflineGrader();
+  return new LlmGrader(createOpenAI(config.openai), config.openai.model, config.openai.responseFormat);
+}
+
+/** Reads the question from a grade request: a bank id, or an inline question. */
+export function gradeTarget(body: Record<string, unknown>): GradeTarget {
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  const questionId = str('questionId');
+  if (questionId) return { questionId };
+  const question = str('question');
+  const referenceAnswer = str('referenceAnswer');
+  const rubricId = str('rubricId');
+  if (question && referenceAnswer !== undefined && rubricId) return { question, referenceAnswer, rubricId };
+  throw new AppError('bad_request', 'Give either "questionId" or all of "question", "referenceAnswer" and "rubricId"');
+}
+
+export type GradeTarget =
+  | { questionId: string }
+  | { question: string; referenceAnswer: string; rubricId: string };
+
+export function checkAnswer(answer: unknown): string {
+  if (typeof answer !== 'string' || answer.trim() === '') throw new AppError('bad_request', 'The answer is empty: write your answer first');
+  if (answer.length > MAX_ANSWER_CHARS) {
+    throw new AppError('payload_too_large', `The answer is ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS}`);
+  }
+  return answer;
+}
+
+export function inputForQuestion(q: BankEntry, rubrics: Map<string, Rubric>, answer: string, exchange?: GradeInput['exchange']): GradeInput {
+  const rubric = rubrics.get(q.rubric);
+  if (!rubric) throw new AppError('internal', `Question ${q.id} uses rubric "${q.rubric}", which is not loaded`);
+  return {
+    questionId: q.id,
+    question: q.prompt,
+    referenceAnswer: q.referenceAnswer,
+    rubric,
+    category: q.category,
+    signals: q.signals,
+    pitfalls: q.pitfalls,
+    leadershipPrinciples: q.leadershipPrinciples,
+    answer,
+    exchange,
+  };
+}
+
+/** Resolves a bank question id, or an inline question, into what a grader needs. */
+export function resolveGradeInput(
+  findQuestion: (id: string) => BankEntry | undefined,
+  rubrics: Map<string, Rubric>,
+  target: GradeTarget,
+  answer: unknown,
+): GradeInput {
+  const text = checkAnswer(answer);
+  if ('questionId' in target) {
+    const q = findQuestion(target.questionId);
+    if (!q) throw new AppError('not_found', `No question with id "${target.questionId}"`);
+    return inputForQuestion(q, rubrics, text);
+  }
+  const rubric = rubrics.get(target.rubricId);
+  if (!rubric) throw new AppError('bad_request', `Unknown rubricId "${target.rubricId}" (available: ${[...rubrics.keys()].join(', ')})`);
+  return { questionId: 'inline', question: target.question, referenceAnswer: target.referenceAnswer, rubric, answer: text };
+}

@@ -1,0 +1,43 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { getQuestion } from '../bank/queries.js';
+import { Grade } from '../grading/grade.js';
+import { OfflineGrader } from '../grading/offline.js';
+import { gradeTarget, MAX_ANSWER_CHARS, resolveGradeInput } from '../grading/service.js';
+import { createRouter, errorResponse, json } from './common.js';
+
+const GradeRequest = z
+  .object({
+    questionId: z.string().min(1).max(200).optional().openapi({ example: 'amazon-32', description: 'A bank question; or give question, referenceAnswer and rubricId' }),
+    question: z.string().min(1).max(5000).optional(),
+    referenceAnswer: z.string().max(50_000).optional(),
+    rubricId: z.string().min(1).max(100).optional().openapi({ example: 'technical' }),
+    answer: z
+      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+      .max(MAX_ANSWER_CHARS, { error: `is longer than the limit of ${MAX_ANSWER_CHARS} characters` }),
+    provider: z.enum(['offline']).optional().openapi({ description: 'Force the offline grader' }),
+  })
+  .openapi('GradeRequest');
+
+const route = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['grading'],
+  summary: 'Grade one answer (stateless)',
+  description: 'Grades an answer to a bank question (questionId) or to an inline question with its reference answer and rubric, with the configured grader.',
+  request: { body: { content: { 'application/json': { schema: GradeRequest } }, required: true } },
+  responses: {
+    200: json(Grade, 'The grade'),
+    400: errorResponse('Invalid request'),
+    404: errorResponse('Unknown question'),
+    502: errorResponse('The model failed'),
+  },
+});
+
+export const gradeRoutes = createRouter().openapi(route, async (c) => {
+  const body = c.req.valid('json');
+  const { db, rubrics, grader } = c.var.deps;
+  const input = resolveGradeInput((id) => getQuestion(db, id), rubrics, gradeTarget(body), body.answer);
+  const chosen = body.provider === 'offline' ? new OfflineGrader() : grader;
+  const { grade } = await chosen.grade(input, { signal: c.req.raw.signal });
+  return c.json(grade, 200);
+});
