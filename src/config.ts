@@ -7,6 +7,7 @@ import { z } from 'zod';
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const PORT_RANGE = 'must be a whole number from 1 to 65535';
+const RETRIES_RANGE = 'must be a whole number from 0 to 10';
 const TIMEOUT_RANGE = 'must be a whole number of milliseconds from 1000 to 600000';
 
 const EnvSchema = z.object({
@@ -29,6 +30,10 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     z.coerce.number({ error: TIMEOUT_RANGE }).int({ error: TIMEOUT_RANGE }).min(1000, { error: TIMEOUT_RANGE }).max(600000, { error: TIMEOUT_RANGE }).default(60000),
   ),
+  OPENAI_MAX_RETRIES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: RETRIES_RANGE }).int({ error: RETRIES_RANGE }).min(0, { error: RETRIES_RANGE }).max(10, { error: RETRIES_RANGE }).default(2),
+  ),
 });
 
 export interface Config {
@@ -42,6 +47,7 @@ export interface Config {
     model: string;
     responseFormat: 'json_schema' | 'json_object';
     timeoutMs: number;
+    maxRetries: number;
   };
 }
 
@@ -74,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       model: e.MODEL,
       responseFormat: e.OPENAI_RESPONSE_FORMAT,
       timeoutMs: e.OPENAI_TIMEOUT_MS,
+      maxRetries: e.OPENAI_MAX_RETRIES,
     },
   };
 }

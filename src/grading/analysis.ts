@@ -231,13 +231,14 @@ export function guards(input: { question: string; reference: string; answer: str
 
   if (isKeywordList(answer)) flags.push('keyword_list');
 
-  const narrative = /\b(i|my|me)\b/i.test(answer);
+  // A first-person story in the past tense is an attempt at a behavioural answer, whatever its words.
+  const narrative = /\bI\s+(\w+ed|was|had|did|made|took|led|wrote|built|ran|saw|found|told|got|went|knew|chose|spent)\b/.test(answer);
   if (
     answerStems.length >= 8 &&
     !flags.includes('question_echo') &&
     content.precision < 0.15 &&
     content.recall < 0.1 &&
-    !(behaviouralPack && narrative && content.precision >= 0.05)
+    !(behaviouralPack && (narrative || content.precision >= 0.05))
   ) {
     flags.push('off_topic');
   }

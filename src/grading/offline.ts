@@ -72,15 +72,15 @@ const MECHANISM =
 const TRADEOFF =
   /\b(trade-?offs?|however|downsides?|drawbacks?|limitations?|limits?|at the (cost|expense) of|instead of|rather than|unless|versus|vs\.?|on the other hand|whereas|only if|not suitable|caveats?|overhead|more expensive|cheaper|costs? more|the price is|in exchange|but)\b/gi;
 const FAILURE =
-  /\b(multiaz|multi[\s-]?region|cross[\s-]region|failover|fail over|retr(y|ies|ying)|backoff|idempoten\w*|idempotencykey|circuitbreaker|circuit breaker|timeouts?|dead[\s-]letter|dlq|alarms?|health checks?|fallback|degrad\w*|redundan\w*|replicat\w*|backups?|restore|rollback|roll back|chaos|throttl\w*|rate limit\w*|bulkheads?)\b/gi;
+  /\b(multi[\s-]?az|multiple (azs|availability zones)|multi[\s-]?region|cross[\s-]region|failover|fail over|retr(y|ies|ying)|backoff|idempoten\w*|circuit[\s-]breakers?|timeouts?|dead[\s-]letter|dlq|alarms?|health checks?|fallback|degrad\w*|redundan\w*|replicat\w*|backups?|restore|rollback|roll back|chaos|throttl\w*|rate limit\w*|bulkheads?)\b/gi;
 const REQUIREMENTS =
-  /\b(requirements?|functional|non-functional|scope|out of scope|assum\w*|sla|slo|availability target|latency target|p99|p95|read[\s-]heavy|write[\s-]heavy|use cases?|users? (need|want|can)|must (be|support|handle)|clarify|constraints?)\b/gi;
+  /\b(scalab\w*|reliab\w*|fast|quick(ly)?|low[\s-]latency|highly available|requirements?|functional|non-functional|scope|out of scope|assum\w*|sla|slo|availability target|latency target|p99|p95|read[\s-]heavy|write[\s-]heavy|use cases?|users? (need|want|can)|must (be|support|handle)|clarify|constraints?)\b/gi;
 const CAPACITY =
   /\b(\d[\d,.]*\s?(k|m|million|billion|thousand)?\s?(qps|rps|tps|requests?|writes?|reads?|users?|events?|messages?|gb|tb|pb|mb)(\s?(per|\/)\s?(second|sec|s|day|month|minute))?|back[\s-]of[\s-]the[\s-]envelope|estimate\w*|capacity|throughput|bandwidth|storage (of|growth)|peak)\b/gi;
 const DATA_MODEL =
-  /\b(data model|schema|tables?|partitionkey|sortkey|gsi|primary key|keys?|index(es)?|columns?|documents?|records?|items?|entity|entities|access patterns?|normali[sz]\w*|denormali[sz]\w*|ttl)\b/gi;
+  /\b(data model|schema|tables?|partition keys?|sort keys?|gsi|primary key|keys?|index(es)?|columns?|documents?|records?|items?|entity|entities|access patterns?|normali[sz]\w*|denormali[sz]\w*|ttl)\b/gi;
 const SCALABILITY =
-  /\b(cache|cdn|shard\w*|partition\w*|readreplica|replicas?|scaleout|scaleup|auto ?scal\w*|asg|horizontal\w*|queues?|async\w*|loadbalancer|fan[\s-]?out|batch\w*|stateless|hot (key|partition)s?|consistent hashing|pre[\s-]?comput\w*|precomput\w*|edge)\b/gi;
+  /\b(cach\w*|cdn|shard\w*|partition\w*|read replicas?|replicas?|load[\s-]balanc\w*|fleet|in[\s-]memory|scale (out|up)|auto ?scal\w*|asg|horizontal\w*|queues?|async\w*|fan[\s-]?out|batch\w*|stateless|hot (key|partition)s?|consistent hashing|pre[\s-]?comput\w*|precomput\w*|edge)\b/gi;
 const FLOW = /(->|→|\bthen\b|\bbehind\b|\bfronted by\b|\broutes? (to|through)\b|\bforwards?\b|\bcalls?\b|\bpublish\w*\b|\bconsum\w*\b|\bwrites? to\b|\breads? from\b|\bpushes\b|\btriggers?\b)/gi;
 
 const SITUATION =
@@ -134,7 +134,7 @@ function markerLevel(count: number, steps: [number, number, number, number]): nu
 
 function blend(marker: number | null, ctx: Ctx, markerWeight = 0.6): number | null {
   const c = contentLevel(ctx.content.content);
-  if (marker === null) return ctx.content.content >= 0.35 ? clampLevel(c - 1) : null;
+  if (marker === null) return ctx.content.content >= 0.35 ? clampLevel(c - 1) : ctx.content.content >= 0.1 ? clampLevel(c - 1.5) : null;
   return clampLevel(markerWeight * marker + (1 - markerWeight) * c);
 }
 

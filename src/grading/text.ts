@@ -15,7 +15,8 @@ ourselves out over own per really same shall she should shouldn't so some such t
 them themselves then there there's these they they'd they'll they're they've thing things this those through to
 too under until up upon us use used uses using very via was wasn't we we'd we'll we're we've well were weren't
 what what's when when's where where's which while who who's whom why why's will with within without won't would
-wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves e.g i.e eg ie`.split(/\s+/),
+wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves e.g i.e eg ie across ones along among around onto toward towards
+whether either neither else ever every something anything everything etc`.split(/\s+/),
 );
 
 /** Words that carry no answer content but show the writer is forming sentences. */

@@ -19,12 +19,13 @@ import type { Usage } from '../grading/types.js';
 export type Message = ChatCompletionMessageParam;
 
 /** The one OpenAI client of the app, for any OpenAI-compatible endpoint. */
-export function createOpenAI(config: Config['openai'], options: { maxRetries?: number } = {}) {
+export function createOpenAI(config: Config['openai']) {
   return new OpenAI({
     apiKey: config.apiKey ?? 'not-needed',
     baseURL: config.baseURL,
     timeout: config.timeoutMs,
-    maxRetries: options.maxRetries ?? 2,
+    // The SDK retries 408/409/429/5xx and connection errors with backoff.
+    maxRetries: config.maxRetries,
     // Looked up per call, so a fetch installed later (a proxy, msw in tests) is honoured.
     fetch: (url, init) => globalThis.fetch(url, init),
   });

@@ -1,0 +1,106 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+
+/**
+ * A recorded-shape OpenAI chat completions endpoint for msw. Each test queues the replies the
+ * "model" gives, in order, and reads back the requests it received.
+ */
+export const BASE_URL = 'http://model.test/v1';
+
+export type Reply =
+  | { kind: 'json'; content: string; finishReason?: string; refusal?: string; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'network' }
+  | { kind: 'delay'; ms: number; then: Reply }
+  | { kind: 'stream'; chunks: string[]; usage?: { prompt_tokens: number; completion_tokens: number }; abortAfter?: number };
+
+export function completion(content: string, extra: Partial<Extract<Reply, { kind: 'json' }>> = {}): Reply {
+  return { kind: 'json', content, ...extra };
+}
+
+export function createModelMock() {
+  const queue: Reply[] = [];
+  const requests: Array<Record<string, any>> = [];
+
+  const respond = async (reply: Reply, body: Record<string, any>): Promise<Response> => {
+    if (reply.kind === 'delay') {
+      await new Promise((r) => setTimeout(r, reply.ms));
+      return respond(reply.then, body);
+    }
+    if (reply.kind === 'network') return HttpResponse.error();
+    if (reply.kind === 'status') {
+      return HttpResponse.json(reply.body ?? { error: { message: `status ${reply.status}`, type: 'server_error' } }, { status: reply.status, headers: reply.headers });
+    }
+    if (reply.kind === 'stream') {
+      const encoder = new TextEncoder();
+      const id = 'chatcmpl-test';
+      const stream = new ReadableStream({
+        async start(controller) {
+          const send = (data: unknown) => controller.enqueue(encoder.encode(`data: ${JSON.stringify(data)}\n\n`));
+          send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+          for (let i = 0; i < reply.chunks.length; i++) {
+            if (reply.abortAfter !== undefined && i >= reply.abortAfter) {
+              controller.error(new Error('connection reset'));
+              return;
+            }
+            send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: { content: reply.chunks[i] }, finish_reason: null }] });
+            await new Promise((r) => setTimeout(r, 5));
+          }
+          send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+          if (reply.usage) send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [], usage: { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens } });
+          controller.enqueue(encoder.encode('data: [DONE]\n\n'));
+          controller.close();
+        },
+      });
+      return new HttpResponse(stream, { headers: { 'content-type': 'text/event-stream' } });
+    }
+    const usage = reply.usage ?? { prompt_tokens: 100, completion_tokens: 50 };
+    return HttpResponse.json({
+      id: 'chatcmpl-test',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: body.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: reply.refusal ? null : reply.content, refusal: reply.refusal ?? null },
+          finish_reason: reply.finishReason ?? 'stop',
+          logprobs: null,
+        },
+      ],
+      usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+    });
+  };
+
+  const server = setupServer(
+    http.post(`${BASE_URL}/chat/completions`, async ({ request }) => {
+      const body = (await request.json()) as Record<string, any>;
+      requests.push(body);
+      const reply = queue.shift();
+      if (!reply) return HttpResponse.json({ error: { message: 'test queued no reply' } }, { status: 599 });
+      return respond(reply, body);
+    }),
+  );
+
+  return {
+    server,
+    requests,
+    queue,
+    reply: (...replies: Reply[]) => queue.push(...replies),
+    listen: () =>
+      server.listen({
+        onUnhandledRequest: (req, print) => {
+          const host = new URL(req.url).hostname;
+          if (host === '127.0.0.1' || host === 'localhost') return;
+          print.error();
+        },
+      }),
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      server.resetHandlers();
+    },
+  };
+}
+
+export const MODEL_ENV = { PROVIDER: 'openai', OPENAI_BASE_URL: BASE_URL, OPENAI_API_KEY: 'sk-test', MODEL: 'gpt-test', OPENAI_TIMEOUT_MS: '1000', OPENAI_MAX_RETRIES: '0' };
