@@ -7,6 +7,8 @@ import type { Db } from './db/client.js';
 import { AppError, isAppError } from './errors.js';
 import type { Rubric } from './grading/rubrics.js';
 import type { Grader } from './grading/types.js';
+import type { InterviewLoop } from './interview/loop.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
@@ -18,6 +20,7 @@ export interface Deps {
   db: Db;
   rubrics: Map<string, Rubric>;
   grader: Grader;
+  loop: InterviewLoop;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -48,7 +51,8 @@ export function createApp(deps: Deps) {
     .route('/api/health', healthRoutes)
     .route('/api/questions', questionRoutes)
     .route('/api/rubrics', rubricRoutes)
-    .route('/api/grade', gradeRoutes);
+    .route('/api/grade', gradeRoutes)
+    .route('/api/sessions', sessionRoutes);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

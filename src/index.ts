@@ -11,6 +11,10 @@ try {
       `mockloop listening on http://${info.address}:${info.port} (provider: ${deps.config.provider}, database: ${deps.config.databasePath})`,
     );
   });
+  // Grades that a crash or restart left unfinished are completed now, in the background.
+  deps.loop
+    .recover((id, e) => console.error(`could not resume session ${id}: ${(e as Error).message}`))
+    .then((n) => n && console.log(`resumed ${n} session(s) with an unfinished grade`));
   const stop = () => {
     server.close();
     deps.db.$client.close();

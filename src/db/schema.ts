@@ -28,7 +28,8 @@ export const sessions = sqliteTable(
   'sessions',
   {
     id: text('id').primaryKey(),
-    status: text('status', { enum: ['active', 'finished'] }).notNull(),
+    /** active → (finishing) → finished; finishing means /finish was asked while a turn was still open. */
+    status: text('status', { enum: ['active', 'finishing', 'finished'] }).notNull(),
     /** What the candidate asked for: mix, topics, questionIds, seed, maxFollowUps. */
     request: text('request', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     seed: text('seed').notNull(),

@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import type { Config } from '../config.js';
 import type { BankEntry } from '../bank/schema.js';
 import { AppError } from '../errors.js';
@@ -10,9 +11,9 @@ import type { Grader, GradeInput } from './types.js';
 /** The longest answer we grade, in characters (about 1,500 words). */
 export const MAX_ANSWER_CHARS = 10_000;
 
-export function createGrader(config: Config, provider: Config['provider'] = config.provider): Grader {
+export function createGrader(config: Config, provider: Config['provider'] = config.provider, client?: OpenAI): Grader {
   if (provider === 'offline') return new OfflineGrader();
-  return new LlmGrader(createOpenAI(config.openai), config.openai.model, config.openai.responseFormat);
+  return new LlmGrader(client ?? createOpenAI(config.openai), config.openai.model, config.openai.responseFormat);
 }
 
 /** Reads the question from a grade request: a bank id, or an inline question. */

@@ -1,0 +1,53 @@
+import type { InterviewLoop } from './loop.js';
+
+type SessionView = ReturnType<InterviewLoop['getSession']>;
+
+const quote = (text: string) => text.split('\n').map((l) => `> ${l}`).join('\n');
+
+/** A session as a Markdown document: transcript, feedback per question, debrief. */
+export function toMarkdown(s: SessionView): string {
+  const out: string[] = [];
+  out.push(`# mockloop session — ${s.loop}`, '');
+  out.push(`- Started: ${s.createdAt}${s.finishedAt ? `, finished: ${s.finishedAt}` : ' (not finished)'}`);
+  out.push(`- Interviewer and grader: ${s.provider === 'offline' ? 'offline (no AI model)' : `${s.provider} ${s.model ?? ''}`.trim()}`);
+  out.push(`- Score: ${s.score === null ? 'not graded' : `${s.score}/100`} over ${s.gradedCount} graded of ${s.questionCount} questions`);
+  out.push('');
+  const opening = s.messages.find((m) => m.kind === 'opening');
+  if (opening) out.push('## Opening', '', opening.content, '');
+  for (const q of s.questions) {
+    out.push(`## Question ${q.position + 1}: ${q.category.replace('_', ' ')} (${q.state})`, '');
+    if (q.prompt) out.push(`**${q.prompt}**`, '');
+    for (const m of s.messages.filter((x) => x.sessionQuestionId === q.id)) {
+      if (m.kind === 'question') continue;
+      out.push(m.role === 'candidate' ? `**You:**\n\n${quote(m.content)}` : `**Interviewer:** ${m.content}`, '');
+    }
+    if (q.grade) {
+      const g = q.grade;
+      out.push(`### Feedback: ${g.score}/100, ${g.overall}/5, ${g.verdict.replace(/_/g, ' ')} (${g.grader.kind === 'offline' ? 'offline grader' : `llm grader ${g.grader.model ?? ''}`})`, '');
+      out.push('| criterion | score | feedback |', '|---|---|---|');
+      for (const c of g.criteria) out.push(`| ${c.id} | ${c.score ?? '–'} | ${c.feedback.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+      out.push('');
+      if (g.coveredPoints.length) out.push('Covered:', ...g.coveredPoints.map((p) => `- ${p}`), '');
+      if (g.missedPoints.length) out.push('Missed:', ...g.missedPoints.map((p) => `- ${p}`), '');
+      if (g.strengths.length) out.push('Strengths:', ...g.strengths.map((p) => `- ${p}`), '');
+      if (g.improvements.length) out.push('To improve:', ...g.improvements.map((p) => `- ${p}`), '');
+      if (g.flags.length) out.push(`Flags: ${g.flags.join(', ')}`, '');
+    }
+    if (q.referenceAnswer) out.push('<details><summary>Reference answer</summary>', '', q.referenceAnswer, '', '</details>', '');
+  }
+  const d = s.debrief;
+  if (d) {
+    out.push('## Debrief', '');
+    out.push(`**Recommendation: ${d.recommendation.verdict.replace(/_/g, ' ')}.** ${d.recommendation.summary}`, '');
+    for (const e of d.recommendation.evidence) out.push(`- ${e}`);
+    out.push('');
+    if (d.byRubric.length) out.push('| rubric | questions | score |', '|---|---|---|', ...d.byRubric.map((r) => `| ${r.name} | ${r.questions} | ${r.score}/100 |`), '');
+    if (d.byLeadershipPrinciple.length) {
+      out.push('| Leadership Principle | questions | score |', '|---|---|---|', ...d.byLeadershipPrinciple.map((p) => `| ${p.name} | ${p.questions} | ${p.score ?? '–'} |`), '');
+    }
+    if (d.strongest.length) out.push('Strongest:', ...d.strongest.map((x) => `- ${x}`), '');
+    if (d.weakest.length) out.push('Weakest:', ...d.weakest.map((x) => `- ${x}`), '');
+    if (d.practiseNext.length) out.push('Practise next:', ...d.practiseNext.map((x) => `- ${x.topic}: ${x.why}`), '');
+  }
+  return `${out.join('\n').trim()}\n`;
+}

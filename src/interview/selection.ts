@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { BankEntry, Category } from '../bank/schema.js';
+import { AppError } from '../errors.js';
+
+export type Mix = Partial<Record<Category, number>>;
+
+/** The order categories come in during a loop: warm-up first, design last. */
+export const CATEGORY_ORDER: Category[] = ['company', 'behavioral', 'technical', 'system_design'];
+
+/** An SDE loop: two behavioural, two technical, one system design. */
+export const DEFAULT_MIX: Mix = { behavioral: 2, technical: 2, system_design: 1 };
+
+/** Time box per question, by category (seconds). */
+export const TIME_BOX: Record<Category, number> = {
+  company: 5 * 60,
+  behavioral: 5 * 60,
+  technical: 5 * 60,
+  system_design: 20 * 60,
+};
+
+/** mulberry32, seeded from a hash of the seed text: the same seed gives the same sequence. */
+function rng(seed: string): () => number {
+  let a = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: T[], random: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+export interface SelectionRequest {
+  bank: BankEntry[];
+  mix?: Mix;
+  questionIds?: string[];
+  topics?: string[];
+  seed: string;
+  /** Questions from recent sessions: picked only when nothing else fits. */
+  recent?: Set<string>;
+}
+
+/**
+ * Picks the questions of a loop. Explicit ids are asked in the given order. Otherwise, per
+ * category of the mix: questions on the requested topics first, then questions the candidate has
+ * not seen recently, each group in a seeded random order; never the same question twice.
+ */
+export function selectQuestions(req: SelectionRequest): BankEntry[] {
+  const byId = new Map(req.bank.map((e) => [e.id, e]));
+  if (req.questionIds?.length) {
+    const seen = new Set<string>();
+    return req.questionIds.map((id) => {
+      if (seen.has(id)) throw new AppError('bad_request', `questionIds lists "${id}" twice: a question is asked once per session`);
+      seen.add(id);
+      const q = byId.get(id);
+      if (!q) throw new AppError('bad_request', `questionIds: no question with id "${id}"`);
+      return q;
+    });
+  }
+  const mix = req.mix ?? DEFAULT_MIX;
+  const random = rng(req.seed);
+  const topics = new Set(req.topics ?? []);
+  const recent = req.recent ?? new Set<string>();
+  const picked: BankEntry[] = [];
+  for (const category of CATEGORY_ORDER) {
+    const want = mix[category] ?? 0;
+    if (want <= 0) continue;
+    const pool = shuffled(req.bank.filter((e) => e.category === category), random);
+    if (pool.length < want) {
+      throw new AppError('bad_request', `mix asks for ${want} ${category} questions; the bank has ${pool.length}`);
+    }
+    const rank = (e: BankEntry) =>
+      (topics.size && !e.topics.some((t) => topics.has(t)) ? 2 : 0) + (recent.has(e.id) ? 1 : 0);
+    const ordered = pool.map((e, i) => ({ e, i, r: rank(e) })).sort((a, b) => a.r - b.r || a.i - b.i);
+    picked.push(...ordered.slice(0, want).map((x) => x.e));
+  }
+  if (picked.length === 0) throw new AppError('bad_request', 'mix asks for no questions: give at least one category a count above 0');
+  if (topics.size && !picked.some((e) => e.topics.some((t) => topics.has(t)))) {
+    throw new AppError('bad_request', `No question in the requested categories covers the topics ${[...topics].join(', ')}`);
+  }
+  return picked;
+}

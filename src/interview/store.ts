@@ -1,0 +1,170 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { debriefs, grades, messages, sessionQuestions, sessions } from '../db/schema.js';
+import type { Grade } from '../grading/grade.js';
+import type { Usage } from '../grading/types.js';
+import type { Debrief } from './debrief.js';
+
+/** Database access for sessions: every write is one transaction, every time passed in. */
+
+export type SessionRow = typeof sessions.$inferSelect;
+export type SessionQuestionRow = typeof sessionQuestions.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+
+export function getSessionRow(db: Db, id: string): SessionRow | undefined {
+  return db.select().from(sessions).where(eq(sessions.id, id)).get();
+}
+
+export function sessionQuestionRows(db: Db, sessionId: string): SessionQuestionRow[] {
+  return db.select().from(sessionQuestions).where(eq(sessionQuestions.sessionId, sessionId)).orderBy(asc(sessionQuestions.position)).all();
+}
+
+export function messageRows(db: Db, sessionId: string): MessageRow[] {
+  return db.select().from(messages).where(eq(messages.sessionId, sessionId)).orderBy(asc(messages.id)).all();
+}
+
+export function gradeRows(db: Db, sessionId: string) {
+  return db.select().from(grades).where(eq(grades.sessionId, sessionId)).all();
+}
+
+export function debriefRow(db: Db, sessionId: string) {
+  return db.select().from(debriefs).where(eq(debriefs.sessionId, sessionId)).get();
+}
+
+export function insertMessage(
+  db: Db,
+  m: { sessionId: string; sessionQuestionId: number | null; role: 'interviewer' | 'candidate'; kind: MessageRow['kind']; content: string; usage?: Usage; at: Date },
+): MessageRow {
+  return db
+    .insert(messages)
+    .values({
+      sessionId: m.sessionId,
+      sessionQuestionId: m.sessionQuestionId,
+      role: m.role,
+      kind: m.kind,
+      content: m.content,
+      promptTokens: m.usage?.promptTokens ?? null,
+      completionTokens: m.usage?.completionTokens ?? null,
+      createdAt: m.at.toISOString(),
+    })
+    .returning()
+    .get();
+}
+
+export function insertGrade(db: Db, g: { sessionId: string; sessionQuestionId: number; grade: Grade; usage?: Usage; at: Date }) {
+  return db
+    .insert(grades)
+    .values({
+      sessionId: g.sessionId,
+      sessionQuestionId: g.sessionQuestionId,
+      score: g.grade.score,
+      grade: g.grade as unknown as Record<string, unknown>,
+      promptTokens: g.usage?.promptTokens ?? null,
+      completionTokens: g.usage?.completionTokens ?? null,
+      createdAt: g.at.toISOString(),
+    })
+    .returning()
+    .get();
+}
+
+export function updateSessionQuestion(db: Db, id: number, set: Partial<SessionQuestionRow>) {
+  db.update(sessionQuestions).set(set).where(eq(sessionQuestions.id, id)).run();
+}
+
+export function updateSession(db: Db, id: string, set: Partial<SessionRow>) {
+  db.update(sessions).set(set).where(eq(sessions.id, id)).run();
+}
+
+export function insertDebrief(db: Db, sessionId: string, debrief: Debrief, at: Date) {
+  db.insert(debriefs)
+    .values({ sessionId, debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() })
+    .onConflictDoUpdate({ target: debriefs.sessionId, set: { debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() } })
+    .run();
+}
+
+export function listSessionRows(db: Db, limit: number, offset: number) {
+  return db.select().from(sessions).orderBy(desc(sessions.createdAt), desc(sessions.id)).limit(limit).offset(offset).all();
+}
+
+export function countSessions(db: Db): number {
+  return db.get<{ n: number }>(sql`select count(*) as n from sessions`).n;
+}
+
+/** Summary figures for many sessions at once: questions, answered, mean score, tokens. */
+export function sessionStats(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }>();
+  const q = db
+    .select({
+      sessionId: sessionQuestions.sessionId,
+      questions: sql<number>`count(*)`,
+      skipped: sql<number>`sum(case when ${sessionQuestions.state} = 'skipped' then 1 else 0 end)`,
+    })
+    .from(sessionQuestions)
+    .where(inArray(sessionQuestions.sessionId, ids))
+    .groupBy(sessionQuestions.sessionId)
+    .all();
+  const g = db
+    .select({
+      sessionId: grades.sessionId,
+      graded: sql<number>`count(*)`,
+      score: sql<number | null>`avg(${grades.score})`,
+      promptTokens: sql<number>`coalesce(sum(${grades.promptTokens}), 0)`,
+      completionTokens: sql<number>`coalesce(sum(${grades.completionTokens}), 0)`,
+    })
+    .from(grades)
+    .where(inArray(grades.sessionId, ids))
+    .groupBy(grades.sessionId)
+    .all();
+  const m = db
+    .select({
+      sessionId: messages.sessionId,
+      promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
+      completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
+    })
+    .from(messages)
+    .where(inArray(messages.sessionId, ids))
+    .groupBy(messages.sessionId)
+    .all();
+  const out = new Map<string, { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }>();
+  for (const id of ids) {
+    const qq = q.find((x) => x.sessionId === id);
+    const gg = g.find((x) => x.sessionId === id);
+    const mm = m.find((x) => x.sessionId === id);
+    out.set(id, {
+      questions: qq?.questions ?? 0,
+      skipped: qq?.skipped ?? 0,
+      graded: gg?.graded ?? 0,
+      score: gg?.score == null ? null : Math.round(gg.score * 10) / 10,
+      promptTokens: (gg?.promptTokens ?? 0) + (mm?.promptTokens ?? 0),
+      completionTokens: (gg?.completionTokens ?? 0) + (mm?.completionTokens ?? 0),
+    });
+  }
+  return out;
+}
+
+/** Question ids asked in the most recent sessions. */
+export function recentQuestionIds(db: Db, sessionsBack = 5): Set<string> {
+  const recent = db.select({ id: sessions.id }).from(sessions).orderBy(desc(sessions.createdAt)).limit(sessionsBack).all();
+  if (!recent.length) return new Set();
+  const rows = db
+    .select({ questionId: sessionQuestions.questionId })
+    .from(sessionQuestions)
+    .where(inArray(sessionQuestions.sessionId, recent.map((r) => r.id)))
+    .all();
+  return new Set(rows.map((r) => r.questionId));
+}
+
+/** Sessions with a grade that a crash or restart left unfinished. */
+export function sessionsWithUnfinishedGrades(db: Db): string[] {
+  return db
+    .selectDistinct({ sessionId: sessionQuestions.sessionId })
+    .from(sessionQuestions)
+    .innerJoin(sessions, eq(sessions.id, sessionQuestions.sessionId))
+    .where(and(eq(sessionQuestions.state, 'grading')))
+    .all()
+    .map((r) => r.sessionId);
+}
+
+export function deleteSession(db: Db, id: string): boolean {
+  return db.delete(sessions).where(eq(sessions.id, id)).run().changes > 0;
+}
