@@ -1,0 +1,26 @@
+import { loadRubrics } from '../../src/grading/rubrics.js';
+import { RUBRICS_DIR } from '../../src/start.js';
+import { completion, type Reply } from './openai-mock.js';
+
+const rubrics = loadRubrics(RUBRICS_DIR);
+
+/** A model's grade reply for a rubric, every criterion at `score`. */
+export function gradeReply(rubricId: string, score = 4, quote = ''): Reply {
+  return completion(
+    JSON.stringify({
+      criteria: rubrics.get(rubricId)!.criteria.map((c) => ({ id: c.id, score, evidence: quote ? [quote] : [], feedback: `${c.name}: ${score}/5` })),
+      leadershipPrinciples: [],
+      coveredPoints: ['A covered point'],
+      missedPoints: ['A missed point'],
+      strengths: ['A strength'],
+      improvements: ['An improvement'],
+      flags: [],
+    }),
+    { usage: { prompt_tokens: 900, completion_tokens: 200 } },
+  );
+}
+
+export const decide = (action: 'followup' | 'next', criterionId: string | null = null): Reply =>
+  completion(JSON.stringify({ action, criterionId, reason: 'test' }), { usage: { prompt_tokens: 400, completion_tokens: 20 } });
+
+export const say = (...chunks: string[]): Reply => ({ kind: 'stream', chunks, usage: { prompt_tokens: 300, completion_tokens: 15 } });

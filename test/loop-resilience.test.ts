@@ -1,0 +1,154 @@
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { start } from '../src/start.js';
+import { makeApp } from './helpers/app.js';
+import { createModelMock, MODEL_ENV } from './helpers/openai-mock.js';
+import { decide, gradeReply, say } from './helpers/replies.js';
+import { parseSse } from './helpers/sse.js';
+
+const mock = createModelMock();
+beforeAll(() => mock.listen());
+afterEach(() => mock.reset());
+afterAll(() => mock.server.close());
+
+describe('nothing is lost when the model fails', () => {
+  it('keeps the answer, reports a clear error, and the same turn succeeds on retry', async () => {
+    const { post, json, request } = makeApp(MODEL_ENV);
+    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'] })).body.id;
+
+    mock.reply({ kind: 'status', status: 500 });
+    const failed = await post(`/api/sessions/${id}/answer`, { text: 'My carefully typed answer about quorum replication.' });
+    expect(failed.status).toBe(502);
+    expect(failed.body.error).toMatchObject({ code: 'model_unavailable', message: expect.stringMatching(/server error \(500\)/) });
+    const kept = (await json(`/api/sessions/${id}`)).body;
+    expect(kept.messages.at(-1)).toMatchObject({ role: 'candidate', kind: 'answer', content: 'My carefully typed answer about quorum replication.' });
+
+    // over SSE the failure arrives as an error event
+    mock.reply({ kind: 'network' });
+    const events = parseSse(await (await request(`/api/sessions/${id}/retry`, { method: 'POST', headers: { accept: 'text/event-stream' } })).text());
+    expect(events.map((e) => e.event)).toEqual(['error']);
+    expect(events[0]!.data).toMatchObject({ code: 'model_connection', retryable: true });
+
+    mock.reply(decide('followup', 'depth'), say('What happens when a node fails?'));
+    const retried = await post(`/api/sessions/${id}/retry`, {});
+    expect(retried.status).toBe(200);
+    expect(retried.body.messages.map((m: any) => m.kind)).toEqual(['followup']);
+    const after = (await json(`/api/sessions/${id}`)).body;
+    expect(after.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
+  });
+
+  it('keeps an answer added while a turn is open and answers both together', async () => {
+    const { post, json } = makeApp(MODEL_ENV);
+    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'] })).body.id;
+    mock.reply({ kind: 'status', status: 503 });
+    await post(`/api/sessions/${id}/answer`, { text: 'First part.' });
+    mock.reply(decide('next'), gradeReply('technical', 3), say('Next.'));
+    const second = await post(`/api/sessions/${id}/answer`, { text: 'Second part.' });
+    expect(second.status).toBe(200);
+    const grading = mock.requests.find((r) => r.response_format?.json_schema?.name === 'grade')!;
+    expect(grading.messages[1].content).toContain('First part.\n\nSecond part.');
+    expect((await json(`/api/sessions/${id}`)).body.questions[0].state).toBe('graded');
+  });
+});
+
+describe('streaming to a client that goes away', () => {
+  it('stores the complete message even when the client disconnects mid-stream', async () => {
+    const deps = { ...start({ ...MODEL_ENV, DATABASE_PATH: ':memory:' }), log: () => {} };
+    const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] }).id;
+      const chunks = Array.from({ length: 30 }, (_, i) => `word${i} `);
+      mock.reply(decide('followup', 'depth'), say(...chunks));
+      const controller = new AbortController();
+      const res = await fetch(`${base}/api/sessions/${id}/answer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ text: 'It replicates across AZs.' }),
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toContain('event: token');
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+
+      let followUp: { content: string } | undefined;
+      for (let i = 0; i < 50 && !followUp; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        followUp = deps.loop.getSession(id).messages.find((m) => m.kind === 'followup');
+      }
+      expect(followUp?.content).toBe(chunks.join(''));
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('a restart in the middle of grading', () => {
+  it('completes the unfinished grade at the next start', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'mockloop-')), 'restart.db');
+    const env = { ...MODEL_ENV, DATABASE_PATH: dbPath };
+    const before = start(env);
+    const id = before.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }).id;
+    mock.reply({ kind: 'status', status: 500 });
+    await expect(before.loop.answer(id, 'Quorum writes across three AZs.')).rejects.toMatchObject({ code: 'model_unavailable' });
+    expect(before.loop.getSession(id).questions[0]!.state).toBe('grading');
+    before.db.$client.close();
+
+    const after = start(env);
+    mock.reply(gradeReply('technical', 4), say('Next question.'));
+    expect(await after.loop.recover()).toBe(1);
+    const s = after.loop.getSession(id);
+    expect(s.questions[0]).toMatchObject({ state: 'graded', grade: expect.objectContaining({ overall: 4 }) });
+    expect(s.questions[1]!.state).toBe('asked');
+    expect(s.messages.at(-1)!.content).toContain('What is eventual consistency');
+    after.db.$client.close();
+  });
+});
+
+describe('answers sent at the same time', () => {
+  it('handles them one after the other with no interleaved or lost messages', async () => {
+    const { post, json } = makeApp();
+    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 3 })).body.id;
+    const [a, b] = await Promise.all([
+      post(`/api/sessions/${id}/answer`, { text: 'First answer: DynamoDB replicates data.' }),
+      post(`/api/sessions/${id}/answer`, { text: 'Second answer: it also uses quorum writes.' }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const kinds = (await json(`/api/sessions/${id}`)).body.messages.map((m: any) => `${m.role}:${m.kind}:${m.content.slice(0, 12)}`);
+    const first = kinds.indexOf('candidate:answer:First answer');
+    const second = kinds.indexOf('candidate:answer:Second answe');
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBe(first + 2);
+    expect(kinds[first + 1]).toMatch(/^interviewer:(followup|question)/);
+  });
+});
+
+describe('prompt size', () => {
+  it('stays flat: the prompt at question 10 is no larger than at question 2 beyond a small summary', async () => {
+    const { post } = makeApp(MODEL_ENV);
+    const ids = ['amazon-31', 'amazon-33', 'amazon-34', 'amazon-35', 'amazon-36', 'amazon-37', 'amazon-38', 'amazon-39', 'amazon-40', 'amazon-52', 'amazon-53'];
+    const id = (await post('/api/sessions', { questionIds: ids, maxFollowUps: 1 })).body.id;
+    const transitionPrompts: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      mock.reply(decide('next'), gradeReply('technical', 3), say('Next.'));
+      const before = mock.requests.length;
+      const r = await post(`/api/sessions/${id}/answer`, { text: `Answer number ${i + 1}: ${'replication and caching '.repeat(40)}` });
+      expect(r.status).toBe(200);
+      transitionPrompts.push(mock.requests[before + 2]!.messages.at(-1).content);
+    }
+    const size = (i: number) => transitionPrompts[i]!.length - transitionPrompts[i]!.match(/finished answering: "([^"]*)"/)![1]!.length;
+    expect(size(9) - size(1)).toBeLessThanOrEqual(20);
+    // nothing from earlier questions travels with later turns
+    const lastDecide = JSON.stringify(mock.requests.at(-3)!.messages);
+    expect(lastDecide).not.toContain('Answer number 1:');
+    expect(lastDecide).toContain('Answer number 10:');
+  });
+});
