@@ -5,7 +5,7 @@ import { start } from '../../src/start.js';
 export function makeApp(env: Record<string, string | undefined> = {}) {
   const deps: Deps = { ...start({ DATABASE_PATH: ':memory:', ...env }), log: () => {} };
   const app = createApp(deps);
-  const request = (path: string, init?: RequestInit) => app.request(path, init);
+  const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init);
   const json = async (path: string, init?: RequestInit) => {
     const res = await app.request(path, init);
     return { status: res.status, body: (await res.json()) as any, res };
