@@ -2,6 +2,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { AppError, isAppError } from './errors.js';
@@ -9,6 +10,8 @@ import type { Rubric } from './grading/rubrics.js';
 import type { Grader } from './grading/types.js';
 import type { InterviewLoop } from './interview/loop.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { progressRoutes } from './routes/progress.js';
+import { vendorRoutes } from './routes/web.js';
 import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
 import { questionRoutes } from './routes/questions.js';
@@ -37,6 +40,21 @@ export function createApp(deps: Deps) {
     c.set('deps', deps);
     await next();
   });
+  // Even if something slipped past the sanitizer, the page runs no inline or foreign script.
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
   app.use(
     '/api/*',
     bodyLimit({
@@ -52,7 +70,9 @@ export function createApp(deps: Deps) {
     .route('/api/questions', questionRoutes)
     .route('/api/rubrics', rubricRoutes)
     .route('/api/grade', gradeRoutes)
-    .route('/api/sessions', sessionRoutes);
+    .route('/api/sessions', sessionRoutes)
+    .route('/api/progress', progressRoutes);
+  app.route('/vendor', vendorRoutes);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

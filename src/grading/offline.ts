@@ -293,7 +293,7 @@ const SCORERS: Record<string, (ctx: Ctx) => Scored> = {
       score: markerLevel(n, [1, 2, 3, 4]),
       evidence: lp.map((x) => x.span).slice(0, 2),
       feedback: signals.length
-        ? `Shows ${coveredSignals} of the ${signals.length} signals an interviewer listens for${targeted.length ? ` for ${targeted.join(', ')}` : ''}.`
+        ? `Shows ${coveredSignals} of the ${signals.length} signals interviewers listen for${targeted.length ? ` (${targeted.join(', ')})` : ''}.`
         : lp.length
           ? `Shows ${lp.map((x) => x.name).join(', ')}.`
           : 'No behaviour that maps to a Leadership Principle.',

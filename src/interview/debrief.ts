@@ -102,13 +102,15 @@ export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
 
   const topicScores = new Map<string, number[]>();
   for (const q of graded) for (const t of q.question.topics) topicScores.set(t, [...(topicScores.get(t) ?? []), q.grade.score]);
-  for (const q of skipped) for (const t of q.question.topics) topicScores.set(t, [...(topicScores.get(t) ?? []), 0]);
   const practiseNext = [...topicScores.entries()]
     .map(([topic, s]) => ({ topic, avg: mean(s)! }))
     .filter((t) => t.avg < 70)
     .sort((a, b) => a.avg - b.avg)
     .slice(0, 5)
     .map((t) => ({ topic: t.topic, why: `average ${round1(t.avg)}/100 on questions about ${t.topic}` }));
+  for (const t of new Set(skipped.flatMap((q) => q.question.topics))) {
+    if (!practiseNext.some((p) => p.topic === t)) practiseNext.push({ topic: t, why: `you skipped a question on ${t}` });
+  }
   for (const w of ranked.filter((c) => c.average! < 3).slice(-2)) {
     practiseNext.push({ topic: w.name, why: `rubric criterion averaging ${w.average}/5` });
   }

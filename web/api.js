@@ -1,0 +1,77 @@
+// The HTTP API, as the page uses it. Errors keep the server's { error: { code, message } }.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function call(method, path, body) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Could not reach the mockloop server. Is it still running?');
+  }
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? `Request failed (${res.status})`);
+  return data;
+}
+
+export const api = {
+  health: () => call('GET', '/api/health'),
+  createSession: (body) => call('POST', '/api/sessions', body),
+  listSessions: (limit = 100) => call('GET', `/api/sessions?limit=${limit}`),
+  getSession: (id) => call('GET', `/api/sessions/${encodeURIComponent(id)}`),
+  deleteSession: (id) => call('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
+  progress: () => call('GET', '/api/progress'),
+  exportUrl: (id, format) => `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`,
+};
+
+/**
+ * Runs a turn (answer, retry, skip, finish) over Server-Sent Events. `on` receives each event
+ * (token, message, grade, done, error) as it arrives. Resolves when the stream ends.
+ */
+export async function streamTurn(id, action, body, on) {
+  let res;
+  try {
+    res = await fetch(`/api/sessions/${encodeURIComponent(id)}/${action}`, {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Could not reach the mockloop server. Your answer is still in the box: try again.');
+  }
+  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    const data = await res.json().catch(() => null);
+    throw new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? `Request failed (${res.status})`);
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let event = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) event = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      if (data.length) on(event, JSON.parse(data.join('\n')));
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// mockloop's page: a hash router over four views.
+import { api } from './api.js';
+import { lineChart } from './charts.js';
+import { clear, fmtDate, h, label } from './dom.js';
+import { roomView } from './room.js';
+
+const PRESETS = [
+  { id: 'sde', name: 'SDE loop', description: '2 behavioural, 2 technical, 1 system design', mix: { behavioral: 2, technical: 2, system_design: 1 } },
+  { id: 'lp', name: 'Leadership Principles drill', description: '4 "Tell me about a time…" questions', mix: { behavioral: 4 } },
+  { id: 'design', name: 'System design', description: '2 design questions, 20 minutes each', mix: { system_design: 2 } },
+  { id: 'custom', name: 'Custom', description: 'Choose the mix and topics', mix: null },
+];
+const CATEGORIES = [
+  ['behavioral', 'Behavioural'],
+  ['technical', 'Technical'],
+  ['system_design', 'System design'],
+  ['company', 'Company'],
+];
+const TOPICS = ['dynamodb', 's3', 'lambda', 'consistency', 'caching', 'messaging', 'security', 'observability', 'deployment', 'networking', 'containers', 'databases', 'scaling', 'resilience', 'serverless', 'streaming', 'infrastructure-as-code', 'api-design'];
+
+const ctx = { rubrics: new Map(), health: null };
+const main = document.getElementById('main');
+let cleanup;
+
+async function boot() {
+  const [health, rubrics] = await Promise.all([api.health(), fetch('/api/rubrics').then((r) => r.json())]);
+  ctx.health = health;
+  for (const r of rubrics.items) ctx.rubrics.set(r.id, r);
+  const badge = document.getElementById('provider');
+  badge.textContent = health.provider === 'offline' ? 'Offline interviewer & grader (no AI model)' : `Model: ${health.model}`;
+  badge.classList.toggle('offline', health.provider === 'offline');
+  window.addEventListener('hashchange', route);
+  await route();
+}
+
+async function route() {
+  cleanup?.();
+  cleanup = undefined;
+  const hash = location.hash.replace(/^#/, '') || '/';
+  const [, view, id] = hash.split('/');
+  for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', a.getAttribute('href') === `#/${view ?? ''}`);
+  // the room puts focus in the answer box; other views start at the top of the content
+  if (view === 'session' && id) return void (cleanup = await roomView(main, decodeURIComponent(id), ctx));
+  if (view === 'history') await historyView();
+  else if (view === 'progress') await progressView();
+  else startView();
+  main.focus({ preventScroll: true });
+}
+
+function startView() {
+  let preset = 'sde';
+  const counts = Object.fromEntries(CATEGORIES.map(([c]) => [c, h('input', { type: 'number', min: 0, max: 10, value: c === 'behavioral' || c === 'technical' ? 2 : c === 'system_design' ? 1 : 0, id: `n-${c}` })]));
+  const topicBoxes = TOPICS.map((t) => h('label.chip', {}, h('input', { type: 'checkbox', value: t }), label(t)));
+  const custom = h(
+    'fieldset.custom',
+    { hidden: true },
+    h('legend', { text: 'Custom mix' }),
+    h('div.counts', {}, CATEGORIES.map(([c, name]) => h('label', { for: `n-${c}` }, name, counts[c]))),
+    h('p', { text: 'Topics (optional)' }),
+    h('div.chips', {}, topicBoxes),
+  );
+  const followUps = h('select', { id: 'followups' }, [0, 1, 2, 3].map((n) => h('option', { value: n, selected: n === 2, text: String(n) })));
+  const error = h('p.error', { role: 'alert', hidden: true });
+  const cards = PRESETS.map((p) =>
+    h(
+      'label.preset',
+      {},
+      h('input', { type: 'radio', name: 'preset', value: p.id, checked: p.id === preset, onchange: () => {
+        preset = p.id;
+        custom.hidden = p.id !== 'custom';
+      } }),
+      h('span.preset-name', { text: p.name }),
+      h('span.muted', { text: p.description }),
+    ),
+  );
+  const offline = ctx.health?.provider === 'offline';
+  const form = h(
+    'form.start',
+    {
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        error.hidden = true;
+        const p = PRESETS.find((x) => x.id === preset);
+        const body = { maxFollowUps: Number(followUps.value) };
+        if (p.mix) body.mix = p.mix;
+        else {
+          body.mix = Object.fromEntries(CATEGORIES.map(([c]) => [c, Number(counts[c].value) || 0]));
+          const topics = topicBoxes.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+          if (topics.length) body.topics = topics;
+        }
+        try {
+          const s = await api.createSession(body);
+          location.hash = `#/session/${s.id}`;
+        } catch (e) {
+          error.textContent = e.message;
+          error.hidden = false;
+        }
+      },
+    },
+    h('h1', { text: 'Practise an Amazon-style interview loop' }),
+    h(
+      'p.lead',
+      {},
+      'Answer in the chat, get probed on what is missing, and receive rubric feedback against reference answers. ',
+      offline
+        ? h('strong', { text: 'You are using the offline interviewer and grader: no AI model, deterministic rubric rules.' })
+        : h('strong', { text: `Interviewer and grader: ${ctx.health?.model}.` }),
+    ),
+    h('fieldset.presets', {}, h('legend', { text: 'Choose a loop' }), cards),
+    custom,
+    h('p', {}, h('label', { for: 'followups' }, 'Follow-up questions per question: '), followUps),
+    error,
+    h('button.primary.big', { type: 'submit', text: 'Start the interview' }),
+  );
+  clear(main).append(form);
+}
+
+async function historyView() {
+  clear(main).append(h('h1', { text: 'History' }));
+  let data;
+  try {
+    data = await api.listSessions();
+  } catch (e) {
+    main.append(h('p.error', { role: 'alert', text: e.message }));
+    return;
+  }
+  if (!data.items.length) {
+    main.append(h('p', {}, 'No sessions yet. ', h('a', { href: '#/', text: 'Start your first loop.' })));
+    return;
+  }
+  const rows = data.items.map((s) =>
+    h(
+      'tr',
+      { dataset: { id: s.id } },
+      h('td', {}, h('time', { datetime: s.createdAt, text: fmtDate(s.createdAt) })),
+      h('td', { text: s.loop }),
+      h('td', { text: s.score === null ? '–' : `${Math.round(s.score)}/100` }),
+      h('td', { text: `${s.status === 'finished' ? 'finished' : 'in progress'} · ${s.gradedCount}/${s.questionCount} graded` }),
+      h(
+        'td.actions',
+        {},
+        h('a.button', { href: `#/session/${s.id}`, text: s.status === 'finished' ? 'Replay' : 'Continue', 'aria-label': `${s.status === 'finished' ? 'Replay' : 'Continue'} session of ${fmtDate(s.createdAt)}` }),
+        h('a.button', { href: api.exportUrl(s.id, 'md'), download: '', text: 'Markdown' }),
+        h('a.button', { href: api.exportUrl(s.id, 'json'), download: '', text: 'JSON' }),
+        h('button.danger', {
+          type: 'button',
+          text: 'Delete',
+          'aria-label': `Delete session of ${fmtDate(s.createdAt)}`,
+          onclick: async () => {
+            if (!confirm('Delete this session and all its answers? This cannot be undone.')) return;
+            await api.deleteSession(s.id);
+            await historyView();
+          },
+        }),
+      ),
+    ),
+  );
+  main.append(
+    h(
+      'div.table-wrap',
+      {},
+      h('table.history', {}, h('thead', {}, h('tr', {}, ['Date', 'Loop', 'Score', 'Status', 'Actions'].map((t) => h('th', { scope: 'col', text: t })))), h('tbody', {}, rows)),
+    ),
+  );
+}
+
+async function progressView() {
+  clear(main).append(h('h1', { text: 'Progress' }));
+  const { points } = await api.progress();
+  if (!points.length) {
+    main.append(h('p', {}, 'Nothing graded yet. ', h('a', { href: '#/', text: 'Start a loop' }), ' and your scores will appear here.'));
+    return;
+  }
+  const sessions = [...new Map(points.map((p) => [p.sessionId, p.sessionCreatedAt])).entries()];
+  const labels = sessions.map(([, at]) => fmtDate(at));
+  const series = (key, names) =>
+    [...new Set(points.map((p) => p[key]))].map((k) => ({
+      label: names?.(k) ?? label(k),
+      data: sessions.map(([sid]) => {
+        const s = points.filter((p) => p.sessionId === sid && p[key] === k).map((p) => p.score);
+        return s.length ? Math.round(s.reduce((a, b) => a + b, 0) / s.length) : null;
+      }),
+    }));
+  const byCategory = h('canvas', { id: 'progress-category' });
+  const byRubric = h('canvas', { id: 'progress-rubric' });
+  main.append(
+    h('p.muted', { text: `${points.length} graded answers over ${sessions.length} sessions; each point is a session's mean score.` }),
+    h('h2', { text: 'By category' }),
+    h('div.chart.tall', {}, byCategory),
+    h('h2', { text: 'By rubric' }),
+    h('div.chart.tall', {}, byRubric),
+  );
+  await lineChart(byCategory, labels, series('category'), 'Score by category over time');
+  await lineChart(byRubric, labels, series('rubricId', (id) => ctx.rubrics.get(id)?.name ?? id), 'Score by rubric over time');
+}
+
+boot().catch((e) => {
+  clear(main).append(h('p.error', { role: 'alert', text: `mockloop could not load: ${e.message}` }));
+});

@@ -1,0 +1,55 @@
+// Small DOM helpers. Text always goes in as text: nothing a candidate or a model writes is parsed
+// as HTML, except Markdown through markdown(), which DOMPurify sanitizes.
+import { marked } from '/vendor/marked.js';
+import DOMPurify from '/vendor/purify.js';
+
+marked.setOptions({ gfm: true, breaks: true });
+
+/** h('div.card', { onclick }, child, 'text') — strings become text nodes. */
+export function h(tag, attrs, ...children) {
+  const [name, ...classes] = tag.split('.');
+  const el = document.createElement(name || 'div');
+  if (classes.length) el.className = classes.join(' ');
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+/** Markdown from the interviewer or the bank, rendered and sanitized. */
+export function markdown(text) {
+  const el = document.createElement('div');
+  el.className = 'md';
+  el.innerHTML = DOMPurify.sanitize(marked.parse(String(text ?? '')), { USE_PROFILES: { html: true } });
+  for (const a of el.querySelectorAll('a')) {
+    a.setAttribute('rel', 'noopener noreferrer');
+    a.setAttribute('target', '_blank');
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.firstChild.remove();
+  return el;
+}
+
+const WORDS = { behavioral: 'behavioural', system_design: 'system design' };
+export const label = (s) => WORDS[s] ?? String(s ?? '').replace(/_/g, ' ');
+
+export function fmtDate(iso) {
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function fmtClock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
