@@ -1,28 +1,21 @@
 import type OpenAI from 'openai';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { completeStructured, type Message } from '../llm/client.js';
 import { fence, loadPrompt, render } from '../llm/prompts.js';
 import { injectionSpans } from './analysis.js';
-import { aggregate, Flag, type Grade } from './grade.js';
+import { aggregate, type Flag, Grade } from './grade.js';
 import type { Rubric } from './rubrics.js';
 import type { Grader, GradeInput, GradeResult } from './types.js';
 
-/** What the model fills in; ids, grader, score, overall and verdict are computed by us. */
-export const LlmGradeReply = z.object({
-  criteria: z.array(
-    z.object({
-      id: z.string(),
-      score: z.number().int().min(1).max(5).nullable(),
-      evidence: z.array(z.string()),
-      feedback: z.string(),
-    }),
-  ),
-  leadershipPrinciples: z.array(z.object({ name: z.string(), evidence: z.string() })),
-  coveredPoints: z.array(z.string()),
-  missedPoints: z.array(z.string()),
-  strengths: z.array(z.string()),
-  improvements: z.array(z.string()),
-  flags: z.array(Flag),
+/** What the model fills in, cut from the one Grade schema; ids, grader, score, overall and verdict are computed by us. */
+export const LlmGradeReply = Grade.pick({
+  criteria: true,
+  leadershipPrinciples: true,
+  coveredPoints: true,
+  missedPoints: true,
+  strengths: true,
+  improvements: true,
+  flags: true,
 });
 export type LlmGradeReply = z.infer<typeof LlmGradeReply>;
 

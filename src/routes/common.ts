@@ -17,6 +17,15 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 });
 
 
+const LIMIT = 'must be a whole number from 1 to 100';
+const OFFSET = 'must be a whole number, 0 or more';
+
+/** `limit` (1–100, default 20) and `offset` query parameters of every list. */
+export const Pagination = z.object({
+  limit: z.coerce.number({ error: LIMIT }).int({ error: LIMIT }).min(1, { error: LIMIT }).max(100, { error: LIMIT }).default(20),
+  offset: z.coerce.number({ error: OFFSET }).int({ error: OFFSET }).min(0, { error: OFFSET }).default(0),
+});
+
 const WHERE: Record<string, string> = {
   query: 'query parameter',
   param: 'path parameter',

@@ -2,18 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getQuestion, listQuestions } from '../bank/queries.js';
 import { BankEntry, Category, TOPICS } from '../bank/schema.js';
 import { AppError } from '../errors.js';
-import { createRouter, errorResponse, json } from './common.js';
+import { createRouter, errorResponse, json, Pagination } from './common.js';
 
-const LIMIT = 'must be a whole number from 1 to 100';
-const OFFSET = 'must be a whole number, 0 or more';
-
-const ListQuery = z.object({
+const ListQuery = Pagination.extend({
   category: Category.optional().openapi({ description: 'company, behavioral, technical or system_design' }),
   topic: z.enum(TOPICS).optional(),
   source: z.string().min(1).max(100).optional().openapi({ example: 'amazon' }),
   q: z.string().min(1).max(200).optional().openapi({ description: 'words that must all appear in the prompt or reference answer' }),
-  limit: z.coerce.number({ error: LIMIT }).int({ error: LIMIT }).min(1, { error: LIMIT }).max(100, { error: LIMIT }).default(20),
-  offset: z.coerce.number({ error: OFFSET }).int({ error: OFFSET }).min(0, { error: OFFSET }).default(0),
 });
 
 const QuestionList = z

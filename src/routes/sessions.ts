@@ -9,7 +9,7 @@ import { checkAnswer, MAX_ANSWER_CHARS } from '../grading/service.js';
 import { Debrief } from '../interview/debrief.js';
 import { toMarkdown } from '../interview/export.js';
 import type { LoopEvents } from '../interview/loop.js';
-import { createRouter, errorResponse, json } from './common.js';
+import { createRouter, errorResponse, json, Pagination } from './common.js';
 
 const count = z.number({ error: 'must be a whole number from 0 to 10' }).int({ error: 'must be a whole number from 0 to 10' }).min(0, { error: 'must be a whole number from 0 to 10' }).max(10, { error: 'must be a whole number from 0 to 10' });
 
@@ -182,12 +182,7 @@ export const sessionRoutes = createRouter()
       path: '/',
       tags: ['sessions'],
       summary: 'Past sessions, newest first',
-      request: {
-        query: z.object({
-          limit: z.coerce.number({ error: 'must be a whole number from 1 to 100' }).int().min(1, { error: 'must be a whole number from 1 to 100' }).max(100, { error: 'must be a whole number from 1 to 100' }).default(20),
-          offset: z.coerce.number({ error: 'must be a whole number, 0 or more' }).int().min(0, { error: 'must be a whole number, 0 or more' }).default(0),
-        }),
-      },
+      request: { query: Pagination },
       responses: { 200: json(z.object({ items: z.array(SessionSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'Sessions') },
     }),
     (c) => {
