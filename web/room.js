@@ -157,7 +157,7 @@ export async function roomView(main, id, ctx) {
       }
       live?.parentElement?.remove();
       showError(
-        saved ? `${e.message} Your answer is saved: retry to get the interviewer's reply.` : e.message,
+        saved ? `${e.message.replace(/[.!?]?$/, '.')} Your answer is saved: retry to get the interviewer's reply.` : e.message,
         () => (saved || action === 'retry' ? turn('retry') : turn(action, body)),
       );
     }

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { start } from '../../src/start.js';
+import { createModelMock, MODEL_ENV } from '../helpers/openai-mock.js';
+import { decide, say } from '../helpers/replies.js';
+
+/** A failed turn in the browser: the error shows, nothing typed is lost, and Retry finishes the turn. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+const mock = createModelMock();
+let browser: Browser;
+let server: ReturnType<typeof serve>;
+let base: string;
+let deps: ReturnType<typeof start>;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  mock.listen();
+  deps = { ...start({ ...MODEL_ENV, DATABASE_PATH: ':memory:' }), log: () => {} };
+  server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 60_000);
+afterEach(() => mock.reset());
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  mock.server.close();
+});
+
+describe('a failed turn in the browser', () => {
+  it('keeps the typed answer when the request never reached the server, and Retry sends it', async () => {
+    const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] }).id;
+    const page = await browser.newPage();
+    await page.goto(`${base}/#/session/${id}`);
+    await page.waitForSelector('#answer');
+    expect(await page.locator('#provider').textContent()).toBe('Model: gpt-test');
+    await page.route('**/answer', (route) => route.abort());
+    await page.locator('#answer').fill('Quorum writes across three AZs.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('alert').getByText(/Could not reach the mockloop server/).waitFor();
+    expect(await page.locator('#answer').inputValue()).toBe('Quorum writes across three AZs.');
+    expect(deps.loop.getSession(id).messages.filter((m) => m.kind === 'answer')).toHaveLength(0);
+
+    await page.unroute('**/answer');
+    mock.reply(decide('followup', 'depth'), say('What happens ', 'when a node fails?'));
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.waitForSelector('.msg[data-kind="followup"]');
+    expect(await page.locator('.msg[data-kind="followup"]').textContent()).toContain('What happens when a node fails?');
+    expect(await page.locator('#answer').inputValue()).toBe('');
+  }, 60_000);
+
+  it('shows a model failure, keeps the saved answer, and Retry gets the reply without re-typing', async () => {
+    const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] }).id;
+    const page = await browser.newPage();
+    await page.goto(`${base}/#/session/${id}`);
+    await page.waitForSelector('#answer');
+    mock.reply({ kind: 'status', status: 500 });
+    await page.locator('#answer').fill('DynamoDB replicates each partition to three AZs.');
+    await page.keyboard.press('Control+Enter');
+    const alert = page.getByRole('alert');
+    await alert.getByText(/server error \(500\).*Your answer is saved/).waitFor();
+    expect(await page.locator('.msg.me').last().textContent()).toContain('DynamoDB replicates each partition to three AZs.');
+    await page.screenshot({ path: `${ARTIFACTS}failed-turn.png`, fullPage: true });
+
+    mock.reply(decide('followup', 'tradeoffs'), say('What does that cost you?'));
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await page.waitForSelector('.msg[data-kind="followup"]');
+    const answers = deps.loop.getSession(id).messages.filter((m) => m.kind === 'answer');
+    expect(answers.map((m) => m.content)).toEqual(['DynamoDB replicates each partition to three AZs.']);
+  }, 60_000);
+});
