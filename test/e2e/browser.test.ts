@@ -131,6 +131,11 @@ describe('the chat in the browser', () => {
     await page.getByRole('link', { name: 'Progress' }).click();
     await page.waitForSelector('#progress-category');
     await page.screenshot({ path: `${ARTIFACTS}progress.png`, fullPage: true });
+
+    // delete it from History
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.locator('table.history tbody tr').first().getByRole('button', { name: /Delete/ }).click();
+    await page.getByText('No sessions yet.').waitFor();
     expect(offSite).toEqual([]);
   }, 60_000);
 
