@@ -1,12 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
 import { start } from '../src/start.js';
 import { makeApp } from './helpers/app.js';
+import { startServer } from './helpers/browser.js';
 import { createModelMock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
@@ -58,10 +56,7 @@ describe('nothing is lost when the model fails', () => {
 
 describe('streaming to a client that goes away', () => {
   it('stores the complete message even when the client disconnects mid-stream', async () => {
-    const deps = { ...start({ ...MODEL_ENV, DATABASE_PATH: ':memory:' }), log: () => {} };
-    const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((r) => server.once('listening', r));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { deps, server, base } = await startServer(MODEL_ENV);
     try {
       const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] }).id;
       const chunks = Array.from({ length: 30 }, (_, i) => `word${i} `);

@@ -1,33 +1,17 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { start } from '../../src/start.js';
+import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
 
-/**
- * End-to-end in real headless Chromium (Debian's /usr/bin/chromium, which .ci/run installs).
- * Screenshots go to test-artifacts/ (git-ignored).
- */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
-
+/** End-to-end in real headless Chromium; screenshots go to test-artifacts/. */
 let browser: Browser;
 let base: string;
-let server: ReturnType<typeof serve>;
+let server: Awaited<ReturnType<typeof startServer>>['server'];
 const offSite: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const deps = { ...start({ DATABASE_PATH: ':memory:', PROVIDER: 'offline' }), log: () => {} };
-  server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  ({ server, base } = await startServer({ PROVIDER: 'offline' }));
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

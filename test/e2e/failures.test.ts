@@ -1,33 +1,21 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { start } from '../../src/start.js';
+import type { Deps } from '../../src/app.js';
+import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
 import { createModelMock, MODEL_ENV } from '../helpers/openai-mock.js';
 import { decide, say } from '../helpers/replies.js';
 
 /** A failed turn in the browser: the error shows, nothing typed is lost, and Retry finishes the turn. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
 const mock = createModelMock();
 let browser: Browser;
-let server: ReturnType<typeof serve>;
+let server: Awaited<ReturnType<typeof startServer>>['server'];
 let base: string;
-let deps: ReturnType<typeof start>;
+let deps: Deps;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   mock.listen();
-  deps = { ...start({ ...MODEL_ENV, DATABASE_PATH: ':memory:' }), log: () => {} };
-  server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ deps, server, base } = await startServer(MODEL_ENV));
+  browser = await launchBrowser();
 }, 60_000);
 afterEach(() => mock.reset());
 afterAll(async () => {

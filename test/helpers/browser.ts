@@ -1,0 +1,30 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
+import { createApp } from '../../src/app.js';
+import { start } from '../../src/start.js';
+
+/** Debian's Chromium, driven by playwright-core; .ci/run installs it. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots of the e2e runs (git-ignored). */
+export const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+export function launchBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** The app on a free loopback port, with its own in-memory database. */
+export async function startServer(env: Record<string, string> = {}) {
+  const deps = { ...start({ DATABASE_PATH: ':memory:', ...env }), log: () => {} };
+  const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  return { deps, server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
