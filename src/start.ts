@@ -7,7 +7,7 @@ import { loadRubrics } from './grading/rubrics.js';
 import { createGrader } from './grading/service.js';
 import { LlmInterviewer, OfflineInterviewer } from './interview/interviewer.js';
 import { InterviewLoop } from './interview/loop.js';
-import { createOpenAI } from './llm/client.js';
+import { createModel } from './llm/client.js';
 
 export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
 
@@ -24,10 +24,10 @@ export function start(env: Record<string, string | undefined> = process.env): De
   }
   const db = openDatabase(config.databasePath);
   loadBank(db, entries);
-  const client = config.provider === 'openai' ? createOpenAI(config.openai) : undefined;
-  const grader = createGrader(config, config.provider, client);
-  const interviewer = client ? new LlmInterviewer(client, config.openai.model, config.openai.responseFormat) : new OfflineInterviewer();
-  const model = client ? config.openai.model : null;
-  const loop = new InterviewLoop({ db, rubrics, grader, interviewer, provider: config.provider, model });
+  // One client for the grader and the interviewer.
+  const llm = config.provider === 'openai' ? createModel(config.openai) : undefined;
+  const grader = createGrader(config, config.provider, llm);
+  const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
+  const loop = new InterviewLoop({ db, rubrics, grader, interviewer, provider: config.provider, model: llm?.model ?? null });
   return { config, db, rubrics, grader, loop };
 }

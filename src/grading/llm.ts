@@ -1,6 +1,5 @@
-import type OpenAI from 'openai';
 import type { z } from 'zod';
-import { completeStructured, type Message } from '../llm/client.js';
+import { completeStructured, type Message, type Model } from '../llm/client.js';
 import { fence, loadPrompt, render } from '../llm/prompts.js';
 import { injectionSpans } from './analysis.js';
 import { aggregate, type Flag, Grade } from './grade.js';
@@ -36,11 +35,7 @@ const normalize = (s: string) => s.replace(/[“”]/g, '"').replace(/[‘’]/g
 
 export class LlmGrader implements Grader {
   readonly kind = 'llm' as const;
-  constructor(
-    private readonly client: OpenAI,
-    private readonly model: string,
-    private readonly responseFormat: 'json_schema' | 'json_object',
-  ) {}
+  constructor(private readonly llm: Model) {}
 
   buildMessages(input: GradeInput): Message[] {
     const reference = input.referenceAnswer.trim()
@@ -65,9 +60,7 @@ export class LlmGrader implements Grader {
   async grade(input: GradeInput, options: { signal?: AbortSignal } = {}): Promise<GradeResult> {
     const ids = input.rubric.criteria.map((c) => c.id);
     const { value, usage } = await completeStructured({
-      client: this.client,
-      model: this.model,
-      responseFormat: this.responseFormat,
+      ...this.llm,
       messages: this.buildMessages(input),
       schema: LlmGradeReply,
       name: 'grade',
@@ -100,7 +93,7 @@ export class LlmGrader implements Grader {
     return {
       questionId: input.questionId,
       rubricId: input.rubric.id,
-      grader: { kind: 'llm', model: this.model },
+      grader: { kind: 'llm', model: this.llm.model },
       score,
       overall,
       verdict,

@@ -1,8 +1,7 @@
-import type OpenAI from 'openai';
 import type { Config } from '../config.js';
 import type { BankEntry } from '../bank/schema.js';
 import { AppError } from '../errors.js';
-import { createOpenAI } from '../llm/client.js';
+import { createModel, type Model } from '../llm/client.js';
 import { LlmGrader } from './llm.js';
 import { OfflineGrader } from './offline.js';
 import type { Rubric } from './rubrics.js';
@@ -11,9 +10,9 @@ import type { Grader, GradeInput } from './types.js';
 /** The longest answer we grade, in characters (about 1,500 words). */
 export const MAX_ANSWER_CHARS = 10_000;
 
-export function createGrader(config: Config, provider: Config['provider'] = config.provider, client?: OpenAI): Grader {
+export function createGrader(config: Config, provider: Config['provider'] = config.provider, model?: Model): Grader {
   if (provider === 'offline') return new OfflineGrader();
-  return new LlmGrader(client ?? createOpenAI(config.openai), config.openai.model, config.openai.responseFormat);
+  return new LlmGrader(model ?? createModel(config.openai));
 }
 
 /** Reads the question from a grade request: a bank id, or an inline question. */

@@ -1,10 +1,9 @@
-import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { BankEntry } from '../bank/schema.js';
 import { gradeOffline } from '../grading/offline.js';
 import type { Rubric } from '../grading/rubrics.js';
 import type { GradeInput, Usage } from '../grading/types.js';
-import { completeStructured, mapModelError } from '../llm/client.js';
+import { completeStructured, mapModelError, type Model } from '../llm/client.js';
 import { fence, loadPrompt, render } from '../llm/prompts.js';
 
 export interface ExchangeMessage {
@@ -140,19 +139,13 @@ function describeExchange(exchange: ExchangeMessage[]): string {
 /** The LLM interviewer: its decision is structured output, its words are streamed. */
 export class LlmInterviewer implements Interviewer {
   readonly kind = 'llm' as const;
-  constructor(
-    private readonly client: OpenAI,
-    private readonly model: string,
-    private readonly responseFormat: 'json_schema' | 'json_object',
-  ) {}
+  constructor(private readonly llm: Model) {}
 
   async decide(ctx: TurnContext) {
     const q = ctx.question;
     const reference = q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
     const { value, usage } = await completeStructured({
-      client: this.client,
-      model: this.model,
-      responseFormat: this.responseFormat,
+      ...this.llm,
       schema: Decision,
       name: 'decision',
       messages: [
@@ -208,8 +201,8 @@ export class LlmInterviewer implements Interviewer {
     let text = '';
     const usage: Usage = { promptTokens: 0, completionTokens: 0 };
     try {
-      const stream = await this.client.chat.completions.create({
-        model: this.model,
+      const stream = await this.llm.client.chat.completions.create({
+        model: this.llm.model,
         stream: true,
         stream_options: { include_usage: true },
         temperature: 0.4,
@@ -230,9 +223,9 @@ export class LlmInterviewer implements Interviewer {
         }
       }
     } catch (e) {
-      throw mapModelError(e, this.model);
+      throw mapModelError(e, this.llm.model);
     }
-    if (!text.trim()) throw mapModelError(new Error('the model returned an empty message'), this.model);
+    if (!text.trim()) throw mapModelError(new Error('the model returned an empty message'), this.llm.model);
     return { text, usage };
   }
 }

@@ -56,10 +56,18 @@ export function mapModelError(e: unknown, model: string): AppError {
   return new AppError('model_error', `The model request failed: ${(e as Error)?.message ?? String(e)}`, cause);
 }
 
-export interface StructuredOptions<T extends z.ZodType> {
+/** A configured model: the client, the model name, and how it does structured output. */
+export interface Model {
   client: OpenAI;
   model: string;
   responseFormat: 'json_schema' | 'json_object';
+}
+
+export function createModel(config: Config['openai']): Model {
+  return { client: createOpenAI(config), model: config.model, responseFormat: config.responseFormat };
+}
+
+export interface StructuredOptions<T extends z.ZodType> extends Model {
   messages: Message[];
   schema: T;
   name: string;
