@@ -83,6 +83,8 @@ export function createApp(deps: Deps) {
     },
   });
 
+  app.get('/docs', (c) => c.redirect('/docs.html'));
+
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
 
   app.onError((err, c) => {

@@ -13,6 +13,8 @@ const VENDOR: Record<string, string> = {
   'marked.js': 'marked/lib/marked.esm.js',
   'purify.js': 'dompurify/dist/purify.es.mjs',
   'chart.js': 'chart.js/dist/chart.umd.min.js',
+  'swagger-ui.js': 'swagger-ui-dist/swagger-ui-bundle.js',
+  'swagger-ui.css': 'swagger-ui-dist/swagger-ui.css',
 };
 
 const cache = new Map<string, string>();
@@ -26,5 +28,6 @@ export const vendorRoutes = new Hono<AppEnv>().get('/:file', async (c) => {
     body = await readFile(NODE_MODULES + spec, 'utf8');
     cache.set(file, body);
   }
-  return c.body(body, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' });
+  const type = file.endsWith('.css') ? 'text/css' : 'text/javascript';
+  return c.body(body, 200, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'public, max-age=3600' });
 });

@@ -137,4 +137,15 @@ describe('the chat in the browser', () => {
     expect(await page.locator('.transcript').getAttribute('aria-live')).toBe('polite');
     await page.screenshot({ path: `${ARTIFACTS}phone.png`, fullPage: true });
   }, 60_000);
+
+  it('serves an interactive API reference at /docs from local files', async () => {
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/docs`);
+    await page.getByText('/api/sessions/{id}/answer').first().waitFor();
+    expect(await page.locator('.opblock').count()).toBeGreaterThan(10);
+    expect(errors).toEqual([]);
+    expect(offSite).toEqual([]);
+  }, 60_000);
 });
