@@ -58,7 +58,7 @@ async function grade(args: string[]) {
     throw new UsageError(`--provider must be offline or openai (got "${values.provider}")`);
   }
   if (!values.question === !values.batch) throw new UsageError('grade needs exactly one of --question <id> or --batch <file.jsonl>');
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   const grader = createGrader(config, (values.provider as 'offline' | 'openai' | undefined) ?? config.provider);
   const rubrics = loadRubrics(RUBRICS_DIR);
   const bank = new Map(readBankDir().map((e) => [e.id, e]));

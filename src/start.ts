@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Deps } from './app.js';
 import { loadBank, readBankDir } from './bank/load.js';
-import { loadConfig } from './config.js';
+import { loadConfig, readEnv } from './config.js';
 import { openDatabase } from './db/client.js';
 import { loadRubrics } from './grading/rubrics.js';
 import { createGrader } from './grading/service.js';
@@ -15,7 +15,7 @@ export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url))
  * Start-up: read config, rubrics and bank (each validated, each failure a clear message), open
  * the database, apply migrations and load the bank.
  */
-export function start(env: Record<string, string | undefined> = process.env): Deps {
+export function start(env: Record<string, string | undefined> = readEnv()): Deps {
   const config = loadConfig(env);
   const rubrics = loadRubrics(RUBRICS_DIR);
   const entries = readBankDir();

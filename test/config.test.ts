@@ -41,3 +41,22 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('the .env file', () => {
+  it('is read underneath the environment', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { readEnv } = await import('../src/config.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'env-')), '.env');
+    writeFileSync(file, 'MODEL=from-file\nPORT=9999\n# a comment\n');
+    process.env.PORT = '7777';
+    try {
+      const env = readEnv(file);
+      expect(loadConfig(env)).toMatchObject({ port: 7777, openai: { model: 'from-file' } });
+    } finally {
+      delete process.env.PORT;
+    }
+    expect(readEnv(join(tmpdir(), 'no-such-dir', '.env')).MODEL).toBe(process.env.MODEL);
+  });
+});
