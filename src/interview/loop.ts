@@ -109,8 +109,7 @@ export class InterviewLoop {
     const id = randomUUID();
     const at = this.now();
     const maxFollowUps = req.maxFollowUps ?? 2;
-    db.transaction((tx) => {
-      const t = tx as unknown as Db;
+    db.transaction((t) => {
       t.insert(sessions)
         .values({
           id,
@@ -155,8 +154,7 @@ export class InterviewLoop {
       }
       const firstMark = this.lastMessageId(sessionId);
       const at = this.now();
-      this.deps.db.transaction((tx) => {
-        const t = tx as unknown as Db;
+      this.deps.db.transaction((t) => {
         store.insertMessage(t, { sessionId, sessionQuestionId: current.id, role: 'candidate', kind: 'answer', content: answer, at });
         if (!current.answeredAt) store.updateSessionQuestion(t, current.id, { answeredAt: at.toISOString() });
         store.updateSession(t, session.id, { updatedAt: at.toISOString() });
@@ -254,8 +252,7 @@ export class InterviewLoop {
           if (decision.action === 'followup') {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t));
             const at = this.now();
-            const row = db.transaction((tx) => {
-              const t = tx as unknown as Db;
+            const row = db.transaction((t) => {
               const m = store.insertMessage(t, { sessionId, sessionQuestionId: current.id, role: 'interviewer', kind: 'followup', content: spoken.text, usage: addUsage(pendingUsage, spoken.usage), at });
               store.updateSessionQuestion(t, current.id, { followUps: current.followUps + 1 });
               store.updateSession(t, sessionId, { updatedAt: at.toISOString() });
@@ -282,9 +279,8 @@ export class InterviewLoop {
         }
         const { grade, usage } = await this.deps.grader.grade(inputForQuestion(q, this.deps.rubrics, answer, exchange));
         const at = this.now();
-        db.transaction((tx) => {
-          const t = tx as unknown as Db;
-          store.insertGrade(t, { sessionId, sessionQuestionId: current.id, grade, usage, at });
+        db.transaction((t) => {
+            store.insertGrade(t, { sessionId, sessionQuestionId: current.id, grade, usage, at });
           store.updateSessionQuestion(t, current.id, { state: 'graded', doneAt: at.toISOString() });
         });
         events.grade?.({ sessionQuestionId: current.id, position: current.position, grade });
@@ -304,8 +300,7 @@ export class InterviewLoop {
         const content = `${spoken.text}${joiner}${tail}`;
         const at = this.now();
         if (next) {
-          const row = db.transaction((tx) => {
-            const t = tx as unknown as Db;
+          const row = db.transaction((t) => {
             const m = store.insertMessage(t, { sessionId, sessionQuestionId: next.id, role: 'interviewer', kind: 'question', content, usage, at });
             store.updateSessionQuestion(t, next.id, { state: 'asked', askedAt: at.toISOString() });
             store.updateSession(t, sessionId, { currentPosition: next.position, updatedAt: at.toISOString() });
@@ -315,8 +310,7 @@ export class InterviewLoop {
           return;
         }
         const debrief = this.debrief(sessionId);
-        const row = db.transaction((tx) => {
-          const t = tx as unknown as Db;
+        const row = db.transaction((t) => {
           const m = store.insertMessage(t, { sessionId, sessionQuestionId: null, role: 'interviewer', kind: 'closing', content, usage, at });
           store.insertDebrief(t, sessionId, debrief, at);
           store.updateSession(t, sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
@@ -337,8 +331,7 @@ export class InterviewLoop {
     const { db } = this.deps;
     const answered = store.messageRows(db, sessionId).some((m) => m.sessionQuestionId === current.id && m.role === 'candidate' && m.kind === 'answer');
     const at = this.now();
-    db.transaction((tx) => {
-      const t = tx as unknown as Db;
+    db.transaction((t) => {
       if (answered) {
         store.updateSessionQuestion(t, current.id, { state: 'grading' });
       } else {

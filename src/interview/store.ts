@@ -5,7 +5,10 @@ import type { Grade } from '../grading/grade.js';
 import type { Usage } from '../grading/types.js';
 import type { Debrief } from './debrief.js';
 
-/** Database access for sessions: every write is one transaction, every time passed in. */
+/** Database access for sessions. Writes take the database or an open transaction; times are passed in. */
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Conn = Db | Tx;
 
 export type SessionRow = typeof sessions.$inferSelect;
 export type SessionQuestionRow = typeof sessionQuestions.$inferSelect;
@@ -32,7 +35,7 @@ export function debriefRow(db: Db, sessionId: string) {
 }
 
 export function insertMessage(
-  db: Db,
+  db: Conn,
   m: { sessionId: string; sessionQuestionId: number | null; role: 'interviewer' | 'candidate'; kind: MessageRow['kind']; content: string; usage?: Usage; at: Date },
 ): MessageRow {
   return db
@@ -51,7 +54,7 @@ export function insertMessage(
     .get();
 }
 
-export function insertGrade(db: Db, g: { sessionId: string; sessionQuestionId: number; grade: Grade; usage?: Usage; at: Date }) {
+export function insertGrade(db: Conn, g: { sessionId: string; sessionQuestionId: number; grade: Grade; usage?: Usage; at: Date }) {
   return db
     .insert(grades)
     .values({
@@ -67,15 +70,15 @@ export function insertGrade(db: Db, g: { sessionId: string; sessionQuestionId: n
     .get();
 }
 
-export function updateSessionQuestion(db: Db, id: number, set: Partial<SessionQuestionRow>) {
+export function updateSessionQuestion(db: Conn, id: number, set: Partial<SessionQuestionRow>) {
   db.update(sessionQuestions).set(set).where(eq(sessionQuestions.id, id)).run();
 }
 
-export function updateSession(db: Db, id: string, set: Partial<SessionRow>) {
+export function updateSession(db: Conn, id: string, set: Partial<SessionRow>) {
   db.update(sessions).set(set).where(eq(sessions.id, id)).run();
 }
 
-export function insertDebrief(db: Db, sessionId: string, debrief: Debrief, at: Date) {
+export function insertDebrief(db: Conn, sessionId: string, debrief: Debrief, at: Date) {
   db.insert(debriefs)
     .values({ sessionId, debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() })
     .onConflictDoUpdate({ target: debriefs.sessionId, set: { debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() } })
