@@ -99,7 +99,9 @@ function weightedF1(truth: boolean[], predicted: boolean[]): number {
 export function readSemEval(dir: string): Array<Item & { correct: boolean }> {
   const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', textNodeName: 'text' });
   const items: Array<Item & { correct: boolean }> = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.xml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.xml'))
+    .sort()) {
     const q = parser.parse(readFileSync(join(dir, file), 'utf8')).question;
     const refs = [q.referenceAnswers.referenceAnswer].flat();
     const reference = String(refs[0].text ?? refs[0]);
@@ -124,21 +126,32 @@ function main() {
   graded += train.length + test.length;
   let best = { threshold: 50, f1: -1 };
   for (let t = 0; t <= 100; t += 0.5) {
-    const f1 = weightedF1(train.map((x) => x.correct), train.map((x) => x.s >= t));
+    const f1 = weightedF1(
+      train.map((x) => x.correct),
+      train.map((x) => x.s >= t),
+    );
     if (f1 > best.f1) best = { threshold: t, f1 };
   }
   const sciEntsBank = {
-    weightedF1: weightedF1(test.map((x) => x.correct), test.map((x) => x.s >= best.threshold)),
+    weightedF1: weightedF1(
+      test.map((x) => x.correct),
+      test.map((x) => x.s >= best.threshold),
+    ),
     n: test.length,
     threshold: best.threshold,
     trainWeightedF1: best.f1,
   };
   // The 0–5 scale for Mohler: five times the probability that an answer is correct, as fitted
   // on the SciEntsBank training split (logistic regression of its labels on our score).
-  const fit = fitLogistic(train.map((x) => x.s / 100), train.map((x) => x.correct));
+  const fit = fitLogistic(
+    train.map((x) => x.s / 100),
+    train.map((x) => x.correct),
+  );
   const toFivePoints = (s: number) => 5 / (1 + Math.exp(-(fit.a * (s / 100) + fit.b)));
 
-  const rows = parseCsv(readFileSync(join(ASAG, 'mohler/mohler_dataset_edited.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  const rows = parseCsv(readFileSync(join(ASAG, 'mohler/mohler_dataset_edited.csv'), 'utf8'), { columns: true }) as Array<
+    Record<string, string>
+  >;
   const predicted: number[] = [];
   const human: number[] = [];
   for (const r of rows) {

@@ -30,7 +30,10 @@ if (!existsSync(ASAG)) {
     };
     const line = Object.entries(measures).map(([name, f]) => {
       const v = items.map((x) => ({ v: f(x), c: x.correct }));
-      return `${name} ${auc(v.filter((x) => x.c).map((x) => x.v), v.filter((x) => !x.c).map((x) => x.v)).toFixed(3)}`;
+      return `${name} ${auc(
+        v.filter((x) => x.c).map((x) => x.v),
+        v.filter((x) => !x.c).map((x) => x.v),
+      ).toFixed(3)}`;
     });
     console.log(`${set} train (n=${items.length}) AUC: ${line.join('  ')}`);
   }

@@ -39,7 +39,11 @@ async function bankImport(args: string[]) {
   const bank = { source: values.source, title: values.title ?? file.split('/').pop(), entries };
   writeFileSync(out, `${JSON.stringify(bank, null, 2)}\n`);
   const byCategory = entries.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-  process.stderr.write(`Imported ${entries.length} questions into ${out} (${Object.entries(byCategory).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
+  process.stderr.write(
+    `Imported ${entries.length} questions into ${out} (${Object.entries(byCategory)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})\n`,
+  );
 }
 
 async function readStdin(): Promise<string> {
@@ -75,7 +79,9 @@ async function grade(args: string[]) {
   const stream = (await import('node:fs')).createReadStream(file, 'utf8');
   const opened = new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+    stream.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)),
+    );
   });
   await opened;
   let lineNo = 0;
@@ -91,12 +97,15 @@ async function grade(args: string[]) {
       } catch (e) {
         throw new AppError('bad_request', `line ${lineNo} is not valid JSON: ${(e as Error).message}`);
       }
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new AppError('bad_request', `line ${lineNo} is not a JSON object`);
+      if (typeof row !== 'object' || row === null || Array.isArray(row))
+        throw new AppError('bad_request', `line ${lineNo} is not a JSON object`);
       const body = row as Record<string, unknown>;
       id = body.id;
       const input = resolveGradeInput(find, rubrics, gradeTarget(body), body.answer);
       const { grade: g } = await grader.grade(input);
-      process.stdout.write(`${JSON.stringify({ id: id ?? null, questionId: g.questionId, score: g.score, overall: g.overall, verdict: g.verdict, flags: g.flags, grader: g.grader })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ id: id ?? null, questionId: g.questionId, score: g.score, overall: g.overall, verdict: g.verdict, flags: g.flags, grader: g.grader })}\n`,
+      );
     } catch (e) {
       failures++;
       const error = isAppError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
@@ -122,7 +131,8 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   if (e instanceof UsageError) process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-  else if (isAppError(e) || e instanceof TypeError || (e as Error)?.name === 'ConfigError') process.stderr.write(`error: ${(e as Error).message}\n`);
+  else if (isAppError(e) || e instanceof TypeError || (e as Error)?.name === 'ConfigError')
+    process.stderr.write(`error: ${(e as Error).message}\n`);
   else process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exitCode = e instanceof UsageError ? 2 : 1;
 });

@@ -15,7 +15,12 @@ const TIMEOUT_RANGE = 'must be a whole number of milliseconds from 1000 to 60000
 const EnvSchema = z.object({
   PORT: z.preprocess(
     emptyAsUndefined,
-    z.coerce.number({ error: PORT_RANGE }).int({ error: PORT_RANGE }).min(1, { error: PORT_RANGE }).max(65535, { error: PORT_RANGE }).default(8787),
+    z.coerce
+      .number({ error: PORT_RANGE })
+      .int({ error: PORT_RANGE })
+      .min(1, { error: PORT_RANGE })
+      .max(65535, { error: PORT_RANGE })
+      .default(8787),
   ),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
   DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('./data/mockloop.db')),
@@ -24,17 +29,24 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).default('gpt-4o-mini')),
   /** `json_schema` (OpenAI, recent vLLM) or `json_object` for servers without structured output. */
-  OPENAI_RESPONSE_FORMAT: z.preprocess(
-    emptyAsUndefined,
-    z.enum(['json_schema', 'json_object']).default('json_schema'),
-  ),
+  OPENAI_RESPONSE_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json_schema', 'json_object']).default('json_schema')),
   OPENAI_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
-    z.coerce.number({ error: TIMEOUT_RANGE }).int({ error: TIMEOUT_RANGE }).min(1000, { error: TIMEOUT_RANGE }).max(600000, { error: TIMEOUT_RANGE }).default(60000),
+    z.coerce
+      .number({ error: TIMEOUT_RANGE })
+      .int({ error: TIMEOUT_RANGE })
+      .min(1000, { error: TIMEOUT_RANGE })
+      .max(600000, { error: TIMEOUT_RANGE })
+      .default(60000),
   ),
   OPENAI_MAX_RETRIES: z.preprocess(
     emptyAsUndefined,
-    z.coerce.number({ error: RETRIES_RANGE }).int({ error: RETRIES_RANGE }).min(0, { error: RETRIES_RANGE }).max(10, { error: RETRIES_RANGE }).default(2),
+    z.coerce
+      .number({ error: RETRIES_RANGE })
+      .int({ error: RETRIES_RANGE })
+      .min(0, { error: RETRIES_RANGE })
+      .max(10, { error: RETRIES_RANGE })
+      .default(2),
   ),
 });
 

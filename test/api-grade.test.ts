@@ -27,7 +27,8 @@ describe('POST /api/grade with the offline grader', () => {
       question: 'What does a load balancer do?',
       referenceAnswer: 'It spreads incoming requests across healthy servers and stops sending traffic to unhealthy ones.',
       rubricId: 'technical',
-      answer: 'A load balancer distributes incoming requests over the healthy servers and removes unhealthy servers after failed health checks.',
+      answer:
+        'A load balancer distributes incoming requests over the healthy servers and removes unhealthy servers after failed health checks.',
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ questionId: 'inline', rubricId: 'technical' });
@@ -70,8 +71,25 @@ describe('POST /api/grade with a model', () => {
   const { post, json } = makeApp(MODEL_ENV);
 
   it('uses the configured model and reports it', async () => {
-    const criteria = ['correctness', 'depth', 'specifics', 'tradeoffs', 'clarity'].map((id) => ({ id, score: 5, evidence: ['hinted handoff'], feedback: 'ok' }));
-    mock.reply(completion(JSON.stringify({ criteria, leadershipPrinciples: [], coveredPoints: [], missedPoints: [], strengths: [], improvements: [], flags: [] })));
+    const criteria = ['correctness', 'depth', 'specifics', 'tradeoffs', 'clarity'].map((id) => ({
+      id,
+      score: 5,
+      evidence: ['hinted handoff'],
+      feedback: 'ok',
+    }));
+    mock.reply(
+      completion(
+        JSON.stringify({
+          criteria,
+          leadershipPrinciples: [],
+          coveredPoints: [],
+          missedPoints: [],
+          strengths: [],
+          improvements: [],
+          flags: [],
+        }),
+      ),
+    );
     const { status, body } = await post('/api/grade', { questionId: 'amazon-32', answer: STRONG });
     expect(status).toBe(200);
     expect(body).toMatchObject({ grader: { kind: 'llm', model: 'gpt-test' }, score: 100, verdict: 'strong_hire' });

@@ -15,7 +15,10 @@ const cli = (args: string[], input?: string) =>
 
 describe('grade CLI', () => {
   it('grades the answer on stdin and prints the Grade as JSON', () => {
-    const r = cli(['grade', '--question', 'amazon-86'], 'An idempotent operation gives the same result however many times it runs, so retries after a timeout are safe. I use a unique request ID and a DynamoDB conditional write so a retried order is not created twice.');
+    const r = cli(
+      ['grade', '--question', 'amazon-86'],
+      'An idempotent operation gives the same result however many times it runs, so retries after a timeout are safe. I use a unique request ID and a DynamoDB conditional write so a retried order is not created twice.',
+    );
     expect(r.status).toBe(0);
     const grade = JSON.parse(r.stdout);
     expect(grade).toMatchObject({ questionId: 'amazon-86', rubricId: 'technical', grader: { kind: 'offline' } });
@@ -32,14 +35,28 @@ describe('grade CLI', () => {
         '{"id": "broken", ',
         JSON.stringify({ id: 'c', questionId: 'amazon-11', answer: 'x' }),
         '',
-        JSON.stringify({ id: 'd', question: 'What is a CDN?', referenceAnswer: 'A network of edge caches close to users.', rubricId: 'technical', answer: 'Edge caches near the users that serve content.' }),
+        JSON.stringify({
+          id: 'd',
+          question: 'What is a CDN?',
+          referenceAnswer: 'A network of edge caches close to users.',
+          rubricId: 'technical',
+          answer: 'Edge caches near the users that serve content.',
+        }),
         JSON.stringify({ id: 'e', questionId: 'amazon-86', answer: '' }),
       ].join('\n'),
     );
     const r = cli(['grade', '--batch', file, '--provider', 'offline']);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['a', null, 'c', 'd', 'e']);
-    expect(lines[0]).toMatchObject({ questionId: 'amazon-86', verdict: expect.any(String), flags: expect.any(Array), overall: expect.any(Number) });
+    expect(lines[0]).toMatchObject({
+      questionId: 'amazon-86',
+      verdict: expect.any(String),
+      flags: expect.any(Array),
+      overall: expect.any(Number),
+    });
     expect(lines[1]).toMatchObject({ line: 2, error: { code: 'bad_request', message: expect.stringMatching(/line 2 is not valid JSON/) } });
     expect(lines[2].error.message).toMatch(/No question with id "amazon-11"/);
     expect(lines[3]).toMatchObject({ questionId: 'inline', score: expect.any(Number) });

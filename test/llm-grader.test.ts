@@ -85,20 +85,31 @@ describe('LLM grader', () => {
 
   it('retries a reply that is not JSON, then fails with a clear error', async () => {
     mock.reply(completion('Sure! Here is the grade: 4/5'), completion('still not json'));
-    await expect(grader().grade(input())).rejects.toMatchObject({ code: 'model_invalid_output', message: expect.stringMatching(/did not match the expected format twice.*not valid JSON/) });
+    await expect(grader().grade(input())).rejects.toMatchObject({
+      code: 'model_invalid_output',
+      message: expect.stringMatching(/did not match the expected format twice.*not valid JSON/),
+    });
     expect(mock.requests).toHaveLength(2);
   });
 
   it('rejects a grade whose criteria do not match the rubric', async () => {
     const wrong = reply({ criteria: [{ id: 'vibes', score: 5, evidence: [], feedback: 'great' }] });
     mock.reply(completion(wrong), completion(wrong));
-    await expect(grader().grade(input())).rejects.toMatchObject({ code: 'model_invalid_output', message: expect.stringMatching(/missing correctness/) });
+    await expect(grader().grade(input())).rejects.toMatchObject({
+      code: 'model_invalid_output',
+      message: expect.stringMatching(/missing correctness/),
+    });
   });
 
   it.each([
     ['a refusal', completion('', { refusal: "I can't help with that." }), 'model_refused', /refused/],
     ['truncation', completion('{"criteria": [', { finishReason: 'length' }), 'model_truncated', /cut off/],
-    ['a rate limit', { kind: 'status', status: 429, body: { error: { message: 'Rate limit reached', type: 'requests' } } } as const, 'model_rate_limited', /rate limiting/],
+    [
+      'a rate limit',
+      { kind: 'status', status: 429, body: { error: { message: 'Rate limit reached', type: 'requests' } } } as const,
+      'model_rate_limited',
+      /rate limiting/,
+    ],
     ['a server error', { kind: 'status', status: 500 } as const, 'model_unavailable', /server error \(500\)/],
     ['bad credentials', { kind: 'status', status: 401 } as const, 'model_auth', /OPENAI_API_KEY/],
     ['a dropped connection', { kind: 'network' } as const, 'model_connection', /Could not connect/],

@@ -28,8 +28,17 @@ describe('a full loop with a model (mocked with msw)', () => {
     mock.reply(decide('followup', 'result'), say('How did ', 'it turn out', ', in numbers?'));
     const e1 = await sseAnswer(request, id, 'We had an outage once and I fixed it.');
     expect(e1.map((e) => e.event)).toEqual(['token', 'token', 'token', 'message', 'done']);
-    expect(e1.filter((e) => e.event === 'token').map((e) => e.data.text).join('')).toBe(e1[3]!.data.content);
-    expect(e1[3]!.data).toMatchObject({ kind: 'followup', content: 'How did it turn out, in numbers?', usage: { promptTokens: 700, completionTokens: 35 } });
+    expect(
+      e1
+        .filter((e) => e.event === 'token')
+        .map((e) => e.data.text)
+        .join(''),
+    ).toBe(e1[3]!.data.content);
+    expect(e1[3]!.data).toMatchObject({
+      kind: 'followup',
+      content: 'How did it turn out, in numbers?',
+      usage: { promptTokens: 700, completionTokens: 35 },
+    });
     const decideRequest = mock.requests[0]!;
     expect(decideRequest.response_format.json_schema.name).toBe('decision');
     expect(decideRequest.messages[1].content).toContain('Follow-ups used on this question: 0 of 1.');
@@ -43,7 +52,12 @@ describe('a full loop with a model (mocked with msw)', () => {
     const question2 = e2.find((e) => e.event === 'message')!.data;
     expect(question2.kind).toBe('question');
     expect(question2.content).toBe("Thanks, let's move on.\n\nExplain how DynamoDB achieves high availability and fault tolerance.");
-    expect(e2.filter((e) => e.event === 'token').map((e) => e.data.text).join('')).toBe(question2.content);
+    expect(
+      e2
+        .filter((e) => e.event === 'token')
+        .map((e) => e.data.text)
+        .join(''),
+    ).toBe(question2.content);
     expect(mock.requests.slice(2).map((r) => (r.stream ? 'stream' : r.response_format.json_schema.name))).toEqual(['grade', 'stream']);
 
     // Q2 skipped
@@ -54,21 +68,37 @@ describe('a full loop with a model (mocked with msw)', () => {
 
     // Q3: the model moves on straight away; the last answer closes the loop
     mock.reply(decide('next'), gradeReply('system-design', 5), say('Thank you, that was the last question.'));
-    const last = await post(`/api/sessions/${id}/answer`, { text: 'Requirements: 80k QPS, p99 < 50 ms. Trie in memory on ECS behind an NLB.' });
+    const last = await post(`/api/sessions/${id}/answer`, {
+      text: 'Requirements: 80k QPS, p99 < 50 ms. Trie in memory on ECS behind an NLB.',
+    });
     expect(last.body.messages.map((m: any) => m.kind)).toEqual(['answer', 'closing']);
     expect(last.body.session.status).toBe('finished');
 
     const r = (await json(`/api/sessions/${id}`)).body;
     expect(r.messages.map((m: any) => `${m.role}:${m.kind}`)).toEqual([
-      'interviewer:opening', 'interviewer:question', 'candidate:answer', 'interviewer:followup', 'candidate:answer',
-      'interviewer:question', 'candidate:skip', 'interviewer:question', 'candidate:answer', 'interviewer:closing',
+      'interviewer:opening',
+      'interviewer:question',
+      'candidate:answer',
+      'interviewer:followup',
+      'candidate:answer',
+      'interviewer:question',
+      'candidate:skip',
+      'interviewer:question',
+      'candidate:answer',
+      'interviewer:closing',
     ]);
     expect(r.questions.map((q: any) => q.state)).toEqual(['graded', 'skipped', 'graded']);
     expect(r.questions[0].grade.criteria[0].evidence).toEqual(['I fixed it']);
-    expect(r.debrief.byRubric.map((x: any) => [x.rubricId, x.score])).toEqual([['star', 50], ['system-design', 100]]);
+    expect(r.debrief.byRubric.map((x: any) => [x.rubricId, x.score])).toEqual([
+      ['star', 50],
+      ['system-design', 100],
+    ]);
     expect(r.debrief.grader).toBe('llm grader (gpt-test)');
     // every token the model reported is stored and summed per session
-    expect(r.tokens).toEqual({ prompt: 400 + 300 + 900 + 300 + 300 + 400 + 900 + 300, completion: 20 + 15 + 200 + 15 + 15 + 20 + 200 + 15 });
+    expect(r.tokens).toEqual({
+      prompt: 400 + 300 + 900 + 300 + 300 + 400 + 900 + 300,
+      completion: 20 + 15 + 200 + 15 + 15 + 20 + 200 + 15,
+    });
     expect(r.questions[0].gradeUsage).toEqual({ promptTokens: 900, completionTokens: 200 });
   });
 

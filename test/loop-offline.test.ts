@@ -63,10 +63,17 @@ describe('a full offline loop through the HTTP API', () => {
     expect(replay.status).toBe(200);
     const r = replay.body;
     expect(r.messages.map((m: any) => `${m.role}:${m.kind}`)).toEqual([
-      'interviewer:opening', 'interviewer:question',
-      'candidate:answer', 'interviewer:followup', 'candidate:answer',
-      'interviewer:question', 'candidate:skip',
-      'interviewer:question', 'candidate:answer', 'interviewer:followup', 'candidate:answer',
+      'interviewer:opening',
+      'interviewer:question',
+      'candidate:answer',
+      'interviewer:followup',
+      'candidate:answer',
+      'interviewer:question',
+      'candidate:skip',
+      'interviewer:question',
+      'candidate:answer',
+      'interviewer:followup',
+      'candidate:answer',
       'interviewer:closing',
     ]);
     expect(r.messages.every((m: any) => !Number.isNaN(Date.parse(m.createdAt)))).toBe(true);

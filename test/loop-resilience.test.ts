@@ -24,11 +24,17 @@ describe('nothing is lost when the model fails', () => {
     expect(failed.status).toBe(502);
     expect(failed.body.error).toMatchObject({ code: 'model_unavailable', message: expect.stringMatching(/server error \(500\)/) });
     const kept = (await json(`/api/sessions/${id}`)).body;
-    expect(kept.messages.at(-1)).toMatchObject({ role: 'candidate', kind: 'answer', content: 'My carefully typed answer about quorum replication.' });
+    expect(kept.messages.at(-1)).toMatchObject({
+      role: 'candidate',
+      kind: 'answer',
+      content: 'My carefully typed answer about quorum replication.',
+    });
 
     // over SSE the failure arrives as an error event
     mock.reply({ kind: 'network' });
-    const events = parseSse(await (await request(`/api/sessions/${id}/retry`, { method: 'POST', headers: { accept: 'text/event-stream' } })).text());
+    const events = parseSse(
+      await (await request(`/api/sessions/${id}/retry`, { method: 'POST', headers: { accept: 'text/event-stream' } })).text(),
+    );
     expect(events.map((e) => e.event)).toEqual(['error']);
     expect(events[0]!.data).toMatchObject({ code: 'model_connection', retryable: true });
 
@@ -129,7 +135,19 @@ describe('answers sent at the same time', () => {
 describe('prompt size', () => {
   it('stays flat: the prompt at question 10 is no larger than at question 2 beyond a small summary', async () => {
     const { post } = makeApp(MODEL_ENV);
-    const ids = ['amazon-31', 'amazon-33', 'amazon-34', 'amazon-35', 'amazon-36', 'amazon-37', 'amazon-38', 'amazon-39', 'amazon-40', 'amazon-52', 'amazon-53'];
+    const ids = [
+      'amazon-31',
+      'amazon-33',
+      'amazon-34',
+      'amazon-35',
+      'amazon-36',
+      'amazon-37',
+      'amazon-38',
+      'amazon-39',
+      'amazon-40',
+      'amazon-52',
+      'amazon-53',
+    ];
     const id = (await post('/api/sessions', { questionIds: ids, maxFollowUps: 1 })).body.id;
     const transitionPrompts: string[] = [];
     for (let i = 0; i < 10; i++) {

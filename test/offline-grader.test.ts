@@ -19,8 +19,10 @@ const technical = {
     'Global Tables add multi-region replication and point-in-time recovery protects against mistakes. However, cross-region replication is asynchronous, so you trade strong consistency across regions for availability.',
   partial:
     'DynamoDB keeps several copies of each partition in different Availability Zones, so a single node or data center failure does not lose data. It also has backups you can restore from.',
-  vague: 'DynamoDB is a managed NoSQL database from AWS that is very reliable and fast, and many large companies trust it for their most important applications every day.',
-  offTopic: 'I really enjoy cooking pasta on weekends with my family, and we often go hiking in the mountains near our house when the weather is nice in the summer.',
+  vague:
+    'DynamoDB is a managed NoSQL database from AWS that is very reliable and fast, and many large companies trust it for their most important applications every day.',
+  offTopic:
+    'I really enjoy cooking pasta on weekends with my family, and we often go hiking in the mountains near our house when the weather is nice in the summer.',
 };
 
 const design = {
@@ -30,9 +32,12 @@ const design = {
     'Serving: a fleet of stateless ECS tasks behind an NLB in three AZs loads the trie into memory; Route 53 latency routing sends each request to the nearest region, and CloudFront caches the hottest prefixes at the edge. ' +
     'The data model is prefix -> top 10 suggestions, partitioned by the first two characters so hot prefixes can be split. ' +
     'If a node fails the load balancer health checks remove it, and a bad snapshot is rolled back automatically. The trade-off is freshness: a 15 minute rebuild is cheaper than real-time updates, but new trends appear late.',
-  partial: 'I would store the queries in a trie in memory on a fleet of servers behind a load balancer, and rebuild it from the search logs regularly so suggestions stay fresh.',
-  vague: 'I would build a fast and scalable service with good architecture so that users get their suggestions quickly and reliably whenever they type something into the search box.',
-  offTopic: 'My favourite holiday was a trip to Portugal where we visited the beaches and ate a lot of seafood in small restaurants along the coast during the summer.',
+  partial:
+    'I would store the queries in a trie in memory on a fleet of servers behind a load balancer, and rebuild it from the search logs regularly so suggestions stay fresh.',
+  vague:
+    'I would build a fast and scalable service with good architecture so that users get their suggestions quickly and reliably whenever they type something into the search box.',
+  offTopic:
+    'My favourite holiday was a trip to Portugal where we visited the beaches and ate a lot of seafood in small restaurants along the coast during the summer.',
 };
 
 const behavioural = {
@@ -43,8 +48,10 @@ const behavioural = {
     'Failed checkouts went back to 0.1% within the hour. I learned to treat config like code, and since then I always canary config changes.',
   partial:
     'At my last company we had an outage after a deployment I was involved in. We rolled it back and the team wrote a postmortem, and things improved after that. I learned that testing matters.',
-  vague: 'I think mistakes happen to everyone and the important thing is to learn from them and communicate well with the team so that everybody can move forward together.',
-  offTopic: 'The weather in Seattle is usually rainy in the winter, but the summers are beautiful and dry, with long days that are perfect for sailing on the lake.',
+  vague:
+    'I think mistakes happen to everyone and the important thing is to learn from them and communicate well with the team so that everybody can move forward together.',
+  offTopic:
+    'The weather in Seattle is usually rainy in the winter, but the summers are beautiful and dry, with long days that are perfect for sailing on the lake.',
 };
 
 function expectOrdered(grades: Grade[]) {
@@ -78,7 +85,9 @@ describe('offline grader ranks answers of known quality', () => {
     expect(g.criteria.map((c) => c.id)).toEqual(rubrics.get('technical')!.criteria.map((c) => c.id));
     expect(g.coveredPoints.length).toBeGreaterThan(0);
     expect(g.missedPoints.length).toBeGreaterThan(0);
-    expect(g.coveredPoints.length + g.missedPoints.length).toBe(analyzeContent('', bank.get('amazon-32')!.referenceAnswer, '').points.length);
+    expect(g.coveredPoints.length + g.missedPoints.length).toBe(
+      analyzeContent('', bank.get('amazon-32')!.referenceAnswer, '').points.length,
+    );
   });
 
   it('reads STAR structure: first person actions, a measurable result, reflection', () => {
@@ -98,9 +107,21 @@ describe('offline grader ranks answers of known quality', () => {
 
   it('credits paraphrase through stemming and technical aliases', () => {
     const reference = 'Replicate data across multiple Availability Zones and use an idempotency key so retries do not duplicate orders.';
-    const q = { questionId: 'x', question: 'How do you make order creation resilient?', referenceAnswer: reference, rubric: rubrics.get('technical')! };
-    const paraphrase = gradeOffline({ ...q, answer: 'We replicated the data over several AZs, and every request carries a request ID so a retried call never creates a duplicate order.' });
-    const unrelated = gradeOffline({ ...q, answer: 'We bought bigger servers with more memory and more CPUs, and we tuned the garbage collector settings of the JVM carefully.' });
+    const q = {
+      questionId: 'x',
+      question: 'How do you make order creation resilient?',
+      referenceAnswer: reference,
+      rubric: rubrics.get('technical')!,
+    };
+    const paraphrase = gradeOffline({
+      ...q,
+      answer:
+        'We replicated the data over several AZs, and every request carries a request ID so a retried call never creates a duplicate order.',
+    });
+    const unrelated = gradeOffline({
+      ...q,
+      answer: 'We bought bigger servers with more memory and more CPUs, and we tuned the garbage collector settings of the JVM carefully.',
+    });
     expect(paraphrase.coveredPoints).toHaveLength(1);
     expect(paraphrase.score).toBeGreaterThan(unrelated.score + 20);
   });
@@ -108,7 +129,10 @@ describe('offline grader ranks answers of known quality', () => {
 
 describe('offline grader guards', () => {
   it('flags a bag of keywords and keeps it low', () => {
-    const g = grade('amazon-32', 'DynamoDB, AZ, replication, partitions, quorum, Merkle trees, hinted handoff, global tables, PITR, backups, failover');
+    const g = grade(
+      'amazon-32',
+      'DynamoDB, AZ, replication, partitions, quorum, Merkle trees, hinted handoff, global tables, PITR, backups, failover',
+    );
     expect(g.flags).toContain('keyword_list');
     expect(g.score).toBeLessThanOrEqual(35);
     expect(g.improvements.join(' ')).toMatch(/list of keywords/);
@@ -145,7 +169,8 @@ describe('offline grader guards', () => {
     const wrong =
       'Eventual consistency means reads always return the latest write immediately, and strong consistency means nodes may return stale data for a while. ' +
       'Use eventual consistency for bank balances and financial transactions, and strong consistency for social media timelines and shopping carts, because that is how DynamoDB is designed.';
-    const right = 'Strong consistency: a read always returns the latest write, needed for account balances. Eventual consistency: replicas converge later, fine for shopping carts or timelines.';
+    const right =
+      'Strong consistency: a read always returns the latest write, needed for account balances. Eventual consistency: replicas converge later, fine for shopping carts or timelines.';
     const bad = grade('amazon-88', wrong);
     const good = grade('amazon-88', right);
     expect(bad.flags).toContain('contradicts_reference');

@@ -24,7 +24,11 @@ describe('rubric files', () => {
       }
     }
     expect(rubrics.get('star')!.criteria.map((c) => c.id)).toEqual([
-      'situation_task', 'action', 'result', 'leadership_principles', 'reflection',
+      'situation_task',
+      'action',
+      'result',
+      'leadership_principles',
+      'reflection',
     ]);
   });
 

@@ -12,7 +12,15 @@ describe('starting a session', () => {
     expect(ids(a)).not.toEqual(ids(c));
     expect(new Set(ids(a)).size).toBe(9);
     expect(a.body.questions.map((q: any) => q.category)).toEqual([
-      'company', 'behavioral', 'behavioral', 'behavioral', 'technical', 'technical', 'technical', 'system_design', 'system_design',
+      'company',
+      'behavioral',
+      'behavioral',
+      'behavioral',
+      'technical',
+      'technical',
+      'technical',
+      'system_design',
+      'system_design',
     ]);
   });
 
@@ -92,7 +100,9 @@ describe('turns on a session', () => {
   it('answers 409 to a finished session, and finishing early debriefs what was answered', async () => {
     const { post } = makeApp();
     const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 })).body.id;
-    await post(`/api/sessions/${id}/answer`, { text: 'DynamoDB replicates each partition across three Availability Zones with quorum writes, so a node failure loses nothing.' });
+    await post(`/api/sessions/${id}/answer`, {
+      text: 'DynamoDB replicates each partition across three Availability Zones with quorum writes, so a node failure loses nothing.',
+    });
     const finished = await post(`/api/sessions/${id}/finish`, {});
     expect(finished.status).toBe(200);
     expect(finished.body.session.status).toBe('finished');
@@ -111,7 +121,9 @@ describe('turns on a session', () => {
     await post(`/api/sessions/${id}/answer`, { text: 'Replication across AZs.' });
     expect((await request(`/api/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await json(`/api/sessions/${id}`)).status).toBe(404);
-    const left = deps.db.$client.prepare('select (select count(*) from messages) + (select count(*) from grades) + (select count(*) from session_questions) as n').get() as { n: number };
+    const left = deps.db.$client
+      .prepare('select (select count(*) from messages) + (select count(*) from grades) + (select count(*) from session_questions) as n')
+      .get() as { n: number };
     expect(left.n).toBe(0);
   });
 
@@ -145,6 +157,16 @@ describe('turns on a session', () => {
   it('documents the session routes in OpenAPI', async () => {
     const { json } = makeApp();
     const paths = Object.keys((await json('/openapi.json')).body.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/sessions', '/api/sessions/{id}', '/api/sessions/{id}/answer', '/api/sessions/{id}/skip', '/api/sessions/{id}/finish', '/api/sessions/{id}/retry', '/api/sessions/{id}/export']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/sessions',
+        '/api/sessions/{id}',
+        '/api/sessions/{id}/answer',
+        '/api/sessions/{id}/skip',
+        '/api/sessions/{id}/finish',
+        '/api/sessions/{id}/retry',
+        '/api/sessions/{id}/export',
+      ]),
+    );
   });
 });

@@ -5,7 +5,12 @@ import { clear, fmtDate, h, label } from './dom.js';
 import { roomView } from './room.js';
 
 const PRESETS = [
-  { id: 'sde', name: 'SDE loop', description: '2 behavioural, 2 technical, 1 system design', mix: { behavioral: 2, technical: 2, system_design: 1 } },
+  {
+    id: 'sde',
+    name: 'SDE loop',
+    description: '2 behavioural, 2 technical, 1 system design',
+    mix: { behavioral: 2, technical: 2, system_design: 1 },
+  },
   { id: 'lp', name: 'Leadership Principles drill', description: '4 "Tell me about a time…" questions', mix: { behavioral: 4 } },
   { id: 'design', name: 'System design', description: '2 design questions, 20 minutes each', mix: { system_design: 2 } },
   { id: 'custom', name: 'Custom', description: 'Choose the mix and topics', mix: null },
@@ -16,7 +21,26 @@ const CATEGORIES = [
   ['system_design', 'System design'],
   ['company', 'Company'],
 ];
-const TOPICS = ['dynamodb', 's3', 'lambda', 'consistency', 'caching', 'messaging', 'security', 'observability', 'deployment', 'networking', 'containers', 'databases', 'scaling', 'resilience', 'serverless', 'streaming', 'infrastructure-as-code', 'api-design'];
+const TOPICS = [
+  'dynamodb',
+  's3',
+  'lambda',
+  'consistency',
+  'caching',
+  'messaging',
+  'security',
+  'observability',
+  'deployment',
+  'networking',
+  'containers',
+  'databases',
+  'scaling',
+  'resilience',
+  'serverless',
+  'streaming',
+  'infrastructure-as-code',
+  'api-design',
+];
 
 const ctx = { rubrics: new Map(), health: null };
 const main = document.getElementById('main');
@@ -49,26 +73,51 @@ async function route() {
 
 function startView() {
   let preset = 'sde';
-  const counts = Object.fromEntries(CATEGORIES.map(([c]) => [c, h('input', { type: 'number', min: 0, max: 10, value: c === 'behavioral' || c === 'technical' ? 2 : c === 'system_design' ? 1 : 0, id: `n-${c}` })]));
+  const counts = Object.fromEntries(
+    CATEGORIES.map(([c]) => [
+      c,
+      h('input', {
+        type: 'number',
+        min: 0,
+        max: 10,
+        value: c === 'behavioral' || c === 'technical' ? 2 : c === 'system_design' ? 1 : 0,
+        id: `n-${c}`,
+      }),
+    ]),
+  );
   const topicBoxes = TOPICS.map((t) => h('label.chip', {}, h('input', { type: 'checkbox', value: t }), label(t)));
   const custom = h(
     'fieldset.custom',
     { hidden: true },
     h('legend', { text: 'Custom mix' }),
-    h('div.counts', {}, CATEGORIES.map(([c, name]) => h('label', { for: `n-${c}` }, name, counts[c]))),
+    h(
+      'div.counts',
+      {},
+      CATEGORIES.map(([c, name]) => h('label', { for: `n-${c}` }, name, counts[c])),
+    ),
     h('p', { text: 'Topics (optional)' }),
     h('div.chips', {}, topicBoxes),
   );
-  const followUps = h('select', { id: 'followups' }, [0, 1, 2, 3].map((n) => h('option', { value: n, selected: n === 2, text: String(n) })));
+  const followUps = h(
+    'select',
+    { id: 'followups' },
+    [0, 1, 2, 3].map((n) => h('option', { value: n, selected: n === 2, text: String(n) })),
+  );
   const error = h('p.error', { role: 'alert', hidden: true });
   const cards = PRESETS.map((p) =>
     h(
       'label.preset',
       {},
-      h('input', { type: 'radio', name: 'preset', value: p.id, checked: p.id === preset, onchange: () => {
-        preset = p.id;
-        custom.hidden = p.id !== 'custom';
-      } }),
+      h('input', {
+        type: 'radio',
+        name: 'preset',
+        value: p.id,
+        checked: p.id === preset,
+        onchange: () => {
+          preset = p.id;
+          custom.hidden = p.id !== 'custom';
+        },
+      }),
       h('span.preset-name', { text: p.name }),
       h('span.muted', { text: p.description }),
     ),
@@ -85,7 +134,10 @@ function startView() {
         if (p.mix) body.mix = p.mix;
         else {
           body.mix = Object.fromEntries(CATEGORIES.map(([c]) => [c, Number(counts[c].value) || 0]));
-          const topics = topicBoxes.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+          const topics = topicBoxes
+            .map((l) => l.querySelector('input'))
+            .filter((i) => i.checked)
+            .map((i) => i.value);
           if (topics.length) body.topics = topics;
         }
         try {
@@ -139,7 +191,11 @@ async function historyView() {
       h(
         'td.actions',
         {},
-        h('a.button', { href: `#/session/${s.id}`, text: s.status === 'finished' ? 'Replay' : 'Continue', 'aria-label': `${s.status === 'finished' ? 'Replay' : 'Continue'} session of ${fmtDate(s.createdAt)}` }),
+        h('a.button', {
+          href: `#/session/${s.id}`,
+          text: s.status === 'finished' ? 'Replay' : 'Continue',
+          'aria-label': `${s.status === 'finished' ? 'Replay' : 'Continue'} session of ${fmtDate(s.createdAt)}`,
+        }),
         h('a.button', { href: api.exportUrl(s.id, 'md'), download: '', text: 'Markdown' }),
         h('a.button', { href: api.exportUrl(s.id, 'json'), download: '', text: 'JSON' }),
         h('button.danger', {
@@ -159,7 +215,20 @@ async function historyView() {
     h(
       'div.table-wrap',
       {},
-      h('table.history', {}, h('thead', {}, h('tr', {}, ['Date', 'Loop', 'Score', 'Status', 'Actions'].map((t) => h('th', { scope: 'col', text: t })))), h('tbody', {}, rows)),
+      h(
+        'table.history',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Date', 'Loop', 'Score', 'Status', 'Actions'].map((t) => h('th', { scope: 'col', text: t })),
+          ),
+        ),
+        h('tbody', {}, rows),
+      ),
     ),
   );
 }
@@ -191,7 +260,12 @@ async function progressView() {
     h('div.chart.tall', {}, byRubric),
   );
   await lineChart(byCategory, labels, series('category'), 'Score by category over time');
-  await lineChart(byRubric, labels, series('rubricId', (id) => ctx.rubrics.get(id)?.name ?? id), 'Score by rubric over time');
+  await lineChart(
+    byRubric,
+    labels,
+    series('rubricId', (id) => ctx.rubrics.get(id)?.name ?? id),
+    'Score by rubric over time',
+  );
 }
 
 boot().catch((e) => {

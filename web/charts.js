@@ -30,12 +30,22 @@ export async function barChart(canvas, labels, values, title) {
 export async function lineChart(canvas, labels, series, title) {
   const Chart = await chartLib();
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `${title}: ${series.map((s) => `${s.label} ${s.data.filter((v) => v !== null).join(', ')}`).join('; ')}`);
+  canvas.setAttribute(
+    'aria-label',
+    `${title}: ${series.map((s) => `${s.label} ${s.data.filter((v) => v !== null).join(', ')}`).join('; ')}`,
+  );
   return new Chart(canvas, {
     type: 'line',
     data: {
       labels,
-      datasets: series.map((s, i) => ({ label: s.label, data: s.data, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], spanGaps: true, tension: 0.2 })),
+      datasets: series.map((s, i) => ({
+        label: s.label,
+        data: s.data,
+        borderColor: PALETTE[i % PALETTE.length],
+        backgroundColor: PALETTE[i % PALETTE.length],
+        spanGaps: true,
+        tension: 0.2,
+      })),
     },
     options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { min: 0, max: 100 } } },
   });

@@ -4,7 +4,16 @@ import { h, label, markdown } from './dom.js';
 
 function list(title, items, cls) {
   if (!items?.length) return null;
-  return h('div.' + cls, {}, h('h4', { text: title }), h('ul', {}, items.map((x) => h('li', { text: x }))));
+  return h(
+    'div.' + cls,
+    {},
+    h('h4', { text: title }),
+    h(
+      'ul',
+      {},
+      items.map((x) => h('li', { text: x })),
+    ),
+  );
 }
 
 /** Score, criteria with the quoted evidence, covered vs missed points, strengths, improvements. */
@@ -22,11 +31,28 @@ export function feedbackCard(question, rubric) {
       h('span.verdict.v-' + g.verdict, { text: label(g.verdict) }),
       h('span.grader', { text: g.grader.kind === 'offline' ? 'offline grader' : `graded by ${g.grader.model ?? 'model'}` }),
     ),
-    g.flags.length ? h('p.flags', {}, 'Flags: ', g.flags.map((f) => h('span.flag', { text: label(f) }))) : null,
+    g.flags.length
+      ? h(
+          'p.flags',
+          {},
+          'Flags: ',
+          g.flags.map((f) => h('span.flag', { text: label(f) })),
+        )
+      : null,
     h(
       'table.criteria',
       {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Criterion' }), h('th', { scope: 'col', text: 'Score' }), h('th', { scope: 'col', text: 'Feedback and evidence' }))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col', text: 'Criterion' }),
+          h('th', { scope: 'col', text: 'Score' }),
+          h('th', { scope: 'col', text: 'Feedback and evidence' }),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -36,7 +62,12 @@ export function feedbackCard(question, rubric) {
             {},
             h('th', { scope: 'row', text: names.get(c.id) ?? c.id }),
             h('td.c-score', {}, h('span.pill.s' + (c.score ?? 0), { text: c.score === null ? 'no evidence' : `${c.score}/5` })),
-            h('td', {}, h('p', { text: c.feedback }), c.evidence.map((q) => h('blockquote.evidence', { text: q }))),
+            h(
+              'td',
+              {},
+              h('p', { text: c.feedback }),
+              c.evidence.map((q) => h('blockquote.evidence', { text: q })),
+            ),
           ),
         ),
       ),
@@ -73,19 +104,71 @@ export function debriefView(d) {
     'section.debrief',
     { 'aria-labelledby': 'debrief-title', dataset: { testid: 'debrief' } },
     h('h2', { id: 'debrief-title', text: 'Debrief' }),
-    h('p.recommendation', {}, h('span.verdict.v-' + d.recommendation.verdict, { text: label(d.recommendation.verdict) }), ' ', d.recommendation.summary),
+    h(
+      'p.recommendation',
+      {},
+      h('span.verdict.v-' + d.recommendation.verdict, { text: label(d.recommendation.verdict) }),
+      ' ',
+      d.recommendation.summary,
+    ),
     h('p.muted', { text: `${d.questionsAnswered} of ${d.questionsAsked} asked questions graded · ${d.grader}` }),
-    d.recommendation.evidence.length ? h('details', { open: true }, h('summary', { text: 'Evidence behind the recommendation' }), h('ul', {}, d.recommendation.evidence.map((e) => h('li', { text: e })))) : null,
-    d.byRubric.length
-      ? h('div.chart-block', {}, h('h3', { text: 'By rubric' }), h('div.chart', { style: `height:${60 + d.byRubric.length * 36}px` }, rubricCanvas))
+    d.recommendation.evidence.length
+      ? h(
+          'details',
+          { open: true },
+          h('summary', { text: 'Evidence behind the recommendation' }),
+          h(
+            'ul',
+            {},
+            d.recommendation.evidence.map((e) => h('li', { text: e })),
+          ),
+        )
       : null,
-    lps.length ? h('div.chart-block', {}, h('h3', { text: 'By Leadership Principle' }), h('div.chart', { style: `height:${60 + lps.length * 36}px` }, lpCanvas)) : null,
+    d.byRubric.length
+      ? h(
+          'div.chart-block',
+          {},
+          h('h3', { text: 'By rubric' }),
+          h('div.chart', { style: `height:${60 + d.byRubric.length * 36}px` }, rubricCanvas),
+        )
+      : null,
+    lps.length
+      ? h(
+          'div.chart-block',
+          {},
+          h('h3', { text: 'By Leadership Principle' }),
+          h('div.chart', { style: `height:${60 + lps.length * 36}px` }, lpCanvas),
+        )
+      : null,
     h('div.points', {}, list('Strongest', d.strongest, 'strengths'), list('Weakest', d.weakest, 'improvements')),
-    d.practiseNext.length ? h('div', {}, h('h3', { text: 'Practise next' }), h('ul', {}, d.practiseNext.map((p) => h('li', {}, h('strong', { text: label(p.topic) }), ` — ${p.why}`)))) : null,
+    d.practiseNext.length
+      ? h(
+          'div',
+          {},
+          h('h3', { text: 'Practise next' }),
+          h(
+            'ul',
+            {},
+            d.practiseNext.map((p) => h('li', {}, h('strong', { text: label(p.topic) }), ` — ${p.why}`)),
+          ),
+        )
+      : null,
   );
   queueMicrotask(() => {
-    if (d.byRubric.length) barChart(rubricCanvas, d.byRubric.map((r) => r.name), d.byRubric.map((r) => r.score), 'Score by rubric');
-    if (lps.length) barChart(lpCanvas, lps.map((p) => p.name), lps.map((p) => p.score), 'Score by Leadership Principle');
+    if (d.byRubric.length)
+      barChart(
+        rubricCanvas,
+        d.byRubric.map((r) => r.name),
+        d.byRubric.map((r) => r.score),
+        'Score by rubric',
+      );
+    if (lps.length)
+      barChart(
+        lpCanvas,
+        lps.map((p) => p.name),
+        lps.map((p) => p.score),
+        'Score by Leadership Principle',
+      );
   });
   return el;
 }

@@ -4,7 +4,14 @@ import { api, ApiError, streamTurn } from './api.js';
 import { debriefView, feedbackCard } from './feedback.js';
 import { clear, fmtClock, fmtDate, h, label, markdown } from './dom.js';
 
-const KIND_LABEL = { opening: 'Interviewer', question: 'Interviewer', followup: 'Interviewer · follow-up', closing: 'Interviewer', answer: 'You', skip: 'You' };
+const KIND_LABEL = {
+  opening: 'Interviewer',
+  question: 'Interviewer',
+  followup: 'Interviewer · follow-up',
+  closing: 'Interviewer',
+  answer: 'You',
+  skip: 'You',
+};
 
 function messageEl(m) {
   const mine = m.role === 'candidate';
@@ -14,7 +21,12 @@ function messageEl(m) {
   return h(
     'article.msg.' + (mine ? 'me' : 'them'),
     { dataset: { kind: m.kind, id: m.id } },
-    h('div.who', {}, KIND_LABEL[m.kind] ?? m.role, h('time', { datetime: m.createdAt, text: new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })),
+    h(
+      'div.who',
+      {},
+      KIND_LABEL[m.kind] ?? m.role,
+      h('time', { datetime: m.createdAt, text: new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }),
+    ),
     body,
   );
 }
@@ -24,7 +36,10 @@ export async function roomView(main, id, ctx) {
   try {
     session = await api.getSession(id);
   } catch (e) {
-    clear(main).append(h('p.error', { role: 'alert', text: e.message }), h('p', {}, h('a', { href: '#/history', text: 'Back to history' })));
+    clear(main).append(
+      h('p.error', { role: 'alert', text: e.message }),
+      h('p', {}, h('a', { href: '#/history', text: 'Back to history' })),
+    );
     return;
   }
   const readOnly = session.status === 'finished';
@@ -34,9 +49,20 @@ export async function roomView(main, id, ctx) {
   const heading = h('h1.room-title', { id: 'room-title' });
   const clock = h('span.clock', { 'aria-hidden': 'true' });
   const status = h('p.room-status');
-  const transcript = h('div.transcript', { role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions text', 'aria-labelledby': 'room-title' });
+  const transcript = h('div.transcript', {
+    role: 'log',
+    'aria-live': 'polite',
+    'aria-relevant': 'additions text',
+    'aria-labelledby': 'room-title',
+  });
   const errorBox = h('div.error', { role: 'alert', hidden: true });
-  const textarea = h('textarea', { id: 'answer', rows: 6, 'aria-describedby': 'answer-hint', placeholder: 'Type your answer… (Ctrl+Enter or ⌘+Enter to send)', maxlength: 10000 });
+  const textarea = h('textarea', {
+    id: 'answer',
+    rows: 6,
+    'aria-describedby': 'answer-hint',
+    placeholder: 'Type your answer… (Ctrl+Enter or ⌘+Enter to send)',
+    maxlength: 10000,
+  });
   const send = h('button.primary', { type: 'submit', text: 'Send' });
   const skip = h('button', { type: 'button', text: 'Skip question' });
   const finish = h('button', { type: 'button', text: 'Finish loop' });
@@ -45,7 +71,12 @@ export async function roomView(main, id, ctx) {
     { 'aria-label': 'Your answer' },
     h('label.sr-only', { for: 'answer', text: 'Your answer' }),
     textarea,
-    h('div.composer-row', {}, h('span.muted', { id: 'answer-hint', text: 'Ctrl+Enter (⌘+Enter) sends · your answer is saved before the interviewer replies' }), h('span.buttons', {}, skip, finish, send)),
+    h(
+      'div.composer-row',
+      {},
+      h('span.muted', { id: 'answer-hint', text: 'Ctrl+Enter (⌘+Enter) sends · your answer is saved before the interviewer replies' }),
+      h('span.buttons', {}, skip, finish, send),
+    ),
   );
   const debriefSlot = h('div');
   const exports = h(
@@ -55,12 +86,23 @@ export async function roomView(main, id, ctx) {
     h('a.button', { href: api.exportUrl(id, 'json'), download: '', text: 'Export JSON' }),
   );
 
-  clear(main).append(h('div.room-head', {}, heading, clock), status, transcript, errorBox, readOnly ? null : composer, debriefSlot, exports);
+  clear(main).append(
+    h('div.room-head', {}, heading, clock),
+    status,
+    transcript,
+    errorBox,
+    readOnly ? null : composer,
+    debriefSlot,
+    exports,
+  );
 
   function render(s) {
     session = s;
     const current = s.questions[s.currentPosition];
-    heading.textContent = s.status === 'finished' ? `Replay · ${s.loop}` : `Question ${s.currentPosition + 1} of ${s.questionCount} · ${label(current?.category)}`;
+    heading.textContent =
+      s.status === 'finished'
+        ? `Replay · ${s.loop}`
+        : `Question ${s.currentPosition + 1} of ${s.questionCount} · ${label(current?.category)}`;
     status.textContent = `${s.loop} · started ${fmtDate(s.createdAt)} · ${s.provider === 'offline' ? 'offline interviewer and grader' : `model ${s.model}`}${s.tokens.prompt + s.tokens.completion ? ` · ${s.tokens.prompt + s.tokens.completion} tokens` : ''}`;
     clear(transcript);
     const byQuestion = new Map(s.questions.map((q) => [q.id, q]));
@@ -73,7 +115,12 @@ export async function roomView(main, id, ctx) {
         const prev = s.questions.find((x) => x.grade && lastOf.get(x.id) === i - 1);
         if (prev) transcript.append(feedbackCard(prev, ctx.rubrics.get(prev.rubricId)));
       }
-      if (m.kind === 'question' && q) transcript.append(h('p.q-marker', { text: `Question ${q.position + 1} of ${s.questionCount} · ${label(q.category)} · time box ${Math.round(q.timeBoxSeconds / 60)} min` }));
+      if (m.kind === 'question' && q)
+        transcript.append(
+          h('p.q-marker', {
+            text: `Question ${q.position + 1} of ${s.questionCount} · ${label(q.category)} · time box ${Math.round(q.timeBoxSeconds / 60)} min`,
+          }),
+        );
       transcript.append(messageEl(m));
     });
     const lastGraded = s.questions.find((x) => x.grade && lastOf.get(x.id) === s.messages.length - 1);
@@ -128,7 +175,8 @@ export async function roomView(main, id, ctx) {
       }
       return live;
     };
-    if (action === 'answer') transcript.append(messageEl({ role: 'candidate', kind: 'answer', content: body.text, createdAt: new Date().toISOString() }));
+    if (action === 'answer')
+      transcript.append(messageEl({ role: 'candidate', kind: 'answer', content: body.text, createdAt: new Date().toISOString() }));
     try {
       let failed;
       await streamTurn(id, action, body, (event, data) => {

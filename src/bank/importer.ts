@@ -1,10 +1,5 @@
 import { AppError } from '../errors.js';
-import {
-  type BankEntry,
-  type Category,
-  LEADERSHIP_PRINCIPLES,
-  type TOPICS,
-} from './schema.js';
+import { type BankEntry, type Category, LEADERSHIP_PRINCIPLES, type TOPICS } from './schema.js';
 
 /**
  * Parses a numbered Q&A guide (such as the Amazon interview guide) into bank entries.
@@ -30,17 +25,19 @@ const WRAPPED_ITEM = /\b(a|an|the|and|or|of|to|for|with|like|such as|in|on|by|vi
 export function importGuide(text: string, options: ImportOptions): BankEntry[] {
   const source = options.source.trim();
   if (!/^[a-z0-9][a-z0-9-]*$/.test(source)) {
-    throw new AppError(
-      'invalid_bank',
-      `--source must be lower-case letters, digits and dashes (got "${options.source}")`,
-    );
+    throw new AppError('invalid_bank', `--source must be lower-case letters, digits and dashes (got "${options.source}")`);
   }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines.every((l) => l.trim() === '')) {
     throw new AppError('invalid_bank', 'line 1: the file is empty; expected numbered questions such as "1. Why …?"');
   }
 
-  interface Raw { number: number; prompt: string; line: number; body: string[] }
+  interface Raw {
+    number: number;
+    prompt: string;
+    line: number;
+    body: string[];
+  }
   const raws: Raw[] = [];
   const seen = new Map<number, number>();
   let current: Raw | undefined;
@@ -54,10 +51,7 @@ export function importGuide(text: string, options: ImportOptions): BankEntry[] {
       const number = Number(q[1]);
       const first = seen.get(number);
       if (first !== undefined) {
-        throw new AppError(
-          'invalid_bank',
-          `line ${i + 1}: question number ${number} appears twice (first at line ${first})`,
-        );
+        throw new AppError('invalid_bank', `line ${i + 1}: question number ${number} appears twice (first at line ${first})`);
       }
       seen.set(number, i + 1);
       current = { number, prompt: (q[2] ?? '').trim(), line: i + 1, body: [] };
@@ -74,10 +68,7 @@ export function importGuide(text: string, options: ImportOptions): BankEntry[] {
   return raws.map((raw) => {
     const referenceAnswer = toMarkdown(raw.body);
     if (referenceAnswer === '') {
-      throw new AppError(
-        'invalid_bank',
-        `line ${raw.line}: question ${raw.number} ("${raw.prompt.slice(0, 60)}") has no answer`,
-      );
+      throw new AppError('invalid_bank', `line ${raw.line}: question ${raw.number} ("${raw.prompt.slice(0, 60)}") has no answer`);
     }
     const category = classify(raw.prompt, raw.number);
     return {
@@ -99,10 +90,7 @@ export function importGuide(text: string, options: ImportOptions): BankEntry[] {
 // ---------------------------------------------------------------------------------------------
 // Markdown reconstruction
 
-type Block =
-  | { kind: 'para'; text: string }
-  | { kind: 'item'; text: string }
-  | { kind: 'code'; lang: string; lines: string[] };
+type Block = { kind: 'para'; text: string } | { kind: 'item'; text: string } | { kind: 'code'; lang: string; lines: string[] };
 
 /** A line that is prose, not code: several words, no code punctuation. */
 function isProse(line: string): boolean {
@@ -218,8 +206,10 @@ const RUBRIC_OF: Record<Category, BankEntry['rubric']> = {
   system_design: 'system-design',
 };
 
-const DESIGN = /^(design\b|how would you design\b|describe how you would (scale|design|build|architect)\b|how would you (architect|build) a (system|service|platform))/i;
-const BEHAVIORAL = /^(describe a time|tell me about a time|give (me )?an example of a time|describe a situation|tell me about a situation)/i;
+const DESIGN =
+  /^(design\b|how would you design\b|describe how you would (scale|design|build|architect)\b|how would you (architect|build) a (system|service|platform))/i;
+const BEHAVIORAL =
+  /^(describe a time|tell me about a time|give (me )?an example of a time|describe a situation|tell me about a situation)/i;
 const MOTIVATION = /^(why do you want|why amazon|what do you know about|what motivates|why should we)/i;
 const COMPANY_SUBJECT = /\b(amazon|amazon['’]s)\b/i;
 const COMPANY_THEME =
@@ -252,7 +242,8 @@ const TOPIC_TERMS: Record<Topic, RegExp> = {
   containers: /\bcontainers?\b|\becs\b|\beks\b|\bfargate\b|\bkubernetes\b|\bdocker\b/gi,
   databases: /\bdatabases?\b|\baurora\b|\brds\b|\bschema\b|\bsql\b|\bmysql\b|\bshard\w*|\breplica\w*/gi,
   scaling: /\bscal(e|es|ing|able|ability)\b|\bautoscal\w*|\bauto scaling\b|\bthroughput\b|\bhigh-concurrency\b|\bqps\b/gi,
-  resilience: /\bfault[- ]toleran\w*|\bhigh availability\b|\bhighly available\b|\bdisaster recovery\b|\bfailover\b|\bretr(y|ies)\b|\bbackoff\b|\bcircuit[- ]breaker\b|\bchaos\b|\bresilien\w*|\bmulti-az\b|\bredundan\w*/gi,
+  resilience:
+    /\bfault[- ]toleran\w*|\bhigh availability\b|\bhighly available\b|\bdisaster recovery\b|\bfailover\b|\bretr(y|ies)\b|\bbackoff\b|\bcircuit[- ]breaker\b|\bchaos\b|\bresilien\w*|\bmulti-az\b|\bredundan\w*/gi,
   serverless: /\bserverless\b|\bfargate\b|\bstep functions\b/gi,
   streaming: /\bkinesis\b|\bstream(s|ing)?\b|\breal-time\b|\bkafka\b|\bmsk\b/gi,
   'infrastructure-as-code': /\binfrastructure as code\b|\biac\b|\bcloudformation\b|\bterraform\b|\bcdk\b/gi,

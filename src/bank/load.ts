@@ -12,7 +12,9 @@ export const BANK_DIR = fileURLToPath(new URL('./data', import.meta.url));
 
 /** Reads and validates every bank file (*.json) in a folder. */
 export function readBankDir(dir: string = BANK_DIR): BankEntry[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const entries: BankEntry[] = [];
   const ids = new Map<string, string>();
   for (const file of files) {

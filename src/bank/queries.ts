@@ -65,4 +65,3 @@ export function getQuestion(db: Db, id: string): BankEntry | undefined {
   const row = db.select().from(questions).where(eq(questions.id, id)).get();
   return row ? toEntry(row) : undefined;
 }
-

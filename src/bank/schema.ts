@@ -8,9 +8,27 @@ export const RUBRIC_IDS = ['star', 'system-design', 'technical', 'company'] as c
 
 /** The small fixed topic vocabulary; the importer tags entries with these only. */
 export const TOPICS = [
-  'dynamodb', 's3', 'lambda', 'consistency', 'caching', 'messaging', 'security', 'observability',
-  'deployment', 'networking', 'containers', 'databases', 'scaling', 'resilience', 'serverless',
-  'streaming', 'infrastructure-as-code', 'api-design', 'leadership', 'strategy', 'customer',
+  'dynamodb',
+  's3',
+  'lambda',
+  'consistency',
+  'caching',
+  'messaging',
+  'security',
+  'observability',
+  'deployment',
+  'networking',
+  'containers',
+  'databases',
+  'scaling',
+  'resilience',
+  'serverless',
+  'streaming',
+  'infrastructure-as-code',
+  'api-design',
+  'leadership',
+  'strategy',
+  'customer',
 ] as const;
 export const Topic = z.enum(TOPICS);
 

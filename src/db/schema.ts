@@ -1,4 +1,3 @@
-
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
@@ -111,4 +110,3 @@ export const debriefs = sqliteTable('debriefs', {
   debrief: text('debrief', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: text('created_at').notNull(),
 });
-

@@ -104,7 +104,8 @@ export function analyzeContent(question: string, reference: string, answer: stri
 // ---------------------------------------------------------------------------------------------
 // Guards
 
-const DONT_KNOW = /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember|pass|skip)\b/i;
+const DONT_KNOW =
+  /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember|pass|skip)\b/i;
 
 const INJECTION = [
   /\bignore\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|your|these|those)?\s*(instructions|prompts?|rules|rubric|guidelines)\b/i,
@@ -160,7 +161,10 @@ export function contradictions(reference: string, answer: string): Span[] {
   }
   // Definitions swapped between two opposite terms: the answer says of "eventual" what the
   // reference says of "strong".
-  const refSpans = sentences(plainText(reference)).map((s) => ({ text: words(s.text).join(' '), stems: new StemSet(contentStems(s.text)) }));
+  const refSpans = sentences(plainText(reference)).map((s) => ({
+    text: words(s.text).join(' '),
+    stems: new StemSet(contentStems(s.text)),
+  }));
   for (const [a, b] of ANTONYMS) {
     const about = (re: RegExp, other: RegExp) => refSpans.filter((r) => re.test(r.text) && !other.test(r.text));
     const refA = about(a, b);
@@ -168,17 +172,17 @@ export function contradictions(reference: string, answer: string): Span[] {
     if (!refA.length || !refB.length) continue;
     for (const s of spans) {
       for (const clause of s.text.split(/[;,]\s*(?:and|but|while|whereas)?\s*|\s+(?:while|whereas|but)\s+/)) {
-      const t = words(clause).join(' ');
-      for (const [mine, theirs, refMine, refTheirs] of [
-        [a, b, refA, refB],
-        [b, a, refB, refA],
-      ] as const) {
-        if (!mine.test(t) || theirs.test(t)) continue;
-        const stems = unique(contentStems(clause)).filter((x) => !mine.test(x) && !theirs.test(x));
-        const overlap = (refs: typeof refA) => Math.max(...refs.map((r) => stems.filter((x) => r.stems.has(x)).length));
-        const withTheirs = overlap(refTheirs);
-        if (withTheirs >= 3 && withTheirs > overlap(refMine) + 1) hits.push(s);
-      }
+        const t = words(clause).join(' ');
+        for (const [mine, theirs, refMine, refTheirs] of [
+          [a, b, refA, refB],
+          [b, a, refB, refA],
+        ] as const) {
+          if (!mine.test(t) || theirs.test(t)) continue;
+          const stems = unique(contentStems(clause)).filter((x) => !mine.test(x) && !theirs.test(x));
+          const overlap = (refs: typeof refA) => Math.max(...refs.map((r) => stems.filter((x) => r.stems.has(x)).length));
+          const withTheirs = overlap(refTheirs);
+          if (withTheirs >= 3 && withTheirs > overlap(refMine) + 1) hits.push(s);
+        }
       }
     }
   }
@@ -190,7 +194,10 @@ export function isKeywordList(answer: string): boolean {
   const ws = words(answer);
   if (ws.length < 5) return false;
   const functionShare = ws.filter((w) => FUNCTION_WORDS.has(w)).length / ws.length;
-  const fragments = answer.split(/[,;\n|/]+|\s-\s/).map((f) => f.trim()).filter(Boolean);
+  const fragments = answer
+    .split(/[,;\n|/]+|\s-\s/)
+    .map((f) => f.trim())
+    .filter(Boolean);
   const avgFragment = fragments.reduce((s, f) => s + f.split(/\s+/).length, 0) / Math.max(1, fragments.length);
   return (ws.length >= 8 && functionShare < 0.1) || (fragments.length >= 4 && avgFragment <= 2.5 && functionShare < 0.25);
 }
@@ -203,7 +210,10 @@ export interface GuardResult {
   contradiction: Span[];
 }
 
-export function guards(input: { question: string; reference: string; answer: string; signals?: string[] }, content: ContentAnalysis): GuardResult {
+export function guards(
+  input: { question: string; reference: string; answer: string; signals?: string[] },
+  content: ContentAnalysis,
+): GuardResult {
   const flags: Flag[] = [];
   const { answer } = input;
   const answerStems = content.answerStems;
@@ -220,7 +230,9 @@ export function guards(input: { question: string; reference: string; answer: str
 
   const fromQuestion = answerStems.filter((s) => content.questionStems.has(s)).length;
   const novel = unique(answerStems.filter((s) => !content.questionStems.has(s)));
-  const referenceOnly = new StemSet(contentStems(`${plainText(input.reference)} ${(input.signals ?? []).join(' ')}`).filter((s) => !content.questionStems.has(s)));
+  const referenceOnly = new StemSet(
+    contentStems(`${plainText(input.reference)} ${(input.signals ?? []).join(' ')}`).filter((s) => !content.questionStems.has(s)),
+  );
   const addsReferenceContent = novel.some((s) => referenceOnly.has(s));
   const questionList = [...content.questionStems.values()];
   const answerSet = new StemSet(answerStems);

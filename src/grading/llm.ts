@@ -41,7 +41,9 @@ export class LlmGrader implements Grader {
     const reference = input.referenceAnswer.trim()
       ? input.referenceAnswer
       : `(No single reference answer: this is a Leadership Principles question${input.leadershipPrinciples?.length ? ` on ${input.leadershipPrinciples.join(', ')}` : ''}.)\nSignals a Bar Raiser listens for:\n${(input.signals ?? []).map((s) => `- ${s}`).join('\n')}\nCommon pitfalls:\n${(input.pitfalls ?? []).map((s) => `- ${s}`).join('\n')}`;
-    const exchange = (input.exchange ?? []).map((m) => `${m.role === 'interviewer' ? 'Interviewer' : 'Candidate'}: ${fence(m.content, 'candidate_answer')}`).join('\n\n');
+    const exchange = (input.exchange ?? [])
+      .map((m) => `${m.role === 'interviewer' ? 'Interviewer' : 'Candidate'}: ${fence(m.content, 'candidate_answer')}`)
+      .join('\n\n');
     const user = render(loadPrompt('grader.user.md'), {
       question: input.question,
       reference,

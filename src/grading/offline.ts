@@ -81,14 +81,16 @@ const DATA_MODEL =
   /\b(data model|schema|tables?|partition keys?|sort keys?|gsi|primary key|keys?|index(es)?|columns?|documents?|records?|items?|entity|entities|access patterns?|normali[sz]\w*|denormali[sz]\w*|ttl)\b/gi;
 const SCALABILITY =
   /\b(cach\w*|cdn|shard\w*|partition\w*|read replicas?|replicas?|load[\s-]balanc\w*|fleet|in[\s-]memory|scale (out|up)|auto ?scal\w*|asg|horizontal\w*|queues?|async\w*|fan[\s-]?out|batch\w*|stateless|hot (key|partition)s?|consistent hashing|pre[\s-]?comput\w*|precomput\w*|edge)\b/gi;
-const FLOW = /(->|→|\bthen\b|\bbehind\b|\bfronted by\b|\broutes? (to|through)\b|\bforwards?\b|\bcalls?\b|\bpublish\w*\b|\bconsum\w*\b|\bwrites? to\b|\breads? from\b|\bpushes\b|\btriggers?\b)/gi;
+const FLOW =
+  /(->|→|\bthen\b|\bbehind\b|\bfronted by\b|\broutes? (to|through)\b|\bforwards?\b|\bcalls?\b|\bpublish\w*\b|\bconsum\w*\b|\bwrites? to\b|\breads? from\b|\bpushes\b|\btriggers?\b)/gi;
 
 const SITUATION =
   /\b(when i was|at my (previous|last|current|first)|in my (previous|last|current|first) (role|job|team|company|position)|last (year|quarter|month)|(19|20)\d\d|our team|my team|the team|the project|a project|we were|the company|my manager|a customer|our customers?|the deadline|at the time|back then|a few (months|years) ago)\b/gi;
 const TASK =
   /\b(i was responsible|my (role|job|task|goal|responsibility|objective) was|i (needed|had) to|i owned|i was (asked|tasked|assigned)|the goal was|our goal was|i was the (lead|owner|on-call)|it was my job)\b/gi;
 const HYPOTHETICAL = /\b(i would|i'd|i usually|i always|i generally|i tend to|i typically)\b/gi;
-const I_ACTION = /\bi\s+(?!(am|was|were|think|feel|believe|guess|hope|don't|do not|would|could|might|usually|always|generally)\b)[a-z]+(ed|t)?\b/gi;
+const I_ACTION =
+  /\bi\s+(?!(am|was|were|think|feel|believe|guess|hope|don't|do not|would|could|might|usually|always|generally)\b)[a-z]+(ed|t)?\b/gi;
 const WE = /\b(we|our|us|the team)\b/gi;
 const RESULT_VERB =
   /\b(reduc\w*|increas\w*|improv\w*|cut|saved?|grew|grow\w*|dropp\w*|rais\w*|lower\w*|launch\w*|shipp\w*|deliver\w*|achiev\w*|result\w*|outcome|won|recover\w*|eliminat\w*|resolv\w*|adopt\w*)\b/gi;
@@ -97,7 +99,8 @@ const REFLECTION =
 const AMAZON_SPECIFIC =
   /\b(prime|aws|alexa|kindle|echo|whole foods|zappos|marketplace|two[\s-]pizza|working backwards|press release|pr\/faq|pr faq|six[\s-]page|6[\s-]pager|narratives?|bar raiser|flywheel|day 1|day one|leadership principles?|customer obsession|fulfil?l?ment centers?|kiva|go stores?|just walk out|subscribe & save|1-click|one-click|mgm|twitch|ring|project kuiper|fire phone|bezos|jassy|disagree and commit|ownership|frugality|bias for action)\b/gi;
 const PERSONAL = /\b(i|my|me)\b/gi;
-const EXPERIENCE = /\b(i (built|led|worked|shipped|launched|ran|managed|owned|used|saw|learned|noticed|started|joined|spent|helped|created|designed)|in my (role|job|team|experience|last|previous|current)|at my (company|job|previous|last))\b/gi;
+const EXPERIENCE =
+  /\b(i (built|led|worked|shipped|launched|ran|managed|owned|used|saw|learned|noticed|started|joined|spent|helped|created|designed)|in my (role|job|team|experience|last|previous|current)|at my (company|job|previous|last))\b/gi;
 const IDEAS =
   /\b(i would|i'd|we could|could|propose|suggest|introduce|add|build|launch|improve|measure|metric|a\/b test|experiment|pilot|for example|for instance|such as)\b/gi;
 
@@ -146,7 +149,11 @@ function relativeToReference(ctx: Ctx, re: RegExp, scored: Scored, what: string)
   if (distinctMatches(ctx.input.referenceAnswer, re).length > 0) return scored;
   const level = ctx.content.content < 0.05 ? null : contentLevel(ctx.content.content);
   if (level === null || (scored.score !== null && scored.score >= level)) return scored;
-  return { score: level, evidence: scored.evidence.length ? scored.evidence : bestContentSpans(ctx, 1), feedback: `${scored.feedback} (The reference answer has no ${what} either; judged on content.)` };
+  return {
+    score: level,
+    evidence: scored.evidence.length ? scored.evidence : bestContentSpans(ctx, 1),
+    feedback: `${scored.feedback} (The reference answer has no ${what} either; judged on content.)`,
+  };
 }
 
 function correctness(ctx: Ctx): Scored {
@@ -174,34 +181,49 @@ const SCORERS: Record<string, (ctx: Ctx) => Scored> = {
   depth: (ctx) => {
     const m = countSpans(ctx, MECHANISM);
     const score = blend(markerLevel(m.n, [1, 1, 2, 3]), ctx, 0.5);
-    return relativeToReference(ctx, MECHANISM, {
-      score,
-      evidence: m.ev.length ? m.ev : bestContentSpans(ctx, 1),
-      feedback: m.n
-        ? `Explains how or why in ${m.n} place(s) (${m.found.slice(0, 3).join(', ')}).`
-        : 'Names things without explaining how they work or why.',
-    }, 'explanation of mechanism');
+    return relativeToReference(
+      ctx,
+      MECHANISM,
+      {
+        score,
+        evidence: m.ev.length ? m.ev : bestContentSpans(ctx, 1),
+        feedback: m.n
+          ? `Explains how or why in ${m.n} place(s) (${m.found.slice(0, 3).join(', ')}).`
+          : 'Names things without explaining how they work or why.',
+      },
+      'explanation of mechanism',
+    );
   },
   specifics: (ctx) => {
     const services = distinctMatches(ctx.answer, AWS_SERVICES);
     const numbers = distinctMatches(ctx.answer, NUMBER_WITH_UNIT);
     const n = services.length + numbers.length;
     const ev = hits(ctx, new RegExp(`${AWS_SERVICES.source}|${NUMBER_WITH_UNIT.source}`, 'i')).slice(0, 2);
-    return relativeToReference(ctx, new RegExp(`${AWS_SERVICES.source}|${NUMBER_WITH_UNIT.source}`, 'gi'), {
-      score: blend(markerLevel(n, [1, 2, 4, 6]), ctx, 0.6),
-      evidence: ev,
-      feedback: n
-        ? `Concrete: ${[...services, ...numbers].slice(0, 6).join(', ')}.`
-        : 'No concrete service, setting, number or example.',
-    }, 'named services or numbers');
+    return relativeToReference(
+      ctx,
+      new RegExp(`${AWS_SERVICES.source}|${NUMBER_WITH_UNIT.source}`, 'gi'),
+      {
+        score: blend(markerLevel(n, [1, 2, 4, 6]), ctx, 0.6),
+        evidence: ev,
+        feedback: n ? `Concrete: ${[...services, ...numbers].slice(0, 6).join(', ')}.` : 'No concrete service, setting, number or example.',
+      },
+      'named services or numbers',
+    );
   },
   tradeoffs: (ctx) => {
     const m = countSpans(ctx, TRADEOFF);
-    return relativeToReference(ctx, TRADEOFF, {
-      score: markerLevel(m.n, [1, 2, 3, 4]),
-      evidence: m.ev,
-      feedback: m.n ? `Weighs alternatives or limits (${m.found.slice(0, 4).join(', ')}).` : 'No trade-offs, limits or alternatives discussed.',
-    }, 'trade-offs');
+    return relativeToReference(
+      ctx,
+      TRADEOFF,
+      {
+        score: markerLevel(m.n, [1, 2, 3, 4]),
+        evidence: m.ev,
+        feedback: m.n
+          ? `Weighs alternatives or limits (${m.found.slice(0, 4).join(', ')}).`
+          : 'No trade-offs, limits or alternatives discussed.',
+      },
+      'trade-offs',
+    );
   },
   clarity: (ctx) => {
     const n = ctx.spans.length;
@@ -219,8 +241,10 @@ const SCORERS: Record<string, (ctx: Ctx) => Scored> = {
     };
   },
   // system design
-  requirements: (ctx) => marker(ctx, REQUIREMENTS, [1, 2, 3, 5], 'States requirements or scope', 'Does not state functional or non-functional requirements.'),
-  capacity: (ctx) => marker(ctx, CAPACITY, [1, 2, 3, 4], 'Sizes the system', 'No capacity numbers (requests per second, data size, peak).', 0.8),
+  requirements: (ctx) =>
+    marker(ctx, REQUIREMENTS, [1, 2, 3, 5], 'States requirements or scope', 'Does not state functional or non-functional requirements.'),
+  capacity: (ctx) =>
+    marker(ctx, CAPACITY, [1, 2, 3, 4], 'Sizes the system', 'No capacity numbers (requests per second, data size, peak).', 0.8),
   architecture: (ctx) => {
     const services = distinctMatches(ctx.answer, AWS_SERVICES);
     const flow = countMatches(ctx.answer, FLOW);
@@ -234,8 +258,16 @@ const SCORERS: Record<string, (ctx: Ctx) => Scored> = {
     };
   },
   data_model: (ctx) => marker(ctx, DATA_MODEL, [1, 2, 3, 5], 'Data model', 'No data model: keys, tables and access patterns are missing.'),
-  scalability: (ctx) => marker(ctx, SCALABILITY, [1, 2, 3, 5], 'Scaling mechanisms', 'No concrete scaling mechanism (caching, partitioning, queues, replicas).'),
-  reliability: (ctx) => marker(ctx, FAILURE, [1, 2, 3, 5], 'Failure handling', 'Failure modes are not discussed (AZ loss, retries, idempotency, alarms).'),
+  scalability: (ctx) =>
+    marker(
+      ctx,
+      SCALABILITY,
+      [1, 2, 3, 5],
+      'Scaling mechanisms',
+      'No concrete scaling mechanism (caching, partitioning, queues, replicas).',
+    ),
+  reliability: (ctx) =>
+    marker(ctx, FAILURE, [1, 2, 3, 5], 'Failure handling', 'Failure modes are not discussed (AZ loss, retries, idempotency, alarms).'),
   // star
   situation_task: (ctx) => {
     const s = countSpans(ctx, SITUATION);
@@ -371,7 +403,14 @@ export function gradeOffline(input: GradeInput): Grade {
   const content = analyzeContent(input.question, input.referenceAnswer, scoredText, input.signals);
   const guard = guards({ question: input.question, reference: input.referenceAnswer, answer: scoredText, signals: input.signals }, content);
   const flags = [...new Set<Flag>([...injection.flags, ...guard.flags])];
-  const ctx: Ctx = { input, answer: scoredText, spans: sentences(input.answer).filter((s) => scoredText.slice(s.start, s.end).trim() !== ''), content, flags, contradiction: guard.contradiction };
+  const ctx: Ctx = {
+    input,
+    answer: scoredText,
+    spans: sentences(input.answer).filter((s) => scoredText.slice(s.start, s.end).trim() !== ''),
+    content,
+    flags,
+    contradiction: guard.contradiction,
+  };
 
   const raw = input.rubric.criteria.map((c: Criterion) => {
     const scored = (SCORERS[c.id] ?? correctness)(ctx);
@@ -393,14 +432,12 @@ export function gradeOffline(input: GradeInput): Grade {
   const covered = content.points.filter((p) => p.covered);
   const missed = content.points.filter((p) => !p.covered).sort((a, b) => a.coverage - b.coverage);
   const byId = new Map(input.rubric.criteria.map((c) => [c.id, c]));
-  const strengths = criteria
-    .filter((c) => (c.score ?? 0) >= 4)
-    .map((c) => `${byId.get(c.id)!.name}: ${c.feedback}`);
+  const strengths = criteria.filter((c) => (c.score ?? 0) >= 4).map((c) => `${byId.get(c.id)!.name}: ${c.feedback}`);
   const improvements = [
     ...flagAdvice(flags),
     ...criteria
       .filter((c) => (c.score ?? 0) <= 2)
-      .sort((a, b) => (byId.get(b.id)!.weight - byId.get(a.id)!.weight))
+      .sort((a, b) => byId.get(b.id)!.weight - byId.get(a.id)!.weight)
       .map((c) => `${byId.get(c.id)!.name}: ${c.feedback} Aim for: ${byId.get(c.id)!.levels[5]}`),
     ...missed.slice(0, 3).map((p) => `Cover this point: ${p.text}`),
   ];
@@ -438,4 +475,3 @@ function flagAdvice(flags: Flag[]): string[] {
   };
   return flags.map((f) => advice[f]);
 }
-

@@ -11,9 +11,7 @@ export const Criterion = z
     name: z.string().min(1),
     weight: z.number().positive().max(1),
     description: z.string().min(1),
-    levels: z
-      .object({ 1: Level, 2: Level.optional(), 3: Level, 4: Level.optional(), 5: Level })
-      .strict(),
+    levels: z.object({ 1: Level, 2: Level.optional(), 3: Level, 4: Level.optional(), 5: Level }).strict(),
     probes: z.array(z.string().min(1)).min(1),
   })
   .strict();
@@ -50,7 +48,9 @@ export class RubricError extends Error {
 
 /** Reads and validates every rubrics/*.yaml; a broken file names the file and the field. */
 export function loadRubrics(dir: string): Map<string, Rubric> {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   if (files.length === 0) throw new RubricError(`${dir}: no rubric files (*.yaml) found`);
   const rubrics = new Map<string, Rubric>();
   for (const file of files) {

@@ -27,9 +27,7 @@ export function gradeTarget(body: Record<string, unknown>): GradeTarget {
   throw new AppError('bad_request', 'Give either "questionId" or all of "question", "referenceAnswer" and "rubricId"');
 }
 
-export type GradeTarget =
-  | { questionId: string }
-  | { question: string; referenceAnswer: string; rubricId: string };
+export type GradeTarget = { questionId: string } | { question: string; referenceAnswer: string; rubricId: string };
 
 export function checkAnswer(answer: unknown): string {
   if (typeof answer !== 'string' || answer.trim() === '') throw new AppError('bad_request', 'The answer is empty: write your answer first');
@@ -39,7 +37,12 @@ export function checkAnswer(answer: unknown): string {
   return answer;
 }
 
-export function inputForQuestion(q: BankEntry, rubrics: Map<string, Rubric>, answer: string, exchange?: GradeInput['exchange']): GradeInput {
+export function inputForQuestion(
+  q: BankEntry,
+  rubrics: Map<string, Rubric>,
+  answer: string,
+  exchange?: GradeInput['exchange'],
+): GradeInput {
   const rubric = rubrics.get(q.rubric);
   if (!rubric) throw new AppError('internal', `Question ${q.id} uses rubric "${q.rubric}", which is not loaded`);
   return {

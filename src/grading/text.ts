@@ -28,7 +28,21 @@ export const FUNCTION_WORDS = STOP_WORDS;
  */
 const ALIASES: Record<string, string[]> = {
   az: ['availability zones', 'availability zone', 'azs'],
-  idempotencykey: ['idempotency keys', 'idempotency key', 'idempotency tokens', 'idempotency token', 'request ids', 'request id', 'client tokens', 'client token', 'deduplication ids', 'deduplication id', 'dedup id', 'unique request ids', 'unique request id'],
+  idempotencykey: [
+    'idempotency keys',
+    'idempotency key',
+    'idempotency tokens',
+    'idempotency token',
+    'request ids',
+    'request id',
+    'client tokens',
+    'client token',
+    'deduplication ids',
+    'deduplication id',
+    'dedup id',
+    'unique request ids',
+    'unique request id',
+  ],
   cdn: ['content delivery networks', 'content delivery network', 'content distribution network'],
   iam: ['identity and access management'],
   kms: ['key management service'],

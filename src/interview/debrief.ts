@@ -9,9 +9,21 @@ export const Debrief = z
     questionsAnswered: z.number().int(),
     questionsSkipped: z.number().int(),
     overallScore: z.number().nullable().openapi({ description: 'Mean score of the graded questions, 0–100' }),
-    byRubric: z.array(z.object({ rubricId: z.string(), name: z.string(), questions: z.number().int(), score: z.number(), overall: z.number() })),
-    byCriterion: z.array(z.object({ rubricId: z.string(), criterionId: z.string(), name: z.string(), average: z.number().nullable(), graded: z.number().int() })),
-    byLeadershipPrinciple: z.array(z.object({ name: z.string(), questions: z.number().int(), score: z.number().nullable(), evidence: z.array(z.string()) })),
+    byRubric: z.array(
+      z.object({ rubricId: z.string(), name: z.string(), questions: z.number().int(), score: z.number(), overall: z.number() }),
+    ),
+    byCriterion: z.array(
+      z.object({
+        rubricId: z.string(),
+        criterionId: z.string(),
+        name: z.string(),
+        average: z.number().nullable(),
+        graded: z.number().int(),
+      }),
+    ),
+    byLeadershipPrinciple: z.array(
+      z.object({ name: z.string(), questions: z.number().int(), score: z.number().nullable(), evidence: z.array(z.string()) }),
+    ),
     strongest: z.array(z.string()),
     weakest: z.array(z.string()),
     recommendation: z.object({
@@ -72,13 +84,25 @@ export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
     }
   }
   const byLeadershipPrinciple = [...lp.entries()]
-    .map(([name, v]) => ({ name, questions: v.scores.length, score: v.scores.length ? round1(mean(v.scores)!) : null, evidence: v.evidence.slice(0, 3) }))
+    .map(([name, v]) => ({
+      name,
+      questions: v.scores.length,
+      score: v.scores.length ? round1(mean(v.scores)!) : null,
+      evidence: v.evidence.slice(0, 3),
+    }))
     .sort((a, b) => (b.score ?? -1) - (a.score ?? -1));
 
   const ranked = byCriterion.filter((c) => c.average !== null).sort((a, b) => b.average! - a.average!);
   const label = (c: (typeof ranked)[number]) => `${c.name} (${rubrics.get(c.rubricId)?.name ?? c.rubricId}): ${c.average}/5`;
-  const strongest = ranked.filter((c) => c.average! >= 3).slice(0, 3).map(label);
-  const weakest = ranked.filter((c) => c.average! < 3.5).slice(-3).reverse().map(label);
+  const strongest = ranked
+    .filter((c) => c.average! >= 3)
+    .slice(0, 3)
+    .map(label);
+  const weakest = ranked
+    .filter((c) => c.average! < 3.5)
+    .slice(-3)
+    .reverse()
+    .map(label);
 
   const overallScore = graded.length ? round1(mean(graded.map((q) => q.grade.score))!) : null;
   const enough = graded.length >= Math.max(1, Math.ceil(asked.length / 2));
@@ -93,7 +117,8 @@ export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
             ? 'lean_no_hire'
             : 'no_hire';
   const evidence = graded.map(
-    (q) => `${q.question.prompt.slice(0, 80)}${q.question.prompt.length > 80 ? '…' : ''} — ${q.grade.score}/100 (${q.grade.verdict.replace(/_/g, ' ')})${q.grade.flags.length ? `, flagged ${q.grade.flags.join(', ')}` : ''}`,
+    (q) =>
+      `${q.question.prompt.slice(0, 80)}${q.question.prompt.length > 80 ? '…' : ''} — ${q.grade.score}/100 (${q.grade.verdict.replace(/_/g, ' ')})${q.grade.flags.length ? `, flagged ${q.grade.flags.join(', ')}` : ''}`,
   );
   const summary =
     verdict === 'insufficient_evidence'

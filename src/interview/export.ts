@@ -2,7 +2,11 @@ import type { InterviewLoop } from './loop.js';
 
 type SessionView = ReturnType<InterviewLoop['getSession']>;
 
-const quote = (text: string) => text.split('\n').map((l) => `> ${l}`).join('\n');
+const quote = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
 
 /** A session as a Markdown document: transcript, feedback per question, debrief. */
 export function toMarkdown(s: SessionView): string {
@@ -23,7 +27,10 @@ export function toMarkdown(s: SessionView): string {
     }
     if (q.grade) {
       const g = q.grade;
-      out.push(`### Feedback: ${g.score}/100, ${g.overall}/5, ${g.verdict.replace(/_/g, ' ')} (${g.grader.kind === 'offline' ? 'offline grader' : `llm grader ${g.grader.model ?? ''}`})`, '');
+      out.push(
+        `### Feedback: ${g.score}/100, ${g.overall}/5, ${g.verdict.replace(/_/g, ' ')} (${g.grader.kind === 'offline' ? 'offline grader' : `llm grader ${g.grader.model ?? ''}`})`,
+        '',
+      );
       out.push('| criterion | score | feedback |', '|---|---|---|');
       for (const c of g.criteria) out.push(`| ${c.id} | ${c.score ?? '–'} | ${c.feedback.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
       out.push('');
@@ -41,9 +48,20 @@ export function toMarkdown(s: SessionView): string {
     out.push(`**Recommendation: ${d.recommendation.verdict.replace(/_/g, ' ')}.** ${d.recommendation.summary}`, '');
     for (const e of d.recommendation.evidence) out.push(`- ${e}`);
     out.push('');
-    if (d.byRubric.length) out.push('| rubric | questions | score |', '|---|---|---|', ...d.byRubric.map((r) => `| ${r.name} | ${r.questions} | ${r.score}/100 |`), '');
+    if (d.byRubric.length)
+      out.push(
+        '| rubric | questions | score |',
+        '|---|---|---|',
+        ...d.byRubric.map((r) => `| ${r.name} | ${r.questions} | ${r.score}/100 |`),
+        '',
+      );
     if (d.byLeadershipPrinciple.length) {
-      out.push('| Leadership Principle | questions | score |', '|---|---|---|', ...d.byLeadershipPrinciple.map((p) => `| ${p.name} | ${p.questions} | ${p.score ?? '–'} |`), '');
+      out.push(
+        '| Leadership Principle | questions | score |',
+        '|---|---|---|',
+        ...d.byLeadershipPrinciple.map((p) => `| ${p.name} | ${p.questions} | ${p.score ?? '–'} |`),
+        '',
+      );
     }
     if (d.strongest.length) out.push('Strongest:', ...d.strongest.map((x) => `- ${x}`), '');
     if (d.weakest.length) out.push('Weakest:', ...d.weakest.map((x) => `- ${x}`), '');

@@ -127,12 +127,18 @@ export class OfflineInterviewer implements Interviewer {
 }
 
 function describeCriteria(rubric: Rubric): string {
-  return rubric.criteria.map((c) => `- ${c.id} (${c.name}, weight ${c.weight}): ${c.description} Probes: ${c.probes.join(' | ')}`).join('\n');
+  return rubric.criteria
+    .map((c) => `- ${c.id} (${c.name}, weight ${c.weight}): ${c.description} Probes: ${c.probes.join(' | ')}`)
+    .join('\n');
 }
 
 function describeExchange(exchange: ExchangeMessage[]): string {
   return exchange
-    .map((m) => (m.role === 'interviewer' ? `Interviewer: ${m.content}` : `Candidate: <candidate_answer>${fence(m.content, 'candidate_answer')}</candidate_answer>`))
+    .map((m) =>
+      m.role === 'interviewer'
+        ? `Interviewer: ${m.content}`
+        : `Candidate: <candidate_answer>${fence(m.content, 'candidate_answer')}</candidate_answer>`,
+    )
     .join('\n\n');
 }
 

@@ -139,8 +139,22 @@ export class InterviewLoop {
           .returning()
           .get(),
       );
-      store.insertMessage(t, { sessionId: id, sessionQuestionId: null, role: 'interviewer', kind: 'opening', content: this.opening(picked, maxFollowUps), at });
-      store.insertMessage(t, { sessionId: id, sessionQuestionId: rows[0]!.id, role: 'interviewer', kind: 'question', content: picked[0]!.prompt, at });
+      store.insertMessage(t, {
+        sessionId: id,
+        sessionQuestionId: null,
+        role: 'interviewer',
+        kind: 'opening',
+        content: this.opening(picked, maxFollowUps),
+        at,
+      });
+      store.insertMessage(t, {
+        sessionId: id,
+        sessionQuestionId: rows[0]!.id,
+        role: 'interviewer',
+        kind: 'question',
+        content: picked[0]!.prompt,
+        at,
+      });
     });
     return this.getSession(id);
   }
@@ -150,7 +164,10 @@ export class InterviewLoop {
     return this.withLock(sessionId, async () => {
       const { session, current } = this.openTurn(sessionId);
       if (current.state !== 'asked' && current.state !== 'grading') {
-        throw new AppError('conflict', 'The next question has not been asked yet because the interviewer failed: retry the turn (POST …/retry) first');
+        throw new AppError(
+          'conflict',
+          'The next question has not been asked yet because the interviewer failed: retry the turn (POST …/retry) first',
+        );
       }
       const firstMark = this.lastMessageId(sessionId);
       const at = this.now();
@@ -253,7 +270,15 @@ export class InterviewLoop {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t));
             const at = this.now();
             const row = db.transaction((t) => {
-              const m = store.insertMessage(t, { sessionId, sessionQuestionId: current.id, role: 'interviewer', kind: 'followup', content: spoken.text, usage: addUsage(pendingUsage, spoken.usage), at });
+              const m = store.insertMessage(t, {
+                sessionId,
+                sessionQuestionId: current.id,
+                role: 'interviewer',
+                kind: 'followup',
+                content: spoken.text,
+                usage: addUsage(pendingUsage, spoken.usage),
+                at,
+              });
               store.updateSessionQuestion(t, current.id, { followUps: current.followUps + 1 });
               store.updateSession(t, sessionId, { updatedAt: at.toISOString() });
               return m;
@@ -269,9 +294,7 @@ export class InterviewLoop {
       if (current.state === 'grading') {
         const c = ctx();
         const q = c.question;
-        const exchange = c.exchange
-          .filter((m) => m.kind !== 'opening')
-          .map((m) => ({ role: m.role, content: m.content }));
+        const exchange = c.exchange.filter((m) => m.kind !== 'opening').map((m) => ({ role: m.role, content: m.content }));
         const answer = answersOf(c.exchange);
         if (!answer.trim()) {
           store.updateSessionQuestion(db, current.id, { state: 'skipped', doneAt: this.now().toISOString() });
@@ -280,7 +303,7 @@ export class InterviewLoop {
         const { grade, usage } = await this.deps.grader.grade(inputForQuestion(q, this.deps.rubrics, answer, exchange));
         const at = this.now();
         db.transaction((t) => {
-            store.insertGrade(t, { sessionId, sessionQuestionId: current.id, grade, usage, at });
+          store.insertGrade(t, { sessionId, sessionQuestionId: current.id, grade, usage, at });
           store.updateSessionQuestion(t, current.id, { state: 'graded', doneAt: at.toISOString() });
         });
         events.grade?.({ sessionQuestionId: current.id, position: current.position, grade });
@@ -290,7 +313,9 @@ export class InterviewLoop {
       if (current.state === 'graded' || current.state === 'skipped') {
         const next = session.status === 'active' ? all[current.position + 1] : undefined;
         const c = ctx();
-        const nextInfo = next ? { position: next.position, total: all.length, category: this.question(next.questionId).category } : undefined;
+        const nextInfo = next
+          ? { position: next.position, total: all.length, category: this.question(next.questionId).category }
+          : undefined;
         const spoken = await this.deps.interviewer.transition(c, nextInfo, (t) => events.token?.(t));
         const usage = addUsage(pendingUsage, spoken.usage);
         const tail = next ? this.question(next.questionId).prompt : loadPrompt('closing.md').trim();
@@ -301,7 +326,15 @@ export class InterviewLoop {
         const at = this.now();
         if (next) {
           const row = db.transaction((t) => {
-            const m = store.insertMessage(t, { sessionId, sessionQuestionId: next.id, role: 'interviewer', kind: 'question', content, usage, at });
+            const m = store.insertMessage(t, {
+              sessionId,
+              sessionQuestionId: next.id,
+              role: 'interviewer',
+              kind: 'question',
+              content,
+              usage,
+              at,
+            });
             store.updateSessionQuestion(t, next.id, { state: 'asked', askedAt: at.toISOString() });
             store.updateSession(t, sessionId, { currentPosition: next.position, updatedAt: at.toISOString() });
             return m;
@@ -311,7 +344,15 @@ export class InterviewLoop {
         }
         const debrief = this.debrief(sessionId);
         const row = db.transaction((t) => {
-          const m = store.insertMessage(t, { sessionId, sessionQuestionId: null, role: 'interviewer', kind: 'closing', content, usage, at });
+          const m = store.insertMessage(t, {
+            sessionId,
+            sessionQuestionId: null,
+            role: 'interviewer',
+            kind: 'closing',
+            content,
+            usage,
+            at,
+          });
           store.insertDebrief(t, sessionId, debrief, at);
           store.updateSession(t, sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;
@@ -329,13 +370,22 @@ export class InterviewLoop {
   /** Ends the current question: with answers it is graded as it stands, without it is skipped. */
   private closeQuestion(sessionId: string, current: store.SessionQuestionRow, why: 'skip' | 'finish') {
     const { db } = this.deps;
-    const answered = store.messageRows(db, sessionId).some((m) => m.sessionQuestionId === current.id && m.role === 'candidate' && m.kind === 'answer');
+    const answered = store
+      .messageRows(db, sessionId)
+      .some((m) => m.sessionQuestionId === current.id && m.role === 'candidate' && m.kind === 'answer');
     const at = this.now();
     db.transaction((t) => {
       if (answered) {
         store.updateSessionQuestion(t, current.id, { state: 'grading' });
       } else {
-        store.insertMessage(t, { sessionId, sessionQuestionId: current.id, role: 'candidate', kind: 'skip', content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)', at });
+        store.insertMessage(t, {
+          sessionId,
+          sessionQuestionId: current.id,
+          role: 'candidate',
+          kind: 'skip',
+          content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)',
+          at,
+        });
         store.updateSessionQuestion(t, current.id, { state: 'skipped', doneAt: at.toISOString() });
       }
     });
@@ -359,7 +409,10 @@ export class InterviewLoop {
   private summary(sessionId: string, all: store.SessionQuestionRow[], position: number): string {
     const earlier = all.slice(0, position);
     if (!earlier.length) return `This is question 1 of ${all.length}.`;
-    const scores = store.gradeRows(this.deps.db, sessionId).filter((g) => earlier.some((q) => q.id === g.sessionQuestionId)).map((g) => g.score);
+    const scores = store
+      .gradeRows(this.deps.db, sessionId)
+      .filter((g) => earlier.some((q) => q.id === g.sessionQuestionId))
+      .map((g) => g.score);
     const skipped = earlier.filter((q) => q.state === 'skipped').length;
     const mean = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : null;
     const last = this.question(earlier.at(-1)!.questionId);
@@ -431,7 +484,10 @@ export class InterviewLoop {
       sessionQuestionId: m.sessionQuestionId,
       position: all.find((q) => q.id === m.sessionQuestionId)?.position ?? null,
       createdAt: m.createdAt,
-      usage: m.promptTokens === null && m.completionTokens === null ? null : { promptTokens: m.promptTokens ?? 0, completionTokens: m.completionTokens ?? 0 },
+      usage:
+        m.promptTokens === null && m.completionTokens === null
+          ? null
+          : { promptTokens: m.promptTokens ?? 0, completionTokens: m.completionTokens ?? 0 },
     };
   }
 
@@ -456,7 +512,10 @@ export class InterviewLoop {
 
   listSessions(limit = 20, offset = 0) {
     const rows = store.listSessionRows(this.deps.db, limit, offset);
-    const stats = store.sessionStats(this.deps.db, rows.map((r) => r.id));
+    const stats = store.sessionStats(
+      this.deps.db,
+      rows.map((r) => r.id),
+    );
     return { items: rows.map((r) => this.summaryOf(r, stats.get(r.id)!)), total: store.countSessions(this.deps.db), limit, offset };
   }
 
@@ -497,7 +556,10 @@ export class InterviewLoop {
           referenceAnswer: done ? q.referenceAnswer : null,
           signals: done ? q.signals : [],
           grade: g ? (g.grade as unknown as Grade) : null,
-          gradeUsage: g && (g.promptTokens !== null || g.completionTokens !== null) ? { promptTokens: g.promptTokens ?? 0, completionTokens: g.completionTokens ?? 0 } : null,
+          gradeUsage:
+            g && (g.promptTokens !== null || g.completionTokens !== null)
+              ? { promptTokens: g.promptTokens ?? 0, completionTokens: g.completionTokens ?? 0 }
+              : null,
         };
       }),
       messages: store.messageRows(db, id).map((m) => this.messageView(m, all)),

@@ -73,12 +73,14 @@ export function selectQuestions(req: SelectionRequest): BankEntry[] {
   for (const category of CATEGORY_ORDER) {
     const want = mix[category] ?? 0;
     if (want <= 0) continue;
-    const pool = shuffled(req.bank.filter((e) => e.category === category), random);
+    const pool = shuffled(
+      req.bank.filter((e) => e.category === category),
+      random,
+    );
     if (pool.length < want) {
       throw new AppError('bad_request', `mix asks for ${want} ${category} questions; the bank has ${pool.length}`);
     }
-    const rank = (e: BankEntry) =>
-      (topics.size && !e.topics.some((t) => topics.has(t)) ? 2 : 0) + (recent.has(e.id) ? 1 : 0);
+    const rank = (e: BankEntry) => (topics.size && !e.topics.some((t) => topics.has(t)) ? 2 : 0) + (recent.has(e.id) ? 1 : 0);
     const ordered = pool.map((e, i) => ({ e, i, r: rank(e) })).sort((a, b) => a.r - b.r || a.i - b.i);
     picked.push(...ordered.slice(0, want).map((x) => x.e));
   }

@@ -36,7 +36,15 @@ export function debriefRow(db: Db, sessionId: string) {
 
 export function insertMessage(
   db: Conn,
-  m: { sessionId: string; sessionQuestionId: number | null; role: 'interviewer' | 'candidate'; kind: MessageRow['kind']; content: string; usage?: Usage; at: Date },
+  m: {
+    sessionId: string;
+    sessionQuestionId: number | null;
+    role: 'interviewer' | 'candidate';
+    kind: MessageRow['kind'];
+    content: string;
+    usage?: Usage;
+    at: Date;
+  },
 ): MessageRow {
   return db
     .insert(messages)
@@ -81,7 +89,10 @@ export function updateSession(db: Conn, id: string, set: Partial<SessionRow>) {
 export function insertDebrief(db: Conn, sessionId: string, debrief: Debrief, at: Date) {
   db.insert(debriefs)
     .values({ sessionId, debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() })
-    .onConflictDoUpdate({ target: debriefs.sessionId, set: { debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() } })
+    .onConflictDoUpdate({
+      target: debriefs.sessionId,
+      set: { debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() },
+    })
     .run();
 }
 
@@ -95,7 +106,11 @@ export function countSessions(db: Db): number {
 
 /** Summary figures for many sessions at once: questions, answered, mean score, tokens. */
 export function sessionStats(db: Db, ids: string[]) {
-  if (ids.length === 0) return new Map<string, { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }>();
+  if (ids.length === 0)
+    return new Map<
+      string,
+      { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }
+    >();
   const q = db
     .select({
       sessionId: sessionQuestions.sessionId,
@@ -128,7 +143,10 @@ export function sessionStats(db: Db, ids: string[]) {
     .where(inArray(messages.sessionId, ids))
     .groupBy(messages.sessionId)
     .all();
-  const out = new Map<string, { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }>();
+  const out = new Map<
+    string,
+    { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }
+  >();
   for (const id of ids) {
     const qq = q.find((x) => x.sessionId === id);
     const gg = g.find((x) => x.sessionId === id);
@@ -152,7 +170,12 @@ export function recentQuestionIds(db: Db, sessionsBack = 5): Set<string> {
   const rows = db
     .select({ questionId: sessionQuestions.questionId })
     .from(sessionQuestions)
-    .where(inArray(sessionQuestions.sessionId, recent.map((r) => r.id)))
+    .where(
+      inArray(
+        sessionQuestions.sessionId,
+        recent.map((r) => r.id),
+      ),
+    )
     .all();
   return new Set(rows.map((r) => r.questionId));
 }

@@ -40,19 +40,28 @@ export function mapModelError(e: unknown, model: string): AppError {
     return new AppError('model_timeout', `The model (${model}) did not answer in time; try again`, cause);
   }
   if (e instanceof APIConnectionError) {
-    return new AppError('model_connection', `Could not connect to the model endpoint for ${model}: check OPENAI_BASE_URL and that the server is running`, cause);
+    return new AppError(
+      'model_connection',
+      `Could not connect to the model endpoint for ${model}: check OPENAI_BASE_URL and that the server is running`,
+      cause,
+    );
   }
   if (e instanceof RateLimitError) {
     return new AppError('model_rate_limited', `The model provider is rate limiting requests (429); wait a moment and retry`, cause);
   }
   if (e instanceof AuthenticationError || e instanceof PermissionDeniedError) {
-    return new AppError('model_auth', `The model provider refused the credentials (${(e as APIError).status}); check OPENAI_API_KEY`, cause);
+    return new AppError(
+      'model_auth',
+      `The model provider refused the credentials (${(e as APIError).status}); check OPENAI_API_KEY`,
+      cause,
+    );
   }
   if (e instanceof NotFoundError) return new AppError('model_error', `The model "${model}" was not found at the endpoint`, cause);
   if (e instanceof InternalServerError) {
     return new AppError('model_unavailable', `The model provider had a server error (${e.status}); retry later`, cause);
   }
-  if (e instanceof APIError) return new AppError('model_error', `The model request failed (${e.status ?? 'no status'}): ${e.message}`, cause);
+  if (e instanceof APIError)
+    return new AppError('model_error', `The model request failed (${e.status ?? 'no status'}): ${e.message}`, cause);
   return new AppError('model_error', `The model request failed: ${(e as Error)?.message ?? String(e)}`, cause);
 }
 
@@ -90,7 +99,10 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
     o.responseFormat === 'json_object'
       ? [
           ...o.messages,
-          { role: 'system', content: `Reply with one JSON object that matches this JSON schema:\n${JSON.stringify(format.json_schema.schema)}` },
+          {
+            role: 'system',
+            content: `Reply with one JSON object that matches this JSON schema:\n${JSON.stringify(format.json_schema.schema)}`,
+          },
         ]
       : [...o.messages];
   let lastProblem = '';
@@ -116,7 +128,10 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
     const message = choice?.message;
     if (message?.refusal) throw new AppError('model_refused', `The model refused to answer: ${message.refusal}`);
     if (choice?.finish_reason === 'length') {
-      throw new AppError('model_truncated', 'The model reply was cut off (finish_reason "length"): raise the model\'s output limit or use a larger context');
+      throw new AppError(
+        'model_truncated',
+        'The model reply was cut off (finish_reason "length"): raise the model\'s output limit or use a larger context',
+      );
     }
     if (choice?.finish_reason === 'content_filter') throw new AppError('model_refused', 'The model reply was blocked by a content filter');
     const content = message?.content ?? '';

@@ -2,9 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app.js';
 import { AppError } from '../errors.js';
 
-export const ErrorBody = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
-  .openapi('Error');
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
 
 export const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: ErrorBody } },
@@ -15,7 +13,6 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,
 });
-
 
 const LIMIT = 'must be a whole number from 1 to 100';
 const OFFSET = 'must be a whole number, 0 or more';

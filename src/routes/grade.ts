@@ -7,7 +7,12 @@ import { createRouter, errorResponse, json } from './common.js';
 
 const GradeRequest = z
   .object({
-    questionId: z.string().min(1).max(200).optional().openapi({ example: 'amazon-32', description: 'A bank question; or give question, referenceAnswer and rubricId' }),
+    questionId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ example: 'amazon-32', description: 'A bank question; or give question, referenceAnswer and rubricId' }),
     question: z.string().min(1).max(5000).optional(),
     referenceAnswer: z.string().max(50_000).optional(),
     rubricId: z.string().min(1).max(100).optional().openapi({ example: 'technical' }),
@@ -23,7 +28,8 @@ const route = createRoute({
   path: '/',
   tags: ['grading'],
   summary: 'Grade one answer (stateless)',
-  description: 'Grades an answer to a bank question (questionId) or to an inline question with its reference answer and rubric, with the configured grader.',
+  description:
+    'Grades an answer to a bank question (questionId) or to an inline question with its reference answer and rubric, with the configured grader.',
   request: { body: { content: { 'application/json': { schema: GradeRequest } }, required: true } },
   responses: {
     200: json(Grade, 'The grade'),

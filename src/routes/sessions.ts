@@ -11,7 +11,11 @@ import { toMarkdown } from '../interview/export.js';
 import type { LoopEvents } from '../interview/loop.js';
 import { createRouter, errorResponse, json, Pagination } from './common.js';
 
-const count = z.number({ error: 'must be a whole number from 0 to 10' }).int({ error: 'must be a whole number from 0 to 10' }).min(0, { error: 'must be a whole number from 0 to 10' }).max(10, { error: 'must be a whole number from 0 to 10' });
+const count = z
+  .number({ error: 'must be a whole number from 0 to 10' })
+  .int({ error: 'must be a whole number from 0 to 10' })
+  .min(0, { error: 'must be a whole number from 0 to 10' })
+  .max(10, { error: 'must be a whole number from 0 to 10' });
 
 const CreateSession = z
   .object({
@@ -19,11 +23,29 @@ const CreateSession = z
       .object({ behavioral: count.optional(), technical: count.optional(), system_design: count.optional(), company: count.optional() })
       .strict()
       .optional()
-      .openapi({ example: { behavioral: 2, technical: 2, system_design: 1 }, description: 'Questions per category; default an SDE loop (2 behavioural, 2 technical, 1 system design)' }),
-    questionIds: z.array(z.string().min(1).max(200)).min(1).max(20).optional().openapi({ description: 'Exactly these questions, in this order (overrides mix)' }),
+      .openapi({
+        example: { behavioral: 2, technical: 2, system_design: 1 },
+        description: 'Questions per category; default an SDE loop (2 behavioural, 2 technical, 1 system design)',
+      }),
+    questionIds: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(20)
+      .optional()
+      .openapi({ description: 'Exactly these questions, in this order (overrides mix)' }),
     topics: z.array(Topic).max(10).optional().openapi({ description: 'Prefer questions on these topics' }),
-    seed: z.union([z.string().min(1).max(100), z.number().int()]).transform(String).optional().openapi({ description: 'The same seed gives the same questions' }),
-    maxFollowUps: z.number().int().min(0, { error: 'must be 0, 1, 2 or 3' }).max(3, { error: 'must be 0, 1, 2 or 3' }).optional().openapi({ description: 'Follow-up questions per question (0–3, default 2)' }),
+    seed: z
+      .union([z.string().min(1).max(100), z.number().int()])
+      .transform(String)
+      .optional()
+      .openapi({ description: 'The same seed gives the same questions' }),
+    maxFollowUps: z
+      .number()
+      .int()
+      .min(0, { error: 'must be 0, 1, 2 or 3' })
+      .max(3, { error: 'must be 0, 1, 2 or 3' })
+      .optional()
+      .openapi({ description: 'Follow-up questions per question (0–3, default 2)' }),
   })
   .strict()
   .openapi('CreateSession');
@@ -110,7 +132,10 @@ const SSE_DESCRIPTION =
   'With `Accept: text/event-stream`: SSE events `token` ({text}), `message` (a stored interviewer Message), `grade`, `done` ({session}) and `error` ({code, message}). Otherwise the TurnResult as JSON.';
 
 const turnResponses = {
-  200: { content: { 'application/json': { schema: TurnResult }, 'text/event-stream': { schema: z.string() } }, description: SSE_DESCRIPTION },
+  200: {
+    content: { 'application/json': { schema: TurnResult }, 'text/event-stream': { schema: z.string() } },
+    description: SSE_DESCRIPTION,
+  },
   400: errorResponse('Invalid input'),
   404: errorResponse('No such session'),
   409: errorResponse('The session is finished, or the turn cannot run now'),
@@ -141,7 +166,9 @@ function respond(c: Context<AppEnv>, sessionId: string, turn: Turn) {
   return streamSSE(c, async (stream) => {
     let chain = Promise.resolve();
     const send = (event: string, data: unknown) => {
-      chain = chain.then(() => (stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => undefined)));
+      chain = chain.then(() =>
+        stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => undefined),
+      );
     };
     try {
       await turn({
@@ -183,7 +210,12 @@ export const sessionRoutes = createRouter()
       tags: ['sessions'],
       summary: 'Past sessions, newest first',
       request: { query: Pagination },
-      responses: { 200: json(z.object({ items: z.array(SessionSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), 'Sessions') },
+      responses: {
+        200: json(
+          z.object({ items: z.array(SessionSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+          'Sessions',
+        ),
+      },
     }),
     (c) => {
       const { limit, offset } = c.req.valid('query');

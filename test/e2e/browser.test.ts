@@ -29,7 +29,8 @@ async function newPage(viewport = { width: 1100, height: 900 }): Promise<Page> {
   return page;
 }
 
-const XSS = 'Here is my answer <img src=x onerror="window.__xss = 1"> and <script>window.__xss = 2</script> — I rolled back the change myself and checkout errors fell from 3% to 0.1% within 40 minutes; I learned to canary config.';
+const XSS =
+  'Here is my answer <img src=x onerror="window.__xss = 1"> and <script>window.__xss = 2</script> — I rolled back the change myself and checkout errors fell from 3% to 0.1% within 40 minutes; I learned to canary config.';
 
 describe('the chat in the browser', () => {
   it('runs a full offline loop, then replays and exports it from History', async () => {
@@ -118,7 +119,11 @@ describe('the chat in the browser', () => {
 
     // delete it from History
     await page.getByRole('link', { name: 'History' }).click();
-    await page.locator('table.history tbody tr').first().getByRole('button', { name: /Delete/ }).click();
+    await page
+      .locator('table.history tbody tr')
+      .first()
+      .getByRole('button', { name: /Delete/ })
+      .click();
     await page.getByText('No sessions yet.').waitFor();
     expect(offSite).toEqual([]);
   }, 60_000);
@@ -128,7 +133,8 @@ describe('the chat in the browser', () => {
     await page.goto(base);
     await page.waitForSelector('form.start');
     // keyboard only: tab to the start button and press Enter
-    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Start the interview')); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 30 && !(await page.evaluate(() => document.activeElement?.textContent === 'Start the interview')); i++)
+      await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.msg[data-kind="question"]');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('answer');

@@ -34,7 +34,10 @@ describe('a failed turn in the browser', () => {
     await page.route('**/answer', (route) => route.abort());
     await page.locator('#answer').fill('Quorum writes across three AZs.');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.getByRole('alert').getByText(/Could not reach the mockloop server/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/Could not reach the mockloop server/)
+      .waitFor();
     expect(await page.locator('#answer').inputValue()).toBe('Quorum writes across three AZs.');
     expect(deps.loop.getSession(id).messages.filter((m) => m.kind === 'answer')).toHaveLength(0);
 

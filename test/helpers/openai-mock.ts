@@ -29,7 +29,10 @@ export function createModelMock() {
     }
     if (reply.kind === 'network') return HttpResponse.error();
     if (reply.kind === 'status') {
-      return HttpResponse.json(reply.body ?? { error: { message: `status ${reply.status}`, type: 'server_error' } }, { status: reply.status, headers: reply.headers });
+      return HttpResponse.json(reply.body ?? { error: { message: `status ${reply.status}`, type: 'server_error' } }, {
+        status: reply.status,
+        headers: reply.headers,
+      });
     }
     if (reply.kind === 'stream') {
       const encoder = new TextEncoder();
@@ -37,17 +40,43 @@ export function createModelMock() {
       const stream = new ReadableStream({
         async start(controller) {
           const send = (data: unknown) => controller.enqueue(encoder.encode(`data: ${JSON.stringify(data)}\n\n`));
-          send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+          send({
+            id,
+            object: 'chat.completion.chunk',
+            created: 0,
+            model: body.model,
+            choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+          });
           for (let i = 0; i < reply.chunks.length; i++) {
             if (reply.abortAfter !== undefined && i >= reply.abortAfter) {
               controller.error(new Error('connection reset'));
               return;
             }
-            send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: { content: reply.chunks[i] }, finish_reason: null }] });
+            send({
+              id,
+              object: 'chat.completion.chunk',
+              created: 0,
+              model: body.model,
+              choices: [{ index: 0, delta: { content: reply.chunks[i] }, finish_reason: null }],
+            });
             await new Promise((r) => setTimeout(r, 5));
           }
-          send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
-          if (reply.usage) send({ id, object: 'chat.completion.chunk', created: 0, model: body.model, choices: [], usage: { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens } });
+          send({
+            id,
+            object: 'chat.completion.chunk',
+            created: 0,
+            model: body.model,
+            choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+          });
+          if (reply.usage)
+            send({
+              id,
+              object: 'chat.completion.chunk',
+              created: 0,
+              model: body.model,
+              choices: [],
+              usage: { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens },
+            });
           controller.enqueue(encoder.encode('data: [DONE]\n\n'));
           controller.close();
         },
@@ -103,4 +132,11 @@ export function createModelMock() {
   };
 }
 
-export const MODEL_ENV = { PROVIDER: 'openai', OPENAI_BASE_URL: BASE_URL, OPENAI_API_KEY: 'sk-test', MODEL: 'gpt-test', OPENAI_TIMEOUT_MS: '1000', OPENAI_MAX_RETRIES: '0' };
+export const MODEL_ENV = {
+  PROVIDER: 'openai',
+  OPENAI_BASE_URL: BASE_URL,
+  OPENAI_API_KEY: 'sk-test',
+  MODEL: 'gpt-test',
+  OPENAI_TIMEOUT_MS: '1000',
+  OPENAI_MAX_RETRIES: '0',
+};
