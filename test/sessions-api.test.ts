@@ -62,6 +62,7 @@ describe('starting a session', () => {
     [{ questionIds: ['amazon-12'] }, /no question with id "amazon-12"/],
     [{ topics: ['knitting'] }, /body field "topics.0"/],
     [{ colour: 'blue' }, /body field|Unrecognized key/],
+    [{ seed: { a: 1 } }, /body field "seed": must be a string \(up to 100 characters\) or a whole number/],
     ['[1, 2', /not valid JSON/],
   ])('rejects %j with a 400 naming the problem', async (body, message) => {
     const { post } = makeApp();

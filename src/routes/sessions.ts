@@ -35,7 +35,7 @@ const CreateSession = z
       .openapi({ description: 'Exactly these questions, in this order (overrides mix)' }),
     topics: z.array(Topic).max(10).optional().openapi({ description: 'Prefer questions on these topics' }),
     seed: z
-      .union([z.string().min(1).max(100), z.number().int()])
+      .union([z.string().min(1).max(100), z.number().int()], { error: 'must be a string (up to 100 characters) or a whole number' })
       .transform(String)
       .optional()
       .openapi({ description: 'The same seed gives the same questions' }),
