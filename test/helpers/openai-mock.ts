@@ -12,7 +12,7 @@ export type Reply =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'network' }
   | { kind: 'delay'; ms: number; then: Reply }
-  | { kind: 'stream'; chunks: string[]; usage?: { prompt_tokens: number; completion_tokens: number }; abortAfter?: number };
+  | { kind: 'stream'; chunks: string[]; usage?: { prompt_tokens: number; completion_tokens: number } };
 
 export function completion(content: string, extra: Partial<Extract<Reply, { kind: 'json' }>> = {}): Reply {
   return { kind: 'json', content, ...extra };
@@ -48,10 +48,6 @@ export function createModelMock() {
             choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
           });
           for (let i = 0; i < reply.chunks.length; i++) {
-            if (reply.abortAfter !== undefined && i >= reply.abortAfter) {
-              controller.error(new Error('connection reset'));
-              return;
-            }
             send({
               id,
               object: 'chat.completion.chunk',
