@@ -1,5 +1,5 @@
 import { LEADERSHIP_PRINCIPLES } from '../bank/schema.js';
-import { type ContentAnalysis, analyzeContent, guards, StemSet } from './analysis.js';
+import { type ContentAnalysis, analyzeContent, guards, injectionSpans, StemSet } from './analysis.js';
 import { aggregate, type CriterionGrade, type Flag, type Grade } from './grade.js';
 import type { Criterion } from './rubrics.js';
 import { contentStems, type Span, sentences, shorten } from './text.js';
@@ -391,18 +391,15 @@ function principleEvidence(ctx: Ctx): Array<{ name: string; span: Span }> {
 // ---------------------------------------------------------------------------------------------
 
 export function gradeOffline(input: GradeInput): Grade {
-  const injection = guards(
-    { question: input.question, reference: input.referenceAnswer, answer: input.answer, signals: input.signals },
-    analyzeContent(input.question, input.referenceAnswer, input.answer, input.signals),
-  );
   // Text addressed to the grader earns nothing: it is removed before the answer is scored.
-  const scoredText = injection.injection.reduceRight(
+  const injection = injectionSpans(input.answer);
+  const scoredText = injection.reduceRight(
     (text, s) => text.slice(0, s.start) + ' '.repeat(s.end - s.start) + text.slice(s.end),
     input.answer,
   );
   const content = analyzeContent(input.question, input.referenceAnswer, scoredText, input.signals);
   const guard = guards({ question: input.question, reference: input.referenceAnswer, answer: scoredText, signals: input.signals }, content);
-  const flags = [...new Set<Flag>([...injection.flags, ...guard.flags])];
+  const flags: Flag[] = [...(injection.length ? (['prompt_injection'] as const) : []), ...guard.flags];
   const ctx: Ctx = {
     input,
     answer: scoredText,
