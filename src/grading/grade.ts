@@ -10,7 +10,6 @@ export const FLAGS = [
   'keyword_list',
   'question_echo',
   'contradicts_reference',
-  'llm_unavailable',
 ] as const;
 export const Flag = z.enum(FLAGS);
 export type Flag = z.infer<typeof Flag>;

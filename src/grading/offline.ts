@@ -468,7 +468,6 @@ function flagAdvice(flags: Flag[]): string[] {
     keyword_list: 'A list of keywords is not an answer: explain how the pieces work together.',
     question_echo: 'The answer repeats the question instead of answering it.',
     contradicts_reference: 'Part of the answer contradicts the reference answer: check the facts.',
-    llm_unavailable: 'Graded offline because the model was unavailable.',
   };
   return flags.map((f) => advice[f]);
 }
