@@ -43,6 +43,7 @@ describe('grade CLI', () => {
           answer: 'Edge caches near the users that serve content.',
         }),
         JSON.stringify({ id: 'e', questionId: 'amazon-86', answer: '' }),
+        JSON.stringify({ id: 'f', questionId: 'amazon-86', answer: 'x'.repeat(10_001) }),
       ].join('\n'),
     );
     const r = cli(['grade', '--batch', file, '--provider', 'offline']);
@@ -50,7 +51,7 @@ describe('grade CLI', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.id)).toEqual(['a', null, 'c', 'd', 'e']);
+    expect(lines.map((l) => l.id)).toEqual(['a', null, 'c', 'd', 'e', 'f']);
     expect(lines[0]).toMatchObject({
       questionId: 'amazon-86',
       verdict: expect.any(String),
@@ -61,8 +62,12 @@ describe('grade CLI', () => {
     expect(lines[2].error.message).toMatch(/No question with id "amazon-11"/);
     expect(lines[3]).toMatchObject({ questionId: 'inline', score: expect.any(Number) });
     expect(lines[4].error.message).toMatch(/answer is empty/);
+    expect(lines[5]).toMatchObject({
+      line: 7,
+      error: { code: 'payload_too_large', message: expect.stringMatching(/10001 characters; the limit is 10000/) },
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/3 of the lines could not be graded/);
+    expect(r.stderr).toMatch(/4 of the lines could not be graded/);
   });
 
   it('explains its usage on bad arguments', () => {
