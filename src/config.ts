@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { wholeNumber } from './validation.js';
 
 /**
  * The only reader of process.env. Every setting is validated here once; an invalid value stops
@@ -8,20 +9,8 @@ import { z } from 'zod';
  */
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-const PORT_RANGE = 'must be a whole number from 1 to 65535';
-const RETRIES_RANGE = 'must be a whole number from 0 to 10';
-const TIMEOUT_RANGE = 'must be a whole number of milliseconds from 1000 to 600000';
-
 const EnvSchema = z.object({
-  PORT: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: PORT_RANGE })
-      .int({ error: PORT_RANGE })
-      .min(1, { error: PORT_RANGE })
-      .max(65535, { error: PORT_RANGE })
-      .default(8787),
-  ),
+  PORT: z.preprocess(emptyAsUndefined, wholeNumber(1, 65535, { coerce: true }).default(8787)),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
   DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('./data/mockloop.db')),
   PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['offline', 'openai']).optional()),
@@ -32,22 +21,9 @@ const EnvSchema = z.object({
   OPENAI_RESPONSE_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json_schema', 'json_object']).default('json_schema')),
   OPENAI_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
-    z.coerce
-      .number({ error: TIMEOUT_RANGE })
-      .int({ error: TIMEOUT_RANGE })
-      .min(1000, { error: TIMEOUT_RANGE })
-      .max(600000, { error: TIMEOUT_RANGE })
-      .default(60000),
+    wholeNumber(1000, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 600000' }).default(60000),
   ),
-  OPENAI_MAX_RETRIES: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: RETRIES_RANGE })
-      .int({ error: RETRIES_RANGE })
-      .min(0, { error: RETRIES_RANGE })
-      .max(10, { error: RETRIES_RANGE })
-      .default(2),
-  ),
+  OPENAI_MAX_RETRIES: z.preprocess(emptyAsUndefined, wholeNumber(0, 10, { coerce: true }).default(2)),
 });
 
 export interface Config {

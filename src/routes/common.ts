@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app.js';
 import { AppError } from '../errors.js';
+import { wholeNumber } from '../validation.js';
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
 
@@ -14,13 +15,10 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
 });
 
-const LIMIT = 'must be a whole number from 1 to 100';
-const OFFSET = 'must be a whole number, 0 or more';
-
 /** `limit` (1–100, default 20) and `offset` query parameters of every list. */
 export const Pagination = z.object({
-  limit: z.coerce.number({ error: LIMIT }).int({ error: LIMIT }).min(1, { error: LIMIT }).max(100, { error: LIMIT }).default(20),
-  offset: z.coerce.number({ error: OFFSET }).int({ error: OFFSET }).min(0, { error: OFFSET }).default(0),
+  limit: wholeNumber(1, 100, { coerce: true }).default(20),
+  offset: wholeNumber(0, Infinity, { coerce: true }).default(0),
 });
 
 const WHERE: Record<string, string> = {

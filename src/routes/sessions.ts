@@ -4,6 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../app.js';
 import { Topic } from '../bank/schema.js';
 import { AppError, isAppError } from '../errors.js';
+import { wholeNumber } from '../validation.js';
 import { Grade } from '../grading/grade.js';
 import { checkAnswer, MAX_ANSWER_CHARS } from '../grading/service.js';
 import { Debrief } from '../interview/debrief.js';
@@ -11,11 +12,7 @@ import { toMarkdown } from '../interview/export.js';
 import type { LoopEvents } from '../interview/loop.js';
 import { createRouter, errorResponse, json, Pagination } from './common.js';
 
-const count = z
-  .number({ error: 'must be a whole number from 0 to 10' })
-  .int({ error: 'must be a whole number from 0 to 10' })
-  .min(0, { error: 'must be a whole number from 0 to 10' })
-  .max(10, { error: 'must be a whole number from 0 to 10' });
+const count = wholeNumber(0, 10);
 
 const CreateSession = z
   .object({
@@ -39,11 +36,7 @@ const CreateSession = z
       .transform(String)
       .optional()
       .openapi({ description: 'The same seed gives the same questions' }),
-    maxFollowUps: z
-      .number()
-      .int()
-      .min(0, { error: 'must be 0, 1, 2 or 3' })
-      .max(3, { error: 'must be 0, 1, 2 or 3' })
+    maxFollowUps: wholeNumber(0, 3, { message: 'must be 0, 1, 2 or 3' })
       .optional()
       .openapi({ description: 'Follow-up questions per question (0–3, default 2)' }),
   })
