@@ -139,22 +139,8 @@ export class InterviewLoop {
           .returning()
           .get(),
       );
-      store.insertMessage(t, {
-        sessionId: id,
-        sessionQuestionId: null,
-        role: 'interviewer',
-        kind: 'opening',
-        content: this.opening(picked, maxFollowUps),
-        at,
-      });
-      store.insertMessage(t, {
-        sessionId: id,
-        sessionQuestionId: rows[0]!.id,
-        role: 'interviewer',
-        kind: 'question',
-        content: picked[0]!.prompt,
-        at,
-      });
+      store.insertInterviewerMessage(t, id, null, 'opening', this.opening(picked, maxFollowUps), at);
+      store.insertInterviewerMessage(t, id, rows[0]!.id, 'question', picked[0]!.prompt, at);
     });
     return this.getSession(id);
   }
@@ -270,15 +256,15 @@ export class InterviewLoop {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t));
             const at = this.now();
             const row = db.transaction((t) => {
-              const m = store.insertMessage(t, {
+              const m = store.insertInterviewerMessage(
+                t,
                 sessionId,
-                sessionQuestionId: current.id,
-                role: 'interviewer',
-                kind: 'followup',
-                content: spoken.text,
-                usage: addUsage(pendingUsage, spoken.usage),
+                current.id,
+                'followup',
+                spoken.text,
                 at,
-              });
+                addUsage(pendingUsage, spoken.usage),
+              );
               store.updateSessionQuestion(t, current.id, { followUps: current.followUps + 1 });
               store.updateSession(t, sessionId, { updatedAt: at.toISOString() });
               return m;
@@ -326,15 +312,7 @@ export class InterviewLoop {
         const at = this.now();
         if (next) {
           const row = db.transaction((t) => {
-            const m = store.insertMessage(t, {
-              sessionId,
-              sessionQuestionId: next.id,
-              role: 'interviewer',
-              kind: 'question',
-              content,
-              usage,
-              at,
-            });
+            const m = store.insertInterviewerMessage(t, sessionId, next.id, 'question', content, at, usage);
             store.updateSessionQuestion(t, next.id, { state: 'asked', askedAt: at.toISOString() });
             store.updateSession(t, sessionId, { currentPosition: next.position, updatedAt: at.toISOString() });
             return m;
@@ -344,15 +322,7 @@ export class InterviewLoop {
         }
         const debrief = this.debrief(sessionId);
         const row = db.transaction((t) => {
-          const m = store.insertMessage(t, {
-            sessionId,
-            sessionQuestionId: null,
-            role: 'interviewer',
-            kind: 'closing',
-            content,
-            usage,
-            at,
-          });
+          const m = store.insertInterviewerMessage(t, sessionId, null, 'closing', content, at, usage);
           store.insertDebrief(t, sessionId, debrief, at);
           store.updateSession(t, sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;

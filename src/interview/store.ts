@@ -62,6 +62,19 @@ export function insertMessage(
     .get();
 }
 
+/** An interviewer message: opening, question, follow-up or closing. */
+export function insertInterviewerMessage(
+  db: Conn,
+  sessionId: string,
+  sessionQuestionId: number | null,
+  kind: 'opening' | 'question' | 'followup' | 'closing',
+  content: string,
+  at: Date,
+  usage?: Usage,
+): MessageRow {
+  return insertMessage(db, { sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
+}
+
 export function insertGrade(db: Conn, g: { sessionId: string; sessionQuestionId: number; grade: Grade; usage?: Usage; at: Date }) {
   return db
     .insert(grades)
