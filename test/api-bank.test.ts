@@ -96,3 +96,19 @@ describe('bank and rubric API', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 });
+
+describe('bank facets', () => {
+  it('GET /api/questions/facets counts questions per category, topic and source', async () => {
+    const { json } = makeApp();
+    const { status, body } = await json('/api/questions/facets');
+    expect(status).toBe(200);
+    const count = (list: Array<{ id: string; count: number }>, id: string) => list.find((x) => x.id === id)?.count;
+    expect(count(body.sources, 'amazon')).toBe(80);
+    expect(count(body.sources, 'mockloop-lp')).toBeGreaterThanOrEqual(32);
+    expect(body.categories.reduce((s: number, x: { count: number }) => s + x.count, 0)).toBe(
+      count(body.sources, 'amazon')! + count(body.sources, 'mockloop-lp')!,
+    );
+    const dynamo = (await json('/api/questions?topic=dynamodb&limit=100')).body.total;
+    expect(count(body.topics, 'dynamodb')).toBe(dynamo);
+  });
+});

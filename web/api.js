@@ -27,6 +27,7 @@ async function call(method, path, body) {
 
 export const api = {
   health: () => call('GET', '/api/health'),
+  facets: () => call('GET', '/api/questions/facets'),
   createSession: (body) => call('POST', '/api/sessions', body),
   listSessions: (limit = 100) => call('GET', `/api/sessions?limit=${limit}`),
   getSession: (id) => call('GET', `/api/sessions/${encodeURIComponent(id)}`),

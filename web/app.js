@@ -21,34 +21,15 @@ const CATEGORIES = [
   ['system_design', 'System design'],
   ['company', 'Company'],
 ];
-const TOPICS = [
-  'dynamodb',
-  's3',
-  'lambda',
-  'consistency',
-  'caching',
-  'messaging',
-  'security',
-  'observability',
-  'deployment',
-  'networking',
-  'containers',
-  'databases',
-  'scaling',
-  'resilience',
-  'serverless',
-  'streaming',
-  'infrastructure-as-code',
-  'api-design',
-];
 
-const ctx = { rubrics: new Map(), health: null };
+const ctx = { rubrics: new Map(), health: null, topics: [] };
 const main = document.getElementById('main');
 let cleanup;
 
 async function boot() {
-  const [health, rubrics] = await Promise.all([api.health(), fetch('/api/rubrics').then((r) => r.json())]);
+  const [health, rubrics, facets] = await Promise.all([api.health(), fetch('/api/rubrics').then((r) => r.json()), api.facets()]);
   ctx.health = health;
+  ctx.topics = facets.topics.map((t) => t.id);
   for (const r of rubrics.items) ctx.rubrics.set(r.id, r);
   const badge = document.getElementById('provider');
   badge.textContent = health.provider === 'offline' ? 'Offline interviewer & grader (no AI model)' : `Model: ${health.model}`;
@@ -85,7 +66,7 @@ function startView() {
       }),
     ]),
   );
-  const topicBoxes = TOPICS.map((t) => h('label.chip', {}, h('input', { type: 'checkbox', value: t }), label(t)));
+  const topicBoxes = ctx.topics.map((t) => h('label.chip', {}, h('input', { type: 'checkbox', value: t }), label(t)));
   const custom = h(
     'fieldset.custom',
     { hidden: true },

@@ -65,3 +65,13 @@ export function getQuestion(db: Db, id: string): BankEntry | undefined {
   const row = db.select().from(questions).where(eq(questions.id, id)).get();
   return row ? toEntry(row) : undefined;
 }
+
+/** How many questions each category, topic and source has: what a client can filter by. */
+export function questionFacets(db: Db) {
+  const rows = (sqlText: string) => db.$client.prepare(sqlText).all() as Array<{ id: string; count: number }>;
+  return {
+    categories: rows('select category as id, count(*) as count from questions group by category order by category'),
+    topics: rows('select j.value as id, count(*) as count from questions, json_each(questions.topics) j group by j.value order by j.value'),
+    sources: rows('select source as id, count(*) as count from questions group by source order by source'),
+  };
+}

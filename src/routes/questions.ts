@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getQuestion, listQuestions } from '../bank/queries.js';
+import { getQuestion, listQuestions, questionFacets } from '../bank/queries.js';
 import { BankEntry, Category, TOPICS } from '../bank/schema.js';
 import { AppError } from '../errors.js';
 import { createRouter, errorResponse, json, Pagination } from './common.js';
@@ -24,6 +24,15 @@ const list = createRoute({
   responses: { 200: json(QuestionList, 'A page of questions'), 400: errorResponse('Invalid query parameter') },
 });
 
+const Facet = z.array(z.object({ id: z.string(), count: z.number().int() }));
+const facets = createRoute({
+  method: 'get',
+  path: '/facets',
+  tags: ['bank'],
+  summary: 'The categories, topics and sources in the bank, with question counts',
+  responses: { 200: json(z.object({ categories: Facet, topics: Facet, sources: Facet }).openapi('QuestionFacets'), 'Facets') },
+});
+
 const one = createRoute({
   method: 'get',
   path: '/{id}',
@@ -34,6 +43,7 @@ const one = createRoute({
 });
 
 export const questionRoutes = createRouter()
+  .openapi(facets, (c) => c.json(questionFacets(c.var.deps.db), 200))
   .openapi(list, (c) => {
     const query = c.req.valid('query');
     const { items, total } = listQuestions(c.var.deps.db, query);
