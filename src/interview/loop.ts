@@ -461,7 +461,7 @@ export class InterviewLoop {
     };
   }
 
-  summaryOf(row: store.SessionRow, stats: ReturnType<typeof store.sessionStats> extends Map<string, infer V> ? V : never) {
+  summaryOf(row: store.SessionRow, stats: store.SessionStats) {
     const request = row.request as CreateSessionRequest;
     return {
       id: row.id,

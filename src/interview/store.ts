@@ -118,12 +118,17 @@ export function countSessions(db: Db): number {
 }
 
 /** Summary figures for many sessions at once: questions, answered, mean score, tokens. */
-export function sessionStats(db: Db, ids: string[]) {
-  if (ids.length === 0)
-    return new Map<
-      string,
-      { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }
-    >();
+export interface SessionStats {
+  questions: number;
+  graded: number;
+  skipped: number;
+  score: number | null;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export function sessionStats(db: Db, ids: string[]): Map<string, SessionStats> {
+  if (ids.length === 0) return new Map();
   const q = db
     .select({
       sessionId: sessionQuestions.sessionId,
@@ -156,14 +161,13 @@ export function sessionStats(db: Db, ids: string[]) {
     .where(inArray(messages.sessionId, ids))
     .groupBy(messages.sessionId)
     .all();
-  const out = new Map<
-    string,
-    { questions: number; graded: number; skipped: number; score: number | null; promptTokens: number; completionTokens: number }
-  >();
+  const bySession = <T extends { sessionId: string }>(rows: T[]) => new Map(rows.map((r) => [r.sessionId, r]));
+  const [qs, gs, ms] = [bySession(q), bySession(g), bySession(m)];
+  const out = new Map<string, SessionStats>();
   for (const id of ids) {
-    const qq = q.find((x) => x.sessionId === id);
-    const gg = g.find((x) => x.sessionId === id);
-    const mm = m.find((x) => x.sessionId === id);
+    const qq = qs.get(id);
+    const gg = gs.get(id);
+    const mm = ms.get(id);
     out.set(id, {
       questions: qq?.questions ?? 0,
       skipped: qq?.skipped ?? 0,
