@@ -1,33 +1,29 @@
+import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Config } from './config.js';
-import type { Db } from './db/client.js';
-import { AppError, isAppError } from './errors.js';
-import type { Rubric } from './grading/rubrics.js';
-import type { Grader } from './grading/types.js';
-import type { InterviewLoop } from './interview/loop.js';
-import { sessionRoutes } from './routes/sessions.js';
-import { progressRoutes } from './routes/progress.js';
-import { vendorRoutes } from './routes/web.js';
+import { AppError, type ErrorCode, isAppError } from './errors.js';
 import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
+import { progressRoutes } from './routes/progress.js';
 import { questionRoutes } from './routes/questions.js';
 import { rubricRoutes } from './routes/rubrics.js';
+import { sessionRoutes } from './routes/sessions/sessions.index.js';
+import { vendorRoutes } from './routes/web.js';
+import type { AppEnv, Deps } from './types.js';
 
-/** Everything the app needs, built by the caller (index.ts or a test): no globals, no side effects. */
-export interface Deps {
-  config: Config;
-  db: Db;
-  rubrics: Map<string, Rubric>;
-  grader: Grader;
-  loop: InterviewLoop;
-  log?: (message: string, error?: unknown) => void;
-}
+/** The page: static files served from web/ (a file path, so a checkout path with spaces works). */
+const WEB_ROOT = fileURLToPath(new URL('../web', import.meta.url));
 
-export type AppEnv = { Variables: { deps: Deps } };
+/** Errors Hono itself raises, by status, in the app's codes. */
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
 
 /** Bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -90,10 +86,10 @@ export function createApp(deps: Deps) {
   app.onError((err, c) => {
     if (isAppError(err)) {
       if (err.status >= 500) log(`[${err.code}] ${err.message}`, err.cause);
-      return c.json({ error: { code: err.code, message: err.message } }, err.status as 400);
+      return c.json({ error: { code: err.code, message: err.message } }, err.status);
     }
     if (err instanceof HTTPException) {
-      const code = err.status === 413 ? 'payload_too_large' : err.status === 404 ? 'not_found' : 'bad_request';
+      const code = HTTP_CODES[err.status] ?? 'bad_request';
       const message = err.status === 400 && /JSON/i.test(err.message) ? 'Request body is not valid JSON' : err.message;
       return c.json({ error: { code, message } }, err.status);
     }
@@ -101,7 +97,7 @@ export function createApp(deps: Deps) {
     return c.json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
   });
 
-  app.use('/*', serveStatic({ root: new URL('../web', import.meta.url).pathname.replace(/^\/(\w:)/, '$1') }));
+  app.use('/*', serveStatic({ root: WEB_ROOT }));
 
   return routes;
 }

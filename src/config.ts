@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { ConfigError } from './errors.js';
 import { wholeNumber } from './validation.js';
 
 /**
@@ -39,13 +40,6 @@ export interface Config {
     timeoutMs: number;
     maxRetries: number;
   };
-}
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }
 
 /** The environment, with a `.env` file in the working directory (if any) underneath it. */

@@ -1,32 +1,17 @@
-/**
- * The one error type of the app. Handlers throw it; `app.onError` maps it once to
- * `{ error: { code, message } }`. The original error is kept as `cause` for logs and is never
- * sent to clients.
- */
-export type ErrorCode =
-  | 'bad_request'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'invalid_bank'
-  | 'invalid_rubric'
-  | 'invalid_config'
-  | 'model_refused'
-  | 'model_truncated'
-  | 'model_invalid_output'
-  | 'model_rate_limited'
-  | 'model_unavailable'
-  | 'model_timeout'
-  | 'model_connection'
-  | 'model_auth'
-  | 'model_error'
-  | 'internal';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-const STATUS: Record<ErrorCode, number> = {
+/**
+ * The one error family of the app, after openai-node's `core/error.ts`: a base class with a typed
+ * HTTP status, and a subclass per kind of failure. Handlers, the CLI and start-up throw these;
+ * `app.onError` maps them once to `{ error: { code, message } }`. The original error is kept as
+ * `cause` for logs and is never sent to clients.
+ */
+export const ERROR_STATUS = {
   bad_request: 400,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   invalid_bank: 400,
   invalid_rubric: 500,
   invalid_config: 500,
@@ -40,16 +25,62 @@ const STATUS: Record<ErrorCode, number> = {
   model_auth: 502,
   model_error: 502,
   internal: 500,
-};
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ModelErrorCode = Extract<ErrorCode, `model_${string}`>;
 
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
+  readonly status: ContentfulStatusCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;
-    this.status = STATUS[code];
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+/** A setting in the environment is missing or invalid: start-up stops with this message. */
+export class ConfigError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_config', message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A rubric file is missing, not YAML, or fails validation. */
+export class RubricError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_rubric', message, options);
+    this.name = 'RubricError';
+  }
+}
+
+/** A bank file or an imported guide is not usable. */
+export class BankError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_bank', message, options);
+    this.name = 'BankError';
+  }
+}
+
+/** The model endpoint failed; `retryable` says whether the same turn can succeed when run again. */
+export class ModelError extends AppError {
+  declare readonly code: ModelErrorCode;
+  readonly retryable: boolean;
+  constructor(code: ModelErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(code, message, options);
+    this.name = 'ModelError';
+    this.retryable = options?.retryable ?? true;
+  }
+}
+
+/** The command line was called wrongly: the CLI prints its usage and exits with 2. */
+export class UsageError extends AppError {
+  constructor(message: string) {
+    super('bad_request', message);
+    this.name = 'UsageError';
   }
 }
 

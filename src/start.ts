@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Deps } from './app.js';
+import { Bank } from './bank/bank.js';
 import { loadBank, readBankDir } from './bank/load.js';
 import { loadConfig, readEnv } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -7,7 +7,9 @@ import { loadRubrics } from './grading/rubrics.js';
 import { createGrader } from './grading/service.js';
 import { LlmInterviewer, OfflineInterviewer } from './interview/interviewer.js';
 import { InterviewLoop } from './interview/loop.js';
+import { BankError } from './errors.js';
 import { createModel } from './llm/client.js';
+import type { Deps } from './types.js';
 
 export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
 
@@ -20,7 +22,7 @@ export function start(env: Record<string, string | undefined> = readEnv()): Deps
   const rubrics = loadRubrics(RUBRICS_DIR);
   const entries = readBankDir();
   for (const e of entries) {
-    if (!rubrics.has(e.rubric)) throw new Error(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
+    if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
   const db = openDatabase(config.databasePath);
   loadBank(db, entries);
@@ -28,6 +30,7 @@ export function start(env: Record<string, string | undefined> = readEnv()): Deps
   const llm = config.provider === 'openai' ? createModel(config.openai) : undefined;
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
-  const loop = new InterviewLoop({ db, rubrics, grader, interviewer, provider: config.provider, model: llm?.model ?? null });
-  return { config, db, rubrics, grader, loop };
+  const bank = new Bank(entries);
+  const loop = new InterviewLoop({ db, bank, rubrics, grader, interviewer, provider: config.provider, model: llm?.model ?? null });
+  return { config, db, bank, rubrics, grader, loop };
 }

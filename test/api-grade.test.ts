@@ -1,11 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeApp } from './helpers/app.js';
-import { completion, createModelMock, MODEL_ENV } from './helpers/openai-mock.js';
-
-const mock = createModelMock();
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => mock.server.close());
+import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
 
 const STRONG =
   'DynamoDB replicates every partition across three Availability Zones, and writes succeed once a quorum of replicas persist them, so a node failure loses no data. ' +

@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { LlmGrader } from '../src/grading/llm.js';
 import { createGrader, inputForQuestion } from '../src/grading/service.js';
 import { loadRubrics } from '../src/grading/rubrics.js';
 import { readBankDir } from '../src/bank/load.js';
 import { RUBRICS_DIR } from '../src/start.js';
-import { completion, createModelMock, MODEL_ENV } from './helpers/openai-mock.js';
-
-const mock = createModelMock();
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => mock.server.close());
+import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
 const bank = new Map(readBankDir().map((e) => [e.id, e]));

@@ -1,13 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeApp } from './helpers/app.js';
-import { createModelMock, MODEL_ENV } from './helpers/openai-mock.js';
+import { mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
-
-const mock = createModelMock();
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => mock.server.close());
 
 const sseAnswer = (request: ReturnType<typeof makeApp>['request'], id: string, text: string) =>
   request(`/api/sessions/${id}/answer`, {

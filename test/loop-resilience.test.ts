@@ -1,18 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import { makeApp } from './helpers/app.js';
 import { startServer } from './helpers/browser.js';
-import { createModelMock, MODEL_ENV } from './helpers/openai-mock.js';
+import { mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
-
-const mock = createModelMock();
-beforeAll(() => mock.listen());
-afterEach(() => mock.reset());
-afterAll(() => mock.server.close());
 
 describe('nothing is lost when the model fails', () => {
   it('keeps the answer, reports a clear error, and the same turn succeeds on retry', async () => {
@@ -83,7 +78,7 @@ describe('streaming to a client that goes away', () => {
       let followUp: { content: string } | undefined;
       for (let i = 0; i < 50 && !followUp; i++) {
         await new Promise((r) => setTimeout(r, 20));
-        followUp = deps.loop.getSession(id).messages.find((m) => m.kind === 'followup');
+        followUp = deps.loop.views.get(id).messages.find((m) => m.kind === 'followup');
       }
       expect(followUp?.content).toBe(chunks.join(''));
     } finally {
@@ -100,13 +95,13 @@ describe('a restart in the middle of grading', () => {
     const id = before.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }).id;
     mock.reply({ kind: 'status', status: 500 });
     await expect(before.loop.answer(id, 'Quorum writes across three AZs.')).rejects.toMatchObject({ code: 'model_unavailable' });
-    expect(before.loop.getSession(id).questions[0]!.state).toBe('grading');
+    expect(before.loop.views.get(id).questions[0]!.state).toBe('grading');
     before.db.$client.close();
 
     const after = start(env);
     mock.reply(gradeReply('technical', 4), say('Next question.'));
     expect(await after.loop.recover()).toBe(1);
-    const s = after.loop.getSession(id);
+    const s = after.loop.views.get(id);
     expect(s.questions[0]).toMatchObject({ state: 'graded', grade: expect.objectContaining({ overall: 4 }) });
     expect(s.questions[1]!.state).toBe('asked');
     expect(s.messages.at(-1)!.content).toContain('What is eventual consistency');

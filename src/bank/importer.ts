@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { BankError } from '../errors.js';
 import { type BankEntry, type Category, LEADERSHIP_PRINCIPLES, type TOPICS } from './schema.js';
 
 /**
@@ -25,11 +25,11 @@ const WRAPPED_ITEM = /\b(a|an|the|and|or|of|to|for|with|like|such as|in|on|by|vi
 export function importGuide(text: string, options: ImportOptions): BankEntry[] {
   const source = options.source.trim();
   if (!/^[a-z0-9][a-z0-9-]*$/.test(source)) {
-    throw new AppError('invalid_bank', `--source must be lower-case letters, digits and dashes (got "${options.source}")`);
+    throw new BankError(`--source must be lower-case letters, digits and dashes (got "${options.source}")`);
   }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines.every((l) => l.trim() === '')) {
-    throw new AppError('invalid_bank', 'line 1: the file is empty; expected numbered questions such as "1. Why …?"');
+    throw new BankError('line 1: the file is empty; expected numbered questions such as "1. Why …?"');
   }
 
   interface Raw {
@@ -51,7 +51,7 @@ export function importGuide(text: string, options: ImportOptions): BankEntry[] {
       const number = Number(q[1]);
       const first = seen.get(number);
       if (first !== undefined) {
-        throw new AppError('invalid_bank', `line ${i + 1}: question number ${number} appears twice (first at line ${first})`);
+        throw new BankError(`line ${i + 1}: question number ${number} appears twice (first at line ${first})`);
       }
       seen.set(number, i + 1);
       current = { number, prompt: (q[2] ?? '').trim(), line: i + 1, body: [] };
@@ -62,15 +62,15 @@ export function importGuide(text: string, options: ImportOptions): BankEntry[] {
   }
 
   if (raws.length === 0) {
-    throw new AppError('invalid_bank', 'line 1: no numbered questions found; expected lines such as "1. Why …?"');
+    throw new BankError('line 1: no numbered questions found; expected lines such as "1. Why …?"');
   }
 
   return raws.map((raw) => {
     const referenceAnswer = toMarkdown(raw.body);
     if (referenceAnswer === '') {
-      throw new AppError('invalid_bank', `line ${raw.line}: question ${raw.number} ("${raw.prompt.slice(0, 60)}") has no answer`);
+      throw new BankError(`line ${raw.line}: question ${raw.number} ("${raw.prompt.slice(0, 60)}") has no answer`);
     }
-    const category = classify(raw.prompt, raw.number);
+    const category = classify(raw.prompt);
     return {
       id: `${source}-${raw.number}`,
       number: raw.number,
@@ -217,7 +217,7 @@ const COMPANY_THEME =
 const TECH_TERM =
   /\b(aws|dynamodb|s3|lambda|ec2|ecs|eks|rds|aurora|api|cloud|ci\/cd|deploy\w*|system|systems|data|database\w*|cach\w*|latency|microservices?|infrastructure|network\w*|secur\w*|kubernetes|containers?|vpc|shard\w*|consistency|scal(e|ing) (up|out)|monitor\w*|logs?)\b/i;
 
-export function classify(prompt: string, _number?: number): Category {
+export function classify(prompt: string): Category {
   if (DESIGN.test(prompt)) return 'system_design';
   if (BEHAVIORAL.test(prompt)) return 'behavioral';
   if (MOTIVATION.test(prompt)) return 'company';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { questions } from '../db/schema.js';
-import { AppError } from '../errors.js';
+import { BankError } from '../errors.js';
 import { type BankEntry, BankFile } from './schema.js';
 
 export const BANK_DIR = fileURLToPath(new URL('./data', import.meta.url));
@@ -23,16 +23,16 @@ export function readBankDir(dir: string = BANK_DIR): BankEntry[] {
     try {
       data = JSON.parse(readFileSync(path, 'utf8'));
     } catch (e) {
-      throw new AppError('invalid_bank', `${path}: not valid JSON: ${(e as Error).message}`);
+      throw new BankError(`${path}: not valid JSON: ${(e as Error).message}`);
     }
     const parsed = BankFile.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new AppError('invalid_bank', `${path}: field "${issue.path.join('.')}": ${issue.message}`);
+      throw new BankError(`${path}: field "${issue.path.join('.')}": ${issue.message}`);
     }
     for (const entry of parsed.data.entries) {
       const other = ids.get(entry.id);
-      if (other) throw new AppError('invalid_bank', `${path}: question id "${entry.id}" is also in ${other}`);
+      if (other) throw new BankError(`${path}: question id "${entry.id}" is also in ${other}`);
       ids.set(entry.id, path);
       entries.push(entry);
     }

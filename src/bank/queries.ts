@@ -1,11 +1,11 @@
 import { and, asc, count, eq, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { questions } from '../db/schema.js';
-import type { BankEntry } from './schema.js';
+import type { BankEntry, Category, Topic } from './schema.js';
 
 export interface QuestionFilter {
-  category?: string;
-  topic?: string;
+  category?: Category;
+  topic?: Topic;
   source?: string;
   q?: string;
   limit: number;
@@ -20,10 +20,10 @@ export function toEntry(row: QuestionRow): BankEntry {
     number: row.number,
     prompt: row.prompt,
     referenceAnswer: row.referenceAnswer,
-    category: row.category as BankEntry['category'],
-    rubric: row.rubricId as BankEntry['rubric'],
-    topics: row.topics as BankEntry['topics'],
-    leadershipPrinciples: row.leadershipPrinciples as BankEntry['leadershipPrinciples'],
+    category: row.category,
+    rubric: row.rubricId,
+    topics: row.topics,
+    leadershipPrinciples: row.leadershipPrinciples,
     signals: row.signals,
     pitfalls: row.pitfalls,
     source: row.source,

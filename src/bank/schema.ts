@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi';
 
+/** The categories, in the order a loop asks them: warm-up first, design last. */
 export const CATEGORIES = ['company', 'behavioral', 'technical', 'system_design'] as const;
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 
 export const RUBRIC_IDS = ['star', 'system-design', 'technical', 'company'] as const;
+export type RubricId = (typeof RUBRIC_IDS)[number];
 
 /** The small fixed topic vocabulary; the importer tags entries with these only. */
 export const TOPICS = [
@@ -31,6 +33,7 @@ export const TOPICS = [
   'customer',
 ] as const;
 export const Topic = z.enum(TOPICS);
+export type Topic = z.infer<typeof Topic>;
 
 export const LEADERSHIP_PRINCIPLES = [
   'Customer Obsession',
@@ -51,6 +54,7 @@ export const LEADERSHIP_PRINCIPLES = [
   'Success and Scale Bring Broad Responsibility',
 ] as const;
 export const LeadershipPrinciple = z.enum(LEADERSHIP_PRINCIPLES);
+export type LeadershipPrinciple = z.infer<typeof LeadershipPrinciple>;
 
 export const BankEntry = z
   .object({

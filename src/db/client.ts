@@ -22,5 +22,3 @@ export function openDatabase(path: string): Db {
   migrate(db, { migrationsFolder: MIGRATIONS });
   return db;
 }
-
-export { schema };

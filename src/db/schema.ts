@@ -1,4 +1,8 @@
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
+import type { Grade } from '../grading/grade.js';
+import type { Debrief } from '../interview/debrief.js';
+import type { SessionRequest } from '../interview/schemas.js';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
 
@@ -9,10 +13,10 @@ export const questions = sqliteTable(
     number: integer('number'),
     prompt: text('prompt').notNull(),
     referenceAnswer: text('reference_answer').notNull(),
-    category: text('category').notNull(),
-    rubricId: text('rubric_id').notNull(),
-    topics: text('topics', { mode: 'json' }).$type<string[]>().notNull(),
-    leadershipPrinciples: text('leadership_principles', { mode: 'json' }).$type<string[]>().notNull(),
+    category: text('category').$type<Category>().notNull(),
+    rubricId: text('rubric_id').$type<RubricId>().notNull(),
+    topics: text('topics', { mode: 'json' }).$type<Topic[]>().notNull(),
+    leadershipPrinciples: text('leadership_principles', { mode: 'json' }).$type<LeadershipPrinciple[]>().notNull(),
     signals: text('signals', { mode: 'json' }).$type<string[]>().notNull(),
     pitfalls: text('pitfalls', { mode: 'json' }).$type<string[]>().notNull(),
     source: text('source').notNull(),
@@ -30,7 +34,7 @@ export const sessions = sqliteTable(
     /** active → (finishing) → finished; finishing means /finish was asked while a turn was still open. */
     status: text('status', { enum: ['active', 'finishing', 'finished'] }).notNull(),
     /** What the candidate asked for: mix, topics, questionIds, seed, maxFollowUps. */
-    request: text('request', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    request: text('request', { mode: 'json' }).$type<SessionRequest>().notNull(),
     seed: text('seed').notNull(),
     maxFollowUps: integer('max_follow_ups').notNull(),
     currentPosition: integer('current_position').notNull().default(0),
@@ -97,7 +101,7 @@ export const grades = sqliteTable('grades', {
     .notNull()
     .references(() => sessions.id, { onDelete: 'cascade' }),
   score: real('score').notNull(),
-  grade: text('grade', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  grade: text('grade', { mode: 'json' }).$type<Grade>().notNull(),
   promptTokens: integer('prompt_tokens'),
   completionTokens: integer('completion_tokens'),
   createdAt: text('created_at').notNull(),
@@ -107,6 +111,6 @@ export const debriefs = sqliteTable('debriefs', {
   sessionId: text('session_id')
     .primaryKey()
     .references(() => sessions.id, { onDelete: 'cascade' }),
-  debrief: text('debrief', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  debrief: text('debrief', { mode: 'json' }).$type<Debrief>().notNull(),
   createdAt: text('created_at').notNull(),
 });

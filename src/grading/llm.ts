@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { completeStructured, type Message, type Model } from '../llm/client.js';
+import type { Message, Model } from '../llm/client.js';
+import { completeStructured } from '../llm/structured.js';
 import { fence, loadPrompt, render } from '../llm/prompts.js';
 import { injectionSpans } from './analysis.js';
 import { aggregate, type Flag, Grade } from './grade.js';

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from '@hono/zod-openapi';
 import { parse as parseYaml } from 'yaml';
+import { RubricError } from '../errors.js';
 
 const Level = z.string().min(1);
 
@@ -38,13 +39,6 @@ export const Rubric = z
   .openapi('Rubric');
 export type Rubric = z.infer<typeof Rubric>;
 export type Criterion = z.infer<typeof Criterion>;
-
-export class RubricError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RubricError';
-  }
-}
 
 /** Reads and validates every rubrics/*.yaml; a broken file names the file and the field. */
 export function loadRubrics(dir: string): Map<string, Rubric> {

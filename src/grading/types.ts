@@ -1,5 +1,6 @@
 import type { Category } from '../bank/schema.js';
 import type { Grade } from './grade.js';
+import type { Usage } from '../llm/usage.js';
 import type { Rubric } from './rubrics.js';
 
 /** What a grader needs: the question, its reference answer or signals, the rubric, the answer. */
@@ -17,11 +18,6 @@ export interface GradeInput {
   answer: string;
   /** The whole exchange, when there were follow-ups. */
   exchange?: Array<{ role: 'interviewer' | 'candidate'; content: string }>;
-}
-
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
 }
 
 export interface GradeResult {

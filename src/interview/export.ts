@@ -1,6 +1,4 @@
-import type { InterviewLoop } from './loop.js';
-
-type SessionView = ReturnType<InterviewLoop['getSession']>;
+import type { Session } from './schemas.js';
 
 const quote = (text: string) =>
   text
@@ -9,7 +7,7 @@ const quote = (text: string) =>
     .join('\n');
 
 /** A session as a Markdown document: transcript, feedback per question, debrief. */
-export function toMarkdown(s: SessionView): string {
+export function toMarkdown(s: Session): string {
   const out: string[] = [];
   out.push(`# mockloop session — ${s.loop}`, '');
   out.push(`- Started: ${s.createdAt}${s.finishedAt ? `, finished: ${s.finishedAt}` : ' (not finished)'}`);

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import type { BankEntry } from '../bank/schema.js';
 import { gradeOffline } from '../grading/offline.js';
 import type { Rubric } from '../grading/rubrics.js';
-import type { GradeInput, Usage } from '../grading/types.js';
-import { completeStructured, mapModelError, type Model } from '../llm/client.js';
+import type { GradeInput } from '../grading/types.js';
+import type { Model } from '../llm/client.js';
 import { fence, loadPrompt, render } from '../llm/prompts.js';
+import { type OnToken, type Spoken, streamText } from '../llm/stream.js';
+import { completeStructured } from '../llm/structured.js';
+import type { Usage } from '../llm/usage.js';
 
 export interface ExchangeMessage {
   role: 'interviewer' | 'candidate';
@@ -28,13 +31,6 @@ export const Decision = z.object({
   reason: z.string(),
 });
 export type Decision = z.infer<typeof Decision>;
-
-export type OnToken = (text: string) => void;
-
-export interface Spoken {
-  text: string;
-  usage?: Usage;
-}
 
 export interface Interviewer {
   readonly kind: 'llm' | 'offline';
@@ -203,35 +199,14 @@ export class LlmInterviewer implements Interviewer {
     );
   }
 
-  private async stream(user: string, onToken: OnToken): Promise<Spoken> {
-    let text = '';
-    const usage: Usage = { promptTokens: 0, completionTokens: 0 };
-    try {
-      const stream = await this.llm.client.chat.completions.create({
-        model: this.llm.model,
-        stream: true,
-        stream_options: { include_usage: true },
-        temperature: 0.4,
-        messages: [
-          { role: 'system', content: loadPrompt('interviewer.system.md') },
-          { role: 'user', content: user },
-        ],
-      });
-      for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta?.content;
-        if (delta) {
-          text += delta;
-          onToken(delta);
-        }
-        if (chunk.usage) {
-          usage.promptTokens = chunk.usage.prompt_tokens;
-          usage.completionTokens = chunk.usage.completion_tokens;
-        }
-      }
-    } catch (e) {
-      throw mapModelError(e, this.llm.model);
-    }
-    if (!text.trim()) throw mapModelError(new Error('the model returned an empty message'), this.llm.model);
-    return { text, usage };
+  private stream(user: string, onToken: OnToken): Promise<Spoken> {
+    return streamText(
+      this.llm,
+      [
+        { role: 'system', content: loadPrompt('interviewer.system.md') },
+        { role: 'user', content: user },
+      ],
+      onToken,
+    );
   }
 }

@@ -1,18 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { getQuestion, toEntry } from '../bank/queries.js';
-import type { BankEntry, Category } from '../bank/schema.js';
+import type { Bank } from '../bank/bank.js';
+import { type BankEntry, CATEGORIES } from '../bank/schema.js';
 import type { Db } from '../db/client.js';
-import { questions, sessionQuestions, sessions } from '../db/schema.js';
+import { sessionQuestions, sessions } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Grade } from '../grading/grade.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { checkAnswer, inputForQuestion } from '../grading/service.js';
-import type { Grader, Usage } from '../grading/types.js';
+import type { Grader } from '../grading/types.js';
 import { loadPrompt, render } from '../llm/prompts.js';
+import { addUsage, type Usage } from '../llm/usage.js';
 import { buildDebrief, type Debrief } from './debrief.js';
 import { answersOf, type ExchangeMessage, type Interviewer, type TurnContext } from './interviewer.js';
-import { CATEGORY_ORDER, type Mix, selectQuestions, TIME_BOX } from './selection.js';
+import {
+  type CreateSessionRequest,
+  DEFAULT_MAX_FOLLOW_UPS,
+  type GradeEvent,
+  type Message,
+  type Session,
+  type TurnResult,
+} from './schemas.js';
+import { selectQuestions, TIME_BOX } from './selection.js';
 import * as store from './store.js';
+import { CATEGORY_LABEL, SessionViews } from './views.js';
 
 /**
  * The interview loop as a state machine over stored state. Each question goes
@@ -25,6 +34,7 @@ import * as store from './store.js';
 
 export interface LoopDeps {
   db: Db;
+  bank: Bank;
   rubrics: Map<string, Rubric>;
   grader: Grader;
   interviewer: Interviewer;
@@ -37,42 +47,18 @@ export interface LoopEvents {
   /** A piece of the interviewer message being written. */
   token?: (text: string) => void;
   /** A complete interviewer message, already stored. */
-  message?: (message: MessageView) => void;
-  grade?: (grade: { sessionQuestionId: number; position: number; grade: Grade }) => void;
+  message?: (message: Message) => void;
+  grade?: (grade: GradeEvent) => void;
 }
-
-export interface CreateSessionRequest {
-  mix?: Mix;
-  questionIds?: string[];
-  topics?: string[];
-  seed?: string;
-  maxFollowUps?: number;
-}
-
-export interface MessageView {
-  id: number;
-  role: 'interviewer' | 'candidate';
-  kind: string;
-  content: string;
-  sessionQuestionId: number | null;
-  position: number | null;
-  createdAt: string;
-  usage: Usage | null;
-}
-
-const CATEGORY_LABEL: Record<Category, string> = {
-  company: 'company',
-  behavioral: 'behavioural',
-  technical: 'technical',
-  system_design: 'system design',
-};
 
 export class InterviewLoop {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
+  readonly views: SessionViews;
 
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.views = new SessionViews(deps.db, deps.bank);
   }
 
   /** Runs one operation per session at a time: two answers sent together are handled in turn. */
@@ -91,13 +77,12 @@ export class InterviewLoop {
   // -------------------------------------------------------------------------------------------
   // Commands
 
-  createSession(req: CreateSessionRequest) {
-    const { db, rubrics } = this.deps;
-    const bank = db.select().from(questions).all().map(toEntry);
+  createSession(req: CreateSessionRequest): Session {
+    const { db, rubrics, bank } = this.deps;
     const explicitSeed = req.seed !== undefined;
     const seed = req.seed ?? randomUUID();
     const picked = selectQuestions({
-      bank,
+      bank: bank.entries,
       mix: req.mix,
       questionIds: req.questionIds,
       topics: req.topics,
@@ -108,7 +93,7 @@ export class InterviewLoop {
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
     const at = this.now();
-    const maxFollowUps = req.maxFollowUps ?? 2;
+    const maxFollowUps = req.maxFollowUps ?? DEFAULT_MAX_FOLLOW_UPS;
     db.transaction((t) => {
       t.insert(sessions)
         .values({
@@ -142,7 +127,7 @@ export class InterviewLoop {
       store.insertInterviewerMessage(t, id, null, 'opening', this.opening(picked, maxFollowUps), at);
       store.insertInterviewerMessage(t, id, rows[0]!.id, 'question', picked[0]!.prompt, at);
     });
-    return this.getSession(id);
+    return this.views.get(id);
   }
 
   async answer(sessionId: string, text: unknown, events: LoopEvents = {}) {
@@ -216,8 +201,8 @@ export class InterviewLoop {
   // -------------------------------------------------------------------------------------------
   // The state machine
 
-  private async runTurn(sessionId: string, afterMessageId: number, events: LoopEvents) {
-    const newGrades: Array<{ sessionQuestionId: number; position: number; grade: Grade }> = [];
+  private async runTurn(sessionId: string, afterMessageId: number, events: LoopEvents): Promise<TurnResult> {
+    const newGrades: GradeEvent[] = [];
     await this.advance(sessionId, {
       ...events,
       grade: (g) => {
@@ -225,7 +210,7 @@ export class InterviewLoop {
         events.grade?.(g);
       },
     });
-    const view = this.getSession(sessionId);
+    const view = this.views.get(sessionId);
     return {
       messages: view.messages.filter((m) => m.id > afterMessageId),
       grades: newGrades,
@@ -269,7 +254,7 @@ export class InterviewLoop {
               store.updateSession(t, sessionId, { updatedAt: at.toISOString() });
               return m;
             });
-            events.message?.(this.messageView(row, all));
+            events.message?.(this.views.message(row, all));
             return;
           }
         }
@@ -317,7 +302,7 @@ export class InterviewLoop {
             store.updateSession(t, sessionId, { currentPosition: next.position, updatedAt: at.toISOString() });
             return m;
           });
-          events.message?.(this.messageView(row, all));
+          events.message?.(this.views.message(row, all));
           return;
         }
         const debrief = this.debrief(sessionId);
@@ -327,7 +312,7 @@ export class InterviewLoop {
           store.updateSession(t, sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;
         });
-        events.message?.(this.messageView(row, all));
+        events.message?.(this.views.message(row, all));
         return;
       }
 
@@ -390,7 +375,7 @@ export class InterviewLoop {
   }
 
   private opening(picked: BankEntry[], maxFollowUps: number): string {
-    const counts = CATEGORY_ORDER.map((c) => ({ c, n: picked.filter((q) => q.category === c).length })).filter((x) => x.n > 0);
+    const counts = CATEGORIES.map((c) => ({ c, n: picked.filter((q) => q.category === c).length })).filter((x) => x.n > 0);
     const minutes = picked.reduce((s, q) => s + TIME_BOX[q.category] / 60, 0);
     return render(loadPrompt('opening.md'), {
       count: String(picked.length),
@@ -406,7 +391,7 @@ export class InterviewLoop {
 
   private debrief(sessionId: string): Debrief {
     const all = store.sessionQuestionRows(this.deps.db, sessionId);
-    const gradeBy = new Map(store.gradeRows(this.deps.db, sessionId).map((g) => [g.sessionQuestionId, g.grade as unknown as Grade]));
+    const gradeBy = new Map(store.gradeRows(this.deps.db, sessionId).map((g) => [g.sessionQuestionId, g.grade]));
     return buildDebrief({
       questions: all.map((q) => ({ question: this.question(q.questionId), state: q.state, grade: gradeBy.get(q.id) })),
       rubrics: this.deps.rubrics,
@@ -417,15 +402,11 @@ export class InterviewLoop {
   // Reading
 
   private question(id: string): BankEntry {
-    const q = getQuestion(this.deps.db, id);
-    if (!q) throw new AppError('internal', `question ${id} is missing from the bank`);
-    return q;
+    return this.deps.bank.require(id);
   }
 
   private requireSession(id: string): store.SessionRow {
-    const s = store.getSessionRow(this.deps.db, id);
-    if (!s) throw new AppError('not_found', `No session with id "${id}"`);
-    return s;
+    return store.requireSessionRow(this.deps.db, id);
   }
 
   /** Throws the 404 or 409 a turn on this session would meet, before any streaming starts. */
@@ -444,109 +425,4 @@ export class InterviewLoop {
   private lastMessageId(sessionId: string): number {
     return store.messageRows(this.deps.db, sessionId).at(-1)?.id ?? 0;
   }
-
-  private messageView(m: store.MessageRow, all: store.SessionQuestionRow[]): MessageView {
-    return {
-      id: m.id,
-      role: m.role,
-      kind: m.kind,
-      content: m.content,
-      sessionQuestionId: m.sessionQuestionId,
-      position: all.find((q) => q.id === m.sessionQuestionId)?.position ?? null,
-      createdAt: m.createdAt,
-      usage:
-        m.promptTokens === null && m.completionTokens === null
-          ? null
-          : { promptTokens: m.promptTokens ?? 0, completionTokens: m.completionTokens ?? 0 },
-    };
-  }
-
-  summaryOf(row: store.SessionRow, stats: store.SessionStats) {
-    const request = row.request as CreateSessionRequest;
-    return {
-      id: row.id,
-      status: row.status === 'finishing' ? ('active' as const) : row.status,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
-      finishedAt: row.finishedAt,
-      provider: row.provider,
-      model: row.model,
-      loop: describeLoop(request),
-      questionCount: stats.questions,
-      gradedCount: stats.graded,
-      skippedCount: stats.skipped,
-      score: stats.score,
-      tokens: { prompt: stats.promptTokens, completion: stats.completionTokens },
-    };
-  }
-
-  listSessions(limit = 20, offset = 0) {
-    const rows = store.listSessionRows(this.deps.db, limit, offset);
-    const stats = store.sessionStats(
-      this.deps.db,
-      rows.map((r) => r.id),
-    );
-    return { items: rows.map((r) => this.summaryOf(r, stats.get(r.id)!)), total: store.countSessions(this.deps.db), limit, offset };
-  }
-
-  /** Everything needed to replay a session. */
-  getSession(id: string) {
-    const { db } = this.deps;
-    const row = this.requireSession(id);
-    const all = store.sessionQuestionRows(db, id);
-    const gradeBy = new Map(store.gradeRows(db, id).map((g) => [g.sessionQuestionId, g]));
-    const stats = store.sessionStats(db, [id]).get(id)!;
-    const debrief = store.debriefRow(db, id);
-    return {
-      ...this.summaryOf(row, stats),
-      request: row.request,
-      seed: row.seed,
-      maxFollowUps: row.maxFollowUps,
-      currentPosition: row.currentPosition,
-      questions: all.map((sq) => {
-        const q = this.question(sq.questionId);
-        const done = sq.state === 'graded' || sq.state === 'skipped' || row.status === 'finished';
-        const g = gradeBy.get(sq.id);
-        return {
-          id: sq.id,
-          position: sq.position,
-          questionId: sq.questionId,
-          prompt: sq.state === 'pending' ? null : q.prompt,
-          category: q.category,
-          rubricId: q.rubric,
-          topics: q.topics,
-          leadershipPrinciples: q.leadershipPrinciples,
-          state: sq.state,
-          followUps: sq.followUps,
-          timeBoxSeconds: sq.timeBoxSeconds,
-          askedAt: sq.askedAt,
-          answeredAt: sq.answeredAt,
-          doneAt: sq.doneAt,
-          // Revealed only once the question is over, so the interview stays honest.
-          referenceAnswer: done ? q.referenceAnswer : null,
-          signals: done ? q.signals : [],
-          grade: g ? (g.grade as unknown as Grade) : null,
-          gradeUsage:
-            g && (g.promptTokens !== null || g.completionTokens !== null)
-              ? { promptTokens: g.promptTokens ?? 0, completionTokens: g.completionTokens ?? 0 }
-              : null,
-        };
-      }),
-      messages: store.messageRows(db, id).map((m) => this.messageView(m, all)),
-      debrief: debrief ? (debrief.debrief as unknown as Debrief) : null,
-    };
-  }
-}
-
-function addUsage(a: Usage | undefined, b: Usage | undefined): Usage | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens };
-}
-
-export function describeLoop(req: CreateSessionRequest): string {
-  if (req.questionIds?.length) return `${req.questionIds.length} chosen question${req.questionIds.length === 1 ? '' : 's'}`;
-  const mix = req.mix ?? { behavioral: 2, technical: 2, system_design: 1 };
-  const parts = CATEGORY_ORDER.filter((c) => (mix[c] ?? 0) > 0).map((c) => `${mix[c]} ${CATEGORY_LABEL[c]}`);
-  return `${parts.join(' + ')}${req.topics?.length ? ` on ${req.topics.join(', ')}` : ''}`;
 }

@@ -1,14 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { BankEntry, Category } from '../bank/schema.js';
+import { type BankEntry, CATEGORIES, type Category } from '../bank/schema.js';
 import { AppError } from '../errors.js';
-
-export type Mix = Partial<Record<Category, number>>;
-
-/** The order categories come in during a loop: warm-up first, design last. */
-export const CATEGORY_ORDER: Category[] = ['company', 'behavioral', 'technical', 'system_design'];
-
-/** An SDE loop: two behavioural, two technical, one system design. */
-export const DEFAULT_MIX: Mix = { behavioral: 2, technical: 2, system_design: 1 };
+import { DEFAULT_MIX, type Mix } from './schemas.js';
 
 /** Time box per question, by category (seconds). */
 export const TIME_BOX: Record<Category, number> = {
@@ -39,7 +32,7 @@ function shuffled<T>(items: T[], random: () => number): T[] {
 }
 
 export interface SelectionRequest {
-  bank: BankEntry[];
+  bank: readonly BankEntry[];
   mix?: Mix;
   questionIds?: string[];
   topics?: string[];
@@ -70,7 +63,7 @@ export function selectQuestions(req: SelectionRequest): BankEntry[] {
   const topics = new Set(req.topics ?? []);
   const recent = req.recent ?? new Set<string>();
   const picked: BankEntry[] = [];
-  for (const category of CATEGORY_ORDER) {
+  for (const category of CATEGORIES) {
     const want = mix[category] ?? 0;
     if (want <= 0) continue;
     const pool = shuffled(

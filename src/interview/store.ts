@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { debriefs, grades, messages, sessionQuestions, sessions } from '../db/schema.js';
+import { AppError } from '../errors.js';
 import type { Grade } from '../grading/grade.js';
-import type { Usage } from '../grading/types.js';
+import type { Usage } from '../llm/usage.js';
 import type { Debrief } from './debrief.js';
 
 /** Database access for sessions. Writes take the database or an open transaction; times are passed in. */
@@ -16,6 +17,12 @@ export type MessageRow = typeof messages.$inferSelect;
 
 export function getSessionRow(db: Db, id: string): SessionRow | undefined {
   return db.select().from(sessions).where(eq(sessions.id, id)).get();
+}
+
+export function requireSessionRow(db: Db, id: string): SessionRow {
+  const row = getSessionRow(db, id);
+  if (!row) throw new AppError('not_found', `No session with id "${id}"`);
+  return row;
 }
 
 export function sessionQuestionRows(db: Db, sessionId: string): SessionQuestionRow[] {
@@ -82,7 +89,7 @@ export function insertGrade(db: Conn, g: { sessionId: string; sessionQuestionId:
       sessionId: g.sessionId,
       sessionQuestionId: g.sessionQuestionId,
       score: g.grade.score,
-      grade: g.grade as unknown as Record<string, unknown>,
+      grade: g.grade,
       promptTokens: g.usage?.promptTokens ?? null,
       completionTokens: g.usage?.completionTokens ?? null,
       createdAt: g.at.toISOString(),
@@ -101,11 +108,8 @@ export function updateSession(db: Conn, id: string, set: Partial<SessionRow>) {
 
 export function insertDebrief(db: Conn, sessionId: string, debrief: Debrief, at: Date) {
   db.insert(debriefs)
-    .values({ sessionId, debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() })
-    .onConflictDoUpdate({
-      target: debriefs.sessionId,
-      set: { debrief: debrief as unknown as Record<string, unknown>, createdAt: at.toISOString() },
-    })
+    .values({ sessionId, debrief, createdAt: at.toISOString() })
+    .onConflictDoUpdate({ target: debriefs.sessionId, set: { debrief, createdAt: at.toISOString() } })
     .run();
 }
 
@@ -126,6 +130,8 @@ export interface SessionStats {
   promptTokens: number;
   completionTokens: number;
 }
+
+export const EMPTY_STATS: SessionStats = { questions: 0, graded: 0, skipped: 0, score: null, promptTokens: 0, completionTokens: 0 };
 
 export function sessionStats(db: Db, ids: string[]): Map<string, SessionStats> {
   if (ids.length === 0) return new Map();
@@ -203,7 +209,7 @@ export function sessionsWithUnfinishedGrades(db: Db): string[] {
     .selectDistinct({ sessionId: sessionQuestions.sessionId })
     .from(sessionQuestions)
     .innerJoin(sessions, eq(sessions.id, sessionQuestions.sessionId))
-    .where(and(eq(sessionQuestions.state, 'grading')))
+    .where(eq(sessionQuestions.state, 'grading'))
     .all()
     .map((r) => r.sessionId);
 }

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../types.js';
 import { AppError } from '../errors.js';
 import { wholeNumber } from '../validation.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
-import type { AppEnv } from '../app.js';
+import type { AppEnv } from '../types.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -9,19 +9,20 @@ import { AppError } from '../errors.js';
  * request off the machine and needs no build step.
  */
 const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
-const VENDOR: Record<string, string> = {
-  'marked.js': 'marked/lib/marked.esm.js',
-  'purify.js': 'dompurify/dist/purify.es.mjs',
-  'chart.js': 'chart.js/dist/chart.umd.min.js',
-  'swagger-ui.js': 'swagger-ui-dist/swagger-ui-bundle.js',
-  'swagger-ui.css': 'swagger-ui-dist/swagger-ui.css',
-};
+// A Map, not an object: a name such as "constructor" or "__proto__" is simply not found.
+const VENDOR = new Map([
+  ['marked.js', 'marked/lib/marked.esm.js'],
+  ['purify.js', 'dompurify/dist/purify.es.mjs'],
+  ['chart.js', 'chart.js/dist/chart.umd.min.js'],
+  ['swagger-ui.js', 'swagger-ui-dist/swagger-ui-bundle.js'],
+  ['swagger-ui.css', 'swagger-ui-dist/swagger-ui.css'],
+]);
 
 const cache = new Map<string, string>();
 
 export const vendorRoutes = new Hono<AppEnv>().get('/:file', async (c) => {
   const file = c.req.param('file');
-  const spec = VENDOR[file];
+  const spec = VENDOR.get(file);
   if (!spec) throw new AppError('not_found', `No vendor file "${file}"`);
   let body = cache.get(file);
   if (body === undefined) {

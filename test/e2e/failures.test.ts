@@ -1,27 +1,23 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../src/types.js';
 import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
-import { createModelMock, MODEL_ENV } from '../helpers/openai-mock.js';
+import { mock, MODEL_ENV } from '../helpers/openai-mock.js';
 import { decide, say } from '../helpers/replies.js';
 
 /** A failed turn in the browser: the error shows, nothing typed is lost, and Retry finishes the turn. */
-const mock = createModelMock();
 let browser: Browser;
 let server: Awaited<ReturnType<typeof startServer>>['server'];
 let base: string;
 let deps: Deps;
 
 beforeAll(async () => {
-  mock.listen();
   ({ deps, server, base } = await startServer(MODEL_ENV));
   browser = await launchBrowser();
 }, 60_000);
-afterEach(() => mock.reset());
 afterAll(async () => {
   await browser?.close();
   server?.close();
-  mock.server.close();
 });
 
 describe('a failed turn in the browser', () => {
@@ -39,7 +35,7 @@ describe('a failed turn in the browser', () => {
       .getByText(/Could not reach the mockloop server/)
       .waitFor();
     expect(await page.locator('#answer').inputValue()).toBe('Quorum writes across three AZs.');
-    expect(deps.loop.getSession(id).messages.filter((m) => m.kind === 'answer')).toHaveLength(0);
+    expect(deps.loop.views.get(id).messages.filter((m) => m.kind === 'answer')).toHaveLength(0);
 
     await page.unroute('**/answer');
     mock.reply(decide('followup', 'depth'), say('What happens ', 'when a node fails?'));
@@ -65,7 +61,7 @@ describe('a failed turn in the browser', () => {
     mock.reply(decide('followup', 'tradeoffs'), say('What does that cost you?'));
     await alert.getByRole('button', { name: 'Retry' }).click();
     await page.waitForSelector('.msg[data-kind="followup"]');
-    const answers = deps.loop.getSession(id).messages.filter((m) => m.kind === 'answer');
+    const answers = deps.loop.views.get(id).messages.filter((m) => m.kind === 'answer');
     expect(answers.map((m) => m.content)).toEqual(['DynamoDB replicates each partition to three AZs.']);
   }, 60_000);
 });

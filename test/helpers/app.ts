@@ -1,4 +1,5 @@
-import { createApp, type Deps } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import type { Deps } from '../../src/types.js';
 import { start } from '../../src/start.js';
 
 /** A fresh app on its own in-memory database, with the bank and rubrics loaded as at start-up. */

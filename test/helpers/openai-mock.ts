@@ -18,7 +18,7 @@ export function completion(content: string, extra: Partial<Extract<Reply, { kind
   return { kind: 'json', content, ...extra };
 }
 
-export function createModelMock() {
+function createModelMock() {
   const queue: Reply[] = [];
   const requests: Array<Record<string, any>> = [];
 
@@ -136,3 +136,6 @@ export const MODEL_ENV = {
   OPENAI_TIMEOUT_MS: '1000',
   OPENAI_MAX_RETRIES: '0',
 };
+
+/** The one mocked model of the test run; test/setup.ts starts it, resets it after each test and stops it. */
+export const mock = createModelMock();

@@ -1,0 +1,152 @@
+import { z } from '@hono/zod-openapi';
+import { CATEGORIES, Topic } from '../bank/schema.js';
+import { Grade } from '../grading/grade.js';
+import { wholeNumber } from '../validation.js';
+import { Debrief } from './debrief.js';
+
+/**
+ * The shapes of the sessions feature, defined once: the API validates and documents them, the
+ * loop and the read models return them, and their types are inferred from here.
+ */
+
+const count = wholeNumber(0, 10);
+
+export const Mix = z
+  .object({ behavioral: count.optional(), technical: count.optional(), system_design: count.optional(), company: count.optional() })
+  .strict();
+export type Mix = z.infer<typeof Mix>;
+
+/** An SDE loop: two behavioural, two technical, one system design. */
+export const DEFAULT_MIX: Mix = { behavioral: 2, technical: 2, system_design: 1 };
+export const DEFAULT_MAX_FOLLOW_UPS = 2;
+export const MAX_FOLLOW_UPS = 3;
+
+const SessionOptions = z.object({
+  mix: Mix.optional().openapi({
+    example: DEFAULT_MIX,
+    description: 'Questions per category; default an SDE loop (2 behavioural, 2 technical, 1 system design)',
+  }),
+  questionIds: z
+    .array(z.string().min(1).max(200))
+    .min(1)
+    .max(20)
+    .optional()
+    .openapi({ description: 'Exactly these questions, in this order (overrides mix)' }),
+  topics: z.array(Topic).max(10).optional().openapi({ description: 'Prefer questions on these topics' }),
+  maxFollowUps: wholeNumber(0, MAX_FOLLOW_UPS, { message: 'must be 0, 1, 2 or 3' })
+    .optional()
+    .openapi({ description: 'Follow-up questions per question (0–3, default 2)' }),
+});
+
+export const CreateSession = SessionOptions.extend({
+  seed: z
+    .union([z.string().min(1).max(100), z.number().int()], { error: 'must be a string (up to 100 characters) or a whole number' })
+    .transform(String)
+    .optional()
+    .openapi({ description: 'The same seed gives the same questions' }),
+})
+  .strict()
+  .openapi('CreateSession');
+export type CreateSessionRequest = z.output<typeof CreateSession>;
+
+/** What a session was started with, as stored: the seed is always set. */
+export const SessionRequest = SessionOptions.extend({ seed: z.string() }).openapi('SessionRequest');
+export type SessionRequest = z.infer<typeof SessionRequest>;
+
+/** What the page needs to offer the same defaults as the API. */
+export const SessionDefaults = z
+  .object({
+    mix: Mix,
+    maxFollowUps: z.number().int(),
+    maxFollowUpsLimit: z.number().int(),
+    categories: z.array(z.enum(CATEGORIES)).openapi({ description: 'The order categories are asked in' }),
+  })
+  .openapi('SessionDefaults');
+
+export const Usage = z.object({ promptTokens: z.number(), completionTokens: z.number() });
+
+export const MESSAGE_KINDS = ['opening', 'question', 'followup', 'answer', 'skip', 'closing'] as const;
+export const Message = z
+  .object({
+    id: z.number().int(),
+    role: z.enum(['interviewer', 'candidate']),
+    kind: z.enum(MESSAGE_KINDS),
+    content: z.string(),
+    sessionQuestionId: z.number().int().nullable(),
+    position: z.number().int().nullable(),
+    createdAt: z.string(),
+    usage: Usage.nullable(),
+  })
+  .openapi('Message');
+export type Message = z.infer<typeof Message>;
+
+export const SessionSummary = z
+  .object({
+    id: z.string(),
+    status: z.enum(['active', 'finished']),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    provider: z.string(),
+    model: z.string().nullable(),
+    loop: z.string(),
+    questionCount: z.number().int(),
+    gradedCount: z.number().int(),
+    skippedCount: z.number().int(),
+    score: z.number().nullable().openapi({ description: 'Mean score of the graded questions' }),
+    tokens: z.object({ prompt: z.number(), completion: z.number() }),
+  })
+  .openapi('SessionSummary');
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const SessionList = z
+  .object({ items: z.array(SessionSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .openapi('SessionList');
+export type SessionList = z.infer<typeof SessionList>;
+
+export const QUESTION_STATES = ['pending', 'asked', 'grading', 'graded', 'skipped'] as const;
+export const SessionQuestion = z
+  .object({
+    id: z.number().int(),
+    position: z.number().int(),
+    questionId: z.string(),
+    prompt: z.string().nullable().openapi({ description: 'null until the question is asked' }),
+    category: z.enum(CATEGORIES),
+    rubricId: z.string(),
+    topics: z.array(z.string()),
+    leadershipPrinciples: z.array(z.string()),
+    state: z.enum(QUESTION_STATES),
+    followUps: z.number().int(),
+    timeBoxSeconds: z.number().int(),
+    askedAt: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+    doneAt: z.string().nullable(),
+    referenceAnswer: z.string().nullable().openapi({ description: 'Revealed once the question is over' }),
+    signals: z.array(z.string()),
+    grade: Grade.nullable(),
+    gradeUsage: Usage.nullable(),
+  })
+  .openapi('SessionQuestion');
+
+export const Session = SessionSummary.extend({
+  request: SessionRequest,
+  seed: z.string(),
+  maxFollowUps: z.number().int(),
+  currentPosition: z.number().int(),
+  questions: z.array(SessionQuestion),
+  messages: z.array(Message),
+  debrief: Debrief.nullable(),
+}).openapi('Session');
+export type Session = z.infer<typeof Session>;
+
+export const GradeEvent = z.object({ sessionQuestionId: z.number().int(), position: z.number().int(), grade: Grade }).openapi('GradeEvent');
+export type GradeEvent = z.infer<typeof GradeEvent>;
+
+export const TurnResult = z
+  .object({
+    messages: z.array(Message).openapi({ description: 'Messages stored by this call (the answer and the interviewer reply)' }),
+    grades: z.array(GradeEvent),
+    session: Session,
+  })
+  .openapi('TurnResult');
+export type TurnResult = z.infer<typeof TurnResult>;

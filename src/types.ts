@@ -1,0 +1,23 @@
+import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Bank } from './bank/bank.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Rubric } from './grading/rubrics.js';
+import type { Grader } from './grading/types.js';
+import type { InterviewLoop } from './interview/loop.js';
+
+/** Everything the app needs, built by the caller (start.ts or a test): no globals, no side effects. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  bank: Bank;
+  rubrics: Map<string, Rubric>;
+  grader: Grader;
+  loop: InterviewLoop;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export type AppEnv = { Variables: { deps: Deps } };
+
+/** A handler typed from its route: a body or status the route does not declare fails to compile. */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
