@@ -90,7 +90,12 @@ export function createApp(deps: Deps) {
     }
     if (err instanceof HTTPException) {
       const code = HTTP_CODES[err.status] ?? 'bad_request';
-      const message = err.status === 400 && /JSON/i.test(err.message) ? 'Request body is not valid JSON' : err.message;
+      const message =
+        err.status === 415
+          ? 'The request body must be JSON: send it with Content-Type: application/json'
+          : err.status === 400 && /JSON/i.test(err.message)
+            ? 'Request body is not valid JSON'
+            : err.message;
       return c.json({ error: { code, message } }, err.status);
     }
     log('[internal] unexpected error', err);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,22 +6,21 @@ import { createInterface } from 'node:readline';
 import { importGuide } from './bank/importer.js';
 import { BANK_DIR, readBankDir } from './bank/load.js';
 import { loadConfig } from './config.js';
-import { AppError, isAppError } from './errors.js';
+import { AppError, isAppError, UsageError } from './errors.js';
 import { loadRubrics } from './grading/rubrics.js';
 import { createGrader, gradeTarget, resolveGradeInput } from './grading/service.js';
 import { RUBRICS_DIR } from './start.js';
 
 const USAGE = `Usage:
-  npm run -s cli -- bank import <file> [--source NAME] [--out FILE]
-      Parse a numbered Q&A guide into a bank file (default: src/bank/data/<source>.json).
+  npm run -s cli -- bank import <file> [--source NAME] [--out FILE] [--title TEXT]
+      Parse a numbered Q&A guide into a bank file (default: src/bank/data/<source>.json);
+      --title names the guide in the file (default: the file name).
   npm run -s cli -- grade --question <id> [--provider offline|openai] < answer.txt
       Grade the answer on stdin; prints the Grade as JSON.
   npm run -s cli -- grade --batch <file.jsonl> [--provider offline|openai]
       One {"id", "questionId" | "question"+"referenceAnswer"+"rubricId", "answer"} per line in;
       one JSON line per input out ({id, questionId, score, overall, verdict, flags} or {id, line, error}).
 `;
-
-class UsageError extends Error {}
 
 async function bankImport(args: string[]) {
   const { values, positionals } = parseArgs({
@@ -76,7 +75,7 @@ async function grade(args: string[]) {
   }
 
   const file = values.batch!;
-  const stream = (await import('node:fs')).createReadStream(file, 'utf8');
+  const stream = createReadStream(file, 'utf8');
   const opened = new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (e: NodeJS.ErrnoException) =>
@@ -131,8 +130,12 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   if (e instanceof UsageError) process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
-  else if (isAppError(e) || e instanceof TypeError || (e as Error)?.name === 'ConfigError')
-    process.stderr.write(`error: ${(e as Error).message}\n`);
-  else process.stderr.write(`error: ${(e as Error)?.stack ?? String(e)}\n`);
-  process.exitCode = e instanceof UsageError ? 2 : 1;
+  else if (isAppError(e) || isArgumentError(e)) process.stderr.write(`error: ${e.message}\n`);
+  else process.stderr.write(`error: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = e instanceof UsageError || isArgumentError(e) ? 2 : 1;
 });
+
+/** node:util parseArgs rejects unknown or malformed options with a TypeError carrying an ERR_PARSE_ARGS_* code. */
+function isArgumentError(e: unknown): e is TypeError {
+  return e instanceof TypeError && String((e as NodeJS.ErrnoException).code ?? '').startsWith('ERR_PARSE_ARGS');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeApp } from './helpers/app.js';
+import { body, makeApp } from './helpers/app.js';
 import { parseSse } from './helpers/sse.js';
 
 const STORY_WEAK = 'We had an outage after a release once and the team fixed it.';
@@ -12,35 +12,35 @@ const DESIGN =
 
 describe('a full offline loop through the HTTP API', () => {
   it('asks, follows up, skips, grades, debriefs, and replays everything', async () => {
-    const { post, json, request } = makeApp();
-    const created = await post('/api/sessions', { questionIds: ['lp-ownership-2', 'amazon-32', 'amazon-51'], maxFollowUps: 1 });
-    expect(created.status).toBe(201);
-    const s = created.body;
+    const { client, request } = makeApp();
+    const sessions = client.api.sessions;
+    const session = (_id: string) => sessions[':id'];
+    const answer = (id: string, text: string) => body(session(id).answer.$post({ param: { id }, json: { text } }), 200);
+    const s = await body(sessions.$post({ json: { questionIds: ['lp-ownership-2', 'amazon-32', 'amazon-51'], maxFollowUps: 1 } }), 201);
     expect(s).toMatchObject({ status: 'active', provider: 'offline', model: null, questionCount: 3, currentPosition: 0 });
-    expect(s.messages.map((m: any) => m.kind)).toEqual(['opening', 'question']);
-    expect(s.messages[0].content).toMatch(/3 questions \(1 behavioural, 1 technical, 1 system design\)/);
-    expect(s.messages[0].content).toMatch(/offline interviewer and grader/);
-    expect(s.messages[1].content).toBe('Tell me about a time you made a mistake that affected others. What did you do?');
-    expect(s.questions[1].prompt).toBeNull();
-    expect(s.questions.map((q: any) => q.timeBoxSeconds)).toEqual([300, 300, 1200]);
+    expect(s.messages.map((m) => m.kind)).toEqual(['opening', 'question']);
+    expect(s.messages[0]!.content).toMatch(/3 questions \(1 behavioural, 1 technical, 1 system design\)/);
+    expect(s.messages[0]!.content).toMatch(/offline interviewer and grader/);
+    expect(s.messages[1]!.content).toBe('Tell me about a time you made a mistake that affected others. What did you do?');
+    expect(s.questions[1]!.prompt).toBeNull();
+    expect(s.questions.map((q) => q.timeBoxSeconds)).toEqual([300, 300, 1200]);
     const id = s.id;
 
     // Q1: a weak answer draws a follow-up probe from the STAR rubric
-    const a1 = await post(`/api/sessions/${id}/answer`, { text: STORY_WEAK });
-    expect(a1.status).toBe(200);
-    expect(a1.body.messages.map((m: any) => `${m.role}:${m.kind}`)).toEqual(['candidate:answer', 'interviewer:followup']);
-    expect(a1.body.grades).toEqual([]);
+    const a1 = await answer(id, STORY_WEAK);
+    expect(a1.messages.map((m) => `${m.role}:${m.kind}`)).toEqual(['candidate:answer', 'interviewer:followup']);
+    expect(a1.grades).toEqual([]);
 
     // ... the follow-up cap (1) is reached: graded, and the next question is asked
-    const a2 = await post(`/api/sessions/${id}/answer`, { text: STORY_MORE });
-    expect(a2.body.messages.map((m: any) => m.kind)).toEqual(['answer', 'question']);
-    expect(a2.body.messages[1].content).toContain('Explain how DynamoDB achieves high availability and fault tolerance.');
-    expect(a2.body.grades).toHaveLength(1);
-    expect(a2.body.grades[0].grade).toMatchObject({ questionId: 'lp-ownership-2', rubricId: 'star', grader: { kind: 'offline' } });
+    const a2 = await answer(id, STORY_MORE);
+    expect(a2.messages.map((m) => m.kind)).toEqual(['answer', 'question']);
+    expect(a2.messages[1]!.content).toContain('Explain how DynamoDB achieves high availability and fault tolerance.');
+    expect(a2.grades).toHaveLength(1);
+    expect(a2.grades[0]!.grade).toMatchObject({ questionId: 'lp-ownership-2', rubricId: 'star', grader: { kind: 'offline' } });
 
     // Q2: skipped
-    const skipped = await post(`/api/sessions/${id}/skip`, {});
-    expect(skipped.body.messages.map((m: any) => `${m.role}:${m.kind}`)).toEqual(['candidate:skip', 'interviewer:question']);
+    const skipped = await body(session(id).skip.$post({ param: { id } }), 200);
+    expect(skipped.messages.map((m) => `${m.role}:${m.kind}`)).toEqual(['candidate:skip', 'interviewer:question']);
 
     // Q3 over SSE: follow-up, then the last answer closes the loop
     const sse = await request(`/api/sessions/${id}/answer`, {
@@ -53,16 +53,14 @@ describe('a full offline loop through the HTTP API', () => {
     expect(events.at(-1)!.event).toBe('done');
     expect(events.find((e) => e.event === 'message')!.data.kind).toBe('followup');
 
-    const last = await post(`/api/sessions/${id}/answer`, { text: DESIGN });
-    expect(last.body.messages.map((m: any) => m.kind)).toEqual(['answer', 'closing']);
-    expect(last.body.session.status).toBe('finished');
-    expect(last.body.session.debrief).not.toBeNull();
+    const last = await answer(id, DESIGN);
+    expect(last.messages.map((m) => m.kind)).toEqual(['answer', 'closing']);
+    expect(last.session.status).toBe('finished');
+    expect(last.session.debrief).not.toBeNull();
 
     // Replay
-    const replay = await json(`/api/sessions/${id}`);
-    expect(replay.status).toBe(200);
-    const r = replay.body;
-    expect(r.messages.map((m: any) => `${m.role}:${m.kind}`)).toEqual([
+    const r = await body(session(id).$get({ param: { id } }), 200);
+    expect(r.messages.map((m) => `${m.role}:${m.kind}`)).toEqual([
       'interviewer:opening',
       'interviewer:question',
       'candidate:answer',
@@ -76,30 +74,30 @@ describe('a full offline loop through the HTTP API', () => {
       'candidate:answer',
       'interviewer:closing',
     ]);
-    expect(r.messages.every((m: any) => !Number.isNaN(Date.parse(m.createdAt)))).toBe(true);
-    expect(r.questions.map((q: any) => q.state)).toEqual(['graded', 'skipped', 'graded']);
-    expect(r.questions.map((q: any) => q.followUps)).toEqual([1, 0, 1]);
-    expect(r.questions[0].grade.score).toBeGreaterThan(0);
-    expect(r.questions[1].grade).toBeNull();
-    expect(r.questions[2].grade.rubricId).toBe('system-design');
+    expect(r.messages.every((m) => !Number.isNaN(Date.parse(m.createdAt)))).toBe(true);
+    expect(r.questions.map((q) => q.state)).toEqual(['graded', 'skipped', 'graded']);
+    expect(r.questions.map((q) => q.followUps)).toEqual([1, 0, 1]);
+    expect(r.questions[0]!.grade!.score).toBeGreaterThan(0);
+    expect(r.questions[1]!.grade).toBeNull();
+    expect(r.questions[2]!.grade!.rubricId).toBe('system-design');
     for (const q of r.questions) {
       expect(q.askedAt).toBeTruthy();
       expect(q.referenceAnswer).not.toBeNull();
     }
-    expect(r.questions[0].answeredAt).toBeTruthy();
-    expect(r.questions[1].answeredAt).toBeNull();
+    expect(r.questions[0]!.answeredAt).toBeTruthy();
+    expect(r.questions[1]!.answeredAt).toBeNull();
     expect(r).toMatchObject({ gradedCount: 2, skippedCount: 1 });
     expect(r.debrief).toMatchObject({ questionsAsked: 3, questionsAnswered: 2, questionsSkipped: 1, grader: 'offline grader' });
-    expect(r.debrief.byRubric.map((x: any) => x.rubricId).sort()).toEqual(['star', 'system-design']);
-    expect(r.debrief.byLeadershipPrinciple.map((x: any) => x.name)).toContain('Ownership');
-    expect(r.debrief.recommendation.evidence).toHaveLength(2);
-    expect(r.debrief.practiseNext.map((x: any) => x.topic)).toContain('dynamodb');
+    expect(r.debrief!.byRubric.map((x) => x.rubricId).sort()).toEqual(['star', 'system-design']);
+    expect(r.debrief!.byLeadershipPrinciple.map((x) => x.name)).toContain('Ownership');
+    expect(r.debrief!.recommendation.evidence).toHaveLength(2);
+    expect(r.debrief!.practiseNext.map((x) => x.topic)).toContain('dynamodb');
 
-    const list = await json('/api/sessions');
-    expect(list.body.items[0]).toMatchObject({ id, status: 'finished', gradedCount: 2 });
-    expect(list.body.items[0].score).toBe(r.score);
+    const list = await body(sessions.$get({ query: {} }), 200);
+    expect(list.items[0]).toMatchObject({ id, status: 'finished', gradedCount: 2 });
+    expect(list.items[0]!.score).toBe(r.score);
 
-    const after = await post(`/api/sessions/${id}/answer`, { text: 'one more thing' });
-    expect(after.status).toBe(409);
+    const after = await body(session(id).answer.$post({ param: { id }, json: { text: 'one more thing' } }), 409);
+    expect(after.error.code).toBe('conflict');
   });
 });

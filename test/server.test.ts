@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -21,9 +22,9 @@ let child: ChildProcess | undefined;
 afterEach(() => child?.kill());
 
 /** Starts `npm start`'s command as one process; resolves with its output once it listens or exits. */
-function startServer(env: Record<string, string>) {
+function startServer(env: Record<string, string>, cwd = ROOT) {
   child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
   let output = '';
@@ -64,5 +65,19 @@ describe('the server process', () => {
     const { output, code } = await startServer({ PORT: 'http', DATABASE_PATH: ':memory:' });
     expect(code).toBe(1);
     expect(output).toMatch(/PORT="http": must be a whole number from 1 to 65535/);
+  });
+
+  it('serves the page from a checkout whose path has a space in it', async () => {
+    const checkout = join(mkdtempSync(join(tmpdir(), 'mockloop ')), 'my projects', 'mockloop');
+    for (const part of ['src', 'web', 'rubrics', 'prompts', 'drizzle', 'package.json'])
+      cpSync(join(ROOT, part), join(checkout, part), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
+    const port = await freePort();
+    const started = await startServer({ PORT: String(port), DATABASE_PATH: ':memory:' }, checkout);
+    expect(started.code).toBeNull();
+    for (const path of ['/', '/app.js', '/styles.css', '/vendor/marked.js']) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      expect(res.status, path).toBe(200);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeApp } from './helpers/app.js';
+import { body, makeApp } from './helpers/app.js';
 
 describe('starting a session', () => {
   it('gives the same questions for the same seed, never one twice', async () => {
@@ -55,13 +55,13 @@ describe('starting a session', () => {
   it.each([
     [{ maxFollowUps: 4 }, /body field "maxFollowUps": must be 0, 1, 2 or 3/],
     [{ mix: { technical: -1 } }, /body field "mix.technical": must be a whole number from 0 to 10/],
-    [{ mix: { trivia: 2 } }, /body field "mix"/],
+    [{ mix: { trivia: 2 } }, /^Unknown body field "mix.trivia"$/],
     [{ mix: { technical: 0 } }, /mix asks for no questions/],
     [{ mix: { system_design: 10 } }, /mix asks for 10 system_design questions; the bank has/],
     [{ questionIds: ['amazon-32', 'amazon-32'] }, /lists "amazon-32" twice/],
     [{ questionIds: ['amazon-12'] }, /no question with id "amazon-12"/],
     [{ topics: ['knitting'] }, /body field "topics.0"/],
-    [{ colour: 'blue' }, /body field|Unrecognized key/],
+    [{ colour: 'blue' }, /^Unknown body field "colour"$/],
     [{ seed: { a: 1 } }, /body field "seed": must be a string \(up to 100 characters\) or a whole number/],
     ['[1, 2', /not valid JSON/],
   ])('rejects %j with a 400 naming the problem', async (body, message) => {
@@ -169,5 +169,33 @@ describe('turns on a session', () => {
         '/api/sessions/{id}/export',
       ]),
     );
+  });
+});
+
+describe('what the page is served', () => {
+  it('gives the default loop the API starts when the request leaves it out', async () => {
+    const { client } = makeApp();
+    const defaults = await body(client.api.sessions.defaults.$get(), 200);
+    const started = await body(client.api.sessions.$post({ json: {} }), 201);
+    const counts = Object.fromEntries(defaults.categories.map((c) => [c, started.questions.filter((q) => q.category === c).length]));
+    expect(counts).toEqual({ company: 0, ...defaults.mix });
+    expect(started.maxFollowUps).toBe(defaults.maxFollowUps);
+  });
+
+  it('answers a body that is not JSON with 415 unsupported_media_type', async () => {
+    const { client, request } = makeApp();
+    const { id } = await body(client.api.sessions.$post({ json: {} }), 201);
+    const res = await request(`/api/sessions/${id}/answer`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error: { code: 'unsupported_media_type', message: 'The request body must be JSON: send it with Content-Type: application/json' },
+    });
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('answers 404 for the vendor file "%s"', async (name) => {
+    const { json } = makeApp();
+    const res = await json(`/vendor/${name}`);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
   });
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The HTTP API, as the page uses it. Errors keep the server's { error: { code, message } }.
 
 export class ApiError extends Error {
@@ -28,6 +29,8 @@ async function call(method, path, body) {
 export const api = {
   health: () => call('GET', '/api/health'),
   facets: () => call('GET', '/api/questions/facets'),
+  rubrics: () => call('GET', '/api/rubrics'),
+  sessionDefaults: () => call('GET', '/api/sessions/defaults'),
   createSession: (body) => call('POST', '/api/sessions', body),
   listSessions: (limit = 100) => call('GET', `/api/sessions?limit=${limit}`),
   getSession: (id) => call('GET', `/api/sessions/${encodeURIComponent(id)}`),

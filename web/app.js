@@ -1,20 +1,23 @@
+// @ts-check
 // mockloop's page: a hash router over four views.
 import { api } from './api.js';
 import { lineChart } from './charts.js';
 import { clear, fmtDate, h, label } from './dom.js';
 import { roomView } from './room.js';
 
+/** The loops offered on the start screen; the SDE loop is the server's default mix (no mix sent). */
 const PRESETS = [
-  {
-    id: 'sde',
-    name: 'SDE loop',
-    description: '2 behavioural, 2 technical, 1 system design',
-    mix: { behavioral: 2, technical: 2, system_design: 1 },
-  },
+  { id: 'sde', name: 'SDE loop', description: '', mix: null },
   { id: 'lp', name: 'Leadership Principles drill', description: '4 "Tell me about a time…" questions', mix: { behavioral: 4 } },
   { id: 'design', name: 'System design', description: '2 design questions, 20 minutes each', mix: { system_design: 2 } },
   { id: 'custom', name: 'Custom', description: 'Choose the mix and topics', mix: null },
 ];
+/** Server defaults for a new loop (GET /api/sessions/defaults): mix, follow-ups, category order. */
+const mixText = (mix) =>
+  Object.entries(mix)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${n} ${label(c)}`)
+    .join(', ');
 const CATEGORIES = [
   ['behavioral', 'Behavioural'],
   ['technical', 'Technical'],
@@ -22,13 +25,14 @@ const CATEGORIES = [
   ['company', 'Company'],
 ];
 
-const ctx = { rubrics: new Map(), health: null, topics: [] };
+const ctx = { rubrics: new Map(), health: null, topics: [], defaults: { mix: {}, maxFollowUps: 2, maxFollowUpsLimit: 3, categories: [] } };
 const main = document.getElementById('main');
 let cleanup;
 
 async function boot() {
-  const [health, rubrics, facets] = await Promise.all([api.health(), fetch('/api/rubrics').then((r) => r.json()), api.facets()]);
+  const [health, rubrics, facets, defaults] = await Promise.all([api.health(), api.rubrics(), api.facets(), api.sessionDefaults()]);
   ctx.health = health;
+  ctx.defaults = defaults;
   ctx.topics = facets.topics.map((t) => t.id);
   for (const r of rubrics.items) ctx.rubrics.set(r.id, r);
   const badge = document.getElementById('provider');
@@ -61,7 +65,7 @@ function startView() {
         type: 'number',
         min: 0,
         max: 10,
-        value: c === 'behavioral' || c === 'technical' ? 2 : c === 'system_design' ? 1 : 0,
+        value: ctx.defaults.mix[c] ?? 0,
         id: `n-${c}`,
       }),
     ]),
@@ -82,7 +86,9 @@ function startView() {
   const followUps = h(
     'select',
     { id: 'followups' },
-    [0, 1, 2, 3].map((n) => h('option', { value: n, selected: n === 2, text: String(n) })),
+    Array.from({ length: ctx.defaults.maxFollowUpsLimit + 1 }, (_, n) =>
+      h('option', { value: n, selected: n === ctx.defaults.maxFollowUps, text: String(n) }),
+    ),
   );
   const error = h('p.error', { role: 'alert', hidden: true });
   const cards = PRESETS.map((p) =>
@@ -100,7 +106,7 @@ function startView() {
         },
       }),
       h('span.preset-name', { text: p.name }),
-      h('span.muted', { text: p.description }),
+      h('span.muted', { text: p.id === 'sde' ? mixText(ctx.defaults.mix) : p.description }),
     ),
   );
   const offline = ctx.health?.provider === 'offline';
@@ -113,7 +119,7 @@ function startView() {
         const p = PRESETS.find((x) => x.id === preset);
         const body = { maxFollowUps: Number(followUps.value) };
         if (p.mix) body.mix = p.mix;
-        else {
+        else if (p.id === 'custom') {
           body.mix = Object.fromEntries(CATEGORIES.map(([c]) => [c, Number(counts[c].value) || 0]));
           const topics = topicBoxes
             .map((l) => l.querySelector('input'))

@@ -1,3 +1,4 @@
+// @ts-check
 // Chart.js, served locally, loaded on first use.
 let loading;
 function chartLib() {

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM helpers. Text always goes in as text: nothing a candidate or a model writes is parsed
 // as HTML, except Markdown through markdown(), which DOMPurify sanitizes.
 import { marked } from '/vendor/marked.js';
@@ -28,7 +29,7 @@ export function h(tag, attrs, ...children) {
 export function markdown(text) {
   const el = document.createElement('div');
   el.className = 'md';
-  el.innerHTML = DOMPurify.sanitize(marked.parse(String(text ?? '')), { USE_PROFILES: { html: true } });
+  el.innerHTML = DOMPurify.sanitize(marked.parse(String(text ?? ''), { async: false }), { USE_PROFILES: { html: true } });
   for (const a of el.querySelectorAll('a')) {
     a.setAttribute('rel', 'noopener noreferrer');
     a.setAttribute('target', '_blank');

@@ -1,3 +1,4 @@
+// @ts-check
 // The feedback card after each question, and the debrief at the end.
 import { barChart } from './charts.js';
 import { h, label, markdown } from './dom.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // The interview room: transcript, streaming replies, timer, composer, feedback cards, debrief.
 // A finished session opens here read-only: the replay.
 import { api, ApiError, streamTurn } from './api.js';
@@ -16,7 +17,7 @@ const KIND_LABEL = {
 function messageEl(m) {
   const mine = m.role === 'candidate';
   const body = mine
-    ? h('div.text', { text: m.kind === 'skip' ? m.content : m.content }) // the candidate's words, shown exactly as typed
+    ? h('div.text', { text: m.content }) // the candidate's words, shown exactly as typed
     : markdown(m.content);
   return h(
     'article.msg.' + (mine ? 'me' : 'them'),
@@ -166,6 +167,7 @@ export async function roomView(main, id, ctx) {
     if (busy) return;
     setBusy(true);
     errorBox.hidden = true;
+    /** @type {HTMLElement | undefined} */
     let live;
     let serverHasIt = false;
     const liveBubble = () => {
@@ -178,12 +180,14 @@ export async function roomView(main, id, ctx) {
     if (action === 'answer')
       transcript.append(messageEl({ role: 'candidate', kind: 'answer', content: body.text, createdAt: new Date().toISOString() }));
     try {
+      /** @type {{ code: string, message: string } | undefined} */
       let failed;
       await streamTurn(id, action, body, (event, data) => {
         serverHasIt = true;
         if (event === 'token') {
-          liveBubble().append(data.text);
-          live.parentElement.scrollIntoView({ block: 'nearest' });
+          const bubble = liveBubble();
+          bubble.append(data.text);
+          bubble.parentElement.scrollIntoView({ block: 'nearest' });
         } else if (event === 'done') {
           render(data.session);
         } else if (event === 'error') {

@@ -1,8 +1,8 @@
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
 import type { Grade } from '../grading/grade.js';
 import type { Debrief } from '../interview/debrief.js';
-import type { SessionRequest } from '../interview/schemas.js';
+import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest } from '../interview/schemas.js';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
 
@@ -26,6 +26,15 @@ export const questions = sqliteTable(
   },
   (t) => [index('questions_category_idx').on(t.category), index('questions_source_idx').on(t.source)],
 );
+
+/** The owning session: rows go when their session is deleted. */
+const sessionRef = () =>
+  text('session_id')
+    .notNull()
+    .references((): AnySQLiteColumn => sessions.id, { onDelete: 'cascade' });
+
+/** Tokens a model call used, as the endpoint reported them (null when it reported none). */
+const tokens = () => ({ promptTokens: integer('prompt_tokens'), completionTokens: integer('completion_tokens') });
 
 export const sessions = sqliteTable(
   'sessions',
@@ -51,15 +60,13 @@ export const sessionQuestions = sqliteTable(
   'session_questions',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    sessionId: text('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: sessionRef(),
     position: integer('position').notNull(),
     questionId: text('question_id')
       .notNull()
       .references(() => questions.id),
     /** pending → asked → (followup)* → grading → graded | skipped */
-    state: text('state', { enum: ['pending', 'asked', 'grading', 'graded', 'skipped'] }).notNull(),
+    state: text('state', { enum: QUESTION_STATES }).notNull(),
     followUps: integer('follow_ups').notNull().default(0),
     timeBoxSeconds: integer('time_box_seconds').notNull(),
     askedAt: text('asked_at'),
@@ -73,19 +80,14 @@ export const messages = sqliteTable(
   'messages',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    sessionId: text('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: sessionRef(),
     sessionQuestionId: integer('session_question_id').references(() => sessionQuestions.id, {
       onDelete: 'cascade',
     }),
     role: text('role', { enum: ['interviewer', 'candidate'] }).notNull(),
-    kind: text('kind', {
-      enum: ['opening', 'question', 'followup', 'answer', 'skip', 'closing'],
-    }).notNull(),
+    kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
     content: text('content').notNull(),
-    promptTokens: integer('prompt_tokens'),
-    completionTokens: integer('completion_tokens'),
+    ...tokens(),
     createdAt: text('created_at').notNull(),
   },
   (t) => [index('messages_session_idx').on(t.sessionId, t.id)],
@@ -97,13 +99,10 @@ export const grades = sqliteTable('grades', {
     .notNull()
     .unique()
     .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
-  sessionId: text('session_id')
-    .notNull()
-    .references(() => sessions.id, { onDelete: 'cascade' }),
+  sessionId: sessionRef(),
   score: real('score').notNull(),
   grade: text('grade', { mode: 'json' }).$type<Grade>().notNull(),
-  promptTokens: integer('prompt_tokens'),
-  completionTokens: integer('completion_tokens'),
+  ...tokens(),
   createdAt: text('created_at').notNull(),
 });
 

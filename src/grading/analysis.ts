@@ -1,4 +1,4 @@
-import { contentStems, FUNCTION_WORDS, plainText, type Span, sentences, shorten, words } from './text.js';
+import { contentStems, plainText, STOP_WORDS, type Span, sentences, shorten, words } from './text.js';
 import type { Flag } from './grade.js';
 
 /**
@@ -193,7 +193,7 @@ export function contradictions(reference: string, answer: string): Span[] {
 export function isKeywordList(answer: string): boolean {
   const ws = words(answer);
   if (ws.length < 5) return false;
-  const functionShare = ws.filter((w) => FUNCTION_WORDS.has(w)).length / ws.length;
+  const functionShare = ws.filter((w) => STOP_WORDS.has(w)).length / ws.length;
   const fragments = answer
     .split(/[,;\n|/]+|\s-\s/)
     .map((f) => f.trim())
@@ -206,7 +206,6 @@ export interface GuardResult {
   flags: Flag[];
   /** Answer length against the minimum the question needs, 0..1. */
   completeness: number;
-  injection: Span[];
   contradiction: Span[];
 }
 
@@ -219,9 +218,6 @@ export function guards(
   const answerStems = content.answerStems;
   const referenceSize = unique(contentStems(plainText(input.reference))).length;
   const behaviouralPack = referenceSize === 0;
-
-  const injection = injectionSpans(answer);
-  if (injection.length) flags.push('prompt_injection');
 
   if (answerStems.length < 12 && DONT_KNOW.test(answer)) flags.push('dont_know');
 
@@ -257,5 +253,5 @@ export function guards(
 
   const contradiction = referenceSize ? contradictions(input.reference, answer) : [];
   if (contradiction.length) flags.push('contradicts_reference');
-  return { flags, injection, contradiction, completeness: Math.min(1, answerStems.length / minStems) };
+  return { flags, contradiction, completeness: Math.min(1, answerStems.length / minStems) };
 }

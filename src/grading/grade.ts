@@ -80,12 +80,14 @@ export function aggregate(
   const verdict: Verdict =
     noEvidence || flags.includes('dont_know') || flags.includes('off_topic') || flags.includes('too_short')
       ? 'insufficient_evidence'
-      : score >= 80
-        ? 'strong_hire'
-        : score >= 62
-          ? 'hire'
-          : score >= 42
-            ? 'lean_no_hire'
-            : 'no_hire';
+      : verdictFor(score);
   return { score, overall, verdict };
+}
+
+/** The hiring verdict a 0–100 score stands for: one scale for a grade and for a whole loop. */
+export function verdictFor(score: number): Exclude<Verdict, 'insufficient_evidence'> {
+  if (score >= 80) return 'strong_hire';
+  if (score >= 62) return 'hire';
+  if (score >= 42) return 'lean_no_hire';
+  return 'no_hire';
 }

@@ -5,7 +5,8 @@ import { stemmer } from 'stemmer';
  * sentence spans. Everything here is deterministic and works on plain strings.
  */
 
-const STOP_WORDS = new Set(
+/** Words that carry no answer content, but show that the writer is forming sentences. */
+export const STOP_WORDS = new Set(
   `a about above after again against all also am an and any are aren't as at be because been before being below
 between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each etc
 few for from further get gets got had hadn't has hasn't have haven't having he her here hers herself him himself
@@ -18,9 +19,6 @@ what what's when when's where where's which while who who's whom why why's will 
 wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves e.g i.e eg ie across ones along among around onto toward towards
 whether either neither else ever every something anything everything etc`.split(/\s+/),
 );
-
-/** Words that carry no answer content but show the writer is forming sentences. */
-export const FUNCTION_WORDS = STOP_WORDS;
 
 /**
  * Technical aliases: every variant is rewritten to one canonical token before stemming, so
@@ -106,8 +104,6 @@ export function stem(word: string): string {
   }
   return s;
 }
-
-export const isStopWord = (w: string) => STOP_WORDS.has(w);
 
 /** Stems of the content words (stop words removed). */
 export function contentStems(text: string): string[] {

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { BankEntry } from '../bank/schema.js';
-import type { Grade } from '../grading/grade.js';
+import { type Grade, Verdict, verdictFor } from '../grading/grade.js';
 import type { Rubric } from '../grading/rubrics.js';
 
 export const Debrief = z
@@ -27,7 +27,7 @@ export const Debrief = z
     strongest: z.array(z.string()),
     weakest: z.array(z.string()),
     recommendation: z.object({
-      verdict: z.enum(['strong_hire', 'hire', 'lean_no_hire', 'no_hire', 'insufficient_evidence']),
+      verdict: Verdict,
       summary: z.string(),
       evidence: z.array(z.string()),
     }),
@@ -92,30 +92,12 @@ export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
     }))
     .sort((a, b) => (b.score ?? -1) - (a.score ?? -1));
 
-  const ranked = byCriterion.filter((c) => c.average !== null).sort((a, b) => b.average! - a.average!);
-  const label = (c: (typeof ranked)[number]) => `${c.name} (${rubrics.get(c.rubricId)?.name ?? c.rubricId}): ${c.average}/5`;
-  const strongest = ranked
-    .filter((c) => c.average! >= 3)
-    .slice(0, 3)
-    .map(label);
-  const weakest = ranked
-    .filter((c) => c.average! < 3.5)
-    .slice(-3)
-    .reverse()
-    .map(label);
+  const ranked = byCriterion.filter((c): c is typeof c & { average: number } => c.average !== null).sort((a, b) => b.average - a.average);
+  const { strongest, weakest } = strongestAndWeakest(ranked, (c) => `${c.name} (${rubrics.get(c.rubricId)?.name ?? c.rubricId})`);
 
   const overallScore = graded.length ? round1(mean(graded.map((q) => q.grade.score))!) : null;
   const enough = graded.length >= Math.max(1, Math.ceil(asked.length / 2));
-  const verdict =
-    overallScore === null || !enough
-      ? 'insufficient_evidence'
-      : overallScore >= 80
-        ? 'strong_hire'
-        : overallScore >= 62
-          ? 'hire'
-          : overallScore >= 42
-            ? 'lean_no_hire'
-            : 'no_hire';
+  const verdict = overallScore === null || !enough ? 'insufficient_evidence' : verdictFor(overallScore);
   const evidence = graded.map(
     (q) =>
       `${q.question.prompt.slice(0, 80)}${q.question.prompt.length > 80 ? '…' : ''} — ${q.grade.score}/100 (${q.grade.verdict.replace(/_/g, ' ')})${q.grade.flags.length ? `, flagged ${q.grade.flags.join(', ')}` : ''}`,
@@ -136,7 +118,7 @@ export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
   for (const t of new Set(skipped.flatMap((q) => q.question.topics))) {
     if (!practiseNext.some((p) => p.topic === t)) practiseNext.push({ topic: t, why: `you skipped a question on ${t}` });
   }
-  for (const w of ranked.filter((c) => c.average! < 3).slice(-2)) {
+  for (const w of ranked.filter((c) => c.average < WEAK_BELOW).slice(-2)) {
     practiseNext.push({ topic: w.name, why: `rubric criterion averaging ${w.average}/5` });
   }
 
@@ -154,5 +136,33 @@ export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
     recommendation: { verdict, summary, evidence },
     practiseNext,
     grader: [...kinds].join(', ') || 'none',
+  };
+}
+
+/** A criterion averaging this or more is a strength; below WEAK_BELOW it is a weakness; between, neither. */
+export const STRONG_FROM = 3.5;
+export const WEAK_BELOW = 3;
+const LISTED = 3;
+
+/**
+ * The strongest and weakest criteria, at most three each, never the same criterion in both (the
+ * two bands do not overlap). When the cut falls inside a tie, the tied criteria left out are named
+ * so the list does not pretend one of them stood out.
+ */
+export function strongestAndWeakest<T extends { average: number }>(
+  rankedDesc: T[],
+  name: (c: T) => string,
+): { strongest: string[]; weakest: string[] } {
+  const pick = (band: T[]) => {
+    const shown = band.slice(0, LISTED);
+    const lines = shown.map((c) => `${name(c)}: ${c.average}/5`);
+    const last = shown.at(-1);
+    const tied = last ? band.slice(LISTED).filter((c) => c.average === last.average) : [];
+    if (tied.length) lines.push(`Tied at ${last!.average}/5 with the above: ${tied.map(name).join(', ')}`);
+    return lines;
+  };
+  return {
+    strongest: pick(rankedDesc.filter((c) => c.average >= STRONG_FROM)),
+    weakest: pick(rankedDesc.filter((c) => c.average < WEAK_BELOW).reverse()),
   };
 }

@@ -15,6 +15,12 @@ export type SessionRow = typeof sessions.$inferSelect;
 export type SessionQuestionRow = typeof sessionQuestions.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 
+/** Usage as stored: null columns when the model reported none. */
+const tokenColumns = (usage: Usage | undefined) => ({
+  promptTokens: usage?.promptTokens ?? null,
+  completionTokens: usage?.completionTokens ?? null,
+});
+
 export function getSessionRow(db: Db, id: string): SessionRow | undefined {
   return db.select().from(sessions).where(eq(sessions.id, id)).get();
 }
@@ -61,8 +67,7 @@ export function insertMessage(
       role: m.role,
       kind: m.kind,
       content: m.content,
-      promptTokens: m.usage?.promptTokens ?? null,
-      completionTokens: m.usage?.completionTokens ?? null,
+      ...tokenColumns(m.usage),
       createdAt: m.at.toISOString(),
     })
     .returning()
@@ -90,8 +95,7 @@ export function insertGrade(db: Conn, g: { sessionId: string; sessionQuestionId:
       sessionQuestionId: g.sessionQuestionId,
       score: g.grade.score,
       grade: g.grade,
-      promptTokens: g.usage?.promptTokens ?? null,
-      completionTokens: g.usage?.completionTokens ?? null,
+      ...tokenColumns(g.usage),
       createdAt: g.at.toISOString(),
     })
     .returning()

@@ -35,8 +35,13 @@ export function createRouter() {
     defaultHook: (result) => {
       if (result.success) return;
       const issue = result.error.issues[0];
-      const name = issue?.path.length ? issue.path.join('.') : undefined;
       const where = WHERE[result.target] ?? result.target;
+      if (issue?.code === 'unrecognized_keys') {
+        const names = issue.keys.map((k) => [...issue.path, k].join('.'));
+        const message = `Unknown ${where}${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')}`;
+        throw new AppError('bad_request', message, { cause: result.error });
+      }
+      const name = issue?.path.length ? issue.path.join('.') : undefined;
       const message =
         result.target === 'json' && !name
           ? `Invalid JSON body: ${issue?.message ?? 'expected an object'}`

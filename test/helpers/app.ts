@@ -1,11 +1,19 @@
+import type { ClientResponse } from 'hono/client';
+import { testClient } from 'hono/testing';
+import { expect } from 'vitest';
 import { createApp } from '../../src/app.js';
-import type { Deps } from '../../src/types.js';
 import { start } from '../../src/start.js';
+import type { Deps } from '../../src/types.js';
 
-/** A fresh app on its own in-memory database, with the bank and rubrics loaded as at start-up. */
+/**
+ * A fresh app on its own in-memory database, with the bank and rubrics loaded as at start-up.
+ * `client` is the typed client of the API (hono/testing): bodies have the types the routes
+ * declare. `request`, `json` and `post` send raw requests, for malformed input.
+ */
 export function makeApp(env: Record<string, string | undefined> = {}) {
   const deps: Deps = { ...start({ DATABASE_PATH: ':memory:', ...env }), log: () => {} };
   const app = createApp(deps);
+  const client = testClient(app);
   const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init);
   const json = async (path: string, init?: RequestInit) => {
     const res = await app.request(path, init);
@@ -17,5 +25,20 @@ export function makeApp(env: Record<string, string | undefined> = {}) {
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  return { app, deps, request, json, post };
+  return { app, deps, client, request, json, post };
+}
+
+/** The JSON body of a response with status S (a route that can also stream declares a text body too: not JSON). */
+type JsonOf<R, S> =
+  R extends ClientResponse<infer T, infer Status, 'json'> ? (Status extends S ? Exclude<T, string | Response> : never) : never;
+
+/** Expects the status and returns the body, typed as the route declares it for that status. */
+export async function body<R extends ClientResponse<unknown, number, string>, S extends R['status']>(
+  response: Promise<R> | R,
+  status: S,
+): Promise<JsonOf<R, S>> {
+  const res = await response;
+  const text = await res.text();
+  expect(res.status, text.slice(0, 500)).toBe(status);
+  return JSON.parse(text) as JsonOf<R, S>;
 }

@@ -85,11 +85,9 @@ export const answer: AppRouteHandler<typeof routes.answer> = (c) => {
   return respond(c, id, (loop, sessionId, events) => loop.answer(sessionId, text, events));
 };
 
-const turnHandler =
-  (turn: Turn): AppRouteHandler<typeof routes.retry> =>
-  (c) =>
-    respond(c, c.req.valid('param').id, turn);
-
-export const retry = turnHandler((loop, id, events) => loop.retry(id, events));
-export const skip = turnHandler((loop, id, events) => loop.skip(id, events));
-export const finish = turnHandler((loop, id, events) => loop.finish(id, events));
+export const retry: AppRouteHandler<typeof routes.retry> = (c) =>
+  respond(c, c.req.valid('param').id, (loop, id, events) => loop.retry(id, events));
+export const skip: AppRouteHandler<typeof routes.skip> = (c) =>
+  respond(c, c.req.valid('param').id, (loop, id, events) => loop.skip(id, events));
+export const finish: AppRouteHandler<typeof routes.finish> = (c) =>
+  respond(c, c.req.valid('param').id, (loop, id, events) => loop.finish(id, events));

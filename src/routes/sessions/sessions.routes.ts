@@ -28,7 +28,7 @@ const turnResponses = {
   502: errorResponse('The model failed; the answer is kept and the turn can be retried'),
 };
 
-const turn = (path: `/{id}/${string}`, summary: string) =>
+const turn = <P extends `/{id}/${string}`>(path: P, summary: string) =>
   createRoute({ method: 'post', path, tags, summary, request: { params: Id }, responses: turnResponses });
 
 export const create = createRoute({
