@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
-import { gradeOffline } from '../src/grading/offline.js';
+import { gradeOffline } from '../src/grading/offline/index.js';
 import { loadRubrics } from '../src/grading/rubrics.js';
 import { RUBRICS_DIR } from '../src/start.js';
 

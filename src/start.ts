@@ -3,6 +3,7 @@ import { Bank } from './bank/bank.js';
 import { loadBank, readBankDir } from './bank/load.js';
 import { loadConfig, readEnv } from './config.js';
 import { openDatabase } from './db/client.js';
+import { checkScorers } from './grading/offline/scorers/index.js';
 import { loadRubrics } from './grading/rubrics.js';
 import { createGrader } from './grading/service.js';
 import { LlmInterviewer, OfflineInterviewer } from './interview/interviewer.js';
@@ -20,6 +21,7 @@ export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url))
 export function start(env: Record<string, string | undefined> = readEnv()): Deps {
   const config = loadConfig(env);
   const rubrics = loadRubrics(RUBRICS_DIR);
+  checkScorers(rubrics.values());
   const entries = readBankDir();
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);

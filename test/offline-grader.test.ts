@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readBankDir } from '../src/bank/load.js';
 import { analyzeContent } from '../src/grading/analysis.js';
 import type { Grade } from '../src/grading/grade.js';
-import { gradeOffline } from '../src/grading/offline.js';
+import { gradeOffline } from '../src/grading/offline/index.js';
 import { loadRubrics } from '../src/grading/rubrics.js';
 import { inputForQuestion } from '../src/grading/service.js';
 import { RUBRICS_DIR } from '../src/start.js';

@@ -1,10 +1,9 @@
 import { contentStems, plainText, STOP_WORDS, type Span, sentences, shorten, words } from './text.js';
-import type { Flag } from './grade.js';
 
 /**
- * Answer analysis for the offline grader: how much of the reference answer (or, for the
- * Leadership Principles pack, of the question's signals) the answer covers, and the guards
- * against answers that should not earn a grade.
+ * Answer analysis: how much of the reference answer (or, for the Leadership Principles pack, of
+ * the question's signals) an answer covers, whether it contradicts the reference, and whether it
+ * is a bag of keywords rather than sentences.
  */
 
 export interface KeyPoint {
@@ -18,7 +17,7 @@ export interface PointCoverage extends KeyPoint {
 }
 
 /** Question words still count, but less: repeating the question is not knowing the answer. */
-const QUESTION_WORD_WEIGHT = 0.35;
+export const QUESTION_WORD_WEIGHT = 0.35;
 
 /** Key points of a reference answer: its sentences and list items with enough content. */
 export function keyPoints(reference: string, signals: string[] = []): KeyPoint[] {
@@ -29,7 +28,7 @@ export function keyPoints(reference: string, signals: string[] = []): KeyPoint[]
   return [...fromReference, ...fromSignals];
 }
 
-const unique = <T>(xs: T[]) => [...new Set(xs)];
+export const unique = <T>(xs: T[]) => [...new Set(xs)];
 
 /** A stem matches if present, or shares a long prefix ("replic" ~ "replica"). */
 export class StemSet {
@@ -103,26 +102,6 @@ export function analyzeContent(question: string, reference: string, answer: stri
 
 // ---------------------------------------------------------------------------------------------
 // Guards
-
-const DONT_KNOW =
-  /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember|pass|skip)\b/i;
-
-const INJECTION = [
-  /\bignore\s+(all\s+|any\s+|the\s+)?(previous|prior|above|earlier|your|these|those)?\s*(instructions|prompts?|rules|rubric|guidelines)\b/i,
-  /\b(disregard|forget|override)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above)?\s*(instructions|prompts?|rules|rubric|guidelines)\b/i,
-  /\b(you\s+are|act\s+as|pretend\s+to\s+be)\s+(now\s+)?(a|an|the)?\s*(grader|evaluator|assistant|ai|language\s+model|system)\b/i,
-  /\b(give|award|assign|grant)\s+(me|this(\s+answer)?|the\s+candidate)\s+(a\s+|an\s+|the\s+)?(full|perfect|maximum|max|top|high(est)?)?\s*(score|marks?|grade|rating|points)\b/i,
-  /\b(score|grade|rate|mark)\s+(this|me|my\s+answer|the\s+answer)\s+(as\s+|with\s+|at\s+)?(a\s+)?(5|10|100|five|ten|perfect|strong[\s_]hire|excellent)\b/i,
-  /\b(strong[\s_]hire|full\s+marks|perfect\s+score|100\s*\/\s*100|5\s*\/\s*5|10\s*\/\s*10)\b/i,
-  /\b(system\s+prompt|developer\s+message|new\s+instructions|as\s+an\s+ai\s+language\s+model)\b/i,
-  /<\/?\s*(system|assistant|user|candidate_answer|instructions)\s*>/i,
-  /\bdear\s+(grader|evaluator|ai|model|assistant)\b/i,
-  /\b(note|message)\s+to\s+(the\s+)?(grader|evaluator|ai|model|assistant)\b/i,
-];
-
-export function injectionSpans(answer: string): Span[] {
-  return sentences(answer).filter((s) => INJECTION.some((re) => re.test(s.text)));
-}
 
 const ANTONYMS: Array<[RegExp, RegExp]> = [
   [/\bstrong(ly)?\s+consisten/, /\beventual(ly)?\s+consisten/],
@@ -200,58 +179,4 @@ export function isKeywordList(answer: string): boolean {
     .filter(Boolean);
   const avgFragment = fragments.reduce((s, f) => s + f.split(/\s+/).length, 0) / Math.max(1, fragments.length);
   return (ws.length >= 8 && functionShare < 0.1) || (fragments.length >= 4 && avgFragment <= 2.5 && functionShare < 0.25);
-}
-
-export interface GuardResult {
-  flags: Flag[];
-  /** Answer length against the minimum the question needs, 0..1. */
-  completeness: number;
-  contradiction: Span[];
-}
-
-export function guards(
-  input: { question: string; reference: string; answer: string; signals?: string[] },
-  content: ContentAnalysis,
-): GuardResult {
-  const flags: Flag[] = [];
-  const { answer } = input;
-  const answerStems = content.answerStems;
-  const referenceSize = unique(contentStems(plainText(input.reference))).length;
-  const behaviouralPack = referenceSize === 0;
-
-  if (answerStems.length < 12 && DONT_KNOW.test(answer)) flags.push('dont_know');
-
-  const minStems = behaviouralPack ? 20 : Math.max(2, Math.min(20, Math.round(referenceSize * 0.25)));
-  if (!flags.includes('dont_know') && answerStems.length < minStems) flags.push('too_short');
-
-  const fromQuestion = answerStems.filter((s) => content.questionStems.has(s)).length;
-  const novel = unique(answerStems.filter((s) => !content.questionStems.has(s)));
-  const referenceOnly = new StemSet(
-    contentStems(`${plainText(input.reference)} ${(input.signals ?? []).join(' ')}`).filter((s) => !content.questionStems.has(s)),
-  );
-  const addsReferenceContent = novel.some((s) => referenceOnly.has(s));
-  const questionList = [...content.questionStems.values()];
-  const answerSet = new StemSet(answerStems);
-  const mirrorsQuestion = questionList.length > 0 && questionList.filter((s) => answerSet.has(s)).length / questionList.length >= 0.5;
-  if (answerStems.length > 0 && fromQuestion / answerStems.length >= 0.7 && mirrorsQuestion && novel.length < 3 && !addsReferenceContent) {
-    flags.push('question_echo');
-  }
-
-  if (isKeywordList(answer)) flags.push('keyword_list');
-
-  // A first-person story in the past tense is an attempt at a behavioural answer, whatever its words.
-  const narrative = /\bI\s+(\w+ed|was|had|did|made|took|led|wrote|built|ran|saw|found|told|got|went|knew|chose|spent)\b/.test(answer);
-  if (
-    answerStems.length >= 8 &&
-    !flags.includes('question_echo') &&
-    content.precision < 0.15 &&
-    content.recall < 0.1 &&
-    !(behaviouralPack && (narrative || content.precision >= 0.05))
-  ) {
-    flags.push('off_topic');
-  }
-
-  const contradiction = referenceSize ? contradictions(input.reference, answer) : [];
-  if (contradiction.length) flags.push('contradicts_reference');
-  return { flags, contradiction, completeness: Math.min(1, answerStems.length / minStems) };
 }

@@ -10,6 +10,7 @@ export const FLAGS = [
   'keyword_list',
   'question_echo',
   'contradicts_reference',
+  'grader_disagreement',
 ] as const;
 export const Flag = z.enum(FLAGS);
 export type Flag = z.infer<typeof Flag>;
@@ -54,6 +55,47 @@ export const FLAG_CAPS: Partial<Record<Flag, number>> = {
   too_short: 50,
   keyword_list: 35,
   contradicts_reference: 25,
+};
+
+/**
+ * Caps on every criterion of a flagged answer, in both graders: whatever a model or a pattern
+ * made of the rest, an answer that does not answer cannot show a strength.
+ */
+export const CRITERION_CAPS: Partial<Record<Flag, number>> = {
+  dont_know: 1,
+  off_topic: 1,
+  question_echo: 1,
+  keyword_list: 2,
+  prompt_injection: 2,
+};
+
+/** A criterion without a sentence of the answer to show for it scores at most this. */
+export const UNEVIDENCED_CAP = 2;
+
+export function criterionCap(flags: readonly Flag[]): { cap: number; because: Flag | null } {
+  let cap = 5;
+  let because: Flag | null = null;
+  for (const f of flags) {
+    const c = CRITERION_CAPS[f];
+    if (c !== undefined && c < cap) {
+      cap = c;
+      because = f;
+    }
+  }
+  return { cap, because };
+}
+
+/** What each flag means for the candidate, in plain words. */
+export const FLAG_ADVICE: Record<Flag, string> = {
+  prompt_injection: 'Text addressed to the grader was removed and ignored; every criterion is capped at 2 of 5.',
+  off_topic: 'The answer does not address the question that was asked.',
+  too_short: 'Too short to show what you know: answer in several full sentences.',
+  dont_know: 'No answer given. Say what you do know and reason towards the rest.',
+  keyword_list: 'A list of keywords is not an answer: explain how the pieces work together.',
+  question_echo: 'The answer repeats the question instead of answering it.',
+  contradicts_reference: 'Part of the answer contradicts the reference answer: check the facts.',
+  grader_disagreement:
+    'The model grader and the offline grader disagree by a wide margin on this answer: read the feedback with care, and compare with the reference answer.',
 };
 
 /** Weighted criterion scores → 0..100; a criterion with no evidence counts as the lowest level. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Message, Model } from '../llm/client.js';
 import { completeStructured } from '../llm/structured.js';
 import { fence, loadPrompt, render } from '../llm/prompts.js';
-import { injectionSpans } from './analysis.js';
+import { injectionSpans } from './injection.js';
 import { aggregate, type Flag, Grade } from './grade.js';
 import type { Rubric } from './rubrics.js';
 import type { Grader, GradeInput, GradeResult } from './types.js';

@@ -17,9 +17,19 @@ export const Criterion = z
   })
   .strict();
 
+/**
+ * What a rubric grades, which decides what its reference answer is for: the key points of a
+ * technical or design answer; one good answer among several for a company question; for a STAR
+ * story, an example whose structure (not content) sets the bar.
+ */
+export const RUBRIC_KINDS = ['star', 'company', 'technical', 'system_design'] as const;
+export const RubricKind = z.enum(RUBRIC_KINDS);
+export type RubricKind = z.infer<typeof RubricKind>;
+
 export const Rubric = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    kind: RubricKind,
     name: z.string().min(1),
     description: z.string().min(1),
     criteria: z.array(Criterion).min(1),

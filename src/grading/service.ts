@@ -3,7 +3,7 @@ import type { BankEntry } from '../bank/schema.js';
 import { AppError } from '../errors.js';
 import { createModel, type Model } from '../llm/client.js';
 import { LlmGrader } from './llm.js';
-import { OfflineGrader } from './offline.js';
+import { OfflineGrader } from './offline/index.js';
 import type { Rubric } from './rubrics.js';
 import type { Grader, GradeInput } from './types.js';
 

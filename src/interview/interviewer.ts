@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BankEntry } from '../bank/schema.js';
-import { gradeOffline } from '../grading/offline.js';
+import { gradeOffline } from '../grading/offline/index.js';
 import type { Rubric } from '../grading/rubrics.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';

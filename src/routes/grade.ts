@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getQuestion } from '../bank/queries.js';
 import { Grade } from '../grading/grade.js';
-import { OfflineGrader } from '../grading/offline.js';
+import { OfflineGrader } from '../grading/offline/index.js';
 import { gradeTarget, MAX_ANSWER_CHARS, resolveGradeInput } from '../grading/service.js';
 import { createRouter, errorResponse, json } from './common.js';
 

@@ -1,0 +1,111 @@
+import { type ContentAnalysis, contradictions, isKeywordList, StemSet, unique } from '../analysis.js';
+import type { Flag } from '../grade.js';
+import type { RubricKind } from '../rubrics.js';
+import { contentStems, plainText, type Span } from '../text.js';
+import type { GradeInput } from '../types.js';
+import { countMatches, distinctMatches } from './context.js';
+import {
+  AMAZON_SPECIFIC,
+  COMPANY_CONCRETE,
+  CUSTOMER_METRIC,
+  I_ACTION,
+  I_PAST,
+  PRINCIPLE_WORDS,
+  type Theme,
+  WORK_CONTEXT,
+} from './lexicon.js';
+
+/**
+ * The guards: answers that must not earn a grade whatever their words — "I don't know", too
+ * short, a bag of keywords, the question read back, off-topic, a contradiction of the reference.
+ * Whether an answer is on topic depends on what the reference answer is for: technical and design
+ * answers are measured against its key points; a company answer against the company and the
+ * question; a behavioural story against the question's theme, never the example story's nouns.
+ */
+
+const DONT_KNOW =
+  /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember|pass|skip)\b/i;
+
+/** Words every behavioural question has; they say nothing about its theme. */
+const STORY_WORDS = new StemSet(contentStems('tell me about a time describe an example situation when you did what happened give'));
+
+export interface GuardResult {
+  flags: Flag[];
+  /** Answer length against the minimum the question needs, 0..1. */
+  completeness: number;
+  contradiction: Span[];
+}
+
+export interface GuardInput {
+  input: GradeInput;
+  kind: RubricKind;
+  /** The answer as scored (text addressed to the grader blanked out). */
+  answer: string;
+  content: ContentAnalysis;
+  themes: Theme[];
+}
+
+export function guards({ input, kind, answer, content, themes }: GuardInput): GuardResult {
+  const flags: Flag[] = [];
+  const answerStems = content.answerStems;
+  const usesReference = kind === 'technical' || kind === 'system_design';
+  const referenceSize = usesReference ? unique(contentStems(plainText(input.referenceAnswer))).length : 0;
+
+  if (answerStems.length < 12 && DONT_KNOW.test(answer)) flags.push('dont_know');
+
+  const minStems = referenceSize ? Math.max(2, Math.min(20, Math.round(referenceSize * 0.25))) : 20;
+  if (!flags.includes('dont_know') && answerStems.length < minStems) flags.push('too_short');
+
+  if (echoesQuestion(input, content)) flags.push('question_echo');
+  if (isKeywordList(answer)) flags.push('keyword_list');
+
+  if (answerStems.length >= 8 && !flags.includes('question_echo') && !onTopic({ input, kind, answer, content, themes })) {
+    flags.push('off_topic');
+  }
+
+  const contradiction = referenceSize ? contradictions(input.referenceAnswer, answer) : [];
+  if (contradiction.length) flags.push('contradicts_reference');
+  return { flags, contradiction, completeness: Math.min(1, answerStems.length / minStems) };
+}
+
+function echoesQuestion(input: GradeInput, content: ContentAnalysis): boolean {
+  const answerStems = content.answerStems;
+  if (!answerStems.length) return false;
+  const fromQuestion = answerStems.filter((s) => content.questionStems.has(s)).length;
+  const novel = unique(answerStems.filter((s) => !content.questionStems.has(s)));
+  const referenceOnly = new StemSet(
+    contentStems(`${plainText(input.referenceAnswer)} ${(input.signals ?? []).join(' ')}`).filter((s) => !content.questionStems.has(s)),
+  );
+  const addsReferenceContent = novel.some((s) => referenceOnly.has(s));
+  const questionList = [...content.questionStems.values()];
+  const answerSet = new StemSet(answerStems);
+  const mirrors = questionList.length > 0 && questionList.filter((s) => answerSet.has(s)).length / questionList.length >= 0.5;
+  return fromQuestion / answerStems.length >= 0.7 && mirrors && novel.length < 3 && !addsReferenceContent;
+}
+
+/** Stems of the question's own words (not the "tell me about a time" frame) found in the answer. */
+function questionOverlap(content: ContentAnalysis): number {
+  const asked = [...content.questionStems.values()].filter((s) => !STORY_WORDS.has(s));
+  const answer = new StemSet(content.answerStems);
+  return asked.filter((s) => answer.has(s)).length;
+}
+
+function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean {
+  if (kind === 'technical' || kind === 'system_design') return content.precision >= 0.15 || content.recall >= 0.1;
+  const overlap = questionOverlap(content);
+  if (kind === 'company') {
+    const specific =
+      distinctMatches(answer, AMAZON_SPECIFIC).length +
+      distinctMatches(answer, CUSTOMER_METRIC).length +
+      Math.floor(distinctMatches(answer, COMPANY_CONCRETE).length / 2);
+    return specific >= 1 || overlap >= 2 || content.recall >= 0.1;
+  }
+  // A behavioural story: a first-person account of work, or of the question's theme.
+  const story = countMatches(answer, I_PAST) >= 2 || (countMatches(answer, I_PAST) >= 1 && countMatches(answer, I_ACTION) >= 3);
+  const work = distinctMatches(answer, WORK_CONTEXT).length;
+  const facets = themes.flatMap((t) => t.facets).filter((f) => countMatches(answer, f.re) > 0).length;
+  const principles = (input.leadershipPrinciples ?? []).filter((p) => countMatches(answer, PRINCIPLE_WORDS[p]!) > 0).length;
+  const signals = content.points.filter((p) => (input.signals ?? []).includes(p.text) && p.covered).length;
+  const themed = facets + signals + overlap;
+  return (story && (work >= 1 || themed >= 1)) || themed >= 2 || (work >= 2 && (themed >= 1 || principles >= 1));
+}

@@ -1,0 +1,24 @@
+import { plainText, sentences } from '../../text.js';
+import { clampLevel, type Scorer } from '../context.js';
+
+/** technical: explained in sentences a listener can follow. */
+export const clarity: Scorer = (ctx) => {
+  const n = ctx.spans.length;
+  const lengths = ctx.spans.map((s) => s.text.split(/\s+/).filter(Boolean).length);
+  const wordsPer = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  if (ctx.flags.includes('keyword_list')) {
+    return { level: 1, evidence: ctx.spans.slice(0, 1), feedback: 'A list of keywords rather than explanation in sentences.' };
+  }
+  // As many sentences as the question needs: a one-line reference asks for no essay.
+  const needed = Math.max(1, Math.min(3, sentences(plainText(ctx.input.referenceAnswer)).length));
+  let level = n >= needed ? 4 : n >= needed - 1 ? 3 : 2;
+  if (wordsPer > 45) level -= 1;
+  if (n >= 4 && wordsPer >= 8 && wordsPer <= 30 && ctx.content.content >= 0.4) level += 1;
+  // The evidence is the sentences that read well: complete, and short enough to follow.
+  const readable = ctx.spans.filter((_, i) => lengths[i]! >= 3 && lengths[i]! <= 35).slice(0, 2);
+  return {
+    level: clampLevel(level),
+    evidence: readable,
+    feedback: `${n} sentence(s), about ${Math.round(wordsPer)} words each${wordsPer > 45 ? ': long, hard to follow' : ''}.`,
+  };
+};

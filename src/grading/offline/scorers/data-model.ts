@@ -1,0 +1,6 @@
+import { marker, type Scorer } from '../context.js';
+import { DATA_MODEL } from '../lexicon.js';
+
+/** system design: keys, tables and access patterns. */
+export const dataModel: Scorer = (ctx) =>
+  marker(ctx, DATA_MODEL, [1, 2, 3, 5], 'Data model', 'No data model: keys, tables and access patterns are missing.');

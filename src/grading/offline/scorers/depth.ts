@@ -1,0 +1,19 @@
+import { bestContentSpans, blend, find, markerLevel, relativeToReference, type Scorer } from '../context.js';
+import { MECHANISM } from '../lexicon.js';
+
+/** technical: explains how and why, not only what. */
+export const depth: Scorer = (ctx) => {
+  const m = find(ctx, MECHANISM);
+  return relativeToReference(
+    ctx,
+    MECHANISM,
+    {
+      level: blend(markerLevel(m.count, [1, 1, 2, 3]), ctx, 0.5),
+      evidence: m.evidence.length ? m.evidence : bestContentSpans(ctx, 1),
+      feedback: m.count
+        ? `Explains how or why in ${m.count} place(s) (${m.found.slice(0, 3).join(', ')}).`
+        : 'Names things without explaining how they work or why.',
+    },
+    'explanation of mechanism',
+  );
+};
