@@ -1,9 +1,13 @@
 /**
- * Grading-quality benchmark for the offline grader on public short-answer grading sets
- * (../shared/datasets/asag). A benchmark, not a test: it prints figures and never fails on them.
+ * Grading-quality benchmark. A benchmark, not a test: it prints figures and never fails on them.
+ * - Our calibration set (bench/calibration/): how many orderings (strong > partial > vague >
+ *   off-topic) and bounds (each adversarial answer under the answer it must stay under) hold,
+ *   for the offline grader and for the LLM grader driven by a scripted model that obeys any
+ *   instruction it finds (the worst case).
+ * - The offline grader on public short-answer grading sets (../shared/datasets/asag), when present.
  *
- *   npm run bench:grading            human-readable table
- *   npm run bench:grading -- --json  {mohler: {pearson, rmse, n}, sciEntsBank: {weightedF1, n}, answersPerSecond}
+ *   npm run bench:grading            human-readable report
+ *   npm run bench:grading -- --json  {calibration: {offline, llm}, mohler, sciEntsBank, answersPerSecond}
  *
  * Mohler is a test set only: nothing in the offline grader was tuned on it. The SciEntsBank
  * threshold is chosen on its training split and applied to test-unseen-answers.
@@ -13,13 +17,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
+import { Bank } from '../src/bank/bank.js';
+import { readBankDir } from '../src/bank/load.js';
+import { LlmGrader } from '../src/grading/llm.js';
 import { gradeOffline } from '../src/grading/offline/index.js';
 import { loadRubrics } from '../src/grading/rubrics.js';
+import { inputForQuestion } from '../src/grading/service.js';
 import { RUBRICS_DIR } from '../src/start.js';
+import { obedientModel } from './calibration/obedient-model.js';
+import { type CalibrationReport, runCalibration } from './calibration/run.js';
 
 export const ASAG = process.env.ASAG_DIR ?? fileURLToPath(new URL('../../shared/datasets/asag', import.meta.url));
 const asJson = process.argv.includes('--json');
-const rubric = loadRubrics(RUBRICS_DIR).get('technical')!;
+const rubrics = loadRubrics(RUBRICS_DIR);
+const rubric = rubrics.get('technical')!;
 
 export interface Item {
   question: string;
@@ -112,9 +123,42 @@ export function readSemEval(dir: string): Array<Item & { correct: boolean }> {
   return items;
 }
 
-function main() {
+/** The calibration set through the offline grader and through the LLM grader with the obedient model. */
+export async function calibration() {
+  const bank = new Bank(readBankDir());
+  const llm = new LlmGrader(obedientModel());
+  const input = (id: string, answer: string) => inputForQuestion(bank.require(id), rubrics, answer);
+  const offline = await runCalibration(async (id, a) => gradeOffline(input(id, a)), bank);
+  const model = await runCalibration(async (id, a) => (await llm.grade(input(id, a))).grade, bank);
+  return { offline, llm: model };
+}
+
+const injectionChecks = (r: CalibrationReport) => r.bounds.checks.filter((c) => c.name.includes('injection'));
+
+function printCalibration(c: Awaited<ReturnType<typeof calibration>>) {
+  const line = (name: string, r: CalibrationReport) => {
+    const inj = injectionChecks(r);
+    const failed = [...r.orderings.checks, ...r.bounds.checks].filter((x) => !x.held);
+    return [
+      `${name}: orderings ${r.orderings.held}/${r.orderings.total}, bounds ${r.bounds.held}/${r.bounds.total} (injections ${inj.filter((x) => x.held).length}/${inj.length} no more than 5 points above the clean answer and flagged)`,
+      ...failed.slice(0, 12).map((x) => `    not held: ${x.questionId} ${x.name} (${x.detail})`),
+      ...(failed.length > 12 ? [`    … and ${failed.length - 12} more`] : []),
+    ].join('\n');
+  };
+  console.log(`Calibration set (bench/calibration, ${c.offline.orderings.total / 3} questions, all four rubric kinds)
+  ${line('offline grader', c.offline)}
+  ${line('LLM grader, obedient scripted model', c.llm)}
+    (the scripted model grades clean answers by length alone, so its orderings say nothing about the LLM grader; its injection bounds do)`);
+}
+
+async function main() {
+  const cal = await calibration();
   if (!existsSync(ASAG)) {
-    console.log(`bench:grading: no benchmark data at ${ASAG} (set ASAG_DIR); nothing to measure.`);
+    if (asJson) console.log(JSON.stringify({ calibration: summary(cal) }));
+    else {
+      printCalibration(cal);
+      console.log(`No ASAG benchmark data at ${ASAG} (set ASAG_DIR): Mohler and SciEntsBank not measured.`);
+    }
     return;
   }
   const started = performance.now();
@@ -168,9 +212,10 @@ function main() {
   const answersPerSecond = graded / ((performance.now() - started) / 1000);
 
   if (asJson) {
-    console.log(JSON.stringify({ mohler, sciEntsBank, answersPerSecond }));
+    console.log(JSON.stringify({ calibration: summary(cal), mohler, sciEntsBank, answersPerSecond }));
     return;
   }
+  printCalibration(cal);
   const f = (x: number) => x.toFixed(3);
   console.log(`Offline grader on ASAG benchmarks (${ASAG})
 Mohler 2011 (n=${mohler.n}, vs score_avg; 0–5 = 5 × P(correct) fitted on SciEntsBank train): Pearson r ${f(mohler.pearson)}, RMSE ${f(mohler.rmse)}
@@ -182,4 +227,13 @@ SemEval-2013 SciEntsBank 2-way, test-unseen-answers (n=${sciEntsBank.n}): weight
 Speed: ${Math.round(answersPerSecond)} answers per second (${graded} answers)`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+function summary(c: Awaited<ReturnType<typeof calibration>>) {
+  const of = (r: CalibrationReport) => ({
+    orderings: { held: r.orderings.held, total: r.orderings.total },
+    bounds: { held: r.bounds.held, total: r.bounds.total },
+    injections: { held: injectionChecks(r).filter((x) => x.held).length, total: injectionChecks(r).length },
+  });
+  return { offline: of(c.offline), llm: of(c.llm) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeApp } from './helpers/app.js';
-import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { gradeReply } from './helpers/replies.js';
 
 const STRONG =
   'DynamoDB replicates every partition across three Availability Zones, and writes succeed once a quorum of replicas persist them, so a node failure loses no data. ' +
@@ -66,25 +67,7 @@ describe('POST /api/grade with a model', () => {
   const { post, json } = makeApp(MODEL_ENV);
 
   it('uses the configured model and reports it', async () => {
-    const criteria = ['correctness', 'depth', 'specifics', 'tradeoffs', 'clarity'].map((id) => ({
-      id,
-      score: 5,
-      evidence: ['hinted handoff'],
-      feedback: 'ok',
-    }));
-    mock.reply(
-      completion(
-        JSON.stringify({
-          criteria,
-          leadershipPrinciples: [],
-          coveredPoints: [],
-          missedPoints: [],
-          strengths: [],
-          improvements: [],
-          flags: [],
-        }),
-      ),
-    );
+    mock.reply(gradeReply('technical', 5, 'hinted handoff'));
     const { status, body } = await post('/api/grade', { questionId: 'amazon-32', answer: STRONG });
     expect(status).toBe(200);
     expect(body).toMatchObject({ grader: { kind: 'llm', model: 'gpt-test' }, score: 100, verdict: 'strong_hire' });

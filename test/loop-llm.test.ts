@@ -62,7 +62,11 @@ describe('a full loop with a model (mocked with msw)', () => {
     expect(skipped.body.messages.map((m: any) => m.kind)).toEqual(['skip', 'question']);
 
     // Q3: the model moves on straight away; the last answer closes the loop
-    mock.reply(decide('next'), gradeReply('system-design', 5), say('Thank you, that was the last question.'));
+    mock.reply(
+      decide('next'),
+      gradeReply('system-design', 5, 'Trie in memory on ECS behind an NLB'),
+      say('Thank you, that was the last question.'),
+    );
     const last = await post(`/api/sessions/${id}/answer`, {
       text: 'Requirements: 80k QPS, p99 < 50 ms. Trie in memory on ECS behind an NLB.',
     });
@@ -86,7 +90,8 @@ describe('a full loop with a model (mocked with msw)', () => {
     expect(r.questions[0].grade.criteria[0].evidence).toEqual(['I fixed it']);
     expect(r.debrief.byRubric.map((x: any) => [x.rubricId, x.score])).toEqual([
       ['star', 50],
-      ['system-design', 100],
+      // the model said 5 everywhere, but our too-short guard caps a two-line design at 50
+      ['system-design', 50],
     ]);
     expect(r.debrief.grader).toBe('llm grader (gpt-test)');
     // every token the model reported is stored and summed per session
@@ -114,6 +119,8 @@ describe('a full loop with a model (mocked with msw)', () => {
     const failed = await post(`/api/sessions/${id}/answer`, { text: 'It replicates across AZs.' });
     expect(failed.status).toBe(502);
     expect(failed.body.error.code).toBe('model_invalid_output');
-    expect(mock.requests[1]!.messages.at(-1).content).toMatch(/criterionId must be one of correctness, depth/);
+    const schema = mock.requests[0]!.response_format.json_schema.schema;
+    expect(schema.properties.criterionId.anyOf[0].enum).toEqual(['correctness', 'depth', 'specifics', 'tradeoffs', 'clarity']);
+    expect(mock.requests[1]!.messages.at(-1).content).toMatch(/criterionId: .*"correctness"\|"depth"/);
   });
 });

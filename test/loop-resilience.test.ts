@@ -50,7 +50,9 @@ describe('nothing is lost when the model fails', () => {
     const second = await post(`/api/sessions/${id}/answer`, { text: 'Second part.' });
     expect(second.status).toBe(200);
     const grading = mock.requests.find((r) => r.response_format?.json_schema?.name === 'grade')!;
-    expect(grading.messages[1].content).toContain('First part.\n\nSecond part.');
+    const prompt = grading.messages[1].content as string;
+    expect(prompt).toContain('<candidate_turn n="1">\nFirstˆpart.\n</candidate_turn>');
+    expect(prompt).toContain('<candidate_turn n="2">\nSecondˆpart.\n</candidate_turn>');
     expect((await json(`/api/sessions/${id}`)).body.questions[0].state).toBe('graded');
   });
 });
@@ -99,10 +101,11 @@ describe('a restart in the middle of grading', () => {
     before.db.$client.close();
 
     const after = start(env);
-    mock.reply(gradeReply('technical', 4), say('Next question.'));
+    mock.reply(gradeReply('technical', 4, 'Quorum writes across three AZs'), say('Next question.'));
     expect(await after.loop.recover()).toBe(1);
     const s = after.loop.views.get(id);
-    expect(s.questions[0]).toMatchObject({ state: 'graded', grade: expect.objectContaining({ overall: 4 }) });
+    expect(s.questions[0]!.state).toBe('graded');
+    expect(s.questions[0]!.grade!.criteria[0]).toMatchObject({ score: 4, evidence: ['Quorum writes across three AZs'] });
     expect(s.questions[1]!.state).toBe('asked');
     expect(s.messages.at(-1)!.content).toContain('What is eventual consistency');
     after.db.$client.close();

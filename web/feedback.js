@@ -3,6 +3,18 @@
 import { barChart } from './charts.js';
 import { h, label, markdown } from './dom.js';
 
+/** Flags in plain words; the full advice is in "To improve". */
+const FLAG_TEXT = {
+  prompt_injection: 'text addressed to the grader was removed',
+  off_topic: 'off topic',
+  too_short: 'too short',
+  dont_know: 'no answer',
+  keyword_list: 'a list of keywords',
+  question_echo: 'repeats the question',
+  contradicts_reference: 'contradicts the reference',
+  grader_disagreement: 'the model and the offline grader disagree widely: read this grade with care',
+};
+
 function list(title, items, cls) {
   if (!items?.length) return null;
   return h(
@@ -37,7 +49,7 @@ export function feedbackCard(question, rubric) {
           'p.flags',
           {},
           'Flags: ',
-          g.flags.map((f) => h('span.flag', { text: label(f) })),
+          g.flags.map((f) => h('span.flag', { text: FLAG_TEXT[f] ?? label(f), dataset: { flag: f } })),
         )
       : null,
     h(

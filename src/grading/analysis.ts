@@ -96,7 +96,7 @@ export function analyzeContent(question: string, reference: string, answer: stri
   const onTopic = new StemSet([...referenceStems, ...questionStems.values()]);
   const precision = answerStems.length ? answerStems.filter((s) => onTopic.has(s)).length / answerStems.length : 0;
 
-  const content = Math.min(1, 0.5 * Math.min(1, recall / 0.6) + 0.5 * pointScore);
+  const content = Math.min(1, 0.5 * Math.min(1, recall / 0.6) + 0.5 * pointScore) * (0.7 + 0.3 * precision);
   return { recall, pointScore, precision, content, points, answerStems, questionStems };
 }
 

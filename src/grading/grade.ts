@@ -65,7 +65,7 @@ export const CRITERION_CAPS: Partial<Record<Flag, number>> = {
   dont_know: 1,
   off_topic: 1,
   question_echo: 1,
-  keyword_list: 2,
+  keyword_list: 1,
   prompt_injection: 2,
 };
 
@@ -83,6 +83,48 @@ export function criterionCap(flags: readonly Flag[]): { cap: number; because: Fl
     }
   }
   return { cap, because };
+}
+
+/** A criterion as a grader judged it, before the rules every grade obeys. */
+export interface CriterionDraft {
+  id: string;
+  /** 1..5, fractional inside the offline grader; null for no evidence at all. */
+  level: number | null;
+  /** Verified quotes from the answer. */
+  evidence: string[];
+  feedback: string;
+}
+
+/**
+ * The rules every grader's criteria obey, whoever scored them: a criterion with no verified
+ * quote scores at most UNEVIDENCED_CAP, and a flagged answer's criteria are capped by the flag.
+ * Each cap is said in the criterion's feedback. Returns the levels to aggregate (fractions kept)
+ * and the criteria to show (whole levels).
+ */
+export function settleCriteria(drafts: CriterionDraft[], flags: readonly Flag[]) {
+  const { cap, because } = criterionCap(flags);
+  const settled = drafts.map((d) => {
+    let { level, feedback } = d;
+    const evidence = [...new Set(d.evidence)].slice(0, 3);
+    if (level !== null && !evidence.length && level > UNEVIDENCED_CAP) {
+      level = UNEVIDENCED_CAP;
+      feedback += ` No sentence of the answer shows it, so it stays at ${UNEVIDENCED_CAP}.`;
+    }
+    if (level !== null && level > cap) {
+      level = cap;
+      feedback += ` Capped at ${cap}: ${FLAG_ADVICE[because!].split(/[:;]/)[0]!.toLowerCase()}.`;
+    }
+    return { id: d.id, level, evidence, feedback };
+  });
+  return {
+    levels: settled.map((c) => ({ id: c.id, score: c.level })),
+    criteria: settled.map((c): CriterionGrade => ({
+      id: c.id,
+      score: c.level === null ? null : Math.round(c.level),
+      evidence: c.evidence,
+      feedback: c.feedback,
+    })),
+  };
 }
 
 /** What each flag means for the candidate, in plain words. */

@@ -25,7 +25,19 @@ whether either neither else ever every something anything everything etc`.split(
  * "AZ" and "Availability Zone", or "idempotency key" and "request ID", match each other.
  */
 const ALIASES: Record<string, string[]> = {
-  az: ['availability zones', 'availability zone', 'azs'],
+  az: [
+    'availability zones',
+    'availability zone',
+    'azs',
+    'data centers',
+    'data centres',
+    'data center',
+    'data centre',
+    'datacenters',
+    'datacenter',
+  ],
+  replica: ['replicas', 'replicated', 'replicates', 'replicate', 'replicating', 'replication', 'copies of', 'copy of'],
+  multiple: ['more than one', 'several', 'many different'],
   idempotencykey: [
     'idempotency keys',
     'idempotency key',

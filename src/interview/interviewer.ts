@@ -4,7 +4,7 @@ import { gradeOffline } from '../grading/offline/index.js';
 import type { Rubric } from '../grading/rubrics.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';
-import { fence, loadPrompt, render } from '../llm/prompts.js';
+import { loadPrompt, neutralizeTags, render } from '../llm/prompts.js';
 import { type OnToken, type Spoken, streamText } from '../llm/stream.js';
 import { completeStructured } from '../llm/structured.js';
 import type { Usage } from '../llm/usage.js';
@@ -25,12 +25,17 @@ export interface TurnContext {
   summary: string;
 }
 
-export const Decision = z.object({
-  action: z.enum(['followup', 'next']),
-  criterionId: z.string().nullable(),
-  reason: z.string(),
-});
-export type Decision = z.infer<typeof Decision>;
+export interface Decision {
+  action: 'followup' | 'next';
+  criterionId: string | null;
+  reason: string;
+}
+
+/** The decision's reply schema for one rubric: `criterionId` can only be one of its criterion ids, or null. */
+export function decisionSchema(rubric: Rubric) {
+  const ids = rubric.criteria.map((c) => c.id) as [string, ...string[]];
+  return z.object({ action: z.enum(['followup', 'next']), criterionId: z.enum(ids).nullable(), reason: z.string() });
+}
 
 export interface Interviewer {
   readonly kind: 'llm' | 'offline';
@@ -133,7 +138,7 @@ function describeExchange(exchange: ExchangeMessage[]): string {
     .map((m) =>
       m.role === 'interviewer'
         ? `Interviewer: ${m.content}`
-        : `Candidate: <candidate_answer>${fence(m.content, 'candidate_answer')}</candidate_answer>`,
+        : `Candidate: <candidate_answer>${neutralizeTags(m.content)}</candidate_answer>`,
     )
     .join('\n\n');
 }
@@ -148,7 +153,7 @@ export class LlmInterviewer implements Interviewer {
     const reference = q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
     const { value, usage } = await completeStructured({
       ...this.llm,
-      schema: Decision,
+      schema: decisionSchema(ctx.rubric),
       name: 'decision',
       messages: [
         { role: 'system', content: loadPrompt('interviewer.system.md') },

@@ -26,7 +26,24 @@ export function render(template: string, vars: Record<string, string>): string {
   });
 }
 
-/** Keeps untrusted text inside its delimiters: a closing tag in it cannot end the block. */
-export function fence(text: string, tag: string): string {
-  return text.replace(new RegExp(`<(/?)\\s*${tag}\\s*>`, 'gi'), '‹$1' + tag + '›');
+/** Untrusted text with every angle bracket replaced: no tag in it can open or close a block of the prompt. */
+export function neutralizeTags(text: string): string {
+  return text.replace(/</g, '‹').replace(/>/g, '›');
+}
+
+/** The mark that stands for every space in the candidate's text ("spotlighting", Hines et al. 2024). */
+export const DATAMARK = 'ˆ';
+
+/**
+ * Untrusted text as the grader sees it: tags neutralised, and every run of white space replaced
+ * by DATAMARK, so the model can tell the candidate's words from the prompt's at every word.
+ * (A DATAMARK the candidate typed becomes a space first, so it cannot fake the marking.)
+ */
+export function datamark(text: string): string {
+  return neutralizeTags(text.replaceAll(DATAMARK, ' ').trim()).replace(/\s+/g, DATAMARK);
+}
+
+/** A quote a model copied from marked text, back in the candidate's own characters. */
+export function unmark(quote: string): string {
+  return quote.replaceAll(DATAMARK, ' ').replace(/‹/g, '<').replace(/›/g, '>');
 }

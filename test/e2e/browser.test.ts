@@ -60,7 +60,7 @@ describe('the chat in the browser', () => {
         }
       }).observe(document.body, { childList: true, subtree: true });
     });
-    await page.locator('#answer').fill('We had an outage once and the team fixed it.');
+    await page.locator('#answer').fill('I was on a project at work once and I talked to my team about it.');
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector('.msg[data-kind="followup"]');
     expect(await page.evaluate(() => (window as any).__sawStreaming)).toBe(true);
@@ -111,7 +111,7 @@ describe('the chat in the browser', () => {
     const md = readFileSync((await download.path())!, 'utf8');
     expect(download.suggestedFilename()).toMatch(/^mockloop-.*\.md$/);
     expect(md).toContain('## Debrief');
-    expect(md).toContain('We had an outage once and the team fixed it.');
+    expect(md).toContain('I was on a project at work once and I talked to my team about it.');
 
     await page.getByRole('link', { name: 'Progress' }).click();
     await page.waitForSelector('#progress-category');

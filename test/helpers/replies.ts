@@ -8,9 +8,9 @@ const rubrics = loadRubrics(RUBRICS_DIR);
 export function gradeReply(rubricId: string, score = 4, quote = ''): Reply {
   return completion(
     JSON.stringify({
-      criteria: rubrics
-        .get(rubricId)!
-        .criteria.map((c) => ({ id: c.id, score, evidence: quote ? [quote] : [], feedback: `${c.name}: ${score}/5` })),
+      criteria: Object.fromEntries(
+        rubrics.get(rubricId)!.criteria.map((c) => [c.id, { score, evidence: quote ? [quote] : [], feedback: `${c.name}: ${score}/5` }]),
+      ),
       leadershipPrinciples: [],
       coveredPoints: ['A covered point'],
       missedPoints: ['A missed point'],

@@ -26,6 +26,10 @@ import {
 const DONT_KNOW =
   /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember|pass|skip)\b/i;
 
+/** Words of an answer about a company and working there, however generic. */
+const COMPANY_TALK =
+  /\b(amazon|company|companies|culture|customers?|teams?|career|work(ing)? (here|there)|employer|leaders?|principles?|innovat\w*|products?)\b/gi;
+
 /** Words every behavioural question has; they say nothing about its theme. */
 const STORY_WORDS = new StemSet(contentStems('tell me about a time describe an example situation when you did what happened give'));
 
@@ -98,7 +102,7 @@ function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean 
       distinctMatches(answer, AMAZON_SPECIFIC).length +
       distinctMatches(answer, CUSTOMER_METRIC).length +
       Math.floor(distinctMatches(answer, COMPANY_CONCRETE).length / 2);
-    return specific >= 1 || overlap >= 2 || content.recall >= 0.1;
+    return specific >= 1 || overlap >= 2 || content.recall >= 0.1 || distinctMatches(answer, COMPANY_TALK).length >= 2;
   }
   // A behavioural story: a first-person account of work, or of the question's theme.
   const story = countMatches(answer, I_PAST) >= 2 || (countMatches(answer, I_PAST) >= 1 && countMatches(answer, I_ACTION) >= 3);

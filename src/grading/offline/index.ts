@@ -1,5 +1,5 @@
 import { analyzeContent } from '../analysis.js';
-import { aggregate, criterionCap, FLAG_ADVICE, type CriterionGrade, type Flag, type Grade, UNEVIDENCED_CAP } from '../grade.js';
+import { aggregate, FLAG_ADVICE, type Flag, type Grade, settleCriteria } from '../grade.js';
 import { injectionSpans, withoutSpans } from '../injection.js';
 import { sentences, type Span } from '../text.js';
 import type { Grader, GradeInput, GradeResult } from '../types.js';
@@ -55,37 +55,14 @@ export function gradeOffline(input: GradeInput): Grade {
   const { ctx, completeness } = scoringContext(input);
   const { flags } = ctx;
   const rubric = input.rubric;
-  const { cap, because } = criterionCap(flags);
-
-  const raw = rubric.criteria.map((c) => {
+  const drafts = rubric.criteria.map((c) => {
     const scored = scorerFor(rubric, c.id)(ctx);
-    const evidence = [...new Map(scored.evidence.map((s) => [s.start, s.text])).values()].slice(0, 3);
-    let level = scored.level;
-    let feedback = scored.feedback;
-    if (level !== null && !evidence.length && level > UNEVIDENCED_CAP) {
-      level = UNEVIDENCED_CAP;
-      feedback += ` No sentence of the answer shows it, so it stays at ${UNEVIDENCED_CAP}.`;
-    }
-    if (level !== null && level > cap) {
-      level = cap;
-      feedback += ` Capped at ${cap}: ${FLAG_ADVICE[because!].split(':')[0]!.toLowerCase()}.`;
-    }
-    return { id: c.id, level, evidence, feedback };
+    return { id: c.id, level: scored.level, evidence: scored.evidence.map((s) => s.text), feedback: scored.feedback };
   });
-  const criteria: CriterionGrade[] = raw.map((c) => ({
-    id: c.id,
-    score: c.level === null ? null : Math.round(c.level),
-    evidence: c.evidence,
-    feedback: c.feedback,
-  }));
+  const { levels, criteria } = settleCriteria(boundByCorrectness(drafts), flags);
 
   const weights = new Map(rubric.criteria.map((c) => [c.id, c.weight]));
-  const { score, overall, verdict } = aggregate(
-    raw.map((c) => ({ id: c.id, score: c.level })),
-    weights,
-    flags,
-    completeness,
-  );
+  const { score, overall, verdict } = aggregate(levels, weights, flags, completeness);
 
   const content = ctx.content;
   const covered = content.points.filter((p) => p.covered);
@@ -117,4 +94,23 @@ export function gradeOffline(input: GradeInput): Grade {
     improvements: improvements.slice(0, 6),
     flags,
   };
+}
+
+/**
+ * A technical answer cannot be deeper, more specific or clearer than it is correct: explaining a
+ * wrong mechanism well is not depth. Every other criterion stays within one level of correctness.
+ */
+function boundByCorrectness<T extends { id: string; level: number | null; feedback: string }>(drafts: T[]): T[] {
+  const correctness = drafts.find((d) => d.id === 'correctness');
+  if (!correctness) return drafts;
+  const bound = (correctness.level ?? 1) + 1;
+  return drafts.map((d) =>
+    d === correctness || d.level === null || d.level <= bound
+      ? d
+      : {
+          ...d,
+          level: bound,
+          feedback: `${d.feedback} Held to ${Math.round(bound)}: it cannot count for more than the answer is correct.`,
+        },
+  );
 }

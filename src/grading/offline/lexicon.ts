@@ -218,7 +218,7 @@ export const CUSTOMER_METRIC =
 
 /** A concrete proposal: something the candidate would do. */
 export const PROPOSAL =
-  /\b(i(?:'d| would| will| could)\s+(?!say|think|guess|imagine|argue|like)\w+|i propose|i suggest|we (?:could|should)\s+\w+|propos\w*|introduce|launch|build|add|pilot|test|experiment|roll (it )?out|offer|let customers|allow customers|make it (easier|faster|possible))\b/gi;
+  /\b(i(?:'d| would| will| could)\s+(?!say|think|guess|imagine|argue|like|love|enjoy|learn|grow|be|have|feel|get|want|need|hope|bring|fit|thrive)\w+|i propose|i suggest|we (?:could|should)\s+\w+|propos\w*|introduce|launch|build|add|pilot|test|experiment|roll (it )?out|offer|let customers|allow customers|make it (easier|faster|possible))\b/gi;
 
 /** How a proposal would be tested or measured. */
 export const MEASUREMENT =

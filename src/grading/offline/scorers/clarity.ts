@@ -14,8 +14,13 @@ export const clarity: Scorer = (ctx) => {
   let level = n >= needed ? 4 : n >= needed - 1 ? 3 : 2;
   if (wordsPer > 45) level -= 1;
   if (n >= 4 && wordsPer >= 8 && wordsPer <= 30 && ctx.content.content >= 0.4) level += 1;
-  // The evidence is the sentences that read well: complete, and short enough to follow.
-  const readable = ctx.spans.filter((_, i) => lengths[i]! >= 3 && lengths[i]! <= 35).slice(0, 2);
+  // The evidence is the sentences that read best: complete, and the closest to an easy length.
+  const readable = ctx.spans
+    .map((s, i) => ({ s, distance: Math.abs(lengths[i]! - 18) }))
+    .filter((_, i) => lengths[i]! >= 3)
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, 2)
+    .map((x) => x.s);
   return {
     level: clampLevel(level),
     evidence: readable,
