@@ -151,11 +151,11 @@ describe('LLM grader', () => {
   });
 
   it('retries once with the validation error, then succeeds', async () => {
-    mock.reply(completion('{"criteria": "not a list"}'), completion(reply()));
+    mock.reply(completion(reply({ criteria: 'not a list' })), completion(reply()));
     const { grade, usage } = await grader().grade(input());
     expect(mock.requests).toHaveLength(2);
     const retry = mock.requests[1]!.messages.at(-1).content as string;
-    expect(retry).toMatch(/Your reply was invalid: criteria: .*expected array/);
+    expect(retry).toMatch(/Your reply was invalid: criteria: [^;]*expected object/);
     expect(grade.grader.kind).toBe('llm');
     expect(usage!.promptTokens).toBe(200);
   });

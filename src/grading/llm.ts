@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Message, Model } from '../llm/client.js';
 import { datamark, loadPrompt, neutralizeTags, render, unmark } from '../llm/prompts.js';
 import { completeStructured } from '../llm/structured.js';
-import { aggregate, Flag, FLAG_ADVICE, type Grade, settleCriteria } from './grade.js';
+import { aggregate, Flag, FLAG_ADVICE, Grade, settleCriteria } from './grade.js';
 import { injectionSpans, withoutSpans } from './injection.js';
 import { gradeOffline } from './offline/index.js';
 import type { Rubric } from './rubrics.js';
@@ -24,13 +24,8 @@ const CriterionReply = z.object({
  */
 export function gradeReplySchema(rubric: Rubric) {
   const criteria = Object.fromEntries(rubric.criteria.map((c) => [c.id, CriterionReply]));
-  return z.object({
+  return Grade.pick({ leadershipPrinciples: true, coveredPoints: true, missedPoints: true, strengths: true, improvements: true }).extend({
     criteria: z.object(criteria).strict(),
-    leadershipPrinciples: z.array(z.object({ name: z.string(), evidence: z.string() })),
-    coveredPoints: z.array(z.string()),
-    missedPoints: z.array(z.string()),
-    strengths: z.array(z.string()),
-    improvements: z.array(z.string()),
     flags: z.array(ModelFlag),
   });
 }
