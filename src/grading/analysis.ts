@@ -19,6 +19,10 @@ export interface PointCoverage extends KeyPoint {
 /** Question words still count, but less: repeating the question is not knowing the answer. */
 export const QUESTION_WORD_WEIGHT = 0.35;
 
+/** Reference sizes, in distinct content words, between which a complete answer goes from all of it to 60 %. */
+const SHORT_REFERENCE = 12;
+const LONG_REFERENCE = 40;
+
 /** Key points of a reference answer: its sentences and list items with enough content. */
 export function keyPoints(reference: string, signals: string[] = []): KeyPoint[] {
   const fromReference = sentences(plainText(reference))
@@ -60,6 +64,11 @@ export interface ContentAnalysis {
   precision: number;
   /** The blend used for the correctness-type criteria, 0..1. */
   content: number;
+  /**
+   * How much `content` counts as a complete answer. A one-line reference must be covered nearly
+   * in full; a long one holds more than any spoken answer needs, and 60 % of it is complete.
+   */
+  fullCoverage: number;
   points: PointCoverage[];
   answerStems: string[];
   questionStems: StemSet;
@@ -97,7 +106,8 @@ export function analyzeContent(question: string, reference: string, answer: stri
   const precision = answerStems.length ? answerStems.filter((s) => onTopic.has(s)).length / answerStems.length : 0;
 
   const content = Math.min(1, 0.5 * Math.min(1, recall / 0.6) + 0.5 * pointScore) * (0.7 + 0.3 * precision);
-  return { recall, pointScore, precision, content, points, answerStems, questionStems };
+  const fullCoverage = 1 - 0.4 * Math.max(0, Math.min(1, (referenceStems.length - SHORT_REFERENCE) / (LONG_REFERENCE - SHORT_REFERENCE)));
+  return { recall, pointScore, precision, content, fullCoverage, points, answerStems, questionStems };
 }
 
 // ---------------------------------------------------------------------------------------------

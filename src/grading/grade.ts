@@ -54,7 +54,7 @@ export const FLAG_CAPS: Partial<Record<Flag, number>> = {
   prompt_injection: 40,
   too_short: 50,
   keyword_list: 35,
-  contradicts_reference: 25,
+  contradicts_reference: 15,
 };
 
 /**
@@ -127,6 +127,9 @@ export function settleCriteria(drafts: CriterionDraft[], flags: readonly Flag[])
   };
 }
 
+/** Flags that say the text is not an answer to the question: such a text keeps no points for its topic. */
+export const NOT_AN_ANSWER: readonly Flag[] = ['off_topic', 'dont_know', 'question_echo', 'keyword_list', 'prompt_injection'];
+
 /** What each flag means for the candidate, in plain words. */
 export const FLAG_ADVICE: Record<Flag, string> = {
   prompt_injection: 'Text addressed to the grader was removed and ignored; every criterion is capped at 2 of 5.',
@@ -147,6 +150,8 @@ export function aggregate(
   flags: Flag[],
   /** 0..1: how much of the expected length the answer has; shorter answers lose part of the score. */
   completeness = 1,
+  /** Points an answer on the question's topic keeps however vague it is (a few at most). */
+  floor = 0,
 ) {
   let total = 0;
   let weightSum = 0;
@@ -157,6 +162,7 @@ export function aggregate(
   }
   let score = weightSum > 0 ? (100 * total) / weightSum : 0;
   score *= 0.5 + 0.5 * Math.max(0, Math.min(1, completeness));
+  score = Math.max(score, floor);
   for (const f of flags) score = Math.min(score, FLAG_CAPS[f] ?? 100);
   score = Math.round(score * 10) / 10;
   const overall = Math.min(5, Math.max(1, Math.round(1 + (score / 100) * 4)));

@@ -35,8 +35,8 @@ export interface Scored {
 export type Scorer = (ctx: ScoringContext) => Scored;
 
 export const clampLevel = (x: number) => Math.max(1, Math.min(5, x));
-/** Content coverage (0..1) as a level: 60 % of the reference's content is full marks. */
-export const contentLevel = (c: number) => clampLevel(1 + 4 * Math.min(1, c / 0.6));
+/** Content coverage as a level: full marks at the coverage that makes a complete answer for this reference. */
+export const contentLevel = (content: ContentAnalysis) => clampLevel(1 + 4 * Math.min(1, content.content / content.fullCoverage));
 
 const global = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
 const single = (re: RegExp) => new RegExp(re.source, re.flags.replace('g', ''));
@@ -96,7 +96,7 @@ export function markerLevel(count: number, steps: [number, number, number, numbe
 
 /** A marker level mixed with content coverage: a term named without the substance counts for less. */
 export function blend(marker: number | null, ctx: ScoringContext, markerWeight = 0.6): number | null {
-  const c = contentLevel(ctx.content.content);
+  const c = contentLevel(ctx.content);
   if (marker === null) return ctx.content.content >= 0.35 ? clampLevel(c - 1) : ctx.content.content >= 0.1 ? clampLevel(c - 1.5) : null;
   return clampLevel(markerWeight * marker + (1 - markerWeight) * c);
 }
@@ -127,7 +127,7 @@ export function bestContentSpans(ctx: ScoringContext, n = 2): Span[] {
  */
 export function relativeToReference(ctx: ScoringContext, re: RegExp, scored: Scored, what: string): Scored {
   if (distinctMatches(ctx.input.referenceAnswer, re).length > 0) return scored;
-  const level = ctx.content.content < 0.05 ? null : contentLevel(ctx.content.content);
+  const level = ctx.content.content < 0.05 ? null : contentLevel(ctx.content);
   if (level === null || (scored.level !== null && scored.level >= level)) return scored;
   return {
     level,

@@ -1,9 +1,9 @@
-import { analyzeContent } from '../analysis.js';
-import { aggregate, FLAG_ADVICE, type Flag, type Grade, settleCriteria } from '../grade.js';
+import { analyzeContent, StemSet, unique } from '../analysis.js';
+import { aggregate, FLAG_ADVICE, type Flag, type Grade, NOT_AN_ANSWER, settleCriteria } from '../grade.js';
 import { injectionSpans, withoutSpans } from '../injection.js';
 import { sentences, type Span } from '../text.js';
 import type { Grader, GradeInput, GradeResult } from '../types.js';
-import type { ScoringContext } from './context.js';
+import { countMatches, type ScoringContext } from './context.js';
 import { guards } from './guards.js';
 import { THEMES } from './lexicon.js';
 import { principleEvidence } from './principles.js';
@@ -27,7 +27,7 @@ export class OfflineGrader implements Grader {
 }
 
 /** Everything the scorers read, built once per answer. */
-export function scoringContext(input: GradeInput): { ctx: ScoringContext; completeness: number; injection: Span[] } {
+export function scoringContext(input: GradeInput): { ctx: ScoringContext; completeness: number; injection: Span[]; floor: number } {
   const kind = input.rubric.kind;
   // Text addressed to the grader earns nothing: it is removed before the answer is scored.
   const injection = injectionSpans(input.answer);
@@ -48,11 +48,24 @@ export function scoringContext(input: GradeInput): { ctx: ScoringContext; comple
     contradiction: guard.contradiction,
     themes,
   };
-  return { ctx, completeness: guard.completeness, injection };
+  return { ctx, completeness: guard.completeness, injection, floor: topicalFloor(ctx) };
+}
+
+/**
+ * An answer about the question, however vague, ranks above one that is not: it keeps up to 4
+ * points, half a point for each distinct word it shares with the question, the reference or the
+ * signals (and, for a story, each facet of the question's theme it touches).
+ */
+function topicalFloor(ctx: ScoringContext): number {
+  if (ctx.flags.some((f) => NOT_AN_ANSWER.includes(f))) return 0;
+  const topic = new StemSet([...ctx.content.questionStems.values(), ...ctx.content.points.flatMap((p) => p.stems)]);
+  const words = unique(ctx.content.answerStems.filter((s) => topic.has(s))).length;
+  const facets = ctx.themes.flatMap((t) => t.facets).filter((f) => countMatches(ctx.answer, f.re) > 0).length;
+  return Math.min(4, 0.5 * (words + facets));
 }
 
 export function gradeOffline(input: GradeInput): Grade {
-  const { ctx, completeness } = scoringContext(input);
+  const { ctx, completeness, floor } = scoringContext(input);
   const { flags } = ctx;
   const rubric = input.rubric;
   const drafts = rubric.criteria.map((c) => {
@@ -62,7 +75,7 @@ export function gradeOffline(input: GradeInput): Grade {
   const { levels, criteria } = settleCriteria(boundByCorrectness(drafts), flags);
 
   const weights = new Map(rubric.criteria.map((c) => [c.id, c.weight]));
-  const { score, overall, verdict } = aggregate(levels, weights, flags, completeness);
+  const { score, overall, verdict } = aggregate(levels, weights, flags, completeness, floor);
 
   const content = ctx.content;
   const covered = content.points.filter((p) => p.covered);

@@ -5,7 +5,7 @@ import { shorten } from '../../text.js';
 export const correctness: Scorer = (ctx) => {
   const points = ctx.content.points;
   const covered = points.filter((p) => p.covered).length;
-  let level: number | null = ctx.content.content < 0.05 ? null : contentLevel(ctx.content.content);
+  let level: number | null = ctx.content.content < 0.05 ? null : contentLevel(ctx.content);
   let feedback = points.length
     ? `Covers ${covered} of ${points.length} key points of the reference answer.`
     : 'No reference answer to compare with.';

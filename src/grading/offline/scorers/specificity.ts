@@ -12,7 +12,7 @@ export const specificity: Scorer = (ctx) => {
   const metrics = distinctMatches(ctx.answer, CUSTOMER_METRIC);
   const n = amazon.length + Math.min(3, Math.ceil(concrete.length / 2)) + Math.min(2, metrics.length);
   const byTerms = markerLevel(n, [1, 2, 4, 6]);
-  const byReference = ctx.content.content >= 0.1 ? clampLevel(contentLevel(ctx.content.content)) : null;
+  const byReference = ctx.content.content >= 0.1 ? clampLevel(contentLevel(ctx.content)) : null;
   const level = byTerms === null ? byReference : Math.max(byTerms, byReference ?? 1);
   const terms = [...amazon, ...concrete, ...metrics];
   return {
