@@ -4,7 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { AppError, type ErrorCode, isAppError } from './errors.js';
+import { type ErrorCode, isAppError } from './errors.js';
 import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
 import { progressRoutes } from './routes/progress.js';
@@ -29,7 +29,7 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: Deps) {
-  const log = deps.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
+  const log = (event: string, fields: Record<string, unknown>) => deps.log(JSON.stringify({ level: 'error', event, ...fields }));
   const app = new OpenAPIHono<AppEnv>();
 
   app.use('*', async (c, next) => {
@@ -55,9 +55,11 @@ export function createApp(deps: Deps) {
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `Request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
-      },
+      // The rest of the body is never read: close the connection, so the next request on it starts clean.
+      onError: (c) =>
+        c.json({ error: { code: 'payload_too_large', message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB` } }, 413, {
+          Connection: 'close',
+        }),
     }),
   );
 
@@ -85,7 +87,14 @@ export function createApp(deps: Deps) {
 
   app.onError((err, c) => {
     if (isAppError(err)) {
-      if (err.status >= 500) log(`[${err.code}] ${err.message}`, err.cause);
+      if (err.status >= 500 && !err.logged) {
+        log('request_failed', {
+          path: c.req.path,
+          code: err.code,
+          message: err.message,
+          cause: String((err.cause as Error)?.message ?? ''),
+        });
+      }
       return c.json({ error: { code: err.code, message: err.message } }, err.status);
     }
     if (err instanceof HTTPException) {
@@ -98,7 +107,7 @@ export function createApp(deps: Deps) {
             : err.message;
       return c.json({ error: { code, message } }, err.status);
     }
-    log('[internal] unexpected error', err);
+    log('unexpected_error', { path: c.req.path, message: err.message, stack: err.stack });
     return c.json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
   });
 

@@ -25,6 +25,10 @@ const EnvSchema = z.object({
     wholeNumber(1000, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 600000' }).default(60000),
   ),
   OPENAI_MAX_RETRIES: z.preprocess(emptyAsUndefined, wholeNumber(0, 10, { coerce: true }).default(2)),
+  TURN_LEASE_MS: z.preprocess(
+    emptyAsUndefined,
+    wholeNumber(500, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 500 to 600000' }).default(15000),
+  ),
 });
 
 export interface Config {
@@ -32,6 +36,8 @@ export interface Config {
   host: string;
   databasePath: string;
   provider: 'offline' | 'openai';
+  /** How long a turn's claim on its session holds without renewal (a crashed turn is resumed after it). */
+  turnLeaseMs: number;
   openai: {
     apiKey: string | undefined;
     baseURL: string | undefined;
@@ -64,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
     provider,
+    turnLeaseMs: e.TURN_LEASE_MS,
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,

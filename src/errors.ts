@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  idempotency_mismatch: 422,
   invalid_bank: 400,
   invalid_rubric: 500,
   invalid_config: 500,
@@ -33,6 +34,8 @@ export type ModelErrorCode = Extract<ErrorCode, `model_${string}`>;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: ContentfulStatusCode;
+  /** Set once the error has been written to the server log, so it is logged exactly once. */
+  logged = false;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'AppError';
@@ -65,14 +68,20 @@ export class BankError extends AppError {
   }
 }
 
+/** Model failures that running the same turn again cannot fix: a refusal, bad credentials, no such model. */
+const NOT_RETRYABLE: ReadonlySet<ModelErrorCode> = new Set(['model_refused', 'model_auth']);
+
 /** The model endpoint failed; `retryable` says whether the same turn can succeed when run again. */
 export class ModelError extends AppError {
   declare readonly code: ModelErrorCode;
   readonly retryable: boolean;
-  constructor(code: ModelErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+  /** The upstream HTTP status, when the endpoint answered with one. */
+  readonly upstreamStatus: number | undefined;
+  constructor(code: ModelErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean; upstreamStatus?: number }) {
     super(code, message, options);
     this.name = 'ModelError';
-    this.retryable = options?.retryable ?? true;
+    this.retryable = options?.retryable ?? !NOT_RETRYABLE.has(code);
+    this.upstreamStatus = options?.upstreamStatus;
   }
 }
 

@@ -18,7 +18,8 @@ export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url))
  * Start-up: read config, rubrics and bank (each validated, each failure a clear message), open
  * the database, apply migrations and load the bank.
  */
-export function start(env: Record<string, string | undefined> = readEnv()): Deps {
+export function start(env: Record<string, string | undefined> = readEnv(), options: { log?: (line: string) => void } = {}): Deps {
+  const log = options.log ?? ((line: string) => console.error(line));
   const config = loadConfig(env);
   const rubrics = loadRubrics(RUBRICS_DIR);
   checkScorers(rubrics.values());
@@ -33,6 +34,17 @@ export function start(env: Record<string, string | undefined> = readEnv()): Deps
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
-  const loop = new InterviewLoop({ db, bank, rubrics, grader, interviewer, provider: config.provider, model: llm?.model ?? null });
-  return { config, db, bank, rubrics, grader, loop };
+  const loop = new InterviewLoop({
+    db,
+    bank,
+    rubrics,
+    grader,
+    interviewer,
+    provider: config.provider,
+    model: llm?.model ?? null,
+    turnTimeoutMs: config.openai.timeoutMs,
+    leaseMs: config.turnLeaseMs,
+    log,
+  });
+  return { config, db, bank, rubrics, grader, loop, llm, log };
 }

@@ -5,6 +5,7 @@ import type { Db } from './db/client.js';
 import type { Rubric } from './grading/rubrics.js';
 import type { Grader } from './grading/types.js';
 import type { InterviewLoop } from './interview/loop.js';
+import type { Model } from './llm/client.js';
 
 /** Everything the app needs, built by the caller (start.ts or a test): no globals, no side effects. */
 export interface Deps {
@@ -14,7 +15,10 @@ export interface Deps {
   rubrics: Map<string, Rubric>;
   grader: Grader;
   loop: InterviewLoop;
-  log?: (message: string, error?: unknown) => void;
+  /** The model, when the provider is openai (readiness checks reach it). */
+  llm?: Model;
+  /** One line to the server log. */
+  log: (line: string) => void;
 }
 
 export type AppEnv = { Variables: { deps: Deps } };

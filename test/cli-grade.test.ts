@@ -64,7 +64,7 @@ describe('grade CLI', () => {
     expect(lines[4].error.message).toMatch(/answer is empty/);
     expect(lines[5]).toMatchObject({
       line: 7,
-      error: { code: 'payload_too_large', message: expect.stringMatching(/10001 characters; the limit is 10000/) },
+      error: { code: 'bad_request', message: expect.stringMatching(/10001 characters long; the limit is 10000/) },
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/4 of the lines could not be graded/);

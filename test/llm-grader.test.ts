@@ -164,7 +164,8 @@ describe('LLM grader', () => {
     mock.reply(completion('Sure! Here is the grade: 4/5'), completion('still not json'));
     await expect(grader().grade(input())).rejects.toMatchObject({
       code: 'model_invalid_output',
-      message: expect.stringMatching(/did not match the expected format twice.*not valid JSON/),
+      message: "The model's reply was not in the expected format, twice; try again or use a model that supports structured output",
+      cause: expect.objectContaining({ message: expect.stringMatching(/not valid JSON/) }),
     });
     expect(mock.requests).toHaveLength(2);
   });
@@ -174,7 +175,7 @@ describe('LLM grader', () => {
     mock.reply(completion(wrong), completion(wrong));
     await expect(grader().grade(input())).rejects.toMatchObject({
       code: 'model_invalid_output',
-      message: expect.stringMatching(/criteria/),
+      cause: expect.objectContaining({ message: expect.stringMatching(/criteria/) }),
     });
   });
 
@@ -189,7 +190,7 @@ describe('LLM grader', () => {
     ],
     ['a server error', { kind: 'status', status: 500 } as const, 'model_unavailable', /server error \(500\)/],
     ['bad credentials', { kind: 'status', status: 401 } as const, 'model_auth', /OPENAI_API_KEY/],
-    ['a dropped connection', { kind: 'network' } as const, 'model_connection', /Could not connect/],
+    ['a dropped connection', { kind: 'network' } as const, 'model_connection', /Could not reach the model endpoint/],
     ['a timeout', { kind: 'delay', ms: 1500, then: completion('{}') } as const, 'model_timeout', /did not answer in time/],
   ])('maps %s to its own clear error', async (_name, r, code, message) => {
     mock.reply(r);

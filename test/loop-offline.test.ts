@@ -15,7 +15,7 @@ describe('a full offline loop through the HTTP API', () => {
     const { client, request } = makeApp();
     const sessions = client.api.sessions;
     const session = (_id: string) => sessions[':id'];
-    const answer = (id: string, text: string) => body(session(id).answer.$post({ param: { id }, json: { text } }), 200);
+    const answer = (id: string, text: string) => body(session(id).answer.$post({ param: { id }, header: {}, json: { text } }), 200);
     const s = await body(sessions.$post({ json: { questionIds: ['lp-ownership-2', 'amazon-32', 'amazon-51'], maxFollowUps: 1 } }), 201);
     expect(s).toMatchObject({ status: 'active', provider: 'offline', model: null, questionCount: 3, currentPosition: 0 });
     expect(s.messages.map((m) => m.kind)).toEqual(['opening', 'question']);
@@ -39,7 +39,7 @@ describe('a full offline loop through the HTTP API', () => {
     expect(a2.grades[0]!.grade).toMatchObject({ questionId: 'lp-ownership-2', rubricId: 'star', grader: { kind: 'offline' } });
 
     // Q2: skipped
-    const skipped = await body(session(id).skip.$post({ param: { id } }), 200);
+    const skipped = await body(session(id).skip.$post({ param: { id }, header: {} }), 200);
     expect(skipped.messages.map((m) => `${m.role}:${m.kind}`)).toEqual(['candidate:skip', 'interviewer:question']);
 
     // Q3 over SSE: follow-up, then the last answer closes the loop
@@ -97,7 +97,7 @@ describe('a full offline loop through the HTTP API', () => {
     expect(list.items[0]).toMatchObject({ id, status: 'finished', gradedCount: 2 });
     expect(list.items[0]!.score).toBe(r.score);
 
-    const after = await body(session(id).answer.$post({ param: { id }, json: { text: 'one more thing' } }), 409);
+    const after = await body(session(id).answer.$post({ param: { id }, header: {}, json: { text: 'one more thing' } }), 409);
     expect(after.error.code).toBe('conflict');
   });
 });

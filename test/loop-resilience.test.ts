@@ -113,20 +113,31 @@ describe('a restart in the middle of grading', () => {
 });
 
 describe('answers sent at the same time', () => {
-  it('handles them one after the other with no interleaved or lost messages', async () => {
+  it('refuses a second answer while the first is still being answered, and stores one', async () => {
+    const { post, json } = makeApp(MODEL_ENV);
+    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    mock.reply({ kind: 'delay', ms: 300, then: decide('next') }, gradeReply('technical', 3), say('Next.'));
+    const first = post(`/api/sessions/${id}/answer`, { text: 'First answer: DynamoDB replicates data.' });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await post(`/api/sessions/${id}/answer`, { text: 'Second answer: it also uses quorum writes.' });
+    expect(second.status).toBe(409);
+    expect(second.body.error.message).toMatch(/still being answered/);
+    expect((await first).status).toBe(200);
+    const answers = (await json(`/api/sessions/${id}`)).body.messages.filter((m: any) => m.kind === 'answer');
+    expect(answers.map((m: any) => m.content)).toEqual(['First answer: DynamoDB replicates data.']);
+  });
+
+  it('never applies an answer meant for a question the interview has left', async () => {
     const { post, json } = makeApp();
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 3 })).body.id;
-    const [a, b] = await Promise.all([
-      post(`/api/sessions/${id}/answer`, { text: 'First answer: DynamoDB replicates data.' }),
-      post(`/api/sessions/${id}/answer`, { text: 'Second answer: it also uses quorum writes.' }),
-    ]);
-    expect([a.status, b.status]).toEqual([200, 200]);
-    const kinds = (await json(`/api/sessions/${id}`)).body.messages.map((m: any) => `${m.role}:${m.kind}:${m.content.slice(0, 12)}`);
-    const first = kinds.indexOf('candidate:answer:First answer');
-    const second = kinds.indexOf('candidate:answer:Second answe');
-    expect(first).toBeGreaterThan(0);
-    expect(second).toBe(first + 2);
-    expect(kinds[first + 1]).toMatch(/^interviewer:(followup|question)/);
+    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).body.id;
+    const first = await post(`/api/sessions/${id}/answer`, { text: 'It replicates across AZs with quorum writes.', position: 0 });
+    expect(first.status).toBe(200);
+    const again = await post(`/api/sessions/${id}/answer`, { text: 'It replicates across AZs with quorum writes.', position: 0 });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/for question 1, but the interview is on question 2 now: it was not saved/);
+    const s = (await json(`/api/sessions/${id}`)).body;
+    expect(s.questions[1].answeredAt).toBeNull();
+    expect(s.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
   });
 });
 

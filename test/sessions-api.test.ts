@@ -77,7 +77,11 @@ describe('turns on a session', () => {
     [{ text: '' }, 400, /The answer is empty/],
     [{ text: '   \n ' }, 400, /The answer is empty/],
     [{}, 400, /body field "text": is required/],
-    [{ text: 'x'.repeat(10_001) }, 400, /"text": is longer than the limit of 10000 characters/],
+    [{ text: 'x'.repeat(10_001) }, 400, /The answer is 10001 characters long; the limit is 10000/],
+    [{ text: '🙂'.repeat(10_001) }, 400, /The answer is 10001 characters long; the limit is 10000/],
+    [{ text: '\u200b\u2060\u200b' }, 400, /The answer is empty/],
+    [{ text: 'lone \udc00 half' }, 400, /unpaired surrogate/],
+    [{ text: 'fine', mood: 'calm' }, 400, /^Unknown body field "mood"$/],
   ])('rejects the answer %j and stores nothing', async (body, status, message) => {
     const { post, json } = makeApp();
     const id = (await post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;

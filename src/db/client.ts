@@ -1,24 +1,42 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { ConfigError } from '../errors.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-/** Opens (or creates) the database, sets the pragmas and applies pending migrations. */
+/**
+ * Opens (or creates) the database, sets the pragmas and applies pending migrations. Several
+ * processes may share the file: the busy timeout is set before anything else (switching to WAL
+ * takes a lock too), and deleted rows are overwritten (secure_delete) so a deleted answer is gone
+ * from the file, not just unlinked. A failure names DATABASE_PATH and the file.
+ */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS });
-  return db;
+  const where = path === ':memory:' ? path : resolve(path);
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new Database(path);
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('secure_delete = ON');
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: MIGRATIONS });
+    return db;
+  } catch (e) {
+    const reason = (e as Error).message;
+    throw new ConfigError(`DATABASE_PATH=${path}: cannot use the SQLite database at ${where}: ${reason}`, { cause: e });
+  }
+}
+
+/** Moves the write-ahead log into the database file and empties it, so deleted rows leave no copy behind. */
+export function checkpoint(db: Db): void {
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }

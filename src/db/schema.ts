@@ -1,8 +1,8 @@
-import { type AnySQLiteColumn, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
+import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
 import type { Grade } from '../grading/grade.js';
 import type { Debrief } from '../interview/debrief.js';
-import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest } from '../interview/schemas.js';
+import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../interview/schemas.js';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
 
@@ -52,6 +52,13 @@ export const sessions = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
     finishedAt: text('finished_at'),
+    /**
+     * The turn in progress: who runs it and until when the claim holds. A turn claims its
+     * session in a short BEGIN IMMEDIATE transaction, so two processes never run the same
+     * session's turn at once; a claim left by a crash lapses at `turnClaimedUntil`.
+     */
+    turnClaimedBy: text('turn_claimed_by'),
+    turnClaimedUntil: text('turn_claimed_until'),
   },
   (t) => [index('sessions_created_idx').on(t.createdAt)],
 );
@@ -72,6 +79,8 @@ export const sessionQuestions = sqliteTable(
     askedAt: text('asked_at'),
     answeredAt: text('answered_at'),
     doneAt: text('done_at'),
+    /** The question as it was asked (prompt, reference answer, signals…): exports and replays show this, not today's bank. */
+    question: text('question', { mode: 'json' }).$type<BankEntry>(),
   },
   (t) => [uniqueIndex('session_questions_pos_idx').on(t.sessionId, t.position)],
 );
@@ -113,3 +122,22 @@ export const debriefs = sqliteTable('debriefs', {
   debrief: text('debrief', { mode: 'json' }).$type<Debrief>().notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+/**
+ * Idempotency keys of turn requests (IETF httpapi Idempotency-Key draft): the same key with the
+ * same body replays the stored result; with another body it is refused. Kept with the session.
+ */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    sessionId: sessionRef(),
+    key: text('key').notNull(),
+    /** sha256 of the action and the request body. */
+    fingerprint: text('fingerprint').notNull(),
+    /** running → done (result stored) | failed (the turn can run again with the same key). */
+    state: text('state', { enum: ['running', 'done', 'failed'] }).notNull(),
+    result: text('result', { mode: 'json' }).$type<TurnResult>(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.key] })],
+);

@@ -29,10 +29,24 @@ export function gradeTarget(body: Record<string, unknown>): GradeTarget {
 
 export type GradeTarget = { questionId: string } | { question: string; referenceAnswer: string; rubricId: string };
 
+/** White space and characters that show nothing: an answer of only these is empty. */
+const INVISIBLE = /[\s\u00AD\u180E\u200B-\u200F\u2028-\u202F\u205F-\u206F\uFEFF]/gu;
+
+/**
+ * The one rule for an answer, over HTTP and on the command line: not empty once invisible
+ * characters are removed, well-formed text (stored exactly as sent), and at most
+ * MAX_ANSWER_CHARS characters, counted as Unicode code points (an emoji is one character).
+ */
 export function checkAnswer(answer: unknown): string {
-  if (typeof answer !== 'string' || answer.trim() === '') throw new AppError('bad_request', 'The answer is empty: write your answer first');
-  if (answer.length > MAX_ANSWER_CHARS) {
-    throw new AppError('payload_too_large', `The answer is ${answer.length} characters; the limit is ${MAX_ANSWER_CHARS}`);
+  if (typeof answer !== 'string' || answer.replace(INVISIBLE, '') === '') {
+    throw new AppError('bad_request', 'The answer is empty: write your answer first');
+  }
+  if (!answer.isWellFormed()) {
+    throw new AppError('bad_request', 'The answer contains an invalid character (an unpaired surrogate) and cannot be stored as sent');
+  }
+  const length = [...answer].length;
+  if (length > MAX_ANSWER_CHARS) {
+    throw new AppError('bad_request', `The answer is ${length} characters long; the limit is ${MAX_ANSWER_CHARS}`);
   }
   return answer;
 }

@@ -40,10 +40,16 @@ export function decisionSchema(rubric: Rubric) {
 export interface Interviewer {
   readonly kind: 'llm' | 'offline';
   /** Follow up or move on. Only called while follow-ups remain: the cap is enforced by the loop. */
-  decide(ctx: TurnContext): Promise<{ decision: Decision; usage?: Usage }>;
-  followUp(ctx: TurnContext, decision: Decision, onToken: OnToken): Promise<Spoken>;
+  decide(ctx: TurnContext, signal?: AbortSignal): Promise<{ decision: Decision; usage?: Usage }>;
+  followUp(ctx: TurnContext, decision: Decision, onToken: OnToken, signal?: AbortSignal): Promise<Spoken>;
   /** One sentence between questions; `next` is undefined after the last question. */
-  transition(ctx: TurnContext, next: { position: number; total: number; category: string } | undefined, onToken: OnToken): Promise<Spoken>;
+  transition(ctx: TurnContext, next: NextQuestion | undefined, onToken: OnToken, signal?: AbortSignal): Promise<Spoken>;
+}
+
+export interface NextQuestion {
+  position: number;
+  total: number;
+  category: string;
 }
 
 export function answersOf(exchange: ExchangeMessage[]): string {
@@ -122,7 +128,7 @@ export class OfflineInterviewer implements Interviewer {
     return speak(probe, onToken);
   }
 
-  async transition(_ctx: TurnContext, next: { position: number; total: number } | undefined, onToken: OnToken) {
+  async transition(_ctx: TurnContext, next: NextQuestion | undefined, onToken: OnToken) {
     return speak(next ? "Thank you, that's all I need on that one. Let's move on." : 'Thank you, that was the last question.', onToken);
   }
 }
@@ -148,13 +154,14 @@ export class LlmInterviewer implements Interviewer {
   readonly kind = 'llm' as const;
   constructor(private readonly llm: Model) {}
 
-  async decide(ctx: TurnContext) {
+  async decide(ctx: TurnContext, signal?: AbortSignal) {
     const q = ctx.question;
     const reference = q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
     const { value, usage } = await completeStructured({
       ...this.llm,
       schema: decisionSchema(ctx.rubric),
       name: 'decision',
+      signal,
       messages: [
         { role: 'system', content: loadPrompt('interviewer.system.md') },
         {
@@ -179,7 +186,7 @@ export class LlmInterviewer implements Interviewer {
     return { decision: value, usage };
   }
 
-  async followUp(ctx: TurnContext, decision: Decision, onToken: OnToken) {
+  async followUp(ctx: TurnContext, decision: Decision, onToken: OnToken, signal?: AbortSignal) {
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
     return this.stream(
       render(loadPrompt('interviewer.followup.md'), {
@@ -190,10 +197,11 @@ export class LlmInterviewer implements Interviewer {
         probe: criterion.probes[0]!,
       }),
       onToken,
+      signal,
     );
   }
 
-  async transition(ctx: TurnContext, next: { position: number; total: number; category: string } | undefined, onToken: OnToken) {
+  async transition(ctx: TurnContext, next: NextQuestion | undefined, onToken: OnToken, signal?: AbortSignal) {
     return this.stream(
       render(loadPrompt('interviewer.transition.md'), {
         question: ctx.question.prompt,
@@ -201,10 +209,11 @@ export class LlmInterviewer implements Interviewer {
         next: next ? ` to question ${next.position + 1} of ${next.total} (${next.category.replace('_', ' ')})` : ' to the end of the loop',
       }),
       onToken,
+      signal,
     );
   }
 
-  private stream(user: string, onToken: OnToken): Promise<Spoken> {
+  private stream(user: string, onToken: OnToken, signal?: AbortSignal): Promise<Spoken> {
     return streamText(
       this.llm,
       [
@@ -212,6 +221,7 @@ export class LlmInterviewer implements Interviewer {
         { role: 'user', content: user },
       ],
       onToken,
+      { signal },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Bank } from '../bank/bank.js';
 import { type BankEntry, CATEGORIES } from '../bank/schema.js';
 import type { Db } from '../db/client.js';
@@ -7,6 +7,8 @@ import { AppError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { checkAnswer, inputForQuestion } from '../grading/service.js';
 import type { Grader } from '../grading/types.js';
+import { checkpoint } from '../db/client.js';
+import { isAppError, ModelError } from '../errors.js';
 import { loadPrompt, render } from '../llm/prompts.js';
 import { addUsage, type Usage } from '../llm/usage.js';
 import { buildDebrief, type Debrief } from './debrief.js';
@@ -40,7 +42,27 @@ export interface LoopDeps {
   interviewer: Interviewer;
   provider: string;
   model: string | null;
+  /** The whole turn's time limit, every model call and retry included (OPENAI_TIMEOUT_MS). */
+  turnTimeoutMs: number;
+  /** How long a turn's claim on its session holds without renewal; a crashed turn lapses after it (TURN_LEASE_MS). */
+  leaseMs: number;
   now?: () => Date;
+  /** One line per failed turn; never the answer text. */
+  log?: (line: string) => void;
+}
+
+export type TurnAction = 'answer' | 'retry' | 'skip' | 'finish';
+
+export interface TurnRequest {
+  action: TurnAction;
+  /** The answer (action "answer"). */
+  text?: string;
+  /** The position of the question the answer is for (0-based): refused if the interview has moved on. */
+  position?: number;
+  /** The interviewer message the answer replies to: refused if the interviewer has spoken since. */
+  replyTo?: number;
+  /** Same key, same request: the stored result; same key, other request: refused. */
+  idempotencyKey?: string;
 }
 
 export interface LoopEvents {
@@ -52,26 +74,16 @@ export interface LoopEvents {
 }
 
 export class InterviewLoop {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Turns running in this process, by session: a delete waits for them. */
+  private readonly running = new Map<string, Promise<unknown>>();
+  /** Who this process is, in the turn claims it writes. */
+  private readonly owner = `${process.pid}-${randomUUID()}`;
   private readonly now: () => Date;
   readonly views: SessionViews;
 
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
     this.views = new SessionViews(deps.db, deps.bank);
-  }
-
-  /** Runs one operation per session at a time: two answers sent together are handled in turn. */
-  private async withLock<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(sessionId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(sessionId, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(sessionId) === tail) this.locks.delete(sessionId);
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -120,6 +132,7 @@ export class InterviewLoop {
             followUps: 0,
             timeBoxSeconds: TIME_BOX[q.category],
             askedAt: position === 0 ? at.toISOString() : null,
+            question: q,
           })
           .returning()
           .get(),
@@ -130,66 +143,233 @@ export class InterviewLoop {
     return this.views.get(id);
   }
 
-  async answer(sessionId: string, text: unknown, events: LoopEvents = {}) {
-    const answer = checkAnswer(text);
-    return this.withLock(sessionId, async () => {
-      const { session, current } = this.openTurn(sessionId);
-      if (current.state !== 'asked' && current.state !== 'grading') {
-        throw new AppError(
-          'conflict',
-          'The next question has not been asked yet because the interviewer failed: retry the turn (POST …/retry) first',
-        );
-      }
-      const firstMark = this.lastMessageId(sessionId);
-      const at = this.now();
-      this.deps.db.transaction((t) => {
-        store.insertMessage(t, { sessionId, sessionQuestionId: current.id, role: 'candidate', kind: 'answer', content: answer, at });
-        if (!current.answeredAt) store.updateSessionQuestion(t, current.id, { answeredAt: at.toISOString() });
-        store.updateSession(t, session.id, { updatedAt: at.toISOString() });
-      });
-      return this.runTurn(sessionId, firstMark, events);
-    });
+  answer(sessionId: string, text: unknown, events: LoopEvents = {}) {
+    return this.turn(sessionId, { action: 'answer', text: checkAnswer(text) }, events).then((t) => t.result);
   }
 
   /** Runs the open turn again (after a model failure) without re-sending the answer. */
-  async retry(sessionId: string, events: LoopEvents = {}) {
-    return this.withLock(sessionId, async () => {
-      this.openTurn(sessionId);
-      return this.runTurn(sessionId, this.lastMessageId(sessionId), events);
-    });
+  retry(sessionId: string, events: LoopEvents = {}) {
+    return this.turn(sessionId, { action: 'retry' }, events).then((t) => t.result);
   }
 
-  async skip(sessionId: string, events: LoopEvents = {}) {
-    return this.withLock(sessionId, async () => {
-      const { current } = this.openTurn(sessionId);
-      const firstMark = this.lastMessageId(sessionId);
-      if (current.state === 'asked') this.closeQuestion(sessionId, current, 'skip');
-      return this.runTurn(sessionId, firstMark, events);
-    });
+  skip(sessionId: string, events: LoopEvents = {}) {
+    return this.turn(sessionId, { action: 'skip' }, events).then((t) => t.result);
   }
 
-  async finish(sessionId: string, events: LoopEvents = {}) {
-    return this.withLock(sessionId, async () => {
-      const session = this.requireSession(sessionId);
-      if (session.status === 'finished') throw new AppError('conflict', 'This session is already finished');
-      const firstMark = this.lastMessageId(sessionId);
-      const current = store.sessionQuestionRows(this.deps.db, sessionId)[session.currentPosition];
-      if (current?.state === 'asked') this.closeQuestion(sessionId, current, 'finish');
-      store.updateSession(this.deps.db, sessionId, { status: 'finishing', updatedAt: this.now().toISOString() });
-      return this.runTurn(sessionId, firstMark, events);
-    });
+  finish(sessionId: string, events: LoopEvents = {}) {
+    return this.turn(sessionId, { action: 'finish' }, events).then((t) => t.result);
   }
 
-  deleteSession(sessionId: string) {
+  /**
+   * One turn: claim the session and store its input in one short BEGIN IMMEDIATE transaction (a
+   * second request for the same session, in this process or another, gets a 409 instead of
+   * running alongside), then run the state machine under one deadline for the whole turn, with
+   * the claim renewed while it runs, and store the outcome against the idempotency key.
+   */
+  async turn(sessionId: string, req: TurnRequest, events: LoopEvents = {}): Promise<{ result: TurnResult; replayed: boolean }> {
+    const prepared = this.prepare(sessionId, req);
+    if ('replay' in prepared) return { result: prepared.replay, replayed: true };
+    return { result: await prepared.run(events), replayed: false };
+  }
+
+  /**
+   * The part of a turn that decides whether it can run, synchronously, before anything is sent
+   * to the client: a 404, 409 or 422 is thrown here; a repeated request gets the stored result
+   * to replay; otherwise the input is stored, the session claimed, and `run` does the rest.
+   */
+  prepare(sessionId: string, req: TurnRequest): { replay: TurnResult } | { run: (events?: LoopEvents) => Promise<TurnResult> } {
+    const started = Date.now();
+    if (this.running.has(sessionId)) {
+      throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
+    }
+    const fingerprint = req.idempotencyKey
+      ? createHash('sha256')
+          .update(JSON.stringify([req.action, req.text ?? null, req.position ?? null, req.replyTo ?? null]))
+          .digest('hex')
+      : undefined;
+    const begun = this.begin(sessionId, req, fingerprint);
+    if ('replay' in begun) return begun;
+    let release!: () => void;
+    this.running.set(sessionId, new Promise<void>((r) => (release = r)));
+    return {
+      run: async (events: LoopEvents = {}) => {
+        const signal = AbortSignal.timeout(this.deps.turnTimeoutMs);
+        const heartbeat = setInterval(
+          () => store.renewClaim(this.deps.db, sessionId, this.owner, new Date(this.now().getTime() + this.deps.leaseMs)),
+          Math.max(50, Math.floor(this.deps.leaseMs / 3)),
+        );
+        heartbeat.unref();
+        try {
+          const result = await this.runTurn(sessionId, begun.mark, events, signal);
+          this.end(sessionId, req, fingerprint, { state: 'done', result });
+          return result;
+        } catch (e) {
+          const err = this.explain(sessionId, e);
+          this.end(sessionId, req, fingerprint, { state: 'failed' });
+          this.logFailure(sessionId, req.action, err, Date.now() - started);
+          throw err;
+        } finally {
+          clearInterval(heartbeat);
+          this.running.delete(sessionId);
+          release();
+        }
+      },
+    };
+  }
+
+  /** Checks, claims and stores the turn's input in one transaction; or finds the stored result to replay. */
+  private begin(sessionId: string, req: TurnRequest, fingerprint: string | undefined): { mark: number } | { replay: TurnResult } {
+    return this.deps.db.transaction(
+      (t) => {
+        const at = this.now();
+        const session = store.requireSessionRow(t, sessionId);
+        let action = req.action;
+        if (req.idempotencyKey && fingerprint) {
+          const seen = store.idempotencyRow(t, sessionId, req.idempotencyKey);
+          if (seen && seen.fingerprint !== fingerprint) {
+            throw new AppError(
+              'idempotency_mismatch',
+              'This Idempotency-Key was already used for a different request: send a new key with a new request',
+            );
+          }
+          if (seen?.state === 'done' && seen.result) return { replay: seen.result };
+          if (seen?.state === 'running' && !claimLapsed(session, at)) {
+            throw new AppError('conflict', 'The request with this Idempotency-Key is still running: wait for its reply');
+          }
+          // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
+          if (seen) action = 'retry';
+        }
+        if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
+        if (!store.claimTurn(t, sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs))) {
+          throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
+        }
+        const current = store.sessionQuestionRows(t, sessionId)[session.currentPosition];
+        if (!current) throw new AppError('internal', 'The session has no current question');
+        const mark = store.lastMessageId(t, sessionId);
+        if (action === 'answer') this.acceptAnswer(t, session, current, req, at);
+        if (action === 'skip' && current.state === 'asked') this.closeQuestion(t, sessionId, current, 'skip', at);
+        if (action === 'finish') {
+          if (current.state === 'asked') this.closeQuestion(t, sessionId, current, 'finish', at);
+          store.updateSession(t, sessionId, { status: 'finishing', updatedAt: at.toISOString() });
+        }
+        if (req.idempotencyKey && fingerprint) {
+          store.saveIdempotency(t, { sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
+        }
+        return { mark };
+      },
+      { behavior: 'immediate' },
+    );
+  }
+
+  /** Stores the answer to the current question, unless it is for a question the interview has left. */
+  private acceptAnswer(t: store.Tx, session: store.SessionRow, current: store.SessionQuestionRow, req: TurnRequest, at: Date) {
+    if (req.position !== undefined && req.position !== session.currentPosition) {
+      throw new AppError(
+        'conflict',
+        `This answer is for question ${req.position + 1}, but the interview is on question ${session.currentPosition + 1} now: it was not saved`,
+      );
+    }
+    if (req.replyTo !== undefined && req.replyTo !== store.lastInterviewerMessageId(t, session.id)) {
+      throw new AppError('conflict', 'The interviewer has said more since the message this answer replies to: read it, then answer again');
+    }
+    if (current.state !== 'asked' && current.state !== 'grading') {
+      throw new AppError(
+        'conflict',
+        "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first",
+      );
+    }
+    store.insertMessage(t, {
+      sessionId: session.id,
+      sessionQuestionId: current.id,
+      role: 'candidate',
+      kind: 'answer',
+      content: req.text!,
+      at,
+    });
+    if (!current.answeredAt) store.updateSessionQuestion(t, current.id, { answeredAt: at.toISOString() });
+    store.updateSession(t, session.id, { updatedAt: at.toISOString() });
+  }
+
+  /** Releases the claim and records the turn's outcome against its idempotency key. */
+  private end(
+    sessionId: string,
+    req: TurnRequest,
+    fingerprint: string | undefined,
+    outcome: { state: 'done' | 'failed'; result?: TurnResult },
+  ) {
+    try {
+      this.deps.db.transaction(
+        (t) => {
+          if (req.idempotencyKey && fingerprint) {
+            store.saveIdempotency(t, {
+              sessionId,
+              key: req.idempotencyKey,
+              fingerprint,
+              state: outcome.state,
+              result: outcome.result,
+              at: this.now(),
+            });
+          }
+          store.releaseClaim(t, sessionId, this.owner);
+        },
+        { behavior: 'immediate' },
+      );
+    } catch (e) {
+      // The session was deleted meanwhile: nothing is left to release.
+      if (store.getSessionRow(this.deps.db, sessionId)) throw e;
+    }
+  }
+
+  /** A failure as the client should see it: a session deleted mid-turn is a 404, not a database error. */
+  private explain(sessionId: string, e: unknown): AppError {
+    if (isAppError(e)) return e;
+    if (!store.getSessionRow(this.deps.db, sessionId)) {
+      return new AppError('not_found', 'The session was deleted while its turn was running', { cause: e });
+    }
+    return new AppError('internal', 'Internal server error', { cause: e });
+  }
+
+  private logFailure(sessionId: string, action: TurnAction, err: AppError, durationMs: number) {
+    if (!this.deps.log || err.code === 'conflict' || err.code === 'not_found') return;
+    const session = store.getSessionRow(this.deps.db, sessionId);
+    this.deps.log(
+      JSON.stringify({
+        level: 'error',
+        event: 'turn_failed',
+        session: sessionId,
+        position: session?.currentPosition ?? null,
+        action,
+        code: err.code,
+        upstreamStatus: err instanceof ModelError ? (err.upstreamStatus ?? null) : null,
+        durationMs,
+        message: err.message,
+        cause: err.code === 'internal' ? String((err.cause as Error | undefined)?.message ?? '') : undefined,
+      }),
+    );
+    err.logged = true;
+  }
+
+  /** Deletes a session and everything in it; a turn of it running in this process is waited for first. */
+  async deleteSession(sessionId: string) {
+    await this.running.get(sessionId);
     if (!store.deleteSession(this.deps.db, sessionId)) throw new AppError('not_found', `No session with id "${sessionId}"`);
+    // Nothing of it stays readable in the write-ahead log either.
+    checkpoint(this.deps.db);
   }
 
-  /** At start-up: completes the grades (and the turns after them) that a crash or restart left open. */
-  async recover(onError: (sessionId: string, e: unknown) => void = () => {}) {
+  /**
+   * Completes the turns a crash or a kill left half done: every session whose claim lapsed
+   * (grading, the follow-up decision, asking the next question), and at start-up also grades
+   * left unfinished without a claim. Returns how many sessions continued.
+   */
+  async recover(onError: (sessionId: string, e: unknown) => void = () => {}, atStartUp = true) {
+    const ids = new Set(store.sessionsWithLapsedClaims(this.deps.db, this.now()));
+    if (atStartUp) for (const id of store.sessionsWithUnfinishedGrades(this.deps.db)) ids.add(id);
     let done = 0;
-    for (const id of store.sessionsWithUnfinishedGrades(this.deps.db)) {
+    for (const id of ids) {
+      if (this.running.has(id)) continue;
       try {
-        await this.retry(id);
+        await this.turn(id, { action: 'retry' });
         done++;
       } catch (e) {
         onError(id, e);
@@ -198,18 +378,29 @@ export class InterviewLoop {
     return done;
   }
 
+  /** Keeps recovering, for turns another process (or a previous run of this one) left behind. */
+  startRecovery(everyMs: number, onError: (sessionId: string, e: unknown) => void = () => {}): () => void {
+    const timer = setInterval(() => void this.recover(onError, false), everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   // -------------------------------------------------------------------------------------------
   // The state machine
 
-  private async runTurn(sessionId: string, afterMessageId: number, events: LoopEvents): Promise<TurnResult> {
+  private async runTurn(sessionId: string, afterMessageId: number, events: LoopEvents, signal: AbortSignal): Promise<TurnResult> {
     const newGrades: GradeEvent[] = [];
-    await this.advance(sessionId, {
-      ...events,
-      grade: (g) => {
-        newGrades.push(g);
-        events.grade?.(g);
+    await this.advance(
+      sessionId,
+      {
+        ...events,
+        grade: (g) => {
+          newGrades.push(g);
+          events.grade?.(g);
+        },
       },
-    });
+      signal,
+    );
     const view = this.views.get(sessionId);
     return {
       messages: view.messages.filter((m) => m.id > afterMessageId),
@@ -218,8 +409,8 @@ export class InterviewLoop {
     };
   }
 
-  /** Steps until the loop waits for the candidate or the session is finished. */
-  private async advance(sessionId: string, events: LoopEvents) {
+  /** Steps until the loop waits for the candidate or the session is finished; each step stores its result. */
+  private async advance(sessionId: string, events: LoopEvents, signal: AbortSignal) {
     const { db } = this.deps;
     let pendingUsage: Usage | undefined;
     for (let guard = 0; guard < 100; guard++) {
@@ -235,10 +426,10 @@ export class InterviewLoop {
         if (!last || last.role !== 'candidate' || last.kind !== 'answer') return; // waiting for the candidate
         if (current.followUps < session.maxFollowUps) {
           const c = ctx();
-          const { decision, usage } = await this.deps.interviewer.decide(c);
+          const { decision, usage } = await this.deps.interviewer.decide(c, signal);
           pendingUsage = addUsage(pendingUsage, usage);
           if (decision.action === 'followup') {
-            const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t));
+            const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t), signal);
             const at = this.now();
             const row = db.transaction((t) => {
               const m = store.insertInterviewerMessage(
@@ -271,7 +462,7 @@ export class InterviewLoop {
           store.updateSessionQuestion(db, current.id, { state: 'skipped', doneAt: this.now().toISOString() });
           continue;
         }
-        const { grade, usage } = await this.deps.grader.grade(inputForQuestion(q, this.deps.rubrics, answer, exchange));
+        const { grade, usage } = await this.deps.grader.grade(inputForQuestion(q, this.deps.rubrics, answer, exchange), { signal });
         const at = this.now();
         db.transaction((t) => {
           store.insertGrade(t, { sessionId, sessionQuestionId: current.id, grade, usage, at });
@@ -284,12 +475,10 @@ export class InterviewLoop {
       if (current.state === 'graded' || current.state === 'skipped') {
         const next = session.status === 'active' ? all[current.position + 1] : undefined;
         const c = ctx();
-        const nextInfo = next
-          ? { position: next.position, total: all.length, category: this.question(next.questionId).category }
-          : undefined;
-        const spoken = await this.deps.interviewer.transition(c, nextInfo, (t) => events.token?.(t));
+        const nextInfo = next ? { position: next.position, total: all.length, category: this.question(next).category } : undefined;
+        const spoken = await this.deps.interviewer.transition(c, nextInfo, (t) => events.token?.(t), signal);
         const usage = addUsage(pendingUsage, spoken.usage);
-        const tail = next ? this.question(next.questionId).prompt : loadPrompt('closing.md').trim();
+        const tail = next ? this.question(next).prompt : loadPrompt('closing.md').trim();
         const joiner = '\n\n';
         events.token?.(joiner);
         events.token?.(tail);
@@ -323,13 +512,11 @@ export class InterviewLoop {
   }
 
   /** Ends the current question: with answers it is graded as it stands, without it is skipped. */
-  private closeQuestion(sessionId: string, current: store.SessionQuestionRow, why: 'skip' | 'finish') {
-    const { db } = this.deps;
+  private closeQuestion(t: store.Tx, sessionId: string, current: store.SessionQuestionRow, why: 'skip' | 'finish', at: Date) {
     const answered = store
-      .messageRows(db, sessionId)
+      .messageRows(t, sessionId)
       .some((m) => m.sessionQuestionId === current.id && m.role === 'candidate' && m.kind === 'answer');
-    const at = this.now();
-    db.transaction((t) => {
+    {
       if (answered) {
         store.updateSessionQuestion(t, current.id, { state: 'grading' });
       } else {
@@ -343,11 +530,11 @@ export class InterviewLoop {
         });
         store.updateSessionQuestion(t, current.id, { state: 'skipped', doneAt: at.toISOString() });
       }
-    });
+    }
   }
 
   private turnContext(session: store.SessionRow, all: store.SessionQuestionRow[], current: store.SessionQuestionRow): TurnContext {
-    const question = this.question(current.questionId);
+    const question = this.question(current);
     const msgs = store.messageRows(this.deps.db, session.id).filter((m) => m.sessionQuestionId === current.id);
     const exchange: ExchangeMessage[] = msgs.map((m) => ({ role: m.role, kind: m.kind, content: m.content }));
     return {
@@ -370,7 +557,7 @@ export class InterviewLoop {
       .map((g) => g.score);
     const skipped = earlier.filter((q) => q.state === 'skipped').length;
     const mean = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : null;
-    const last = this.question(earlier.at(-1)!.questionId);
+    const last = this.question(earlier.at(-1)!);
     return `This is question ${position + 1} of ${all.length}. Earlier: ${scores.length} graded${mean === null ? '' : ` (mean ${mean}/100)`}, ${skipped} skipped; the previous one was ${CATEGORY_LABEL[last.category]}.`;
   }
 
@@ -393,7 +580,7 @@ export class InterviewLoop {
     const all = store.sessionQuestionRows(this.deps.db, sessionId);
     const gradeBy = new Map(store.gradeRows(this.deps.db, sessionId).map((g) => [g.sessionQuestionId, g.grade]));
     return buildDebrief({
-      questions: all.map((q) => ({ question: this.question(q.questionId), state: q.state, grade: gradeBy.get(q.id) })),
+      questions: all.map((q) => ({ question: this.question(q), state: q.state, grade: gradeBy.get(q.id) })),
       rubrics: this.deps.rubrics,
     });
   }
@@ -401,28 +588,17 @@ export class InterviewLoop {
   // -------------------------------------------------------------------------------------------
   // Reading
 
-  private question(id: string): BankEntry {
-    return this.deps.bank.require(id);
+  /** The question as it was asked (its snapshot), or from the bank for sessions stored before snapshots. */
+  private question(sq: store.SessionQuestionRow): BankEntry {
+    return sq.question ?? this.deps.bank.require(sq.questionId);
   }
 
   private requireSession(id: string): store.SessionRow {
     return store.requireSessionRow(this.deps.db, id);
   }
+}
 
-  /** Throws the 404 or 409 a turn on this session would meet, before any streaming starts. */
-  assertOpen(sessionId: string) {
-    this.openTurn(sessionId);
-  }
-
-  private openTurn(sessionId: string) {
-    const session = this.requireSession(sessionId);
-    if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-    const current = store.sessionQuestionRows(this.deps.db, sessionId)[session.currentPosition];
-    if (!current) throw new AppError('internal', 'The session has no current question');
-    return { session, current };
-  }
-
-  private lastMessageId(sessionId: string): number {
-    return store.messageRows(this.deps.db, sessionId).at(-1)?.id ?? 0;
-  }
+/** A claim its holder stopped renewing: the process crashed or was killed mid-turn. */
+function claimLapsed(session: store.SessionRow, now: Date): boolean {
+  return !session.turnClaimedBy || !session.turnClaimedUntil || session.turnClaimedUntil <= now.toISOString();
 }

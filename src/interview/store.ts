@@ -1,6 +1,6 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { debriefs, grades, messages, sessionQuestions, sessions } from '../db/schema.js';
+import { debriefs, grades, idempotencyKeys, messages, sessionQuestions, sessions } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Grade } from '../grading/grade.js';
 import type { Usage } from '../llm/usage.js';
@@ -21,21 +21,21 @@ const tokenColumns = (usage: Usage | undefined) => ({
   completionTokens: usage?.completionTokens ?? null,
 });
 
-export function getSessionRow(db: Db, id: string): SessionRow | undefined {
+export function getSessionRow(db: Conn, id: string): SessionRow | undefined {
   return db.select().from(sessions).where(eq(sessions.id, id)).get();
 }
 
-export function requireSessionRow(db: Db, id: string): SessionRow {
+export function requireSessionRow(db: Conn, id: string): SessionRow {
   const row = getSessionRow(db, id);
   if (!row) throw new AppError('not_found', `No session with id "${id}"`);
   return row;
 }
 
-export function sessionQuestionRows(db: Db, sessionId: string): SessionQuestionRow[] {
+export function sessionQuestionRows(db: Conn, sessionId: string): SessionQuestionRow[] {
   return db.select().from(sessionQuestions).where(eq(sessionQuestions.sessionId, sessionId)).orderBy(asc(sessionQuestions.position)).all();
 }
 
-export function messageRows(db: Db, sessionId: string): MessageRow[] {
+export function messageRows(db: Conn, sessionId: string): MessageRow[] {
   return db.select().from(messages).where(eq(messages.sessionId, sessionId)).orderBy(asc(messages.id)).all();
 }
 
@@ -220,4 +220,86 @@ export function sessionsWithUnfinishedGrades(db: Db): string[] {
 
 export function deleteSession(db: Db, id: string): boolean {
   return db.delete(sessions).where(eq(sessions.id, id)).run().changes > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Turn claims and idempotency keys
+
+/** Claims the session's turn for `owner` until `until`; false when another live claim holds it. */
+export function claimTurn(db: Conn, sessionId: string, owner: string, now: Date, until: Date): boolean {
+  const row = db
+    .select({ by: sessions.turnClaimedBy, until: sessions.turnClaimedUntil })
+    .from(sessions)
+    .where(eq(sessions.id, sessionId))
+    .get();
+  if (row?.by && row.until && row.until > now.toISOString()) return false;
+  db.update(sessions).set({ turnClaimedBy: owner, turnClaimedUntil: until.toISOString() }).where(eq(sessions.id, sessionId)).run();
+  return true;
+}
+
+/** Extends a claim this owner still holds (a heartbeat while a model call runs). */
+export function renewClaim(db: Db, sessionId: string, owner: string, until: Date): void {
+  db.update(sessions)
+    .set({ turnClaimedUntil: until.toISOString() })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)))
+    .run();
+}
+
+export function releaseClaim(db: Conn, sessionId: string, owner: string): void {
+  db.update(sessions)
+    .set({ turnClaimedBy: null, turnClaimedUntil: null })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)))
+    .run();
+}
+
+/** Sessions whose turn was claimed by a process that stopped renewing it: a crash or a kill. */
+export function sessionsWithLapsedClaims(db: Db, now: Date): string[] {
+  return db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(isNotNull(sessions.turnClaimedBy), lt(sessions.turnClaimedUntil, now.toISOString())))
+    .all()
+    .map((r) => r.id);
+}
+
+export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
+
+export function idempotencyRow(db: Conn, sessionId: string, key: string): IdempotencyRow | undefined {
+  return db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.sessionId, sessionId), eq(idempotencyKeys.key, key)))
+    .get();
+}
+
+export function saveIdempotency(
+  db: Conn,
+  row: Pick<IdempotencyRow, 'sessionId' | 'key' | 'fingerprint' | 'state'> & { result?: IdempotencyRow['result']; at: Date },
+): void {
+  const values = { sessionId: row.sessionId, key: row.key, fingerprint: row.fingerprint, state: row.state, result: row.result ?? null };
+  db.insert(idempotencyKeys)
+    .values({ ...values, createdAt: row.at.toISOString() })
+    .onConflictDoUpdate({ target: [idempotencyKeys.sessionId, idempotencyKeys.key], set: { state: row.state, result: row.result ?? null } })
+    .run();
+}
+
+/** The id of the last message of the session, 0 for none. */
+export function lastMessageId(db: Conn, sessionId: string): number {
+  return (
+    db.select({ id: messages.id }).from(messages).where(eq(messages.sessionId, sessionId)).orderBy(desc(messages.id)).limit(1).get()?.id ??
+    0
+  );
+}
+
+/** The id of the interviewer's last message: what a candidate's answer replies to. */
+export function lastInterviewerMessageId(db: Conn, sessionId: string): number {
+  return (
+    db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.sessionId, sessionId), eq(messages.role, 'interviewer')))
+      .orderBy(desc(messages.id))
+      .limit(1)
+      .get()?.id ?? 0
+  );
 }

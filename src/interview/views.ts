@@ -94,7 +94,8 @@ export class SessionViews {
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
       questions: all.map((sq) => {
-        const q = this.bank.require(sq.questionId);
+        // What was asked, as it was asked: a later bank update does not change an old session.
+        const q = sq.question ?? this.bank.require(sq.questionId);
         const done = sq.state === 'graded' || sq.state === 'skipped' || row.status === 'finished';
         const g = gradeBy.get(sq.id);
         return {

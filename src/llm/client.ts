@@ -28,38 +28,61 @@ export function createOpenAI(config: Config['openai']) {
   });
 }
 
-/** Maps an OpenAI SDK error, by class, to the app's one error type with a clear message. */
-export function mapModelError(e: unknown, model: string): ModelError {
+/** True when an abort came from a turn's deadline (AbortSignal.timeout), not from a client going away. */
+const isDeadline = (signal: AbortSignal | undefined) =>
+  signal?.aborted === true && (signal.reason as Error | undefined)?.name === 'TimeoutError';
+
+/** Network failures below HTTP: a dropped or refused connection, a reset socket, a stream cut short. */
+function isConnectionFailure(e: unknown): boolean {
+  const codes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ENOTFOUND', 'EAI_AGAIN']);
+  for (let x: unknown = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+    const err = x as { code?: string; message?: string; name?: string };
+    if (err.code && codes.has(err.code)) return true;
+    if (err.name === 'TypeError' && /terminated|fetch failed|other side closed|socket/i.test(err.message ?? '')) return true;
+  }
+  return false;
+}
+
+/** Maps an OpenAI SDK error, by class, to the app's one error type with a plain message. */
+export function mapModelError(e: unknown, model: string, signal?: AbortSignal): ModelError {
   if (e instanceof ModelError) return e;
   const cause = { cause: e };
+  if (isDeadline(signal)) {
+    return new ModelError(
+      'model_timeout',
+      `The model (${model}) did not finish within the turn's time limit (OPENAI_TIMEOUT_MS); try again`,
+      cause,
+    );
+  }
   if (e instanceof APIUserAbortError) return new ModelError('model_error', 'The model request was cancelled', cause);
   if (e instanceof APIConnectionTimeoutError) {
     return new ModelError('model_timeout', `The model (${model}) did not answer in time; try again`, cause);
   }
-  if (e instanceof APIConnectionError) {
+  if (e instanceof APIConnectionError || (!(e instanceof APIError) && isConnectionFailure(e))) {
     return new ModelError(
       'model_connection',
-      `Could not connect to the model endpoint for ${model}: check OPENAI_BASE_URL and that the server is running`,
+      `Could not reach the model endpoint for ${model}, or the connection dropped: check OPENAI_BASE_URL and that the server is running`,
       cause,
     );
   }
+  const upstream = { ...cause, upstreamStatus: (e as APIError).status };
   if (e instanceof RateLimitError) {
-    return new ModelError('model_rate_limited', `The model provider is rate limiting requests (429); wait a moment and retry`, cause);
+    return new ModelError('model_rate_limited', `The model provider is rate limiting requests (429); wait a moment and retry`, upstream);
   }
   if (e instanceof AuthenticationError || e instanceof PermissionDeniedError) {
-    return new ModelError(
-      'model_auth',
-      `The model provider refused the credentials (${(e as APIError).status}); check OPENAI_API_KEY`,
-      cause,
-    );
+    return new ModelError('model_auth', `The model provider refused the credentials (${e.status}); check OPENAI_API_KEY`, upstream);
   }
-  if (e instanceof NotFoundError) return new ModelError('model_error', `The model "${model}" was not found at the endpoint`, cause);
+  if (e instanceof NotFoundError) {
+    return new ModelError('model_error', `The model "${model}" was not found at the endpoint: check MODEL`, {
+      ...upstream,
+      retryable: false,
+    });
+  }
   if (e instanceof InternalServerError) {
-    return new ModelError('model_unavailable', `The model provider had a server error (${e.status}); retry later`, cause);
+    return new ModelError('model_unavailable', `The model provider had a server error (${e.status}); retry later`, upstream);
   }
-  if (e instanceof APIError)
-    return new ModelError('model_error', `The model request failed (${e.status ?? 'no status'}): ${e.message}`, cause);
-  return new ModelError('model_error', `The model request failed: ${(e as Error)?.message ?? String(e)}`, cause);
+  if (e instanceof APIError) return new ModelError('model_error', `The model request failed (${e.status ?? 'no status'})`, upstream);
+  return new ModelError('model_error', 'The model request failed', cause);
 }
 
 /** A configured model: the client, the model name, and how it does structured output. */

@@ -1,3 +1,4 @@
+import { ModelError } from '../errors.js';
 import { mapModelError, type Message, type Model } from './client.js';
 import type { Usage } from './usage.js';
 
@@ -11,7 +12,9 @@ export interface Spoken {
 
 /**
  * Streams a chat completion's text: each piece goes to `onToken` as it arrives, the whole reply
- * is returned at the end. Transport failures are mapped like every other model error.
+ * is returned at the end. Only a complete reply is returned: one the model cut off (finish_reason
+ * "length"), a content filter stopped, or a connection dropped before the end is an error, so it
+ * is never stored. Transport failures are mapped like every other model error.
  */
 export async function streamText(
   llm: Model,
@@ -20,6 +23,7 @@ export async function streamText(
   options: { temperature?: number; signal?: AbortSignal } = {},
 ): Promise<Spoken> {
   let text = '';
+  let finish: string | null | undefined;
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
   try {
     const stream = await llm.client.chat.completions.create(
@@ -33,19 +37,29 @@ export async function streamText(
       { signal: options.signal },
     );
     for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta?.content;
+      const choice = chunk.choices[0];
+      const delta = choice?.delta?.content;
       if (delta) {
         text += delta;
         onToken(delta);
       }
+      if (choice?.finish_reason) finish = choice.finish_reason;
       if (chunk.usage) {
         usage.promptTokens = chunk.usage.prompt_tokens;
         usage.completionTokens = chunk.usage.completion_tokens;
       }
     }
   } catch (e) {
-    throw mapModelError(e, llm.model);
+    throw mapModelError(e, llm.model, options.signal);
   }
-  if (!text.trim()) throw mapModelError(new Error('the model returned an empty message'), llm.model);
+  if (finish === 'length') {
+    throw new ModelError(
+      'model_truncated',
+      'The model\'s reply was cut off before it finished (finish_reason "length"); retry, or raise the model\'s output limit',
+    );
+  }
+  if (finish === 'content_filter') throw new ModelError('model_refused', "The model's reply was stopped by a content filter");
+  if (!finish) throw new ModelError('model_connection', 'The connection to the model dropped before the reply was complete; retry');
+  if (!text.trim()) throw new ModelError('model_error', 'The model returned an empty message; retry');
   return { text, usage };
 }

@@ -49,7 +49,7 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
         { signal: o.signal },
       );
     } catch (e) {
-      throw mapModelError(e, o.model);
+      throw mapModelError(e, o.model, o.signal);
     }
     usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
     usage.completionTokens += completion.usage?.completion_tokens ?? 0;
@@ -87,7 +87,13 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
       { role: 'user', content: `Your reply was invalid: ${problem}. Reply again with only the corrected JSON object.` },
     );
   }
-  throw new ModelError('model_invalid_output', `The model's reply did not match the expected format twice (${lastProblem})`);
+  throw new ModelError(
+    'model_invalid_output',
+    `The model's reply was not in the expected format, twice; try again or use a model that supports structured output`,
+    {
+      cause: new Error(lastProblem),
+    },
+  );
 }
 
 /** Some local servers wrap JSON mode replies in a Markdown fence. */

@@ -18,9 +18,10 @@ const GradeRequest = z
     rubricId: z.string().min(1).max(100).optional().openapi({ example: 'technical' }),
     answer: z
       .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-      .max(MAX_ANSWER_CHARS, { error: `is longer than the limit of ${MAX_ANSWER_CHARS} characters` }),
+      .openapi({ description: `The answer: up to ${MAX_ANSWER_CHARS} characters` }),
     provider: z.enum(['offline']).optional().openapi({ description: 'Force the offline grader' }),
   })
+  .strict()
   .openapi('GradeRequest');
 
 const route = createRoute({

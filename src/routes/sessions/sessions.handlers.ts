@@ -4,8 +4,8 @@ import { CATEGORIES } from '../../bank/schema.js';
 import { AppError, isAppError, ModelError } from '../../errors.js';
 import { checkAnswer } from '../../grading/service.js';
 import { toMarkdown } from '../../interview/export.js';
-import type { InterviewLoop, LoopEvents } from '../../interview/loop.js';
-import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS, type TurnResult } from '../../interview/schemas.js';
+import type { TurnRequest } from '../../interview/loop.js';
+import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS } from '../../interview/schemas.js';
 import type { AppEnv, AppRouteHandler } from '../../types.js';
 import type * as routes from './sessions.routes.js';
 
@@ -38,42 +38,61 @@ export const exportSession: AppRouteHandler<typeof routes.exportSession> = (c) =
   return c.body(toMarkdown(session), 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
 };
 
-export const remove: AppRouteHandler<typeof routes.remove> = (c) => {
-  c.var.deps.loop.deleteSession(c.req.valid('param').id);
+export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
+  await c.var.deps.loop.deleteSession(c.req.valid('param').id);
   return c.body(null, 204);
 };
 
-type Turn = (loop: InterviewLoop, sessionId: string, events: LoopEvents) => Promise<TurnResult>;
-
 /**
- * One handler for every turn (answer, retry, skip, finish): the 404 or 409 comes back as JSON
- * before anything streams; then the turn runs as SSE or as one JSON response. Work continues even
- * if the client goes away.
+ * One handler for every turn (answer, retry, skip, finish). Whether the turn can run is decided
+ * before anything streams, so a 404, 409 or 422 comes back as JSON; a repeated request with the
+ * same Idempotency-Key gets the stored result (as JSON or as the same SSE events). Then the turn
+ * runs as SSE or as one JSON response; work continues even if the client goes away. A failure
+ * after tokens were streamed tells the client to discard the partial text.
  */
-function respond(c: Context<AppEnv>, sessionId: string, turn: Turn) {
-  const { loop, log } = c.var.deps;
-  loop.assertOpen(sessionId);
-  if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
-    return turn(loop, sessionId, {}).then((result) => c.json(result, 200));
-  }
+async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) {
+  const key = c.req.header('idempotency-key');
+  const prepared = c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined });
+  const sse = (c.req.header('accept') ?? '').includes('text/event-stream');
+  if ('replay' in prepared) c.header('Idempotent-Replayed', 'true');
+  if (!sse) return c.json('replay' in prepared ? prepared.replay : await prepared.run(), 200);
   return streamSSE(c, async (stream) => {
     let chain = Promise.resolve();
+    let streamed = false;
     const send = (event: string, data: unknown) => {
       chain = chain.then(() =>
         stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => undefined),
       );
     };
+    if ('replay' in prepared) {
+      for (const g of prepared.replay.grades) send('grade', g);
+      for (const m of prepared.replay.messages) if (m.role === 'interviewer') send('message', m);
+      send('done', { session: prepared.replay.session });
+      await chain;
+      return;
+    }
     try {
-      await turn(loop, sessionId, {
-        token: (text) => send('token', { text }),
-        message: (m) => send('message', m),
+      const result = await prepared.run({
+        token: (text) => {
+          streamed = true;
+          send('token', { text });
+        },
+        message: (m) => {
+          streamed = false;
+          send('message', m);
+        },
         grade: (g) => send('grade', g),
       });
-      send('done', { session: loop.views.get(sessionId) });
+      send('done', { session: result.session });
     } catch (e) {
       const err = isAppError(e) ? e : new AppError('internal', 'Internal server error', { cause: e });
-      if (err.status >= 500) log?.(`[${err.code}] ${err.message}`, err.cause);
-      send('error', { code: err.code, message: err.message, retryable: err instanceof ModelError && err.retryable });
+      send('error', {
+        code: err.code,
+        message: err.message,
+        retryable: err instanceof ModelError && err.retryable,
+        // Tokens of a reply that did not complete were not stored: the client must drop them.
+        discardPartial: streamed,
+      });
     }
     await chain;
   });
@@ -81,13 +100,10 @@ function respond(c: Context<AppEnv>, sessionId: string, turn: Turn) {
 
 export const answer: AppRouteHandler<typeof routes.answer> = (c) => {
   const { id } = c.req.valid('param');
-  const text = checkAnswer(c.req.valid('json').text);
-  return respond(c, id, (loop, sessionId, events) => loop.answer(sessionId, text, events));
+  const body = c.req.valid('json');
+  return respond(c, id, { action: 'answer', text: checkAnswer(body.text), position: body.position, replyTo: body.replyTo });
 };
 
-export const retry: AppRouteHandler<typeof routes.retry> = (c) =>
-  respond(c, c.req.valid('param').id, (loop, id, events) => loop.retry(id, events));
-export const skip: AppRouteHandler<typeof routes.skip> = (c) =>
-  respond(c, c.req.valid('param').id, (loop, id, events) => loop.skip(id, events));
-export const finish: AppRouteHandler<typeof routes.finish> = (c) =>
-  respond(c, c.req.valid('param').id, (loop, id, events) => loop.finish(id, events));
+export const retry: AppRouteHandler<typeof routes.retry> = (c) => respond(c, c.req.valid('param').id, { action: 'retry' });
+export const skip: AppRouteHandler<typeof routes.skip> = (c) => respond(c, c.req.valid('param').id, { action: 'skip' });
+export const finish: AppRouteHandler<typeof routes.finish> = (c) => respond(c, c.req.valid('param').id, { action: 'finish' });

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_ANSWER_CHARS } from '../../grading/service.js';
 import { CreateSession, Session, SessionDefaults, SessionList, TurnResult } from '../../interview/schemas.js';
+import { wholeNumber } from '../../validation.js';
 import { errorResponse, json, Pagination } from '../common.js';
 
 /** The sessions API: paths, inputs and every response, as the OpenAPI document shows them. */
@@ -8,10 +9,32 @@ import { errorResponse, json, Pagination } from '../common.js';
 const tags = ['sessions'];
 const Id = z.object({ id: z.string().min(1).max(100) });
 
-export const AnswerBody = z.object({
-  text: z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-    .max(MAX_ANSWER_CHARS, { error: `is longer than the limit of ${MAX_ANSWER_CHARS} characters` }),
+export const AnswerBody = z
+  .object({
+    text: z
+      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+      .openapi({ description: `Your answer: up to ${MAX_ANSWER_CHARS} characters, stored exactly as sent` }),
+    position: wholeNumber(0, 100).optional().openapi({
+      description: 'The position (0-based) of the question this answers: if the interview has moved on, the answer is refused (409)',
+    }),
+    replyTo: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional().openapi({
+      description: 'The id of the interviewer message this answers: if the interviewer has said more since, the answer is refused (409)',
+    }),
+  })
+  .strict()
+  .openapi('Answer');
+
+const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional()
+    .openapi({
+      description:
+        'A unique key per request (a UUID): the same key with the same body returns the stored result instead of running the turn again; with a different body it is 422.',
+    }),
 });
 
 const SSE_DESCRIPTION =
@@ -24,14 +47,29 @@ const turnResponses = {
   },
   400: errorResponse('Invalid input'),
   404: errorResponse('No such session'),
-  409: errorResponse('The session is finished, or the turn cannot run now'),
+  409: errorResponse('The session is finished, another turn of it is running, or the answer is for a question the interview has left'),
+  413: errorResponse('The request body is too large'),
+  415: errorResponse('The body is not JSON'),
+  422: errorResponse('The Idempotency-Key was used before with a different request'),
+  500: errorResponse('Internal error'),
   502: errorResponse('The model failed; the answer is kept and the turn can be retried'),
+  503: errorResponse('The model provider is rate limiting; retry later'),
+  504: errorResponse('The model did not answer within the time limit; retry'),
 };
 
-const turn = <P extends `/{id}/${string}`>(path: P, summary: string) =>
-  createRoute({ method: 'post', path, tags, summary, request: { params: Id }, responses: turnResponses });
+const turn = <P extends `/{id}/${string}`>(path: P, operationId: string, summary: string) =>
+  createRoute({
+    method: 'post',
+    path,
+    operationId,
+    tags,
+    summary,
+    request: { params: Id, headers: IdempotencyHeader },
+    responses: turnResponses,
+  });
 
 export const create = createRoute({
+  operationId: 'createSession',
   method: 'post',
   path: '/',
   tags,
@@ -42,6 +80,7 @@ export const create = createRoute({
 });
 
 export const defaults = createRoute({
+  operationId: 'getSessionDefaults',
   method: 'get',
   path: '/defaults',
   tags,
@@ -50,6 +89,7 @@ export const defaults = createRoute({
 });
 
 export const list = createRoute({
+  operationId: 'listSessions',
   method: 'get',
   path: '/',
   tags,
@@ -59,6 +99,7 @@ export const list = createRoute({
 });
 
 export const get = createRoute({
+  operationId: 'getSession',
   method: 'get',
   path: '/{id}',
   tags,
@@ -68,6 +109,7 @@ export const get = createRoute({
 });
 
 export const exportSession = createRoute({
+  operationId: 'exportSession',
   method: 'get',
   path: '/{id}/export',
   tags,
@@ -81,20 +123,22 @@ export const exportSession = createRoute({
 });
 
 export const answer = createRoute({
+  operationId: 'answerQuestion',
   method: 'post',
   path: '/{id}/answer',
   tags,
   summary: 'Answer the current question',
   description: 'The answer is stored before any model is called; if the model fails it stays stored and POST …/retry runs the turn again.',
-  request: { params: Id, body: { content: { 'application/json': { schema: AnswerBody } }, required: true } },
+  request: { params: Id, headers: IdempotencyHeader, body: { content: { 'application/json': { schema: AnswerBody } }, required: true } },
   responses: turnResponses,
 });
 
-export const retry = turn('/{id}/retry', 'Run the last turn again after a failure, without re-sending the answer');
-export const skip = turn('/{id}/skip', 'Move on without answering (answers already given are graded)');
-export const finish = turn('/{id}/finish', 'End the loop and produce the debrief');
+export const retry = turn('/{id}/retry', 'retryTurn', 'Run the last turn again after a failure, without re-sending the answer');
+export const skip = turn('/{id}/skip', 'skipQuestion', 'Move on without answering (answers already given are graded)');
+export const finish = turn('/{id}/finish', 'finishSession', 'End the loop and produce the debrief');
 
 export const remove = createRoute({
+  operationId: 'deleteSession',
   method: 'delete',
   path: '/{id}',
   tags,
