@@ -64,7 +64,7 @@ export function createApp(deps: Deps) {
   );
 
   const routes = app
-    .route('/api/health', healthRoutes)
+    .route('/api', healthRoutes)
     .route('/api/questions', questionRoutes)
     .route('/api/rubrics', rubricRoutes)
     .route('/api/grade', gradeRoutes)

@@ -3,18 +3,32 @@ import { createApp } from './app.js';
 import { start } from './start.js';
 
 /** Starts the server: nothing else happens here. */
+const fail = (message: string) => {
+  console.error(`mockloop could not start: ${message}`);
+  process.exit(1);
+};
+
 try {
   const deps = start();
-  const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {
+  const { port, host } = deps.config;
+  const server = serve({ fetch: createApp(deps).fetch, port, hostname: host }, (info) => {
     console.log(
       `mockloop listening on http://${info.address}:${info.port} (provider: ${deps.config.provider}, database: ${deps.config.databasePath})`,
     );
+    // Turns that a crash, a kill or a restart left half done continue now, and whenever another
+    // process sharing the database leaves one behind.
+    const onError = (id: string, e: unknown) => deps.log(JSON.stringify({ level: 'error', event: 'resume_failed', session: id, message: (e as Error).message }));
+    deps.loop.recover(onError).then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`));
+    deps.loop.startRecovery(Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError);
   });
-  // Grades that a crash or restart left unfinished are completed now, in the background.
-  deps.loop
-    .recover((id, e) => console.error(`could not resume session ${id}: ${(e as Error).message}`))
-    .then((n) => n && console.log(`resumed ${n} session(s) with an unfinished grade`));
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') fail(`PORT=${port}: the port is already in use on ${host} (another mockloop?); choose another PORT`);
+    if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') {
+      fail(`HOST=${host}: this machine has no such address to listen on; use 127.0.0.1 or an address of this machine`);
+    }
+    if (e.code === 'EACCES') fail(`PORT=${port}: not allowed to listen on this port; choose one above 1024`);
+    fail(`${e.message}`);
+  });
   const stop = () => {
     server.close();
     deps.db.$client.close();
@@ -23,6 +37,5 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (e) {
-  console.error(`mockloop could not start: ${(e as Error).message}`);
-  process.exit(1);
+  fail((e as Error).message);
 }

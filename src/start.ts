@@ -10,6 +10,7 @@ import { LlmInterviewer, OfflineInterviewer } from './interview/interviewer.js';
 import { InterviewLoop } from './interview/loop.js';
 import { BankError } from './errors.js';
 import { createModel } from './llm/client.js';
+import { createModelProbe } from './llm/probe.js';
 import type { Deps } from './types.js';
 
 export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
@@ -46,5 +47,5 @@ export function start(env: Record<string, string | undefined> = readEnv(), optio
     leaseMs: config.turnLeaseMs,
     log,
   });
-  return { config, db, bank, rubrics, grader, loop, llm, log };
+  return { config, db, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), log };
 }

@@ -6,6 +6,7 @@ import type { Rubric } from './grading/rubrics.js';
 import type { Grader } from './grading/types.js';
 import type { InterviewLoop } from './interview/loop.js';
 import type { Model } from './llm/client.js';
+import type { ModelProbe } from './llm/probe.js';
 
 /** Everything the app needs, built by the caller (start.ts or a test): no globals, no side effects. */
 export interface Deps {
@@ -15,8 +16,10 @@ export interface Deps {
   rubrics: Map<string, Rubric>;
   grader: Grader;
   loop: InterviewLoop;
-  /** The model, when the provider is openai (readiness checks reach it). */
+  /** The model, when the provider is openai. */
   llm?: Model;
+  /** Whether the model endpoint answers (readiness), when the provider is openai. */
+  modelProbe?: ModelProbe;
   /** One line to the server log. */
   log: (line: string) => void;
 }

@@ -28,6 +28,11 @@ async function call(method, path, body) {
 
 export const api = {
   health: () => call('GET', '/api/health'),
+  /** Readiness: 503 still carries the reasons, so it is read, not thrown. */
+  ready: () =>
+    fetch('/api/ready')
+      .then((r) => r.json())
+      .catch(() => ({ ready: false, database: { ok: false }, model: { ok: false, reason: 'The mockloop server did not answer' } })),
   facets: () => call('GET', '/api/questions/facets'),
   rubrics: () => call('GET', '/api/rubrics'),
   sessionDefaults: () => call('GET', '/api/sessions/defaults'),

@@ -38,6 +38,18 @@ async function boot() {
   const badge = document.getElementById('provider');
   badge.textContent = health.provider === 'offline' ? 'Offline interviewer & grader (no AI model)' : `Model: ${health.model}`;
   badge.classList.toggle('offline', health.provider === 'offline');
+  if (health.provider !== 'offline') {
+    // Say so before a turn fails: the model endpoint is checked now and every 30 seconds.
+    const check = async () => {
+      const ready = await api.ready();
+      const down = ready.model && !ready.model.ok;
+      badge.textContent = down ? `Model unreachable: ${health.model}` : `Model: ${health.model}`;
+      badge.title = down ? ready.model.reason : '';
+      badge.classList.toggle('unreachable', Boolean(down));
+    };
+    await check();
+    setInterval(check, 30_000);
+  }
   window.addEventListener('hashchange', route);
   await route();
 }

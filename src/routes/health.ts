@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
-import { createRouter, json } from './common.js';
+import type { Deps } from '../types.js';
+import { createRouter, errorResponse, json } from './common.js';
 
 const Health = z
   .object({
@@ -12,32 +13,60 @@ const Health = z
   })
   .openapi('Health');
 
-const route = createRoute({
+const Check = z.object({ ok: z.boolean(), reason: z.string().optional() });
+const Ready = z
+  .object({
+    ready: z.boolean(),
+    database: Check,
+    model: Check.extend({ checkedAt: z.string() }).nullable().openapi({ description: 'null for the offline provider' }),
+  })
+  .openapi('Ready');
+
+const health = createRoute({
   method: 'get',
-  path: '/',
+  path: '/health',
+  operationId: 'getHealth',
   tags: ['meta'],
-  summary: 'Service status, provider, model and database',
+  summary: 'Liveness: the process answers; provider, model and database (cheap, never calls the model)',
   responses: { 200: json(Health, 'Service status') },
 });
 
-export const healthRoutes = createRouter().openapi(route, (c) => {
-  const { db, config } = c.var.deps;
-  let questions = 0;
-  let ok = true;
-  try {
-    questions = db.get<{ n: number }>(sql`select count(*) as n from questions`).n;
-  } catch {
-    ok = false;
-  }
-  const offline = config.provider === 'offline';
-  return c.json(
-    {
-      status: ok ? ('ok' as const) : ('degraded' as const),
-      provider: config.provider,
-      model: offline ? null : config.openai.model,
-      grader: offline ? 'offline grader' : `llm grader (${config.openai.model})`,
-      database: { ok, questions },
-    },
-    200,
-  );
+const ready = createRoute({
+  method: 'get',
+  path: '/ready',
+  operationId: 'getReadiness',
+  tags: ['meta'],
+  summary: 'Readiness: the database answers and, for the openai provider, the model endpoint does (cached a few seconds)',
+  responses: { 200: json(Ready, 'Ready to take turns'), 503: json(Ready, 'Not ready: the reasons are in the body'), 500: errorResponse('Internal error') },
 });
+
+function databaseCheck({ db }: Deps): { ok: boolean; questions: number; reason?: string } {
+  try {
+    return { ok: true, questions: db.get<{ n: number }>(sql`select count(*) as n from questions`).n };
+  } catch (e) {
+    return { ok: false, questions: 0, reason: `the database did not answer: ${(e as Error).message}` };
+  }
+}
+
+export const healthRoutes = createRouter()
+  .openapi(health, (c) => {
+    const { config } = c.var.deps;
+    const database = databaseCheck(c.var.deps);
+    const offline = config.provider === 'offline';
+    return c.json(
+      {
+        status: database.ok ? ('ok' as const) : ('degraded' as const),
+        provider: config.provider,
+        model: offline ? null : config.openai.model,
+        grader: offline ? 'offline grader' : `llm grader (${config.openai.model})`,
+        database: { ok: database.ok, questions: database.questions },
+      },
+      200,
+    );
+  })
+  .openapi(ready, async (c) => {
+    const { ok, reason } = databaseCheck(c.var.deps);
+    const model = c.var.deps.modelProbe ? await c.var.deps.modelProbe.check() : null;
+    const body = { ready: ok && (model?.ok ?? true), database: { ok, reason }, model };
+    return body.ready ? c.json(body, 200) : c.json(body, 503);
+  });

@@ -10,8 +10,8 @@ import type { Deps } from '../../src/types.js';
  * `client` is the typed client of the API (hono/testing): bodies have the types the routes
  * declare. `request`, `json` and `post` send raw requests, for malformed input.
  */
-export function makeApp(env: Record<string, string | undefined> = {}) {
-  const deps: Deps = { ...start({ DATABASE_PATH: ':memory:', ...env }), log: () => {} };
+export function makeApp(env: Record<string, string | undefined> = {}, options: { log?: (line: string) => void } = {}) {
+  const deps: Deps = start({ DATABASE_PATH: ':memory:', ...env }, { log: options.log ?? (() => {}) });
   const app = createApp(deps);
   const client = testClient(app);
   const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init);

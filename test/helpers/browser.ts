@@ -32,7 +32,7 @@ export function launchBrowser() {
 
 /** The app on a free loopback port, with its own in-memory database. */
 export async function startServer(env: Record<string, string> = {}) {
-  const deps = { ...start({ DATABASE_PATH: ':memory:', ...env }), log: () => {} };
+  const deps = start({ DATABASE_PATH: ':memory:', ...env }, { log: () => {} });
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   return { deps, server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };

@@ -12,7 +12,15 @@ export type Reply =
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'network' }
   | { kind: 'delay'; ms: number; then: Reply }
-  | { kind: 'stream'; chunks: string[]; usage?: { prompt_tokens: number; completion_tokens: number } };
+  | {
+      kind: 'stream';
+      chunks: string[];
+      usage?: { prompt_tokens: number; completion_tokens: number };
+      /** How the stream ends: 'stop' (default), 'length', 'content_filter'. */
+      finishReason?: string;
+      /** The connection drops after this many chunks. */
+      dropAfter?: number;
+    };
 
 export function completion(content: string, extra: Partial<Extract<Reply, { kind: 'json' }>> = {}): Reply {
   return { kind: 'json', content, ...extra };
@@ -48,6 +56,10 @@ function createModelMock() {
             choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
           });
           for (let i = 0; i < reply.chunks.length; i++) {
+            if (reply.dropAfter === i) {
+              controller.error(new TypeError('terminated'));
+              return;
+            }
             send({
               id,
               object: 'chat.completion.chunk',
@@ -62,7 +74,7 @@ function createModelMock() {
             object: 'chat.completion.chunk',
             created: 0,
             model: body.model,
-            choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+            choices: [{ index: 0, delta: {}, finish_reason: reply.finishReason ?? 'stop' }],
           });
           if (reply.usage)
             send({
@@ -97,7 +109,13 @@ function createModelMock() {
     });
   };
 
+  const state = { modelsDown: false };
   const server = setupServer(
+    http.get(`${BASE_URL}/models`, () =>
+      state.modelsDown
+        ? HttpResponse.error()
+        : HttpResponse.json({ object: 'list', data: [{ id: 'gpt-test', object: 'model', owned_by: 'test' }] }),
+    ),
     http.post(`${BASE_URL}/chat/completions`, async ({ request }) => {
       const body = (await request.json()) as Record<string, any>;
       requests.push(body);
@@ -109,6 +127,7 @@ function createModelMock() {
 
   return {
     server,
+    state,
     requests,
     queue,
     reply: (...replies: Reply[]) => queue.push(...replies),
@@ -121,6 +140,7 @@ function createModelMock() {
         },
       }),
     reset: () => {
+      state.modelsDown = false;
       queue.length = 0;
       requests.length = 0;
       server.resetHandlers();

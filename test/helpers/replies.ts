@@ -25,4 +25,8 @@ export function gradeReply(rubricId: string, score = 4, quote = ''): Reply {
 export const decide = (action: 'followup' | 'next', criterionId: string | null = null): Reply =>
   completion(JSON.stringify({ action, criterionId, reason: 'test' }), { usage: { prompt_tokens: 400, completion_tokens: 20 } });
 
-export const say = (...chunks: string[]): Reply => ({ kind: 'stream', chunks, usage: { prompt_tokens: 300, completion_tokens: 15 } });
+export const say = (...chunks: string[]): Extract<Reply, { kind: 'stream' }> => ({
+  kind: 'stream',
+  chunks,
+  usage: { prompt_tokens: 300, completion_tokens: 15 },
+});

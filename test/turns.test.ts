@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Bank } from '../src/bank/bank.js';
+import { SessionViews } from '../src/interview/views.js';
+import { makeApp } from './helpers/app.js';
+import { mock, MODEL_ENV, type Reply } from './helpers/openai-mock.js';
+import { decide, say } from './helpers/replies.js';
+import { parseSse } from './helpers/sse.js';
+
+const ANSWER =
+  'DynamoDB replicates each partition across three Availability Zones and writes succeed once a quorum of replicas persist them.';
+
+function turnOf(app: ReturnType<typeof makeApp>) {
+  return (id: string, action: string, body?: unknown, headers: Record<string, string> = {}) =>
+    app.request(`/api/sessions/${id}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
+const sse = { accept: 'text/event-stream' };
+
+describe('idempotent turns', () => {
+  it('replays the stored result for the same key and body, storing the answer once', async () => {
+    const app = makeApp();
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).body.id;
+    const turn = turnOf(app);
+    const first = await turn(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-1' });
+    expect(first.status).toBe(200);
+    const again = await turn(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-1' });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(await first.json());
+    // …also as SSE: the same messages and grade, then done
+    const events = parseSse(await (await turn(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-1', ...sse })).text());
+    expect(events.map((e) => e.event)).toEqual(['grade', 'message', 'done']);
+    const s = (await app.json(`/api/sessions/${id}`)).body;
+    expect(s.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
+    expect(s.questions[1].answeredAt).toBeNull();
+    expect(s.currentPosition).toBe(1);
+  });
+
+  it('refuses the same key with a different body with 422', async () => {
+    const app = makeApp();
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).body.id;
+    await turnOf(app)(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-2' });
+    const other = await turnOf(app)(id, 'answer', { text: 'Something else entirely.' }, { 'idempotency-key': 'k-2' });
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ error: { code: 'idempotency_mismatch' } });
+  });
+
+  it('runs a failed turn again for the same key without storing the answer twice', async () => {
+    const app = makeApp(MODEL_ENV);
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    mock.reply({ kind: 'status', status: 500 });
+    const failed = await turnOf(app)(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-3' });
+    expect(failed.status).toBe(502);
+    mock.reply(decide('followup', 'depth'), say('What happens ', 'when a node fails?'));
+    const again = await turnOf(app)(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-3' });
+    expect(again.status).toBe(200);
+    const s = (await app.json(`/api/sessions/${id}`)).body;
+    expect(s.messages.map((m: any) => m.kind)).toEqual(['opening', 'question', 'answer', 'followup']);
+  });
+});
+
+describe('the streaming path under model faults', () => {
+  const faults: Array<[string, Reply[], string, boolean, boolean]> = [
+    [
+      'a reply cut off by its length limit',
+      [decide('followup', 'depth'), { ...say('Thanks. Could you ', 'tell me more about the '), finishReason: 'length' }],
+      'model_truncated',
+      true,
+      true,
+    ],
+    [
+      'a connection dropped mid-reply',
+      [decide('followup', 'depth'), { ...say('Thanks. ', 'Could you ', 'tell me '), dropAfter: 2 }],
+      'model_connection',
+      true,
+      true,
+    ],
+    [
+      'a content filter',
+      [decide('followup', 'depth'), { ...say('Let me ', 'ask'), finishReason: 'content_filter' }],
+      'model_refused',
+      false,
+      true,
+    ],
+    ['a server error', [{ kind: 'status', status: 500 }], 'model_unavailable', true, false],
+    ['a rate limit', [{ kind: 'status', status: 429 }], 'model_rate_limited', true, false],
+    ['bad credentials', [{ kind: 'status', status: 401 }], 'model_auth', false, false],
+    ['a refusal', [{ kind: 'json', content: '', refusal: 'I cannot help with that.' }], 'model_refused', false, false],
+    [
+      'a reply that is not JSON',
+      [
+        { kind: 'json', content: 'nope' },
+        { kind: 'json', content: 'still nope' },
+      ],
+      'model_invalid_output',
+      true,
+      false,
+    ],
+    ['no connection at all', [{ kind: 'network' }], 'model_connection', true, false],
+  ];
+
+  it.each(faults)(
+    '%s: an error event with its code, nothing stored, and retry completes the turn',
+    async (_name, replies, code, retryable, partial) => {
+      const app = makeApp(MODEL_ENV);
+      const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+      mock.reply(...replies);
+      const events = parseSse(await (await turnOf(app)(id, 'answer', { text: ANSWER }, sse)).text());
+      const error = events.at(-1)!;
+      expect(error.event).toBe('error');
+      expect(error.data).toMatchObject({ code, retryable, discardPartial: partial });
+      expect(error.data.message).not.toMatch(/Invalid option|expected one of|ZodError|undefined/);
+      expect(events.some((e) => e.event === 'token')).toBe(partial);
+      const s = (await app.json(`/api/sessions/${id}`)).body;
+      expect(s.messages.map((m: any) => m.kind)).toEqual(['opening', 'question', 'answer']);
+
+      mock.reset();
+      mock.reply(decide('followup', 'depth'), say('What happens when a node fails?'));
+      const retried = parseSse(await (await turnOf(app)(id, 'retry', undefined, sse)).text());
+      expect(retried.at(-1)!.event).toBe('done');
+      const after = (await app.json(`/api/sessions/${id}`)).body;
+      expect(after.messages.map((m: any) => m.kind)).toEqual(['opening', 'question', 'answer', 'followup']);
+      expect(after.messages[3].content).toBe('What happens when a node fails?');
+    },
+  );
+
+  it('logs every failed turn once, as one structured line without the answer', async () => {
+    const lines: string[] = [];
+    const app = makeApp(MODEL_ENV, { log: (l) => lines.push(l) });
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    mock.reply({ kind: 'status', status: 503 });
+    await (await turnOf(app)(id, 'answer', { text: ANSWER }, sse)).text();
+    mock.reply({ kind: 'status', status: 429 });
+    await turnOf(app)(id, 'retry');
+    expect(lines).toHaveLength(2);
+    const [streamed, json] = lines.map((l) => JSON.parse(l));
+    expect(streamed).toMatchObject({
+      event: 'turn_failed',
+      session: id,
+      position: 0,
+      action: 'answer',
+      code: 'model_unavailable',
+      upstreamStatus: 503,
+    });
+    expect(json).toMatchObject({ event: 'turn_failed', action: 'retry', code: 'model_rate_limited', upstreamStatus: 429 });
+    expect(streamed.durationMs).toEqual(expect.any(Number));
+    expect(lines.join('\n')).not.toContain('quorum');
+  });
+
+  it('bounds the whole turn, retries included, by OPENAI_TIMEOUT_MS', async () => {
+    const app = makeApp({ ...MODEL_ENV, OPENAI_TIMEOUT_MS: '1000' });
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    // Each call alone is within the limit; together they are not.
+    mock.reply({ kind: 'delay', ms: 600, then: decide('followup', 'depth') }, { kind: 'delay', ms: 600, then: say('Why?') });
+    const started = Date.now();
+    const res = await turnOf(app)(id, 'answer', { text: ANSWER });
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ error: { code: 'model_timeout' } });
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
+
+describe('readiness', () => {
+  it('is 503 with the reason when the model endpoint is down, and 200 when it is up', async () => {
+    const app = makeApp(MODEL_ENV);
+    mock.state.modelsDown = true;
+    const down = await app.json('/api/ready');
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({
+      ready: false,
+      database: { ok: true },
+      model: { ok: false, reason: expect.stringMatching(/Could not reach/) },
+    });
+    mock.state.modelsDown = false;
+    const fresh = makeApp(MODEL_ENV);
+    expect((await fresh.json('/api/ready')).status).toBe(200);
+    // liveness stays cheap and says ok either way
+    expect((await fresh.json('/api/health')).body.status).toBe('ok');
+  });
+
+  it('is ready without a model for the offline provider', async () => {
+    const res = await makeApp().json('/api/ready');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ready: true, database: { ok: true }, model: null });
+  });
+});
+
+describe('deleting a session', () => {
+  it('waits for a running turn and is never a 500 for either request', async () => {
+    const app = makeApp(MODEL_ENV);
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    mock.reply({ kind: 'delay', ms: 300, then: decide('followup', 'depth') }, say('Why?'));
+    const answering = turnOf(app)(id, 'answer', { text: ANSWER });
+    await new Promise((r) => setTimeout(r, 50));
+    const deleted = await app.request(`/api/sessions/${id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect((await answering).status).toBe(200);
+    expect((await app.json(`/api/sessions/${id}`)).status).toBe(404);
+  });
+
+  it('leaves no answer text in the database files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockloop-delete-'));
+    const app = makeApp({ DATABASE_PATH: join(dir, 'db.sqlite') });
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
+    const secret = 'My answer mentions the word zanzibarquokka exactly once.';
+    await app.post(`/api/sessions/${id}/answer`, { text: secret });
+    expect((await app.request(`/api/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
+    for (const file of ['db.sqlite', 'db.sqlite-wal']) {
+      let bytes = '';
+      try {
+        bytes = readFileSync(join(dir, file)).toString('latin1');
+      } catch {
+        continue;
+      }
+      expect(bytes.includes('zanzibarquokka'), file).toBe(false);
+    }
+    app.deps.db.$client.close();
+  });
+});
+
+describe('what was asked', () => {
+  it('replays and exports the question as it was asked, whatever the bank says later', async () => {
+    const app = makeApp();
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
+    const original = app.deps.bank.require('amazon-32');
+    const later = new Bank(
+      app.deps.bank.entries.map((e) => (e.id === 'amazon-32' ? { ...e, prompt: 'A reworded prompt.', referenceAnswer: 'New.' } : e)),
+    );
+    const view = new SessionViews(app.deps.db, later).get(id);
+    expect(view.questions[0]!.prompt).toBe(original.prompt);
+  });
+});
