@@ -17,7 +17,8 @@ try {
     );
     // Turns that a crash, a kill or a restart left half done continue now, and whenever another
     // process sharing the database leaves one behind.
-    const onError = (id: string, e: unknown) => deps.log(JSON.stringify({ level: 'error', event: 'resume_failed', session: id, message: (e as Error).message }));
+    const onError = (id: string, e: unknown) =>
+      deps.log(JSON.stringify({ level: 'error', event: 'resume_failed', session: id, message: (e as Error).message }));
     deps.loop.recover(onError).then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`));
     deps.loop.startRecovery(Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError);
   });

@@ -90,6 +90,24 @@ describe('bank and rubric API', () => {
     expect(body.components.schemas.Question).toBeDefined();
   });
 
+  it('gives every operation a unique operationId and declares its errors with the one error schema', async () => {
+    const { body } = await json('/openapi.json');
+    const operations = Object.entries(body.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
+    const ids = operations.map((o) => o.op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { name, op } of operations) {
+      const errors = Object.entries(op.responses as Record<string, any>).filter(([status]) => Number(status) >= 400 && status !== '503');
+      expect(errors.length, name).toBeGreaterThan(0);
+      for (const [, r] of errors) expect(r.content['application/json'].schema.$ref, name).toBe('#/components/schemas/Error');
+    }
+    const answer = body.paths['/api/sessions/{id}/answer'].post;
+    expect(Object.keys(answer.responses)).toEqual(['200', '400', '404', '409', '413', '415', '422', '500', '502', '503', '504']);
+    expect(answer.parameters.map((p: any) => p.name)).toContain('idempotency-key');
+  });
+
   it('answers unknown API routes with a JSON 404', async () => {
     const res = await request('/api/nothing-here');
     expect(res.status).toBe(404);

@@ -10,6 +10,27 @@ export const errorResponse = (description: string) => ({
   description,
 });
 
+const ERROR_DESCRIPTIONS = {
+  400: 'Invalid input: the message names the parameter or field',
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  413: 'The request body is too large',
+  415: 'The request body is not JSON',
+  422: 'The request cannot be processed as sent',
+  500: 'Internal error',
+  502: 'The model failed',
+  503: 'The model provider is rate limiting or unavailable; retry later',
+  504: 'The model did not answer within the time limit',
+} as const;
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+/** The error responses a route declares, each with the one error schema; a description may be given per status. */
+export function errors<S extends ErrorStatus>(...statuses: Array<S | [S, string]>) {
+  return Object.fromEntries(
+    statuses.map((s) => (Array.isArray(s) ? [s[0], errorResponse(s[1])] : [s, errorResponse(ERROR_DESCRIPTIONS[s])])),
+  ) as Record<S, ReturnType<typeof errorResponse>>;
+}
+
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,

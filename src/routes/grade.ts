@@ -3,7 +3,7 @@ import { getQuestion } from '../bank/queries.js';
 import { Grade } from '../grading/grade.js';
 import { OfflineGrader } from '../grading/offline/index.js';
 import { gradeTarget, MAX_ANSWER_CHARS, resolveGradeInput } from '../grading/service.js';
-import { createRouter, errorResponse, json } from './common.js';
+import { createRouter, errors, json } from './common.js';
 
 const GradeRequest = z
   .object({
@@ -25,6 +25,7 @@ const GradeRequest = z
   .openapi('GradeRequest');
 
 const route = createRoute({
+  operationId: 'gradeAnswer',
   method: 'post',
   path: '/',
   tags: ['grading'],
@@ -34,9 +35,7 @@ const route = createRoute({
   request: { body: { content: { 'application/json': { schema: GradeRequest } }, required: true } },
   responses: {
     200: json(Grade, 'The grade'),
-    400: errorResponse('Invalid request'),
-    404: errorResponse('Unknown question'),
-    502: errorResponse('The model failed'),
+    ...errors(400, [404, 'Unknown question'], 413, 415, 500, 502, 503, 504),
   },
 });
 

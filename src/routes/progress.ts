@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 import { grades, questions, sessionQuestions, sessions } from '../db/schema.js';
-import { createRouter, json } from './common.js';
+import { createRouter, errors, json } from './common.js';
 
 const Progress = z
   .object({
@@ -21,11 +21,12 @@ const Progress = z
 
 export const progressRoutes = createRouter().openapi(
   createRoute({
+    operationId: 'getProgress',
     method: 'get',
     path: '/',
     tags: ['sessions'],
     summary: 'Every graded answer over time, for progress charts by category and rubric',
-    responses: { 200: json(Progress, 'Graded answers, oldest first') },
+    responses: { 200: json(Progress, 'Graded answers, oldest first'), ...errors(500) },
   }),
   (c) => {
     const points = c.var.deps.db

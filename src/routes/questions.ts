@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getQuestion, listQuestions, questionFacets } from '../bank/queries.js';
 import { BankEntry, Category, TOPICS } from '../bank/schema.js';
 import { AppError } from '../errors.js';
-import { createRouter, errorResponse, json, Pagination } from './common.js';
+import { createRouter, errors, json, Pagination } from './common.js';
 
 const ListQuery = Pagination.extend({
   category: Category.optional().openapi({ description: 'company, behavioral, technical or system_design' }),
@@ -16,30 +16,36 @@ const QuestionList = z
   .openapi('QuestionList');
 
 const list = createRoute({
+  operationId: 'listQuestions',
   method: 'get',
   path: '/',
   tags: ['bank'],
   summary: 'List and search bank questions',
   request: { query: ListQuery },
-  responses: { 200: json(QuestionList, 'A page of questions'), 400: errorResponse('Invalid query parameter') },
+  responses: { 200: json(QuestionList, 'A page of questions'), ...errors(400, 500) },
 });
 
 const Facet = z.array(z.object({ id: z.string(), count: z.number().int() }));
 const facets = createRoute({
+  operationId: 'getQuestionFacets',
   method: 'get',
   path: '/facets',
   tags: ['bank'],
   summary: 'The categories, topics and sources in the bank, with question counts',
-  responses: { 200: json(z.object({ categories: Facet, topics: Facet, sources: Facet }).openapi('QuestionFacets'), 'Facets') },
+  responses: {
+    200: json(z.object({ categories: Facet, topics: Facet, sources: Facet }).openapi('QuestionFacets'), 'Facets'),
+    ...errors(500),
+  },
 });
 
 const one = createRoute({
+  operationId: 'getQuestion',
   method: 'get',
   path: '/{id}',
   tags: ['bank'],
   summary: 'One question with its reference answer',
   request: { params: z.object({ id: z.string().min(1).max(200) }) },
-  responses: { 200: json(BankEntry, 'The question'), 404: errorResponse('No such question') },
+  responses: { 200: json(BankEntry, 'The question'), ...errors(400, [404, 'No such question'], 500) },
 });
 
 export const questionRoutes = createRouter()

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_ANSWER_CHARS } from '../../grading/service.js';
 import { CreateSession, Session, SessionDefaults, SessionList, TurnResult } from '../../interview/schemas.js';
 import { wholeNumber } from '../../validation.js';
-import { errorResponse, json, Pagination } from '../common.js';
+import { errors, json, Pagination } from '../common.js';
 
 /** The sessions API: paths, inputs and every response, as the OpenAPI document shows them. */
 
@@ -45,16 +45,18 @@ const turnResponses = {
     content: { 'application/json': { schema: TurnResult }, 'text/event-stream': { schema: z.string() } },
     description: SSE_DESCRIPTION,
   },
-  400: errorResponse('Invalid input'),
-  404: errorResponse('No such session'),
-  409: errorResponse('The session is finished, another turn of it is running, or the answer is for a question the interview has left'),
-  413: errorResponse('The request body is too large'),
-  415: errorResponse('The body is not JSON'),
-  422: errorResponse('The Idempotency-Key was used before with a different request'),
-  500: errorResponse('Internal error'),
-  502: errorResponse('The model failed; the answer is kept and the turn can be retried'),
-  503: errorResponse('The model provider is rate limiting; retry later'),
-  504: errorResponse('The model did not answer within the time limit; retry'),
+  ...errors(
+    400,
+    [404, 'No such session'],
+    [409, 'The session is finished, another turn of it is running, or the answer is for a question the interview has left'],
+    413,
+    415,
+    [422, 'The Idempotency-Key was used before with a different request'],
+    500,
+    [502, 'The model failed; the answer is kept and the turn can be retried'],
+    503,
+    504,
+  ),
 };
 
 const turn = <P extends `/{id}/${string}`>(path: P, operationId: string, summary: string) =>
@@ -76,7 +78,7 @@ export const create = createRoute({
   summary: 'Start a loop',
   description: "Picks the questions and returns the session with the interviewer's opening and first question.",
   request: { body: { content: { 'application/json': { schema: CreateSession } }, required: false } },
-  responses: { 201: json(Session, 'The new session'), 400: errorResponse('Invalid request') },
+  responses: { 201: json(Session, 'The new session'), ...errors(400, 413, 415, 500) },
 });
 
 export const defaults = createRoute({
@@ -85,7 +87,7 @@ export const defaults = createRoute({
   path: '/defaults',
   tags,
   summary: 'What a loop gets when the request leaves it out: the mix, follow-ups, category order',
-  responses: { 200: json(SessionDefaults, 'Defaults') },
+  responses: { 200: json(SessionDefaults, 'Defaults'), ...errors(500) },
 });
 
 export const list = createRoute({
@@ -95,7 +97,7 @@ export const list = createRoute({
   tags,
   summary: 'Past sessions, newest first',
   request: { query: Pagination },
-  responses: { 200: json(SessionList, 'Sessions'), 400: errorResponse('Invalid query parameter') },
+  responses: { 200: json(SessionList, 'Sessions'), ...errors(400, 500) },
 });
 
 export const get = createRoute({
@@ -105,7 +107,7 @@ export const get = createRoute({
   tags,
   summary: 'Everything needed to replay a session',
   request: { params: Id },
-  responses: { 200: json(Session, 'The session'), 404: errorResponse('No such session') },
+  responses: { 200: json(Session, 'The session'), ...errors(400, [404, 'No such session'], 500) },
 });
 
 export const exportSession = createRoute({
@@ -117,8 +119,7 @@ export const exportSession = createRoute({
   request: { params: Id, query: z.object({ format: z.enum(['md', 'json']).default('md') }) },
   responses: {
     200: { content: { 'text/markdown': { schema: z.string() }, 'application/json': { schema: Session } }, description: 'The session' },
-    400: errorResponse('Unknown format'),
-    404: errorResponse('No such session'),
+    ...errors([400, 'Unknown format'], [404, 'No such session'], 500),
   },
 });
 
@@ -144,5 +145,5 @@ export const remove = createRoute({
   tags,
   summary: 'Delete a session and everything in it',
   request: { params: Id },
-  responses: { 204: { description: 'Deleted' }, 404: errorResponse('No such session') },
+  responses: { 204: { description: 'Deleted' }, ...errors(400, [404, 'No such session'], 500) },
 });
