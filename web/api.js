@@ -45,15 +45,16 @@ export const api = {
 };
 
 /**
- * Runs a turn (answer, retry, skip, finish) over Server-Sent Events. `on` receives each event
- * (token, message, grade, done, error) as it arrives. Resolves when the stream ends.
+ * Runs a turn (answer, retry, skip, finish) over Server-Sent Events, with an Idempotency-Key.
+ * `on` receives each event (token, message, grade, done, error) as it arrives. Resolves when the
+ * stream ends.
  */
-export async function streamTurn(id, action, body, on) {
+export async function streamTurn(id, action, body, key, on) {
   let res;
   try {
     res = await fetch(`/api/sessions/${encodeURIComponent(id)}/${action}`, {
       method: 'POST',
-      headers: { accept: 'text/event-stream', ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { accept: 'text/event-stream', 'idempotency-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
   } catch {

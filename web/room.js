@@ -162,8 +162,12 @@ export async function roomView(main, id, ctx) {
     errorBox.querySelector('button').focus();
   }
 
-  /** Runs one turn over SSE; the interviewer's words appear as they are written. */
-  async function turn(action, body) {
+  /**
+   * Runs one turn over SSE; the interviewer's words appear as they are written. Each turn has its
+   * own Idempotency-Key, and Retry sends the same request with the same key: if the first one
+   * reached the server after all, the server replays its result instead of storing the answer twice.
+   */
+  async function turn(action, body, key = crypto.randomUUID()) {
     if (busy) return;
     setBusy(true);
     errorBox.hidden = true;
@@ -182,7 +186,7 @@ export async function roomView(main, id, ctx) {
     try {
       /** @type {{ code: string, message: string } | undefined} */
       let failed;
-      await streamTurn(id, action, body, (event, data) => {
+      await streamTurn(id, action, body, key, (event, data) => {
         serverHasIt = true;
         if (event === 'token') {
           const bubble = liveBubble();
@@ -192,6 +196,8 @@ export async function roomView(main, id, ctx) {
           render(data.session);
         } else if (event === 'error') {
           failed = data;
+          // The reply was cut off and not stored: its words must not stay on the page.
+          if (data.discardPartial) live?.parentElement?.remove();
         }
       });
       if (failed) throw new ApiError(502, failed.code, failed.message);
@@ -210,7 +216,7 @@ export async function roomView(main, id, ctx) {
       live?.parentElement?.remove();
       showError(
         saved ? `${e.message.replace(/[.!?]?$/, '.')} Your answer is saved: retry to get the interviewer's reply.` : e.message,
-        () => (saved || action === 'retry' ? turn('retry') : turn(action, body)),
+        () => turn(action, body, key),
       );
     }
   }
@@ -222,7 +228,8 @@ export async function roomView(main, id, ctx) {
       showError('Write an answer first, or skip the question.', () => textarea.focus());
       return;
     }
-    turn('answer', { text });
+    // The answer names its question: if the interview has moved on meanwhile, it is refused, not misfiled.
+    turn('answer', { text, position: session.currentPosition });
   });
   textarea.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
