@@ -93,14 +93,14 @@ describe('a restart in the middle of grading', () => {
   it('completes the unfinished grade at the next start', async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'mockloop-')), 'restart.db');
     const env = { ...MODEL_ENV, DATABASE_PATH: dbPath };
-    const before = start(env);
+    const before = start(env, { log: () => {} });
     const id = before.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }).id;
     mock.reply({ kind: 'status', status: 500 });
     await expect(before.loop.answer(id, 'Quorum writes across three AZs.')).rejects.toMatchObject({ code: 'model_unavailable' });
     expect(before.loop.views.get(id).questions[0]!.state).toBe('grading');
     before.db.$client.close();
 
-    const after = start(env);
+    const after = start(env, { log: () => {} });
     mock.reply(gradeReply('technical', 4, 'Quorum writes across three AZs'), say('Next question.'));
     expect(await after.loop.recover()).toBe(1);
     const s = after.loop.views.get(id);

@@ -49,37 +49,41 @@ const hashOf = (e: BankEntry) => createHash('sha256').update(JSON.stringify(e)).
 export function loadBank(db: Db, entries: BankEntry[], now = new Date()) {
   const counts = { inserted: 0, updated: 0, unchanged: 0 };
   const updatedAt = now.toISOString();
-  db.transaction((tx) => {
-    for (const e of entries) {
-      const contentHash = hashOf(e);
-      const existing = tx.select({ hash: questions.contentHash }).from(questions).where(eq(questions.id, e.id)).get();
-      if (existing?.hash === contentHash) {
-        counts.unchanged++;
-        continue;
+  // Immediate: another process loading the same bank waits for this one instead of failing.
+  db.transaction(
+    (tx) => {
+      for (const e of entries) {
+        const contentHash = hashOf(e);
+        const existing = tx.select({ hash: questions.contentHash }).from(questions).where(eq(questions.id, e.id)).get();
+        if (existing?.hash === contentHash) {
+          counts.unchanged++;
+          continue;
+        }
+        const row = {
+          id: e.id,
+          number: e.number,
+          prompt: e.prompt,
+          referenceAnswer: e.referenceAnswer,
+          category: e.category,
+          rubricId: e.rubric,
+          topics: e.topics,
+          leadershipPrinciples: e.leadershipPrinciples,
+          signals: e.signals,
+          pitfalls: e.pitfalls,
+          source: e.source,
+          contentHash,
+          updatedAt,
+        };
+        if (existing) {
+          tx.update(questions).set(row).where(eq(questions.id, e.id)).run();
+          counts.updated++;
+        } else {
+          tx.insert(questions).values(row).run();
+          counts.inserted++;
+        }
       }
-      const row = {
-        id: e.id,
-        number: e.number,
-        prompt: e.prompt,
-        referenceAnswer: e.referenceAnswer,
-        category: e.category,
-        rubricId: e.rubric,
-        topics: e.topics,
-        leadershipPrinciples: e.leadershipPrinciples,
-        signals: e.signals,
-        pitfalls: e.pitfalls,
-        source: e.source,
-        contentHash,
-        updatedAt,
-      };
-      if (existing) {
-        tx.update(questions).set(row).where(eq(questions.id, e.id)).run();
-        counts.updated++;
-      } else {
-        tx.insert(questions).values(row).run();
-        counts.inserted++;
-      }
-    }
-  });
+    },
+    { behavior: 'immediate' },
+  );
   return counts;
 }

@@ -28,11 +28,31 @@ export function openDatabase(path: string): Db {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('secure_delete = ON');
     const db = drizzle(sqlite, { schema });
-    migrate(db, { migrationsFolder: MIGRATIONS });
+    migrateAlongside(db);
     return db;
   } catch (e) {
     const reason = (e as Error).message;
     throw new ConfigError(`DATABASE_PATH=${path}: cannot use the SQLite database at ${where}: ${reason}`, { cause: e });
+  }
+}
+
+/**
+ * Applies pending migrations, also when another process starting on the same file does it at the
+ * same moment: drizzle reads which migrations are applied before it takes the write lock, so the
+ * slower of two processes can find its migration already applied ("already exists") or the file
+ * locked. It then waits a little and tries again, and on the next try sees them applied.
+ */
+function migrateAlongside(db: Db) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS });
+      return;
+    } catch (e) {
+      const contention =
+        (e as { code?: string }).code?.startsWith('SQLITE_BUSY') || /already exists|database is locked/i.test((e as Error).message);
+      if (!contention || attempt >= 20) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
+    }
   }
 }
 
