@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +79,24 @@ describe('the server process', () => {
       const res = await fetch(`http://127.0.0.1:${port}${path}`);
       expect(res.status, path).toBe(200);
     }
+  });
+
+  it.each([
+    ['a port in use', (port: number) => ({ PORT: String(port) }), /mockloop could not start: PORT=\d+: the port is already in use/],
+    ['a host this machine does not have', () => ({ HOST: '10.255.255.1' }), /mockloop could not start: HOST=10\.255\.255\.1: this machine has no such address/],
+    ['a file that is not a database', () => ({ DATABASE_PATH: 'NOT_A_DB' }), /mockloop could not start: DATABASE_PATH=.*: cannot use the SQLite database at .*: file is not a database/],
+  ])('stops on %s with one line naming the setting', async (_name, env, message) => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    const busy = (blocker.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'mockloop-'));
+    writeFileSync(join(dir, 'not.db'), 'this is plain text, not SQLite');
+    const settings = env(busy) as Record<string, string>;
+    if (settings.DATABASE_PATH) settings.DATABASE_PATH = join(dir, 'not.db');
+    const { output, code } = await startServer({ PORT: String(await freePort()), DATABASE_PATH: ':memory:', ...settings });
+    blocker.close();
+    expect(code).toBe(1);
+    expect(output).toMatch(message);
+    expect(output).not.toMatch(/\n\s+at /);
   });
 });

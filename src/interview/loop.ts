@@ -343,7 +343,8 @@ export class InterviewLoop {
         upstreamStatus: err instanceof ModelError ? (err.upstreamStatus ?? null) : null,
         durationMs,
         message: err.message,
-        cause: err.code === 'internal' ? String((err.cause as Error | undefined)?.message ?? '') : undefined,
+        // What went wrong underneath (a validation problem, a socket error); never the answer.
+        cause: err.cause instanceof Error ? err.cause.message.slice(0, 300) : undefined,
       }),
     );
     err.logged = true;
