@@ -11,7 +11,8 @@ import { wholeNumber } from './validation.js';
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const EnvSchema = z.object({
-  PORT: z.preprocess(emptyAsUndefined, wholeNumber(1, 65535, { coerce: true }).default(8787)),
+  // 0 picks a free port (the log says which).
+  PORT: z.preprocess(emptyAsUndefined, wholeNumber(0, 65535, { coerce: true }).default(8787)),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
   DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('./data/mockloop.db')),
   PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['offline', 'openai']).optional()),

@@ -32,8 +32,8 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{ PORT: 'eighty' }, /PORT="eighty": must be a whole number from 1 to 65535/],
-    [{ PORT: '70000' }, /PORT="70000": must be a whole number from 1 to 65535/],
+    [{ PORT: 'eighty' }, /PORT="eighty": must be a whole number from 0 to 65535/],
+    [{ PORT: '70000' }, /PORT="70000": must be a whole number from 0 to 65535/],
     [{ PROVIDER: 'anthropic' }, /PROVIDER="anthropic": allowed values are offline, openai/],
     [{ OPENAI_BASE_URL: 'localhost:11434' }, /OPENAI_BASE_URL="localhost:11434": must be a valid http\(s\) URL/],
     [{ OPENAI_RESPONSE_FORMAT: 'xml' }, /OPENAI_RESPONSE_FORMAT="xml": allowed values are json_schema, json_object/],

@@ -64,7 +64,7 @@ describe('the server process', () => {
   it('refuses to start on an invalid setting, naming the variable', async () => {
     const { output, code } = await startServer({ PORT: 'http', DATABASE_PATH: ':memory:' });
     expect(code).toBe(1);
-    expect(output).toMatch(/PORT="http": must be a whole number from 1 to 65535/);
+    expect(output).toMatch(/PORT="http": must be a whole number from 0 to 65535/);
   });
 
   it('serves the page from a checkout whose path has a space in it', async () => {
@@ -83,8 +83,16 @@ describe('the server process', () => {
 
   it.each([
     ['a port in use', (port: number) => ({ PORT: String(port) }), /mockloop could not start: PORT=\d+: the port is already in use/],
-    ['a host this machine does not have', () => ({ HOST: '10.255.255.1' }), /mockloop could not start: HOST=10\.255\.255\.1: this machine has no such address/],
-    ['a file that is not a database', () => ({ DATABASE_PATH: 'NOT_A_DB' }), /mockloop could not start: DATABASE_PATH=.*: cannot use the SQLite database at .*: file is not a database/],
+    [
+      'a host this machine does not have',
+      () => ({ HOST: '10.255.255.1' }),
+      /mockloop could not start: HOST=10\.255\.255\.1: this machine has no such address/,
+    ],
+    [
+      'a file that is not a database',
+      () => ({ DATABASE_PATH: 'NOT_A_DB' }),
+      /mockloop could not start: DATABASE_PATH=.*: cannot use the SQLite database at .*: file is not a database/,
+    ],
   ])('stops on %s with one line naming the setting', async (_name, env, message) => {
     const blocker = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));

@@ -1,0 +1,261 @@
+/**
+ * Server throughput and streaming benchmark. In one run it starts, each as its own process, a
+ * bare Hono JSON server (the baseline), mockloop on a throwaway SQLite database with the offline
+ * provider, a local OpenAI-compatible stub model, and mockloop pointed at that stub; then it
+ * measures, with N concurrent clients (16 by default) on Node's own fetch, the HTTP client of the
+ * tools that call this API (each client sends its next request when the last one is answered):
+ *   - requests/s, p50 and p99 of each row, with its ratio to the bare server's requests/s;
+ *   - the time to first token a candidate sees, against the stub's own (sequential streams);
+ *   - N concurrent streams (default 1,000): peak RSS over idle, KB per stream, first-token p50/p99.
+ * Ratios, not absolute figures: this machine is shared and noisy.
+ *
+ *   npm run bench:server                      a table
+ *   npm run bench:server -- --json            the same figures as JSON
+ *   npm run bench:server -- --streams 200 --duration 5 --connections 16
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    streams: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '16' },
+  },
+});
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const STREAMS = Number(args.streams);
+
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+/** Starts `node --import tsx <script>` and resolves with its URL once it prints one. */
+function start(script: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+)(\/v1)?/.exec(out);
+      if (m) resolve({ url: m[1]!, child });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${script} exited (${code}): ${out}`)));
+  });
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
+
+async function post(url: string, body: unknown) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+}
+
+interface Row {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  ratio?: number;
+}
+
+/** Requests/s, p50 and p99 of `send`, from CONNECTIONS clients sending back to back for DURATION seconds. */
+async function load(name: string, send: () => Promise<Response>): Promise<Row> {
+  const latencies: number[] = [];
+  let non2xx = 0;
+  const started = performance.now();
+  const until = started + DURATION * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const res = await send();
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t);
+        if (res.status >= 300) non2xx++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { name, requestsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx };
+}
+
+const get = (url: string) => () => fetch(url);
+const postJson = (url: string | (() => string), body: unknown) => () =>
+  fetch(typeof url === 'string' ? url : url(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+const STRONG =
+  'DynamoDB replicates every partition across three Availability Zones, and writes succeed once a quorum of replicas persist them, so a node failure loses no data. ' +
+  'Failed nodes are repaired with hinted handoff and anti-entropy with Merkle trees, and storage is decoupled from compute so each scales independently.';
+const ALL_QUESTIONS = Array.from({ length: 20 }, (_, i) => `amazon-${31 + i}`);
+
+/** Sessions of 20 questions, none answered yet: each answer turn moves one of them on by a question. */
+async function sessionsFor(base: string, n: number) {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await post(`${base}/api/sessions`, { questionIds: ALL_QUESTIONS, maxFollowUps: 0 })).id);
+  return ids;
+}
+
+/**
+ * The answer turn: each request takes a session no other request is answering (a second answer
+ * to a busy session would be a 409), answers its current question, and gives it back.
+ */
+async function answerRow(base: string): Promise<Row> {
+  const free = (await sessionsFor(base, 400)).map((id) => ({ id, answered: 0 }));
+  return load('POST /api/sessions/:id/answer (offline, graded)', async () => {
+    const session = free.shift();
+    if (!session) throw new Error('bench:server ran out of sessions: raise the pool');
+    const res = await postJson(`${base}/api/sessions/${session.id}/answer`, { text: STRONG })();
+    if (++session.answered < ALL_QUESTIONS.length) free.push(session);
+    return res;
+  });
+}
+
+/** Milliseconds to the first streamed token: of the stub directly, or of a candidate's turn through mockloop. */
+function firstToken(url: string, body: unknown, agent: Agent, marker: RegExp): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = httpRequest(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'text/event-stream' } },
+      (res) => {
+        let seen = false;
+        let buffer = '';
+        res.on('data', (d: Buffer) => {
+          buffer += d.toString();
+          if (!seen && marker.test(buffer)) {
+            seen = true;
+            resolve(performance.now() - started);
+          }
+        });
+        res.on('end', () => (seen ? undefined : reject(new Error(`no token from ${url}: ${buffer.slice(0, 300)}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+const STUB_STREAM = { model: 'stub', stream: true, messages: [{ role: 'user', content: 'go' }] };
+const TOKEN_FROM_STUB = /"content":"[^"]+"/;
+const TOKEN_FROM_MOCKLOOP = /event: token/;
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main() {
+  const db = (name: string) => join(mkdtempSync(join(tmpdir(), 'mockloop-bench-')), name);
+  const [bare, offline, stub] = await Promise.all([
+    start('bench/support/bare-hono.ts'),
+    start('src/index.ts', { DATABASE_PATH: db('offline.db') }),
+    start('bench/stub-model.ts'),
+  ]);
+  const stubV1 = `${stub.url}/v1`;
+  const withModel = await start('src/index.ts', {
+    DATABASE_PATH: db('model.db'),
+    OPENAI_BASE_URL: stubV1,
+    OPENAI_API_KEY: 'stub',
+    MODEL: 'stub',
+    OPENAI_TIMEOUT_MS: '120000',
+  });
+
+  const rows: Row[] = [];
+  rows.push(await load('bare Hono JSON GET', get(bare.url)));
+  rows.push(await load('GET /api/health', get(`${offline.url}/api/health`)));
+  rows.push(await load('GET /api/questions?limit=20', get(`${offline.url}/api/questions?limit=20`)));
+  rows.push(await load('POST /api/grade (offline)', postJson(`${offline.url}/api/grade`, { questionId: 'amazon-32', answer: STRONG })));
+  rows.push(await answerRow(offline.url));
+  for (const r of rows) r.ratio = r.requestsPerSecond / rows[0]!.requestsPerSecond;
+
+  // Time to first token: a skipped question streams the interviewer's next words straight away.
+  await post(`${stub.url}/__control`, { firstTokenMs: 20, tokenMs: 2, delayMs: 0 });
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const direct: number[] = [];
+  const through: number[] = [];
+  const sessions = await sessionsFor(withModel.url, 40);
+  for (let i = 0; i < 40; i++) {
+    direct.push(await firstToken(`${stubV1}/chat/completions`, STUB_STREAM, agent, TOKEN_FROM_STUB));
+    through.push(await firstToken(`${withModel.url}/api/sessions/${sessions[i]}/skip`, undefined, agent, TOKEN_FROM_MOCKLOOP));
+  }
+  const ttft = {
+    stub: { p50: percentile(direct, 50), p99: percentile(direct, 99) },
+    mockloop: { p50: percentile(through, 50), p99: percentile(through, 99) },
+    added: { p50: percentile(through, 50) - percentile(direct, 50), p99: percentile(through, 99) - percentile(direct, 99) },
+  };
+
+  // N streams held open at once: the stub waits, then writes slowly.
+  const burst = await sessionsFor(withModel.url, STREAMS);
+  const pid = withModel.child.pid!;
+  global.gc?.();
+  await new Promise((r) => setTimeout(r, 500));
+  const idle = rssMb(pid);
+  await post(`${stub.url}/__control`, { firstTokenMs: 1500, tokenMs: 150 });
+  let peak = idle;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 25);
+  const burstAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const firsts = await Promise.all(
+    burst.map((id) => firstToken(`${withModel.url}/api/sessions/${id}/skip`, undefined, burstAgent, TOKEN_FROM_MOCKLOOP)),
+  );
+  await new Promise((r) => setTimeout(r, 2500));
+  clearInterval(sampler);
+  const streams = {
+    n: STREAMS,
+    idleRssMb: idle,
+    peakRssMb: peak,
+    overIdleMb: peak - idle,
+    kbPerStream: ((peak - idle) * 1024) / STREAMS,
+    firstToken: { p50: percentile(firsts, 50), p99: percentile(firsts, 99) },
+  };
+
+  const result = { connections: CONNECTIONS, durationSeconds: DURATION, rows, ttft, streams };
+  if (args.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    const f = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+    console.log(`bench:server — ${CONNECTIONS} connections, ${DURATION} s per row, one run (ratios are what to compare)\n`);
+    console.log('| request | requests/s | p50 ms | p99 ms | ratio to bare Hono |');
+    console.log('|---|---|---|---|---|');
+    for (const r of rows) {
+      console.log(
+        `| ${r.name} | ${f(r.requestsPerSecond)} | ${f(r.p50, 1)} | ${f(r.p99, 1)} | ${f(r.ratio!, 3)}${r.non2xx ? ` (${r.non2xx} non-2xx)` : ''} |`,
+      );
+    }
+    console.log(
+      `\nTime to first token (40 sequential streams, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
+    );
+    console.log(
+      `${f(streams.n)} concurrent streams: idle RSS ${f(streams.idleRssMb)} MB, peak ${f(streams.peakRssMb)} MB, ${f(streams.overIdleMb)} MB over idle, ${f(streams.kbPerStream)} KB per stream; first token p50 ${f(streams.firstToken.p50)} ms, p99 ${f(streams.firstToken.p99)} ms (the stub waits 1,500 ms)`,
+    );
+  }
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(`bench:server failed: ${(e as Error).stack}`);
+  process.exit(1);
+});
