@@ -103,16 +103,20 @@ describe('turns on a session', () => {
   });
 
   it('answers 409 to a finished session, and finishing early debriefs what was answered', async () => {
-    const { post } = makeApp();
+    const { post, json } = makeApp();
     const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 })).body.id;
     await post(`/api/sessions/${id}/answer`, {
       text: 'DynamoDB replicates each partition across three Availability Zones with quorum writes, so a node failure loses nothing.',
     });
     const finished = await post(`/api/sessions/${id}/finish`, {});
     expect(finished.status).toBe(200);
-    expect(finished.body.session.status).toBe('finished');
-    expect(finished.body.session.questions.map((q: any) => q.state)).toEqual(['graded', 'skipped', 'pending']);
-    expect(finished.body.session.debrief).toMatchObject({ questionsAsked: 2, questionsAnswered: 1, questionsSkipped: 1 });
+    // the turn's reply is lean: what it stored and where the session stands
+    expect(finished.body.session).toMatchObject({ status: 'finished', gradedCount: 1, skippedCount: 1, currentPosition: 1 });
+    expect(finished.body.session.questions).toBeUndefined();
+    expect(finished.body.messages.map((m: any) => m.kind)).toEqual(['skip', 'closing']);
+    const full = (await json(`/api/sessions/${id}`)).body;
+    expect(full.questions.map((q: any) => q.state)).toEqual(['graded', 'skipped', 'pending']);
+    expect(full.debrief).toMatchObject({ questionsAsked: 2, questionsAnswered: 1, questionsSkipped: 1 });
     for (const path of ['answer', 'skip', 'finish', 'retry']) {
       const r = await post(`/api/sessions/${id}/${path}`, { text: 'late' });
       expect(r.status).toBe(409);

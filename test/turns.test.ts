@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bank } from '../src/bank/bank.js';
+import { SessionStore } from '../src/interview/store.js';
 import { SessionViews } from '../src/interview/views.js';
 import { makeApp } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply } from './helpers/openai-mock.js';
@@ -234,7 +235,7 @@ describe('what was asked', () => {
     const later = new Bank(
       app.deps.bank.entries.map((e) => (e.id === 'amazon-32' ? { ...e, prompt: 'A reworded prompt.', referenceAnswer: 'New.' } : e)),
     );
-    const view = new SessionViews(app.deps.db, later).get(id);
+    const view = new SessionViews(new SessionStore(app.deps.db), later).get(id);
     expect(view.questions[0]!.prompt).toBe(original.prompt);
   });
 });

@@ -186,6 +186,7 @@ export async function roomView(main, id, ctx) {
     try {
       /** @type {{ code: string, message: string } | undefined} */
       let failed;
+      let finished = false;
       await streamTurn(id, action, body, key, (event, data) => {
         serverHasIt = true;
         if (event === 'token') {
@@ -193,7 +194,7 @@ export async function roomView(main, id, ctx) {
           bubble.append(data.text);
           bubble.parentElement.scrollIntoView({ block: 'nearest' });
         } else if (event === 'done') {
-          render(data.session);
+          finished = true;
         } else if (event === 'error') {
           failed = data;
           // The reply was cut off and not stored: its words must not stay on the page.
@@ -201,6 +202,8 @@ export async function roomView(main, id, ctx) {
         }
       });
       if (failed) throw new ApiError(502, failed.code, failed.message);
+      // The turn's reply is lean; the whole session (transcript, grades, debrief) is one GET away.
+      if (finished) render(await api.getSession(id));
       if (action === 'answer') textarea.value = '';
       setBusy(false);
       if (session.status !== 'finished') textarea.focus();

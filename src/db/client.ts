@@ -60,3 +60,12 @@ function migrateAlongside(db: Db) {
 export function checkpoint(db: Db): void {
   db.$client.pragma('wal_checkpoint(TRUNCATE)');
 }
+
+const pings = new WeakMap<Db, Database.Statement>();
+
+/** True when the database answers a trivial query (a statement prepared once per database). */
+export function ping(db: Db): boolean {
+  let stmt = pings.get(db);
+  if (!stmt) pings.set(db, (stmt = db.$client.prepare('select 1')));
+  return stmt.get() !== undefined;
+}

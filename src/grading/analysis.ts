@@ -1,4 +1,4 @@
-import { contentStems, plainText, STOP_WORDS, type Span, sentences, shorten, words } from './text.js';
+import { contentStems, memoize, plainText, STOP_WORDS, type Span, sentences, shorten, words } from './text.js';
 
 /**
  * Answer analysis: how much of the reference answer (or, for the Leadership Principles pack, of
@@ -25,27 +25,40 @@ const LONG_REFERENCE = 40;
 
 /** Key points of a reference answer: its sentences and list items with enough content. */
 export function keyPoints(reference: string, signals: string[] = []): KeyPoint[] {
-  const fromReference = sentences(plainText(reference))
-    .map((s) => ({ text: shorten(s.text.replace(/[:;,]$/, ''), 160), stems: unique(contentStems(s.text)) }))
-    .filter((p) => p.stems.length >= 2 && !/:$/.test(p.text.trim()));
-  const fromSignals = signals.map((s) => ({ text: s, stems: unique(contentStems(s)) }));
-  return [...fromReference, ...fromSignals];
+  return [...referencePoints(reference), ...signals.map(signalPoint)];
 }
 
+const referencePoints = memoize((reference: string): KeyPoint[] =>
+  sentences(plainText(reference))
+    .map((s) => ({ text: shorten(s.text.replace(/[:;,]$/, ''), 160), stems: unique(contentStems(s.text)) }))
+    .filter((p) => p.stems.length >= 2 && !/:$/.test(p.text.trim())),
+);
+const signalPoint = memoize((signal: string): KeyPoint => ({ text: signal, stems: unique(contentStems(signal)) }));
+
 export const unique = <T>(xs: T[]) => [...new Set(xs)];
+
+/** The length from which a stem also matches the stems it starts or that start it. */
+const PREFIX = 5;
 
 /** A stem matches if present, or shares a long prefix ("replic" ~ "replica"). */
 export class StemSet {
   private readonly set: Set<string>;
-  private readonly long: string[];
+  /** Stems of 5 letters or more by their first 5: two such stems where one starts the other share them. */
+  private readonly long = new Map<string, string[]>();
   constructor(stems: Iterable<string>) {
     this.set = new Set(stems);
-    this.long = [...this.set].filter((s) => s.length >= 5);
+    for (const s of this.set) {
+      if (s.length < PREFIX) continue;
+      const key = s.slice(0, PREFIX);
+      const list = this.long.get(key);
+      if (list) list.push(s);
+      else this.long.set(key, [s]);
+    }
   }
   has(stem: string): boolean {
     if (this.set.has(stem)) return true;
-    if (stem.length < 5) return false;
-    return this.long.some((a) => a.startsWith(stem) || stem.startsWith(a));
+    if (stem.length < PREFIX) return false;
+    return this.long.get(stem.slice(0, PREFIX))?.some((a) => a.startsWith(stem) || stem.startsWith(a)) ?? false;
   }
   get size() {
     return this.set.size;
@@ -74,12 +87,20 @@ export interface ContentAnalysis {
   questionStems: StemSet;
 }
 
+/** What a question and its reference contribute to every analysis of an answer to it: worked out once. */
+const questionStemSet = memoize((question: string) => new StemSet(contentStems(question)));
+const referenceAnalysis = memoize((key: string) => {
+  const [question, referenceText] = key.split('\u0000') as [string, string];
+  const referenceStems = unique(contentStems(referenceText));
+  return { referenceStems, onTopic: new StemSet([...referenceStems, ...questionStemSet(question).values()]) };
+});
+
 export function analyzeContent(question: string, reference: string, answer: string, signals: string[] = []): ContentAnalysis {
-  const questionStems = new StemSet(contentStems(question));
+  const questionStems = questionStemSet(question);
   const answerStems = contentStems(answer);
   const answerSet = new StemSet(answerStems);
   const referenceText = `${plainText(reference)}\n${signals.join('\n')}`;
-  const referenceStems = unique(contentStems(referenceText));
+  const { referenceStems, onTopic } = referenceAnalysis(`${question}\u0000${referenceText}`);
   const weight = (s: string) => (questionStems.has(s) ? QUESTION_WORD_WEIGHT : 1);
 
   let total = 0;
@@ -102,7 +123,6 @@ export function analyzeContent(question: string, reference: string, answer: stri
   });
   const pointScore = points.length ? points.reduce((s, p) => s + Math.min(1, p.coverage / 0.6), 0) / points.length : recall;
 
-  const onTopic = new StemSet([...referenceStems, ...questionStems.values()]);
   const precision = answerStems.length ? answerStems.filter((s) => onTopic.has(s)).length / answerStems.length : 0;
 
   const content = Math.min(1, 0.5 * Math.min(1, recall / 0.6) + 0.5 * pointScore) * (0.7 + 0.3 * precision);
@@ -131,6 +151,10 @@ const ANTONYMS: Array<[RegExp, RegExp]> = [
   [/\bmultiaz\b/, /\bsingle[\s-]az\b/],
 ];
 
+const referenceSentences = memoize((reference: string) =>
+  sentences(plainText(reference)).map((s) => ({ text: words(s.text).join(' '), stems: new StemSet(contentStems(s.text)) })),
+);
+
 /** Claims that say the opposite of the reference: antonym swaps and negated key statements. */
 export function contradictions(reference: string, answer: string): Span[] {
   const ref = words(plainText(reference)).join(' ');
@@ -150,10 +174,7 @@ export function contradictions(reference: string, answer: string): Span[] {
   }
   // Definitions swapped between two opposite terms: the answer says of "eventual" what the
   // reference says of "strong".
-  const refSpans = sentences(plainText(reference)).map((s) => ({
-    text: words(s.text).join(' '),
-    stems: new StemSet(contentStems(s.text)),
-  }));
+  const refSpans = referenceSentences(reference);
   for (const [a, b] of ANTONYMS) {
     const about = (re: RegExp, other: RegExp) => refSpans.filter((r) => re.test(r.text) && !other.test(r.text));
     const refA = about(a, b);

@@ -100,8 +100,27 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const ALIAS_RE = new RegExp(`(?<![a-z0-9])(${aliasList.map((a) => escape(a.variant)).join('|')})(?![a-z0-9])`, 'g');
 const ALIAS_OF = new Map(aliasList.map((a) => [a.variant, a.canonical]));
 
+/**
+ * Memoizes a function of one string. Grading reads the same texts many times over (the reference
+ * answer of a question for every answer to it, the answer once per criterion): each is analysed
+ * once. The cache is bounded, oldest out first. Results are shared: callers must not mutate them.
+ */
+export function memoize<T>(fn: (text: string) => T, size = 1000): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text: string) => {
+    let v = cache.get(text);
+    if (v === undefined) {
+      v = fn(text);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      cache.set(text, v);
+    }
+    return v;
+  };
+}
+
 /** Lower-cased words with aliases replaced by their canonical token. */
-export function words(text: string): string[] {
+export const words = memoize(wordsOf);
+function wordsOf(text: string): string[] {
   const lower = text.toLowerCase().replace(/[’‘]/g, "'");
   const aliased = lower.replace(ALIAS_RE, (m) => ` ${ALIAS_OF.get(m) ?? m} `);
   return aliased.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
@@ -118,7 +137,8 @@ export function stem(word: string): string {
 }
 
 /** Stems of the content words (stop words removed). */
-export function contentStems(text: string): string[] {
+export const contentStems = memoize(contentStemsOf);
+function contentStemsOf(text: string): string[] {
   return words(text)
     .filter((w) => !STOP_WORDS.has(w))
     .map(stem);
@@ -134,7 +154,8 @@ export interface Span {
  * Sentence spans of the original text (list items and lines count as sentences), so evidence
  * quotes are always exact substrings of what the candidate wrote.
  */
-export function sentences(text: string): Span[] {
+export const sentences = memoize(sentencesOf);
+function sentencesOf(text: string): Span[] {
   const spans: Span[] = [];
   let offset = 0;
   for (const line of text.split('\n')) {
@@ -154,7 +175,8 @@ export function sentences(text: string): Span[] {
 const SEGMENTER = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 /** Removes Markdown code fences, list markers and emphasis, keeping the words. */
-export function plainText(markdown: string): string {
+export const plainText = memoize(plainTextOf);
+function plainTextOf(markdown: string): string {
   return markdown
     .replace(/```[\s\S]*?```/g, ' ')
     .replace(/`([^`]*)`/g, '$1')

@@ -1,14 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Bank } from '../bank/bank.js';
 import { type BankEntry, CATEGORIES } from '../bank/schema.js';
-import type { Db } from '../db/client.js';
+import { checkpoint, type Db } from '../db/client.js';
 import { sessionQuestions, sessions } from '../db/schema.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { checkAnswer, inputForQuestion } from '../grading/service.js';
 import type { Grader } from '../grading/types.js';
-import { checkpoint } from '../db/client.js';
-import { isAppError, ModelError } from '../errors.js';
 import { loadPrompt, render } from '../llm/prompts.js';
 import { addUsage, type Usage } from '../llm/usage.js';
 import { buildDebrief, type Debrief } from './debrief.js';
@@ -22,7 +20,7 @@ import {
   type TurnResult,
 } from './schemas.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
-import * as store from './store.js';
+import { type MessageRow, type SessionQuestionRow, type SessionRow, SessionStore } from './store.js';
 import { CATEGORY_LABEL, SessionViews } from './views.js';
 
 /**
@@ -79,11 +77,13 @@ export class InterviewLoop {
   /** Who this process is, in the turn claims it writes. */
   private readonly owner = `${process.pid}-${randomUUID()}`;
   private readonly now: () => Date;
+  private readonly store: SessionStore;
   readonly views: SessionViews;
 
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.views = new SessionViews(deps.db, deps.bank);
+    this.store = new SessionStore(deps.db);
+    this.views = new SessionViews(this.store, deps.bank);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ export class InterviewLoop {
       topics: req.topics,
       seed,
       // With an explicit seed the loop is reproducible; without one, recent questions are avoided.
-      recent: explicitSeed ? undefined : store.recentQuestionIds(db),
+      recent: explicitSeed ? undefined : this.store.recentQuestionIds(),
     });
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
@@ -137,8 +137,8 @@ export class InterviewLoop {
           .returning()
           .get(),
       );
-      store.insertInterviewerMessage(t, id, null, 'opening', this.opening(picked, maxFollowUps), at);
-      store.insertInterviewerMessage(t, id, rows[0]!.id, 'question', picked[0]!.prompt, at);
+      this.say(id, null, 'opening', this.opening(picked, maxFollowUps), at);
+      this.say(id, rows[0]!.id, 'question', picked[0]!.prompt, at);
     });
     return this.views.get(id);
   }
@@ -195,7 +195,7 @@ export class InterviewLoop {
       run: async (events: LoopEvents = {}) => {
         const signal = AbortSignal.timeout(this.deps.turnTimeoutMs);
         const heartbeat = setInterval(
-          () => store.renewClaim(this.deps.db, sessionId, this.owner, new Date(this.now().getTime() + this.deps.leaseMs)),
+          () => this.store.renewClaim(sessionId, this.owner, new Date(this.now().getTime() + this.deps.leaseMs)),
           Math.max(50, Math.floor(this.deps.leaseMs / 3)),
         );
         heartbeat.unref();
@@ -219,13 +219,14 @@ export class InterviewLoop {
 
   /** Checks, claims and stores the turn's input in one transaction; or finds the stored result to replay. */
   private begin(sessionId: string, req: TurnRequest, fingerprint: string | undefined): { mark: number } | { replay: TurnResult } {
+    const { store } = this;
     return this.deps.db.transaction(
-      (t) => {
+      () => {
         const at = this.now();
-        const session = store.requireSessionRow(t, sessionId);
+        const session = store.requireSession(sessionId);
         let action = req.action;
         if (req.idempotencyKey && fingerprint) {
-          const seen = store.idempotencyRow(t, sessionId, req.idempotencyKey);
+          const seen = store.idempotency(sessionId, req.idempotencyKey);
           if (seen && seen.fingerprint !== fingerprint) {
             throw new AppError(
               'idempotency_mismatch',
@@ -240,20 +241,20 @@ export class InterviewLoop {
           if (seen) action = 'retry';
         }
         if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-        if (!store.claimTurn(t, sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs))) {
+        if (!store.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs))) {
           throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
         }
-        const current = store.sessionQuestionRows(t, sessionId)[session.currentPosition];
+        const current = store.questions(sessionId)[session.currentPosition];
         if (!current) throw new AppError('internal', 'The session has no current question');
-        const mark = store.lastMessageId(t, sessionId);
-        if (action === 'answer') this.acceptAnswer(t, session, current, req, at);
-        if (action === 'skip' && current.state === 'asked') this.closeQuestion(t, sessionId, current, 'skip', at);
+        const mark = store.lastMessageId(sessionId);
+        if (action === 'answer') this.acceptAnswer(session, current, req, at);
+        if (action === 'skip' && current.state === 'asked') this.closeQuestion(sessionId, current, 'skip', at);
         if (action === 'finish') {
-          if (current.state === 'asked') this.closeQuestion(t, sessionId, current, 'finish', at);
-          store.updateSession(t, sessionId, { status: 'finishing', updatedAt: at.toISOString() });
+          if (current.state === 'asked') this.closeQuestion(sessionId, current, 'finish', at);
+          store.updateSession(sessionId, { status: 'finishing', updatedAt: at.toISOString() });
         }
         if (req.idempotencyKey && fingerprint) {
-          store.saveIdempotency(t, { sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
+          store.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
         }
         return { mark };
       },
@@ -262,14 +263,14 @@ export class InterviewLoop {
   }
 
   /** Stores the answer to the current question, unless it is for a question the interview has left. */
-  private acceptAnswer(t: store.Tx, session: store.SessionRow, current: store.SessionQuestionRow, req: TurnRequest, at: Date) {
+  private acceptAnswer(session: SessionRow, current: SessionQuestionRow, req: TurnRequest, at: Date) {
     if (req.position !== undefined && req.position !== session.currentPosition) {
       throw new AppError(
         'conflict',
         `This answer is for question ${req.position + 1}, but the interview is on question ${session.currentPosition + 1} now: it was not saved`,
       );
     }
-    if (req.replyTo !== undefined && req.replyTo !== store.lastInterviewerMessageId(t, session.id)) {
+    if (req.replyTo !== undefined && req.replyTo !== this.store.lastInterviewerMessageId(session.id)) {
       throw new AppError('conflict', 'The interviewer has said more since the message this answer replies to: read it, then answer again');
     }
     if (current.state !== 'asked' && current.state !== 'grading') {
@@ -278,7 +279,7 @@ export class InterviewLoop {
         "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first",
       );
     }
-    store.insertMessage(t, {
+    this.store.insertMessage({
       sessionId: session.id,
       sessionQuestionId: current.id,
       role: 'candidate',
@@ -286,8 +287,8 @@ export class InterviewLoop {
       content: req.text!,
       at,
     });
-    if (!current.answeredAt) store.updateSessionQuestion(t, current.id, { answeredAt: at.toISOString() });
-    store.updateSession(t, session.id, { updatedAt: at.toISOString() });
+    this.store.markAnswered(current.id, at);
+    this.store.touch(session.id, at);
   }
 
   /** Releases the claim and records the turn's outcome against its idempotency key. */
@@ -299,9 +300,9 @@ export class InterviewLoop {
   ) {
     try {
       this.deps.db.transaction(
-        (t) => {
+        () => {
           if (req.idempotencyKey && fingerprint) {
-            store.saveIdempotency(t, {
+            this.store.saveIdempotency({
               sessionId,
               key: req.idempotencyKey,
               fingerprint,
@@ -310,20 +311,20 @@ export class InterviewLoop {
               at: this.now(),
             });
           }
-          store.releaseClaim(t, sessionId, this.owner);
+          this.store.releaseClaim(sessionId, this.owner);
         },
         { behavior: 'immediate' },
       );
     } catch (e) {
       // The session was deleted meanwhile: nothing is left to release.
-      if (store.getSessionRow(this.deps.db, sessionId)) throw e;
+      if (this.store.session(sessionId)) throw e;
     }
   }
 
   /** A failure as the client should see it: a session deleted mid-turn is a 404, not a database error. */
   private explain(sessionId: string, e: unknown): AppError {
     if (isAppError(e)) return e;
-    if (!store.getSessionRow(this.deps.db, sessionId)) {
+    if (!this.store.session(sessionId)) {
       return new AppError('not_found', 'The session was deleted while its turn was running', { cause: e });
     }
     return new AppError('internal', 'Internal server error', { cause: e });
@@ -331,7 +332,7 @@ export class InterviewLoop {
 
   private logFailure(sessionId: string, action: TurnAction, err: AppError, durationMs: number) {
     if (!this.deps.log || err.code === 'conflict' || err.code === 'not_found') return;
-    const session = store.getSessionRow(this.deps.db, sessionId);
+    const session = this.store.session(sessionId);
     this.deps.log(
       JSON.stringify({
         level: 'error',
@@ -353,7 +354,7 @@ export class InterviewLoop {
   /** Deletes a session and everything in it; a turn of it running in this process is waited for first. */
   async deleteSession(sessionId: string) {
     await this.running.get(sessionId);
-    if (!store.deleteSession(this.deps.db, sessionId)) throw new AppError('not_found', `No session with id "${sessionId}"`);
+    if (!this.store.deleteSession(sessionId)) throw new AppError('not_found', `No session with id "${sessionId}"`);
     // Nothing of it stays readable in the write-ahead log either.
     checkpoint(this.deps.db);
   }
@@ -364,8 +365,8 @@ export class InterviewLoop {
    * left unfinished without a claim. Returns how many sessions continued.
    */
   async recover(onError: (sessionId: string, e: unknown) => void = () => {}, atStartUp = true) {
-    const ids = new Set(store.sessionsWithLapsedClaims(this.deps.db, this.now()));
-    if (atStartUp) for (const id of store.sessionsWithUnfinishedGrades(this.deps.db)) ids.add(id);
+    const ids = new Set(this.store.sessionsWithLapsedClaims(this.now()));
+    if (atStartUp) for (const id of this.store.sessionsWithUnfinishedGrades()) ids.add(id);
     let done = 0;
     for (const id of ids) {
       if (this.running.has(id)) continue;
@@ -391,10 +392,15 @@ export class InterviewLoop {
 
   private async runTurn(sessionId: string, afterMessageId: number, events: LoopEvents, signal: AbortSignal): Promise<TurnResult> {
     const newGrades: GradeEvent[] = [];
+    const newMessages: Message[] = [];
     await this.advance(
       sessionId,
       {
         ...events,
+        message: (m) => {
+          newMessages.push(m);
+          events.message?.(m);
+        },
         grade: (g) => {
           newGrades.push(g);
           events.grade?.(g);
@@ -402,28 +408,34 @@ export class InterviewLoop {
       },
       signal,
     );
-    const view = this.views.get(sessionId);
+    // Lean: what this call stored and where the session stands; the whole session is GET /api/sessions/:id.
+    const questions = this.store.questions(sessionId);
+    const stored = afterMessageId ? this.store.messages(sessionId).filter((m) => m.id > afterMessageId) : [];
     return {
-      messages: view.messages.filter((m) => m.id > afterMessageId),
+      messages: stored.map((m) => this.views.message(m, questions)),
       grades: newGrades,
-      session: view,
+      session: this.views.state(sessionId),
     };
   }
 
-  /** Steps until the loop waits for the candidate or the session is finished; each step stores its result. */
+  /**
+   * Steps until the loop waits for the candidate or the session is finished. The session and its
+   * questions are read once and kept in step with each write; each step stores its result in a
+   * transaction before the next model call.
+   */
   private async advance(sessionId: string, events: LoopEvents, signal: AbortSignal) {
     const { db } = this.deps;
+    const { store } = this;
     let pendingUsage: Usage | undefined;
+    const session = store.requireSession(sessionId);
+    const all = store.questions(sessionId);
     for (let guard = 0; guard < 100; guard++) {
-      const session = this.requireSession(sessionId);
       if (session.status === 'finished') return;
-      const all = store.sessionQuestionRows(db, sessionId);
       const current = all[session.currentPosition]!;
       const ctx = () => this.turnContext(session, all, current);
 
       if (current.state === 'asked') {
-        const msgs = store.messageRows(db, sessionId).filter((m) => m.sessionQuestionId === current.id);
-        const last = msgs.at(-1);
+        const last = store.questionMessages(current.id).at(-1);
         if (!last || last.role !== 'candidate' || last.kind !== 'answer') return; // waiting for the candidate
         if (current.followUps < session.maxFollowUps) {
           const c = ctx();
@@ -432,43 +444,41 @@ export class InterviewLoop {
           if (decision.action === 'followup') {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t), signal);
             const at = this.now();
-            const row = db.transaction((t) => {
-              const m = store.insertInterviewerMessage(
-                t,
-                sessionId,
-                current.id,
-                'followup',
-                spoken.text,
-                at,
-                addUsage(pendingUsage, spoken.usage),
-              );
-              store.updateSessionQuestion(t, current.id, { followUps: current.followUps + 1 });
-              store.updateSession(t, sessionId, { updatedAt: at.toISOString() });
+            const row = db.transaction(() => {
+              const m = this.say(sessionId, current.id, 'followup', spoken.text, at, addUsage(pendingUsage, spoken.usage));
+              store.countFollowUp(current.id);
+              store.touch(sessionId, at);
               return m;
             });
+            current.followUps++;
             events.message?.(this.views.message(row, all));
             return;
           }
         }
-        store.updateSessionQuestion(db, current.id, { state: 'grading' });
+        store.setQuestionState(current.id, 'grading');
+        current.state = 'grading';
         continue;
       }
 
       if (current.state === 'grading') {
         const c = ctx();
-        const q = c.question;
         const exchange = c.exchange.filter((m) => m.kind !== 'opening').map((m) => ({ role: m.role, content: m.content }));
         const answer = answersOf(c.exchange);
+        const at = this.now();
         if (!answer.trim()) {
-          store.updateSessionQuestion(db, current.id, { state: 'skipped', doneAt: this.now().toISOString() });
+          store.setQuestionState(current.id, 'skipped', at);
+          current.state = 'skipped';
           continue;
         }
-        const { grade, usage } = await this.deps.grader.grade(inputForQuestion(q, this.deps.rubrics, answer, exchange), { signal });
-        const at = this.now();
-        db.transaction((t) => {
-          store.insertGrade(t, { sessionId, sessionQuestionId: current.id, grade, usage, at });
-          store.updateSessionQuestion(t, current.id, { state: 'graded', doneAt: at.toISOString() });
+        const { grade, usage } = await this.deps.grader.grade(inputForQuestion(c.question, this.deps.rubrics, answer, exchange), {
+          signal,
         });
+        const gradedAt = this.now();
+        db.transaction(() => {
+          store.insertGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
+          store.setQuestionState(current.id, 'graded', gradedAt);
+        });
+        current.state = 'graded';
         events.grade?.({ sessionQuestionId: current.id, position: current.position, grade });
         continue;
       }
@@ -486,58 +496,62 @@ export class InterviewLoop {
         const content = `${spoken.text}${joiner}${tail}`;
         const at = this.now();
         if (next) {
-          const row = db.transaction((t) => {
-            const m = store.insertInterviewerMessage(t, sessionId, next.id, 'question', content, at, usage);
-            store.updateSessionQuestion(t, next.id, { state: 'asked', askedAt: at.toISOString() });
-            store.updateSession(t, sessionId, { currentPosition: next.position, updatedAt: at.toISOString() });
+          const row = db.transaction(() => {
+            const m = this.say(sessionId, next.id, 'question', content, at, usage);
+            store.askQuestion(next.id, at);
+            store.moveTo(sessionId, next.position, at);
             return m;
           });
           events.message?.(this.views.message(row, all));
           return;
         }
-        const debrief = this.debrief(sessionId);
-        const row = db.transaction((t) => {
-          const m = store.insertInterviewerMessage(t, sessionId, null, 'closing', content, at, usage);
-          store.insertDebrief(t, sessionId, debrief, at);
-          store.updateSession(t, sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
+        const debrief = this.debrief(sessionId, all);
+        const row = db.transaction(() => {
+          const m = this.say(sessionId, null, 'closing', content, at, usage);
+          store.insertDebrief(sessionId, debrief, at);
+          store.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;
         });
+        session.status = 'finished';
         events.message?.(this.views.message(row, all));
         return;
       }
 
       // 'pending' as current only happens if a session was cut off before its first question.
-      store.updateSessionQuestion(db, current.id, { state: 'asked', askedAt: this.now().toISOString() });
+      store.askQuestion(current.id, this.now());
+      current.state = 'asked';
     }
     throw new AppError('internal', 'The interview loop did not settle');
   }
 
-  /** Ends the current question: with answers it is graded as it stands, without it is skipped. */
-  private closeQuestion(t: store.Tx, sessionId: string, current: store.SessionQuestionRow, why: 'skip' | 'finish', at: Date) {
-    const answered = store
-      .messageRows(t, sessionId)
-      .some((m) => m.sessionQuestionId === current.id && m.role === 'candidate' && m.kind === 'answer');
-    {
-      if (answered) {
-        store.updateSessionQuestion(t, current.id, { state: 'grading' });
-      } else {
-        store.insertMessage(t, {
-          sessionId,
-          sessionQuestionId: current.id,
-          role: 'candidate',
-          kind: 'skip',
-          content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)',
-          at,
-        });
-        store.updateSessionQuestion(t, current.id, { state: 'skipped', doneAt: at.toISOString() });
-      }
-    }
+  /** An interviewer message: opening, question, follow-up or closing. */
+  private say(sessionId: string, sessionQuestionId: number | null, kind: MessageRow['kind'], content: string, at: Date, usage?: Usage) {
+    return this.store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
   }
 
-  private turnContext(session: store.SessionRow, all: store.SessionQuestionRow[], current: store.SessionQuestionRow): TurnContext {
+  /** Ends the current question: with answers it is graded as it stands, without it is skipped. */
+  private closeQuestion(sessionId: string, current: SessionQuestionRow, why: 'skip' | 'finish', at: Date) {
+    const answered = this.store.questionMessages(current.id).some((m) => m.role === 'candidate' && m.kind === 'answer');
+    if (answered) {
+      this.store.setQuestionState(current.id, 'grading');
+      return;
+    }
+    this.store.insertMessage({
+      sessionId,
+      sessionQuestionId: current.id,
+      role: 'candidate',
+      kind: 'skip',
+      content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)',
+      at,
+    });
+    this.store.setQuestionState(current.id, 'skipped', at);
+  }
+
+  private turnContext(session: SessionRow, all: SessionQuestionRow[], current: SessionQuestionRow): TurnContext {
     const question = this.question(current);
-    const msgs = store.messageRows(this.deps.db, session.id).filter((m) => m.sessionQuestionId === current.id);
-    const exchange: ExchangeMessage[] = msgs.map((m) => ({ role: m.role, kind: m.kind, content: m.content }));
+    const exchange: ExchangeMessage[] = this.store
+      .questionMessages(current.id)
+      .map((m) => ({ role: m.role, kind: m.kind, content: m.content }));
     return {
       question,
       rubric: this.deps.rubrics.get(question.rubric)!,
@@ -549,11 +563,11 @@ export class InterviewLoop {
   }
 
   /** A compact, bounded summary of the questions before this one. */
-  private summary(sessionId: string, all: store.SessionQuestionRow[], position: number): string {
+  private summary(sessionId: string, all: SessionQuestionRow[], position: number): string {
     const earlier = all.slice(0, position);
     if (!earlier.length) return `This is question 1 of ${all.length}.`;
-    const scores = store
-      .gradeRows(this.deps.db, sessionId)
+    const scores = this.store
+      .grades(sessionId)
       .filter((g) => earlier.some((q) => q.id === g.sessionQuestionId))
       .map((g) => g.score);
     const skipped = earlier.filter((q) => q.state === 'skipped').length;
@@ -577,9 +591,8 @@ export class InterviewLoop {
     }).trim();
   }
 
-  private debrief(sessionId: string): Debrief {
-    const all = store.sessionQuestionRows(this.deps.db, sessionId);
-    const gradeBy = new Map(store.gradeRows(this.deps.db, sessionId).map((g) => [g.sessionQuestionId, g.grade]));
+  private debrief(sessionId: string, all: SessionQuestionRow[]): Debrief {
+    const gradeBy = new Map(this.store.grades(sessionId).map((g) => [g.sessionQuestionId, g.grade]));
     return buildDebrief({
       questions: all.map((q) => ({ question: this.question(q), state: q.state, grade: gradeBy.get(q.id) })),
       rubrics: this.deps.rubrics,
@@ -590,16 +603,12 @@ export class InterviewLoop {
   // Reading
 
   /** The question as it was asked (its snapshot), or from the bank for sessions stored before snapshots. */
-  private question(sq: store.SessionQuestionRow): BankEntry {
-    return sq.question ?? this.deps.bank.require(sq.questionId);
-  }
-
-  private requireSession(id: string): store.SessionRow {
-    return store.requireSessionRow(this.deps.db, id);
+  private question(sq: SessionQuestionRow): BankEntry {
+    return this.store.snapshot(sq.id) ?? this.deps.bank.require(sq.questionId);
   }
 }
 
 /** A claim its holder stopped renewing: the process crashed or was killed mid-turn. */
-function claimLapsed(session: store.SessionRow, now: Date): boolean {
+function claimLapsed(session: SessionRow, now: Date): boolean {
   return !session.turnClaimedBy || !session.turnClaimedUntil || session.turnClaimedUntil <= now.toISOString();
 }

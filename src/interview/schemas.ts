@@ -142,11 +142,18 @@ export type Session = z.infer<typeof Session>;
 export const GradeEvent = z.object({ sessionQuestionId: z.number().int(), position: z.number().int(), grade: Grade }).openapi('GradeEvent');
 export type GradeEvent = z.infer<typeof GradeEvent>;
 
+/** Where a session stands after a turn: its summary and the question it is on. */
+export const SessionState = SessionSummary.extend({
+  currentPosition: z.number().int(),
+  maxFollowUps: z.number().int(),
+}).openapi('SessionState');
+export type SessionState = z.infer<typeof SessionState>;
+
 export const TurnResult = z
   .object({
     messages: z.array(Message).openapi({ description: 'Messages stored by this call (the answer and the interviewer reply)' }),
-    grades: z.array(GradeEvent),
-    session: Session,
+    grades: z.array(GradeEvent).openapi({ description: 'Grades given by this call' }),
+    session: SessionState.openapi({ description: 'Where the session stands now; GET /api/sessions/{id} has all of it' }),
   })
   .openapi('TurnResult');
 export type TurnResult = z.infer<typeof TurnResult>;

@@ -1,8 +1,15 @@
 import type { Bank } from '../bank/bank.js';
 import { CATEGORIES, type Category } from '../bank/schema.js';
-import type { Db } from '../db/client.js';
-import { DEFAULT_MIX, type Message, type Session, type SessionList, type SessionRequest, type SessionSummary } from './schemas.js';
-import * as store from './store.js';
+import {
+  DEFAULT_MIX,
+  type Message,
+  type Session,
+  type SessionList,
+  type SessionRequest,
+  type SessionState,
+  type SessionSummary,
+} from './schemas.js';
+import { EMPTY_STATS, type MessageRow, type SessionQuestionRow, type SessionRow, type SessionStats, type SessionStore } from './store.js';
 
 /**
  * The read models of the sessions feature: what the API, the export and the page see of the
@@ -31,11 +38,11 @@ const usageOf = (r: { promptTokens: number | null; completionTokens: number | nu
 
 export class SessionViews {
   constructor(
-    private readonly db: Db,
+    private readonly store: SessionStore,
     private readonly bank: Bank,
   ) {}
 
-  message(m: store.MessageRow, questions: store.SessionQuestionRow[]): Message {
+  message(m: MessageRow, questions: SessionQuestionRow[]): Message {
     return {
       id: m.id,
       role: m.role,
@@ -48,7 +55,7 @@ export class SessionViews {
     };
   }
 
-  summary(row: store.SessionRow, stats: store.SessionStats): SessionSummary {
+  summary(row: SessionRow, stats: SessionStats): SessionSummary {
     return {
       id: row.id,
       status: row.status === 'finishing' ? 'active' : row.status,
@@ -67,26 +74,29 @@ export class SessionViews {
   }
 
   list(limit = 20, offset = 0): SessionList {
-    const rows = store.listSessionRows(this.db, limit, offset);
-    const stats = store.sessionStats(
-      this.db,
-      rows.map((r) => r.id),
-    );
+    const rows = this.store.listSessions(limit, offset);
+    const stats = this.store.statsOf(rows.map((r) => r.id));
     return {
-      items: rows.map((r) => this.summary(r, stats.get(r.id) ?? store.EMPTY_STATS)),
-      total: store.countSessions(this.db),
+      items: rows.map((r) => this.summary(r, stats.get(r.id) ?? EMPTY_STATS)),
+      total: this.store.countSessions(),
       limit,
       offset,
     };
   }
 
+  /** Where a session stands: what a turn returns. */
+  state(id: string): SessionState {
+    const row = this.store.requireSession(id);
+    return { ...this.summary(row, this.store.stats(id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
+  }
+
   /** Everything needed to replay a session. */
   get(id: string): Session {
-    const row = store.requireSessionRow(this.db, id);
-    const all = store.sessionQuestionRows(this.db, id);
-    const gradeBy = new Map(store.gradeRows(this.db, id).map((g) => [g.sessionQuestionId, g]));
-    const stats = store.sessionStats(this.db, [id]).get(id) ?? store.EMPTY_STATS;
-    const debrief = store.debriefRow(this.db, id);
+    const row = this.store.requireSession(id);
+    const all = this.store.questions(id);
+    const gradeBy = new Map(this.store.grades(id).map((g) => [g.sessionQuestionId, g]));
+    const stats = this.store.stats(id);
+    const debrief = this.store.debrief(id);
     return {
       ...this.summary(row, stats),
       request: row.request,
@@ -95,7 +105,7 @@ export class SessionViews {
       currentPosition: row.currentPosition,
       questions: all.map((sq) => {
         // What was asked, as it was asked: a later bank update does not change an old session.
-        const q = sq.question ?? this.bank.require(sq.questionId);
+        const q = this.store.snapshot(sq.id) ?? this.bank.require(sq.questionId);
         const done = sq.state === 'graded' || sq.state === 'skipped' || row.status === 'finished';
         const g = gradeBy.get(sq.id);
         return {
@@ -120,7 +130,7 @@ export class SessionViews {
           gradeUsage: g ? usageOf(g) : null,
         };
       }),
-      messages: store.messageRows(this.db, id).map((m) => this.message(m, all)),
+      messages: this.store.messages(id).map((m) => this.message(m, all)),
       debrief: debrief?.debrief ?? null,
     };
   }

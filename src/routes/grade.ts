@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getQuestion } from '../bank/queries.js';
 import { Grade } from '../grading/grade.js';
 import { OfflineGrader } from '../grading/offline/index.js';
 import { gradeTarget, MAX_ANSWER_CHARS, resolveGradeInput } from '../grading/service.js';
@@ -41,8 +40,8 @@ const route = createRoute({
 
 export const gradeRoutes = createRouter().openapi(route, async (c) => {
   const body = c.req.valid('json');
-  const { db, rubrics, grader } = c.var.deps;
-  const input = resolveGradeInput((id) => getQuestion(db, id), rubrics, gradeTarget(body), body.answer);
+  const { bank, rubrics, grader } = c.var.deps;
+  const input = resolveGradeInput((id) => bank.get(id), rubrics, gradeTarget(body), body.answer);
   const chosen = body.provider === 'offline' ? new OfflineGrader() : grader;
   const { grade } = await chosen.grade(input, { signal: c.req.raw.signal });
   return c.json(grade, 200);

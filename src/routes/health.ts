@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
+import { ping } from '../db/client.js';
 import type { Deps } from '../types.js';
 import { createRouter, errors, json } from './common.js';
 
@@ -40,9 +40,9 @@ const ready = createRoute({
   responses: { 200: json(Ready, 'Ready to take turns'), 503: json(Ready, 'Not ready: the reasons are in the body'), ...errors(500) },
 });
 
-function databaseCheck({ db }: Deps): { ok: boolean; questions: number; reason?: string } {
+function databaseCheck({ db, bank }: Deps): { ok: boolean; questions: number; reason?: string } {
   try {
-    return { ok: true, questions: db.get<{ n: number }>(sql`select count(*) as n from questions`).n };
+    return { ok: ping(db), questions: bank.entries.length };
   } catch (e) {
     return { ok: false, questions: 0, reason: `the database did not answer: ${(e as Error).message}` };
   }

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { getQuestion, listQuestions, questionFacets } from '../bank/queries.js';
 import { BankEntry, Category, TOPICS } from '../bank/schema.js';
 import { AppError } from '../errors.js';
 import { createRouter, errors, json, Pagination } from './common.js';
@@ -49,15 +48,15 @@ const one = createRoute({
 });
 
 export const questionRoutes = createRouter()
-  .openapi(facets, (c) => c.json(questionFacets(c.var.deps.db), 200))
+  .openapi(facets, (c) => c.json(c.var.deps.bank.facets, 200))
   .openapi(list, (c) => {
     const query = c.req.valid('query');
-    const { items, total } = listQuestions(c.var.deps.db, query);
+    const { items, total } = c.var.deps.bank.list(query);
     return c.json({ items, total, limit: query.limit, offset: query.offset }, 200);
   })
   .openapi(one, (c) => {
     const { id } = c.req.valid('param');
-    const question = getQuestion(c.var.deps.db, id);
+    const question = c.var.deps.bank.get(id);
     if (!question) throw new AppError('not_found', `No question with id "${id}"`);
     return c.json(question, 200);
   });

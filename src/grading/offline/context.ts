@@ -106,18 +106,28 @@ export function blend(marker: number | null, ctx: ScoringContext, markerWeight =
  * used count for less): the sentences that earn a content-based level.
  */
 export function bestContentSpans(ctx: ScoringContext, n = 2): Span[] {
-  const ref = new StemSet(ctx.content.points.flatMap((p) => p.stems));
-  return ctx.spans
-    .map((s) => ({
-      s,
-      m: contentStems(s.text)
-        .filter((x) => ref.has(x))
-        .reduce((sum, x) => sum + (ctx.content.questionStems.has(x) ? QUESTION_WORD_WEIGHT : 1), 0),
-    }))
-    .filter((x) => x.m > 0)
-    .sort((a, b) => b.m - a.m)
-    .slice(0, n)
-    .map((x) => x.s);
+  return rankedContentSpans(ctx).slice(0, n);
+}
+
+/** The answer's sentences that carry reference content, best first: worked out once per answer. */
+const ranked = new WeakMap<ScoringContext, Span[]>();
+function rankedContentSpans(ctx: ScoringContext): Span[] {
+  let spans = ranked.get(ctx);
+  if (!spans) {
+    const ref = new StemSet(ctx.content.points.flatMap((p) => p.stems));
+    spans = ctx.spans
+      .map((s) => ({
+        s,
+        m: contentStems(s.text)
+          .filter((x) => ref.has(x))
+          .reduce((sum, x) => sum + (ctx.content.questionStems.has(x) ? QUESTION_WORD_WEIGHT : 1), 0),
+      }))
+      .filter((x) => x.m > 0)
+      .sort((a, b) => b.m - a.m)
+      .map((x) => x.s);
+    ranked.set(ctx, spans);
+  }
+  return spans;
 }
 
 /**
