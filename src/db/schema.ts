@@ -60,7 +60,7 @@ export const sessions = sqliteTable(
     turnClaimedBy: text('turn_claimed_by'),
     turnClaimedUntil: text('turn_claimed_until'),
   },
-  (t) => [index('sessions_created_idx').on(t.createdAt)],
+  (t) => [index('sessions_created_idx').on(t.createdAt), index('sessions_claim_idx').on(t.turnClaimedUntil)],
 );
 
 export const sessionQuestions = sqliteTable(
@@ -99,21 +99,25 @@ export const messages = sqliteTable(
     ...tokens(),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [index('messages_session_idx').on(t.sessionId, t.id)],
+  (t) => [index('messages_session_idx').on(t.sessionId, t.id), index('messages_question_idx').on(t.sessionQuestionId, t.id)],
 );
 
-export const grades = sqliteTable('grades', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  sessionQuestionId: integer('session_question_id')
-    .notNull()
-    .unique()
-    .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
-  sessionId: sessionRef(),
-  score: real('score').notNull(),
-  grade: text('grade', { mode: 'json' }).$type<Grade>().notNull(),
-  ...tokens(),
-  createdAt: text('created_at').notNull(),
-});
+export const grades = sqliteTable(
+  'grades',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionQuestionId: integer('session_question_id')
+      .notNull()
+      .unique()
+      .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
+    sessionId: sessionRef(),
+    score: real('score').notNull(),
+    grade: text('grade', { mode: 'json' }).$type<Grade>().notNull(),
+    ...tokens(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('grades_session_idx').on(t.sessionId)],
+);
 
 export const debriefs = sqliteTable('debriefs', {
   sessionId: text('session_id')

@@ -200,7 +200,7 @@ export class InterviewLoop {
         );
         heartbeat.unref();
         try {
-          const result = await this.runTurn(sessionId, begun.mark, events, signal);
+          const result = await this.runTurn(sessionId, begun.stored, events, signal);
           this.end(sessionId, req, fingerprint, { state: 'done', result });
           return result;
         } catch (e) {
@@ -218,52 +218,49 @@ export class InterviewLoop {
   }
 
   /** Checks, claims and stores the turn's input in one transaction; or finds the stored result to replay. */
-  private begin(sessionId: string, req: TurnRequest, fingerprint: string | undefined): { mark: number } | { replay: TurnResult } {
+  private begin(sessionId: string, req: TurnRequest, fingerprint: string | undefined): { stored: MessageRow[] } | { replay: TurnResult } {
     const { store } = this;
-    return this.deps.db.transaction(
-      () => {
-        const at = this.now();
-        const session = store.requireSession(sessionId);
-        let action = req.action;
-        if (req.idempotencyKey && fingerprint) {
-          const seen = store.idempotency(sessionId, req.idempotencyKey);
-          if (seen && seen.fingerprint !== fingerprint) {
-            throw new AppError(
-              'idempotency_mismatch',
-              'This Idempotency-Key was already used for a different request: send a new key with a new request',
-            );
-          }
-          if (seen?.state === 'done' && seen.result) return { replay: seen.result };
-          if (seen?.state === 'running' && !claimLapsed(session, at)) {
-            throw new AppError('conflict', 'The request with this Idempotency-Key is still running: wait for its reply');
-          }
-          // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
-          if (seen) action = 'retry';
+    return store.atomically(() => {
+      const at = this.now();
+      const session = store.requireSession(sessionId);
+      let action = req.action;
+      if (req.idempotencyKey && fingerprint) {
+        const seen = store.idempotency(sessionId, req.idempotencyKey);
+        if (seen && seen.fingerprint !== fingerprint) {
+          throw new AppError(
+            'idempotency_mismatch',
+            'This Idempotency-Key was already used for a different request: send a new key with a new request',
+          );
         }
-        if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-        if (!store.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs))) {
-          throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
+        if (seen?.state === 'done' && seen.result) return { replay: seen.result };
+        if (seen?.state === 'running' && !claimLapsed(session, at)) {
+          throw new AppError('conflict', 'The request with this Idempotency-Key is still running: wait for its reply');
         }
-        const current = store.questions(sessionId)[session.currentPosition];
-        if (!current) throw new AppError('internal', 'The session has no current question');
-        const mark = store.lastMessageId(sessionId);
-        if (action === 'answer') this.acceptAnswer(session, current, req, at);
-        if (action === 'skip' && current.state === 'asked') this.closeQuestion(sessionId, current, 'skip', at);
-        if (action === 'finish') {
-          if (current.state === 'asked') this.closeQuestion(sessionId, current, 'finish', at);
-          store.updateSession(sessionId, { status: 'finishing', updatedAt: at.toISOString() });
-        }
-        if (req.idempotencyKey && fingerprint) {
-          store.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
-        }
-        return { mark };
-      },
-      { behavior: 'immediate' },
-    );
+        // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
+        if (seen) action = 'retry';
+      }
+      if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
+      if (!store.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs))) {
+        throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
+      }
+      const current = store.questions(sessionId)[session.currentPosition];
+      if (!current) throw new AppError('internal', 'The session has no current question');
+      const stored: MessageRow[] = [];
+      if (action === 'answer') stored.push(this.acceptAnswer(session, current, req, at));
+      if (action === 'skip' && current.state === 'asked') stored.push(...this.closeQuestion(sessionId, current, 'skip', at));
+      if (action === 'finish') {
+        if (current.state === 'asked') stored.push(...this.closeQuestion(sessionId, current, 'finish', at));
+        store.updateSession(sessionId, { status: 'finishing', updatedAt: at.toISOString() });
+      }
+      if (req.idempotencyKey && fingerprint) {
+        store.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
+      }
+      return { stored };
+    }, true);
   }
 
   /** Stores the answer to the current question, unless it is for a question the interview has left. */
-  private acceptAnswer(session: SessionRow, current: SessionQuestionRow, req: TurnRequest, at: Date) {
+  private acceptAnswer(session: SessionRow, current: SessionQuestionRow, req: TurnRequest, at: Date): MessageRow {
     if (req.position !== undefined && req.position !== session.currentPosition) {
       throw new AppError(
         'conflict',
@@ -279,7 +276,7 @@ export class InterviewLoop {
         "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first",
       );
     }
-    this.store.insertMessage({
+    const row = this.store.insertMessage({
       sessionId: session.id,
       sessionQuestionId: current.id,
       role: 'candidate',
@@ -289,6 +286,7 @@ export class InterviewLoop {
     });
     this.store.markAnswered(current.id, at);
     this.store.touch(session.id, at);
+    return row;
   }
 
   /** Releases the claim and records the turn's outcome against its idempotency key. */
@@ -299,22 +297,19 @@ export class InterviewLoop {
     outcome: { state: 'done' | 'failed'; result?: TurnResult },
   ) {
     try {
-      this.deps.db.transaction(
-        () => {
-          if (req.idempotencyKey && fingerprint) {
-            this.store.saveIdempotency({
-              sessionId,
-              key: req.idempotencyKey,
-              fingerprint,
-              state: outcome.state,
-              result: outcome.result,
-              at: this.now(),
-            });
-          }
-          this.store.releaseClaim(sessionId, this.owner);
-        },
-        { behavior: 'immediate' },
-      );
+      this.store.atomically(() => {
+        if (req.idempotencyKey && fingerprint) {
+          this.store.saveIdempotency({
+            sessionId,
+            key: req.idempotencyKey,
+            fingerprint,
+            state: outcome.state,
+            result: outcome.result,
+            at: this.now(),
+          });
+        }
+        this.store.releaseClaim(sessionId, this.owner);
+      }, true);
     } catch (e) {
       // The session was deleted meanwhile: nothing is left to release.
       if (this.store.session(sessionId)) throw e;
@@ -390,32 +385,26 @@ export class InterviewLoop {
   // -------------------------------------------------------------------------------------------
   // The state machine
 
-  private async runTurn(sessionId: string, afterMessageId: number, events: LoopEvents, signal: AbortSignal): Promise<TurnResult> {
-    const newGrades: GradeEvent[] = [];
-    const newMessages: Message[] = [];
-    await this.advance(
+  private async runTurn(sessionId: string, stored: MessageRow[], events: LoopEvents, signal: AbortSignal): Promise<TurnResult> {
+    const grades: GradeEvent[] = [];
+    const said: Message[] = [];
+    const questions = await this.advance(
       sessionId,
       {
         ...events,
         message: (m) => {
-          newMessages.push(m);
+          said.push(m);
           events.message?.(m);
         },
         grade: (g) => {
-          newGrades.push(g);
+          grades.push(g);
           events.grade?.(g);
         },
       },
       signal,
     );
     // Lean: what this call stored and where the session stands; the whole session is GET /api/sessions/:id.
-    const questions = this.store.questions(sessionId);
-    const stored = afterMessageId ? this.store.messages(sessionId).filter((m) => m.id > afterMessageId) : [];
-    return {
-      messages: stored.map((m) => this.views.message(m, questions)),
-      grades: newGrades,
-      session: this.views.state(sessionId),
-    };
+    return { messages: [...stored.map((m) => this.views.message(m, questions)), ...said], grades, session: this.views.state(sessionId) };
   }
 
   /**
@@ -423,20 +412,19 @@ export class InterviewLoop {
    * questions are read once and kept in step with each write; each step stores its result in a
    * transaction before the next model call.
    */
-  private async advance(sessionId: string, events: LoopEvents, signal: AbortSignal) {
-    const { db } = this.deps;
+  private async advance(sessionId: string, events: LoopEvents, signal: AbortSignal): Promise<SessionQuestionRow[]> {
     const { store } = this;
     let pendingUsage: Usage | undefined;
     const session = store.requireSession(sessionId);
     const all = store.questions(sessionId);
     for (let guard = 0; guard < 100; guard++) {
-      if (session.status === 'finished') return;
+      if (session.status === 'finished') return all;
       const current = all[session.currentPosition]!;
       const ctx = () => this.turnContext(session, all, current);
 
       if (current.state === 'asked') {
         const last = store.questionMessages(current.id).at(-1);
-        if (!last || last.role !== 'candidate' || last.kind !== 'answer') return; // waiting for the candidate
+        if (!last || last.role !== 'candidate' || last.kind !== 'answer') return all; // waiting for the candidate
         if (current.followUps < session.maxFollowUps) {
           const c = ctx();
           const { decision, usage } = await this.deps.interviewer.decide(c, signal);
@@ -444,7 +432,7 @@ export class InterviewLoop {
           if (decision.action === 'followup') {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t), signal);
             const at = this.now();
-            const row = db.transaction(() => {
+            const row = store.atomically(() => {
               const m = this.say(sessionId, current.id, 'followup', spoken.text, at, addUsage(pendingUsage, spoken.usage));
               store.countFollowUp(current.id);
               store.touch(sessionId, at);
@@ -452,7 +440,7 @@ export class InterviewLoop {
             });
             current.followUps++;
             events.message?.(this.views.message(row, all));
-            return;
+            return all;
           }
         }
         store.setQuestionState(current.id, 'grading');
@@ -474,7 +462,7 @@ export class InterviewLoop {
           signal,
         });
         const gradedAt = this.now();
-        db.transaction(() => {
+        store.atomically(() => {
           store.insertGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
           store.setQuestionState(current.id, 'graded', gradedAt);
         });
@@ -496,17 +484,19 @@ export class InterviewLoop {
         const content = `${spoken.text}${joiner}${tail}`;
         const at = this.now();
         if (next) {
-          const row = db.transaction(() => {
+          const row = store.atomically(() => {
             const m = this.say(sessionId, next.id, 'question', content, at, usage);
             store.askQuestion(next.id, at);
             store.moveTo(sessionId, next.position, at);
             return m;
           });
+          next.state = 'asked';
+          session.currentPosition = next.position;
           events.message?.(this.views.message(row, all));
-          return;
+          return all;
         }
         const debrief = this.debrief(sessionId, all);
-        const row = db.transaction(() => {
+        const row = store.atomically(() => {
           const m = this.say(sessionId, null, 'closing', content, at, usage);
           store.insertDebrief(sessionId, debrief, at);
           store.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
@@ -514,7 +504,7 @@ export class InterviewLoop {
         });
         session.status = 'finished';
         events.message?.(this.views.message(row, all));
-        return;
+        return all;
       }
 
       // 'pending' as current only happens if a session was cut off before its first question.
@@ -529,14 +519,14 @@ export class InterviewLoop {
     return this.store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
   }
 
-  /** Ends the current question: with answers it is graded as it stands, without it is skipped. */
-  private closeQuestion(sessionId: string, current: SessionQuestionRow, why: 'skip' | 'finish', at: Date) {
+  /** Ends the current question: with answers it is graded as it stands, without it is skipped (the skip message is returned). */
+  private closeQuestion(sessionId: string, current: SessionQuestionRow, why: 'skip' | 'finish', at: Date): MessageRow[] {
     const answered = this.store.questionMessages(current.id).some((m) => m.role === 'candidate' && m.kind === 'answer');
     if (answered) {
       this.store.setQuestionState(current.id, 'grading');
-      return;
+      return [];
     }
-    this.store.insertMessage({
+    const row = this.store.insertMessage({
       sessionId,
       sessionQuestionId: current.id,
       role: 'candidate',
@@ -545,6 +535,7 @@ export class InterviewLoop {
       at,
     });
     this.store.setQuestionState(current.id, 'skipped', at);
+    return [row];
   }
 
   private turnContext(session: SessionRow, all: SessionQuestionRow[], current: SessionQuestionRow): TurnContext {
@@ -552,13 +543,17 @@ export class InterviewLoop {
     const exchange: ExchangeMessage[] = this.store
       .questionMessages(current.id)
       .map((m) => ({ role: m.role, kind: m.kind, content: m.content }));
+    const summarize = () => this.summary(session.id, all, current.position);
     return {
       question,
       rubric: this.deps.rubrics.get(question.rubric)!,
       exchange,
       followUpsUsed: current.followUps,
       maxFollowUps: session.maxFollowUps,
-      summary: this.summary(session.id, all, current.position),
+      // Only a model interviewer reads it: worked out when read.
+      get summary() {
+        return summarize();
+      },
     };
   }
 
@@ -567,7 +562,7 @@ export class InterviewLoop {
     const earlier = all.slice(0, position);
     if (!earlier.length) return `This is question 1 of ${all.length}.`;
     const scores = this.store
-      .grades(sessionId)
+      .scores(sessionId)
       .filter((g) => earlier.some((q) => q.id === g.sessionQuestionId))
       .map((g) => g.score);
     const skipped = earlier.filter((q) => q.state === 'skipped').length;

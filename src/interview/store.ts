@@ -122,6 +122,11 @@ function prepare(db: Db) {
       .from(grades)
       .where(eq(grades.sessionId, p('sessionId')))
       .prepare(),
+    scores: db
+      .select({ sessionQuestionId: grades.sessionQuestionId, score: grades.score })
+      .from(grades)
+      .where(eq(grades.sessionId, p('sessionId')))
+      .prepare(),
     questionAnswered: db
       .update(sessionQuestions)
       .set({ answeredAt: sql`coalesce(${sessionQuestions.answeredAt}, ${p('at')})` })
@@ -232,6 +237,16 @@ export class SessionStore {
     this.q = prepare(db);
   }
 
+  /**
+   * Runs `fn` in one transaction on the raw connection (the statements inside are prepared ones);
+   * `immediate` takes the write lock first, so a check and the write that depends on it cannot be
+   * interleaved with another process.
+   */
+  atomically<T>(fn: () => T, immediate = false): T {
+    const tx = this.db.$client.transaction(fn);
+    return immediate ? tx.immediate() : tx();
+  }
+
   session(id: string): SessionRow | undefined {
     return this.q.session.get({ id });
   }
@@ -300,6 +315,11 @@ export class SessionStore {
 
   grades(sessionId: string): GradeRow[] {
     return this.q.grades.all({ sessionId });
+  }
+
+  /** The scores alone, without parsing the grades. */
+  scores(sessionId: string): Array<{ sessionQuestionId: number; score: number }> {
+    return this.q.scores.all({ sessionId });
   }
 
   /** The first answer's time stays: later ones are follow-up answers. */
