@@ -128,7 +128,7 @@ async function answerRow(base: string): Promise<Row> {
   return load('POST /api/sessions/:id/answer (offline, graded)', async () => {
     const session = free.shift();
     if (!session) throw new Error('bench:server ran out of sessions: raise the pool');
-    const res = await postJson(`${base}/api/sessions/${session.id}/answer`, { text: STRONG })();
+    const res = await postJson(`${base}/api/sessions/${session.id}/answer`, { text: `${STRONG} (Answer ${session.answered + 1}.)` })();
     if (++session.answered < ALL_QUESTIONS.length) free.push(session);
     return res;
   });
@@ -188,7 +188,13 @@ async function main() {
   rows.push(await load('bare Hono JSON GET', get(bare.url)));
   rows.push(await load('GET /api/health', get(`${offline.url}/api/health`)));
   rows.push(await load('GET /api/questions?limit=20', get(`${offline.url}/api/questions?limit=20`)));
-  rows.push(await load('POST /api/grade (offline)', postJson(`${offline.url}/api/grade`, { questionId: 'amazon-32', answer: STRONG })));
+  // Every answer a little different, so no cache of a previous grading can serve it.
+  let n = 0;
+  rows.push(
+    await load('POST /api/grade (offline)', () =>
+      postJson(`${offline.url}/api/grade`, { questionId: 'amazon-32', answer: `${STRONG} (Answer ${++n}.)` })(),
+    ),
+  );
   rows.push(await answerRow(offline.url));
   for (const r of rows) r.ratio = r.requestsPerSecond / rows[0]!.requestsPerSecond;
 

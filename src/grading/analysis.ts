@@ -84,23 +84,41 @@ export interface ContentAnalysis {
   fullCoverage: number;
   points: PointCoverage[];
   answerStems: string[];
+  /** The answer's stems as a set, for lookups. */
+  answerSet: StemSet;
   questionStems: StemSet;
+  /** The stems of the key points, and those with the question's: what is on topic. */
+  pointStems: StemSet;
+  topicStems: StemSet;
+  /** Stems of the reference (and signals) the question itself does not use: content only an answer brings. */
+  referenceOnly: StemSet;
 }
 
 /** What a question and its reference contribute to every analysis of an answer to it: worked out once. */
 const questionStemSet = memoize((question: string) => new StemSet(contentStems(question)));
 const referenceAnalysis = memoize((key: string) => {
-  const [question, referenceText] = key.split('\u0000') as [string, string];
-  const referenceStems = unique(contentStems(referenceText));
-  return { referenceStems, onTopic: new StemSet([...referenceStems, ...questionStemSet(question).values()]) };
+  const [question, reference, signalText] = key.split('\u0000') as [string, string, string];
+  const signals = signalText ? signalText.split('\n') : [];
+  const referenceStems = unique(contentStems(`${plainText(reference)}\n${signalText}`));
+  const questionStems = questionStemSet(question);
+  const points = keyPoints(reference, signals);
+  const pointStems = new StemSet(points.flatMap((p) => p.stems));
+  return {
+    referenceStems,
+    points,
+    onTopic: new StemSet([...referenceStems, ...questionStems.values()]),
+    pointStems,
+    topicStems: new StemSet([...questionStems.values(), ...points.flatMap((p) => p.stems)]),
+    referenceOnly: new StemSet(contentStems(`${plainText(reference)} ${signals.join(' ')}`).filter((x) => !questionStems.has(x))),
+  };
 });
 
 export function analyzeContent(question: string, reference: string, answer: string, signals: string[] = []): ContentAnalysis {
   const questionStems = questionStemSet(question);
   const answerStems = contentStems(answer);
   const answerSet = new StemSet(answerStems);
-  const referenceText = `${plainText(reference)}\n${signals.join('\n')}`;
-  const { referenceStems, onTopic } = referenceAnalysis(`${question}\u0000${referenceText}`);
+  const ref = referenceAnalysis(`${question}\u0000${reference}\u0000${signals.join('\n')}`);
+  const { referenceStems, onTopic } = ref;
   const weight = (s: string) => (questionStems.has(s) ? QUESTION_WORD_WEIGHT : 1);
 
   let total = 0;
@@ -111,7 +129,7 @@ export function analyzeContent(question: string, reference: string, answer: stri
   }
   const recall = total > 0 ? found / total : 0;
 
-  const points = keyPoints(reference, signals).map((p) => {
+  const points = ref.points.map((p) => {
     let w = 0;
     let m = 0;
     for (const s of p.stems) {
@@ -127,7 +145,20 @@ export function analyzeContent(question: string, reference: string, answer: stri
 
   const content = Math.min(1, 0.5 * Math.min(1, recall / 0.6) + 0.5 * pointScore) * (0.7 + 0.3 * precision);
   const fullCoverage = 1 - 0.4 * Math.max(0, Math.min(1, (referenceStems.length - SHORT_REFERENCE) / (LONG_REFERENCE - SHORT_REFERENCE)));
-  return { recall, pointScore, precision, content, fullCoverage, points, answerStems, questionStems };
+  return {
+    recall,
+    pointScore,
+    precision,
+    content,
+    fullCoverage,
+    points,
+    answerStems,
+    answerSet,
+    questionStems,
+    pointStems: ref.pointStems,
+    topicStems: ref.topicStems,
+    referenceOnly: ref.referenceOnly,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { Flag } from '../grade.js';
 import type { RubricKind } from '../rubrics.js';
 import { contentStems, type Span } from '../text.js';
 import type { GradeInput } from '../types.js';
-import { QUESTION_WORD_WEIGHT, StemSet } from '../analysis.js';
+import { QUESTION_WORD_WEIGHT } from '../analysis.js';
 import type { Theme } from './lexicon.js';
 
 /** What every criterion scorer reads: the answer, its sentences, its analysis and the guards' flags. */
@@ -114,7 +114,7 @@ const ranked = new WeakMap<ScoringContext, Span[]>();
 function rankedContentSpans(ctx: ScoringContext): Span[] {
   let spans = ranked.get(ctx);
   if (!spans) {
-    const ref = new StemSet(ctx.content.points.flatMap((p) => p.stems));
+    const ref = ctx.content.pointStems;
     spans = ctx.spans
       .map((s) => ({
         s,

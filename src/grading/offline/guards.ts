@@ -60,7 +60,7 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
   const minStems = referenceSize ? Math.max(2, Math.min(20, Math.round(referenceSize * 0.25))) : 20;
   if (!flags.includes('dont_know') && answerStems.length < minStems) flags.push('too_short');
 
-  if (echoesQuestion(input, content)) flags.push('question_echo');
+  if (echoesQuestion(content)) flags.push('question_echo');
   if (isKeywordList(answer)) flags.push('keyword_list');
 
   if (answerStems.length >= 8 && !flags.includes('question_echo') && !onTopic({ input, kind, answer, content, themes })) {
@@ -72,17 +72,14 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
   return { flags, contradiction, completeness: Math.min(1, answerStems.length / minStems) };
 }
 
-function echoesQuestion(input: GradeInput, content: ContentAnalysis): boolean {
+function echoesQuestion(content: ContentAnalysis): boolean {
   const answerStems = content.answerStems;
   if (!answerStems.length) return false;
   const fromQuestion = answerStems.filter((s) => content.questionStems.has(s)).length;
   const novel = unique(answerStems.filter((s) => !content.questionStems.has(s)));
-  const referenceOnly = new StemSet(
-    contentStems(`${plainText(input.referenceAnswer)} ${(input.signals ?? []).join(' ')}`).filter((s) => !content.questionStems.has(s)),
-  );
-  const addsReferenceContent = novel.some((s) => referenceOnly.has(s));
+  const addsReferenceContent = novel.some((s) => content.referenceOnly.has(s));
   const questionList = [...content.questionStems.values()];
-  const answerSet = new StemSet(answerStems);
+  const answerSet = content.answerSet;
   const mirrors = questionList.length > 0 && questionList.filter((s) => answerSet.has(s)).length / questionList.length >= 0.5;
   return fromQuestion / answerStems.length >= 0.7 && mirrors && novel.length < 3 && !addsReferenceContent;
 }
@@ -90,8 +87,7 @@ function echoesQuestion(input: GradeInput, content: ContentAnalysis): boolean {
 /** Stems of the question's own words (not the "tell me about a time" frame) found in the answer. */
 function questionOverlap(content: ContentAnalysis): number {
   const asked = [...content.questionStems.values()].filter((s) => !STORY_WORDS.has(s));
-  const answer = new StemSet(content.answerStems);
-  return asked.filter((s) => answer.has(s)).length;
+  return asked.filter((s) => content.answerSet.has(s)).length;
 }
 
 function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean {

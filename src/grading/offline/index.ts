@@ -1,4 +1,4 @@
-import { analyzeContent, StemSet, unique } from '../analysis.js';
+import { analyzeContent, unique } from '../analysis.js';
 import { aggregate, FLAG_ADVICE, type Flag, type Grade, NOT_AN_ANSWER, settleCriteria } from '../grade.js';
 import { injectionSpans, withoutSpans } from '../injection.js';
 import { sentences, type Span } from '../text.js';
@@ -58,8 +58,7 @@ export function scoringContext(input: GradeInput): { ctx: ScoringContext; comple
  */
 function topicalFloor(ctx: ScoringContext): number {
   if (ctx.flags.some((f) => NOT_AN_ANSWER.includes(f))) return 0;
-  const topic = new StemSet([...ctx.content.questionStems.values(), ...ctx.content.points.flatMap((p) => p.stems)]);
-  const words = unique(ctx.content.answerStems.filter((s) => topic.has(s))).length;
+  const words = unique(ctx.content.answerStems.filter((s) => ctx.content.topicStems.has(s))).length;
   const facets = ctx.themes.flatMap((t) => t.facets).filter((f) => countMatches(ctx.answer, f.re) > 0).length;
   return Math.min(4, 0.5 * (words + facets));
 }
