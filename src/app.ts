@@ -5,6 +5,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { type ErrorCode, isAppError } from './errors.js';
+import { cors } from 'hono/cors';
+import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
+import { modelRateLimit } from './middleware/limits.js';
+import { hostGuard, jsonBodies, originGuard } from './middleware/security.js';
+import { authRoutes } from './routes/auth.js';
 import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
 import { progressRoutes } from './routes/progress.js';
@@ -36,21 +41,34 @@ export function createApp(deps: Deps) {
     c.set('deps', deps);
     await next();
   });
-  // Even if something slipped past the sanitizer, the page runs no inline or foreign script.
-  app.use(
-    '*',
+  // Even if something slipped past the sanitizer, the page runs no inline or foreign script or
+  // style, and no form can be sent anywhere. (The API reference's Swagger UI styles itself inline.)
+  const csp = (inlineStyles: boolean) =>
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        formAction: ["'none'"],
+        baseUri: ["'none'"],
       },
-    }),
-  );
+    });
+  const page = csp(false);
+  const docs = csp(true);
+  app.use('*', (c, next) => (c.req.path.startsWith('/docs') ? docs(c, next) : page(c, next)));
+  app.use('*', hostGuard(deps.config.web.allowedHosts));
+  if (deps.config.web.corsOrigins.length) {
+    // Other sites' pages may call the API with a token; cookies are never sent cross-site.
+    app.use(
+      '/api/*',
+      cors({ origin: deps.config.web.corsOrigins, credentials: false, allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'] }),
+    );
+  }
+  app.use('/api/*', originGuard);
   app.use(
     '/api/*',
     bodyLimit({
@@ -63,8 +81,14 @@ export function createApp(deps: Deps) {
     }),
   );
 
+  app.use('/api/*', jsonBodies);
+  app.use('/api/*', authenticate);
+  const limit = modelRateLimit(deps);
+  for (const path of ['/api/sessions/:id/answer', '/api/sessions/:id/retry', '/api/grade']) app.on('POST', path, limit);
+
   const routes = app
     .route('/api', healthRoutes)
+    .route('/api', authRoutes)
     .route('/api/questions', questionRoutes)
     .route('/api/rubrics', rubricRoutes)
     .route('/api/grade', gradeRoutes)
@@ -72,11 +96,22 @@ export function createApp(deps: Deps) {
     .route('/api/progress', progressRoutes);
   app.route('/vendor', vendorRoutes);
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token: `npm run -s cli -- token create --user NAME` (AUTH=token or proxy)',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: LOGIN_COOKIE,
+    description: 'The browser sign-in (POST /api/login); unsafe requests must also be JSON from this origin',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     servers: [{ url: '/', description: 'This mockloop server' }],
-    // No credentials in this version: every operation is open to whoever reaches the port.
-    security: [],
+    // AUTH=token: a bearer token, or the sign-in cookie in the browser; AUTH=none needs neither.
+    security: [{ bearer: [] }, { cookie: [] }],
     info: {
       title: 'mockloop API',
       version: '0.1.0',
@@ -90,6 +125,7 @@ export function createApp(deps: Deps) {
 
   app.onError((err, c) => {
     if (isAppError(err)) {
+      if (err.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="mockloop"');
       if (err.status >= 500 && !err.logged) {
         log('request_failed', {
           path: c.req.path,

@@ -26,6 +26,21 @@ const EnvSchema = z.object({
     wholeNumber(1000, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 600000' }).default(60000),
   ),
   OPENAI_MAX_RETRIES: z.preprocess(emptyAsUndefined, wholeNumber(0, 10, { coerce: true }).default(2)),
+  AUTH: z.preprocess(emptyAsUndefined, z.enum(['none', 'token', 'proxy']).default('none')),
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  ALLOWED_HOSTS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  TRUSTED_PROXIES: z.preprocess(emptyAsUndefined, z.string().optional()),
+  AUTH_PROXY_HEADER: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+      .default('x-forwarded-user'),
+  ),
+  RATE_LIMIT_PER_MINUTE: z.preprocess(emptyAsUndefined, wholeNumber(0, 100000, { coerce: true }).default(30)),
+  USER_TOKEN_BUDGET: z.preprocess(emptyAsUndefined, wholeNumber(1, Number.MAX_SAFE_INTEGER, { coerce: true }).optional()),
+  CORS_ORIGINS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  LOGIN_DAYS: z.preprocess(emptyAsUndefined, wholeNumber(1, 365, { coerce: true }).default(7)),
   TURN_LEASE_MS: z.preprocess(
     emptyAsUndefined,
     wholeNumber(500, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 500 to 600000' }).default(15000),
@@ -39,6 +54,27 @@ export interface Config {
   provider: 'offline' | 'openai';
   /** How long a turn's claim on its session holds without renewal (a crashed turn is resumed after it). */
   turnLeaseMs: number;
+  auth: {
+    /** none: one local user, loopback only; token: API tokens and a sign-in page; proxy: a user name set by a trusted reverse proxy. */
+    mode: 'none' | 'token' | 'proxy';
+    proxyHeader: string;
+    trustedProxies: string[];
+    loginDays: number;
+  };
+  web: {
+    /** Host names (with port, as in the Host header) the server answers to: DNS rebinding gets a 421. */
+    allowedHosts: string[];
+    /** Origins allowed to call the API from their own pages, with tokens (never cookies). */
+    corsOrigins: string[];
+    /** Cookies are Secure when the public URL is https. */
+    secure: boolean;
+  };
+  limits: {
+    /** Model-backed requests (answers, retries, grading) per user per minute; 0 for no limit. */
+    perMinute: number;
+    /** Model tokens a user may use per calendar month; undefined for no budget. */
+    monthlyTokens: number | undefined;
+  };
   openai: {
     apiKey: string | undefined;
     baseURL: string | undefined;
@@ -65,6 +101,15 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.AUTH === 'none' && !isLoopback(e.HOST)) {
+    throw new ConfigError(
+      `HOST=${e.HOST} with AUTH=none would let anyone who can reach this machine read and delete every session: ` +
+        'set AUTH=token (API tokens) or AUTH=proxy (behind an authenticating reverse proxy), or keep HOST=127.0.0.1',
+    );
+  }
+  if (e.AUTH === 'proxy' && !e.TRUSTED_PROXIES) {
+    throw new ConfigError('AUTH=proxy needs TRUSTED_PROXIES: the addresses of the reverse proxies whose user header is believed');
+  }
   const provider = e.PROVIDER ?? (e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'offline');
   return {
     port: e.PORT,
@@ -72,6 +117,18 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     databasePath: e.DATABASE_PATH,
     provider,
     turnLeaseMs: e.TURN_LEASE_MS,
+    auth: {
+      mode: e.AUTH,
+      proxyHeader: e.AUTH_PROXY_HEADER.toLowerCase(),
+      trustedProxies: list(e.TRUSTED_PROXIES),
+      loginDays: e.LOGIN_DAYS,
+    },
+    web: {
+      allowedHosts: allowedHosts(e.HOST, e.PORT, e.PUBLIC_URL, list(e.ALLOWED_HOSTS)),
+      corsOrigins: list(e.CORS_ORIGINS),
+      secure: e.PUBLIC_URL?.startsWith('https:') ?? false,
+    },
+    limits: { perMinute: e.RATE_LIMIT_PER_MINUTE, monthlyTokens: e.USER_TOKEN_BUDGET },
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,
@@ -87,4 +144,25 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value') return `allowed values are ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'invalid_format') return `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`;
   return issue.message;
+}
+
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** A name or address only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Host headers to answer besides loopback names (any port): the host listened on, the public URL's host, any listed. */
+function allowedHosts(host: string, port: number, publicUrl: string | undefined, extra: string[]): string[] {
+  const hosts = new Set<string>();
+  if (!isLoopback(host) && host !== '0.0.0.0' && host !== '::') hosts.add(`${host}:${port}`).add(host);
+  if (publicUrl) hosts.add(new URL(publicUrl).host);
+  for (const h of extra) hosts.add(h.toLowerCase());
+  return [...hosts];
 }

@@ -8,11 +8,16 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
  */
 export const ERROR_STATUS = {
   bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  misdirected_request: 421,
   idempotency_mismatch: 422,
+  rate_limited: 429,
+  budget_exhausted: 429,
   invalid_bank: 400,
   invalid_rubric: 500,
   invalid_config: 500,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Accounts } from './accounts/accounts.js';
 import { Bank } from './bank/bank.js';
 import { loadBank, readBankDir } from './bank/load.js';
 import { loadConfig, readEnv } from './config.js';
@@ -35,6 +36,7 @@ export function start(env: Record<string, string | undefined> = readEnv(), optio
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
+  const accounts = new Accounts(db);
   const loop = new InterviewLoop({
     db,
     bank,
@@ -46,6 +48,7 @@ export function start(env: Record<string, string | undefined> = readEnv(), optio
     turnTimeoutMs: config.openai.timeoutMs,
     leaseMs: config.turnLeaseMs,
     log,
+    onUsage: (userId, usage) => accounts.addUsage(userId, usage),
   });
-  return { config, db, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), log };
+  return { config, db, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), accounts, log };
 }

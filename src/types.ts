@@ -1,4 +1,5 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Accounts, User } from './accounts/accounts.js';
 import type { Bank } from './bank/bank.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -20,11 +21,18 @@ export interface Deps {
   llm?: Model;
   /** Whether the model endpoint answers (readiness), when the provider is openai. */
   modelProbe?: ModelProbe;
+  accounts: Accounts;
   /** One line to the server log. */
   log: (line: string) => void;
 }
 
-export type AppEnv = { Variables: { deps: Deps } };
+/** Who is calling, and how they proved it. */
+export interface Caller {
+  user: User;
+  via: 'local' | 'token' | 'cookie' | 'proxy';
+}
+
+export type AppEnv = { Variables: { deps: Deps; caller: Caller } };
 
 /** A handler typed from its route: a body or status the route does not declare fails to compile. */
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

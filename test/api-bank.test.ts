@@ -104,7 +104,29 @@ describe('bank and rubric API', () => {
       for (const [, r] of errors) expect(r.content['application/json'].schema.$ref, name).toBe('#/components/schemas/Error');
     }
     const answer = body.paths['/api/sessions/{id}/answer'].post;
-    expect(Object.keys(answer.responses)).toEqual(['200', '400', '404', '409', '413', '415', '422', '500', '502', '503', '504']);
+    expect(Object.keys(answer.responses)).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '413',
+      '415',
+      '421',
+      '422',
+      '429',
+      '500',
+      '502',
+      '503',
+      '504',
+    ]);
+    expect(body.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      cookie: { type: 'apiKey', in: 'cookie' },
+    });
+    expect(body.security).toEqual([{ bearer: [] }, { cookie: [] }]);
+    expect(body.paths['/api/health'].get.security).toEqual([]);
     expect(answer.parameters.map((p: any) => p.name)).toContain('idempotency-key');
   });
 

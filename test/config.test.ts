@@ -21,14 +21,37 @@ describe('configuration', () => {
     const c = loadConfig({
       PORT: '9000',
       HOST: '0.0.0.0',
+      AUTH_PROXY_HEADER: 'X-Auth-User',
       DATABASE_PATH: ':memory:',
       PROVIDER: 'openai',
       OPENAI_BASE_URL: 'http://localhost:8000/v1',
       MODEL: 'llama3.1',
       OPENAI_RESPONSE_FORMAT: 'json_object',
+      AUTH: 'token',
+      PUBLIC_URL: 'https://interviews.example.com',
+      ALLOWED_HOSTS: 'mockloop.internal:9000, other.example',
+      RATE_LIMIT_PER_MINUTE: '5',
+      USER_TOKEN_BUDGET: '100000',
+      CORS_ORIGINS: 'https://lms.example.com',
     });
     expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', databasePath: ':memory:' });
     expect(c.openai).toMatchObject({ baseURL: 'http://localhost:8000/v1', model: 'llama3.1', responseFormat: 'json_object' });
+    expect(c.auth.mode).toBe('token');
+    expect(c.web).toEqual({
+      allowedHosts: ['interviews.example.com', 'mockloop.internal:9000', 'other.example'],
+      corsOrigins: ['https://lms.example.com'],
+      secure: true,
+    });
+    expect(c.limits).toEqual({ perMinute: 5, monthlyTokens: 100000 });
+  });
+
+  it('refuses AUTH=none on an address other machines reach, naming the settings', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
+      /HOST=0\.0\.0\.0 with AUTH=none would let anyone .* set AUTH=token .* or AUTH=proxy/,
+    );
+    expect(() => loadConfig({ HOST: '0.0.0.0', AUTH: 'token' })).not.toThrow();
+    expect(() => loadConfig({ HOST: '::1' })).not.toThrow();
+    expect(() => loadConfig({ AUTH: 'proxy' })).toThrow(/AUTH=proxy needs TRUSTED_PROXIES/);
   });
 
   it.each([

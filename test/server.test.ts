@@ -85,9 +85,10 @@ describe('the server process', () => {
     ['a port in use', (port: number) => ({ PORT: String(port) }), /mockloop could not start: PORT=\d+: the port is already in use/],
     [
       'a host this machine does not have',
-      () => ({ HOST: '10.255.255.1' }),
+      () => ({ HOST: '10.255.255.1', AUTH: 'token' }),
       /mockloop could not start: HOST=10\.255\.255\.1: this machine has no such address/,
     ],
+    ['AUTH=none on every interface', () => ({ HOST: '0.0.0.0' }), /mockloop could not start: HOST=0\.0\.0\.0 with AUTH=none/],
     [
       'a file that is not a database',
       () => ({ DATABASE_PATH: 'NOT_A_DB' }),

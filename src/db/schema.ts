@@ -36,10 +36,60 @@ const sessionRef = () =>
 /** Tokens a model call used, as the endpoint reported them (null when it reported none). */
 const tokens = () => ({ promptTokens: integer('prompt_tokens'), completionTokens: integer('completion_tokens') });
 
+/** People who use a shared mockloop (AUTH=token or proxy). With AUTH=none every session belongs to LOCAL_USER. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  createdAt: text('created_at').notNull(),
+});
+
+/** API tokens: only a hash is kept; `prefix` finds the row, the hash proves the token. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull().unique(),
+    hash: text('hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at'),
+    lastUsedAt: text('last_used_at'),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+/** Browser sign-ins: the cookie holds the id, the table its hash; signing out deletes the row. */
+export const logins = sqliteTable('logins', {
+  hash: text('hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+});
+
+/** Model tokens used, per user and calendar month (UTC): what a budget is checked against. */
+export const usage = sqliteTable(
+  'usage',
+  {
+    userId: text('user_id').notNull(),
+    month: text('month').notNull(),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.month] })],
+);
+
 export const sessions = sqliteTable(
   'sessions',
   {
     id: text('id').primaryKey(),
+    /** Whose session: a user id, or LOCAL_USER for the single user of AUTH=none. */
+    userId: text('user_id').notNull().default('local'),
     /** active → (finishing) → finished; finishing means /finish was asked while a turn was still open. */
     status: text('status', { enum: ['active', 'finishing', 'finished'] }).notNull(),
     /** What the candidate asked for: mix, topics, questionIds, seed, maxFollowUps. */
@@ -60,7 +110,11 @@ export const sessions = sqliteTable(
     turnClaimedBy: text('turn_claimed_by'),
     turnClaimedUntil: text('turn_claimed_until'),
   },
-  (t) => [index('sessions_created_idx').on(t.createdAt), index('sessions_claim_idx').on(t.turnClaimedUntil)],
+  (t) => [
+    index('sessions_created_idx').on(t.createdAt),
+    index('sessions_claim_idx').on(t.turnClaimedUntil),
+    index('sessions_user_idx').on(t.userId, t.createdAt),
+  ],
 );
 
 export const sessionQuestions = sqliteTable(

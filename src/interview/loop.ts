@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
 import { type BankEntry, CATEGORIES } from '../bank/schema.js';
 import { checkpoint, type Db } from '../db/client.js';
@@ -47,6 +48,8 @@ export interface LoopDeps {
   now?: () => Date;
   /** One line per failed turn; never the answer text. */
   log?: (line: string) => void;
+  /** Model tokens a turn used, for the session's owner (usage and budgets). */
+  onUsage?: (userId: string, usage: Usage) => void;
 }
 
 export type TurnAction = 'answer' | 'retry' | 'skip' | 'finish';
@@ -61,6 +64,8 @@ export interface TurnRequest {
   replyTo?: number;
   /** Same key, same request: the stored result; same key, other request: refused. */
   idempotencyKey?: string;
+  /** Whose turn it is: another user's session is a 404. Absent for the server's own recovery. */
+  userId?: string;
 }
 
 export interface LoopEvents {
@@ -89,7 +94,7 @@ export class InterviewLoop {
   // -------------------------------------------------------------------------------------------
   // Commands
 
-  createSession(req: CreateSessionRequest): Session {
+  createSession(req: CreateSessionRequest, userId: string = LOCAL_USER.id): Session {
     const { db, rubrics, bank } = this.deps;
     const explicitSeed = req.seed !== undefined;
     const seed = req.seed ?? randomUUID();
@@ -100,7 +105,7 @@ export class InterviewLoop {
       topics: req.topics,
       seed,
       // With an explicit seed the loop is reproducible; without one, recent questions are avoided.
-      recent: explicitSeed ? undefined : this.store.recentQuestionIds(),
+      recent: explicitSeed ? undefined : this.store.recentQuestionIds(userId),
     });
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
@@ -110,6 +115,7 @@ export class InterviewLoop {
       t.insert(sessions)
         .values({
           id,
+          userId,
           status: 'active',
           request: { ...req, seed },
           seed,
@@ -140,7 +146,7 @@ export class InterviewLoop {
       this.say(id, null, 'opening', this.opening(picked, maxFollowUps), at);
       this.say(id, rows[0]!.id, 'question', picked[0]!.prompt, at);
     });
-    return this.views.get(id);
+    return this.views.get(id, userId);
   }
 
   answer(sessionId: string, text: unknown, events: LoopEvents = {}) {
@@ -194,13 +200,14 @@ export class InterviewLoop {
     return {
       run: async (events: LoopEvents = {}) => {
         const signal = AbortSignal.timeout(this.deps.turnTimeoutMs);
+        const spent: { usage?: Usage } = {};
         const heartbeat = setInterval(
           () => this.store.renewClaim(sessionId, this.owner, new Date(this.now().getTime() + this.deps.leaseMs)),
           Math.max(50, Math.floor(this.deps.leaseMs / 3)),
         );
         heartbeat.unref();
         try {
-          const result = await this.runTurn(sessionId, begun.stored, events, signal);
+          const result = await this.runTurn(sessionId, begun.stored, events, signal, spent);
           this.end(sessionId, req, fingerprint, { state: 'done', result });
           return result;
         } catch (e) {
@@ -212,17 +219,23 @@ export class InterviewLoop {
           clearInterval(heartbeat);
           this.running.delete(sessionId);
           release();
+          // Tokens are spent even when the turn fails later: they count against the owner's budget.
+          if (spent.usage) this.deps.onUsage?.(begun.owner, spent.usage);
         }
       },
     };
   }
 
   /** Checks, claims and stores the turn's input in one transaction; or finds the stored result to replay. */
-  private begin(sessionId: string, req: TurnRequest, fingerprint: string | undefined): { stored: MessageRow[] } | { replay: TurnResult } {
+  private begin(
+    sessionId: string,
+    req: TurnRequest,
+    fingerprint: string | undefined,
+  ): { stored: MessageRow[]; owner: string } | { replay: TurnResult } {
     const { store } = this;
     return store.atomically(() => {
       const at = this.now();
-      const session = store.requireSession(sessionId);
+      const session = store.requireSession(sessionId, req.userId);
       let action = req.action;
       if (req.idempotencyKey && fingerprint) {
         const seen = store.idempotency(sessionId, req.idempotencyKey);
@@ -255,7 +268,7 @@ export class InterviewLoop {
       if (req.idempotencyKey && fingerprint) {
         store.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
       }
-      return { stored };
+      return { stored, owner: session.userId };
     }, true);
   }
 
@@ -347,7 +360,8 @@ export class InterviewLoop {
   }
 
   /** Deletes a session and everything in it; a turn of it running in this process is waited for first. */
-  async deleteSession(sessionId: string) {
+  async deleteSession(sessionId: string, userId?: string) {
+    this.store.requireSession(sessionId, userId);
     await this.running.get(sessionId);
     if (!this.store.deleteSession(sessionId)) throw new AppError('not_found', `No session with id "${sessionId}"`);
     // Nothing of it stays readable in the write-ahead log either.
@@ -385,7 +399,13 @@ export class InterviewLoop {
   // -------------------------------------------------------------------------------------------
   // The state machine
 
-  private async runTurn(sessionId: string, stored: MessageRow[], events: LoopEvents, signal: AbortSignal): Promise<TurnResult> {
+  private async runTurn(
+    sessionId: string,
+    stored: MessageRow[],
+    events: LoopEvents,
+    signal: AbortSignal,
+    spent: { usage?: Usage },
+  ): Promise<TurnResult> {
     const grades: GradeEvent[] = [];
     const said: Message[] = [];
     const questions = await this.advance(
@@ -402,6 +422,7 @@ export class InterviewLoop {
         },
       },
       signal,
+      spent,
     );
     // Lean: what this call stored and where the session stands; the whole session is GET /api/sessions/:id.
     return { messages: [...stored.map((m) => this.views.message(m, questions)), ...said], grades, session: this.views.state(sessionId) };
@@ -412,7 +433,12 @@ export class InterviewLoop {
    * questions are read once and kept in step with each write; each step stores its result in a
    * transaction before the next model call.
    */
-  private async advance(sessionId: string, events: LoopEvents, signal: AbortSignal): Promise<SessionQuestionRow[]> {
+  private async advance(
+    sessionId: string,
+    events: LoopEvents,
+    signal: AbortSignal,
+    spent: { usage?: Usage },
+  ): Promise<SessionQuestionRow[]> {
     const { store } = this;
     let pendingUsage: Usage | undefined;
     const session = store.requireSession(sessionId);
@@ -429,8 +455,10 @@ export class InterviewLoop {
           const c = ctx();
           const { decision, usage } = await this.deps.interviewer.decide(c, signal);
           pendingUsage = addUsage(pendingUsage, usage);
+          spent.usage = addUsage(spent.usage, usage);
           if (decision.action === 'followup') {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t), signal);
+            spent.usage = addUsage(spent.usage, spoken.usage);
             const at = this.now();
             const row = store.atomically(() => {
               const m = this.say(sessionId, current.id, 'followup', spoken.text, at, addUsage(pendingUsage, spoken.usage));
@@ -476,6 +504,7 @@ export class InterviewLoop {
         const c = ctx();
         const nextInfo = next ? { position: next.position, total: all.length, category: this.question(next).category } : undefined;
         const spoken = await this.deps.interviewer.transition(c, nextInfo, (t) => events.token?.(t), signal);
+        spent.usage = addUsage(spent.usage, spoken.usage);
         const usage = addUsage(pendingUsage, spoken.usage);
         const tail = next ? this.question(next).prompt : loadPrompt('closing.md').trim();
         const joiner = '\n\n';

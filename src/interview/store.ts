@@ -251,9 +251,10 @@ export class SessionStore {
     return this.q.session.get({ id });
   }
 
-  requireSession(id: string): SessionRow {
+  /** The session, if it exists and (when a user is given) belongs to that user: another user's session does not exist for them. */
+  requireSession(id: string, userId?: string): SessionRow {
     const row = this.session(id);
-    if (!row) throw new AppError('not_found', `No session with id "${id}"`);
+    if (!row || (userId !== undefined && row.userId !== userId)) throw new AppError('not_found', `No session with id "${id}"`);
     return row;
   }
 
@@ -446,12 +447,25 @@ export class SessionStore {
     );
   }
 
-  listSessions(limit: number, offset: number): SessionRow[] {
-    return this.db.select().from(sessions).orderBy(desc(sessions.createdAt), desc(sessions.id)).limit(limit).offset(offset).all();
+  listSessions(userId: string, limit: number, offset: number): SessionRow[] {
+    return this.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(desc(sessions.createdAt), desc(sessions.id))
+      .limit(limit)
+      .offset(offset)
+      .all();
   }
 
-  countSessions(): number {
-    return this.db.get<{ n: number }>(sql`select count(*) as n from sessions`).n;
+  countSessions(userId: string): number {
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(sessions)
+        .where(eq(sessions.userId, userId))
+        .get()?.n ?? 0
+    );
   }
 
   /** Summary figures of many sessions at once, for lists. */
@@ -495,8 +509,14 @@ export class SessionStore {
   }
 
   /** Question ids asked in the most recent sessions. */
-  recentQuestionIds(sessionsBack = 5): Set<string> {
-    const recent = this.db.select({ id: sessions.id }).from(sessions).orderBy(desc(sessions.createdAt)).limit(sessionsBack).all();
+  recentQuestionIds(userId: string, sessionsBack = 5): Set<string> {
+    const recent = this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(desc(sessions.createdAt))
+      .limit(sessionsBack)
+      .all();
     if (!recent.length) return new Set();
     const rows = this.db
       .select({ questionId: sessionQuestions.questionId })

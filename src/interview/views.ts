@@ -73,12 +73,12 @@ export class SessionViews {
     };
   }
 
-  list(limit = 20, offset = 0): SessionList {
-    const rows = this.store.listSessions(limit, offset);
+  list(userId: string, limit = 20, offset = 0): SessionList {
+    const rows = this.store.listSessions(userId, limit, offset);
     const stats = this.store.statsOf(rows.map((r) => r.id));
     return {
       items: rows.map((r) => this.summary(r, stats.get(r.id) ?? EMPTY_STATS)),
-      total: this.store.countSessions(),
+      total: this.store.countSessions(userId),
       limit,
       offset,
     };
@@ -90,9 +90,9 @@ export class SessionViews {
     return { ...this.summary(row, this.store.stats(id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
   }
 
-  /** Everything needed to replay a session. */
-  get(id: string): Session {
-    const row = this.store.requireSession(id);
+  /** Everything needed to replay a session (another user's is a 404). */
+  get(id: string, userId?: string): Session {
+    const row = this.store.requireSession(id, userId);
     const all = this.store.questions(id);
     const gradeBy = new Map(this.store.grades(id).map((g) => [g.sessionQuestionId, g]));
     const stats = this.store.stats(id);

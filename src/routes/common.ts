@@ -12,11 +12,15 @@ export const errorResponse = (description: string) => ({
 
 const ERROR_DESCRIPTIONS = {
   400: 'Invalid input: the message names the parameter or field',
+  401: 'Sign-in needed: no credential, or an unknown, revoked or expired one',
+  403: 'A request that changes something came from another site, or a signed-in browser request was not JSON',
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'The request body is too large',
   415: 'The request body is not JSON',
+  421: 'The server does not answer to this Host name (DNS rebinding protection)',
   422: 'The request cannot be processed as sent',
+  429: 'Too many model requests for this user, or the monthly token budget is spent',
   500: 'Internal error',
   502: 'The model failed',
   503: 'The model provider is rate limiting or unavailable; retry later',
@@ -24,11 +28,20 @@ const ERROR_DESCRIPTIONS = {
 } as const;
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
 
-/** The error responses a route declares, each with the one error schema; a description may be given per status. */
+/**
+ * The error responses a route declares, each with the one error schema (a description may be
+ * given per status). Every route can meet the Host check (421), and every route but the public
+ * ones the sign-in check (401): both are added.
+ */
 export function errors<S extends ErrorStatus>(...statuses: Array<S | [S, string]>) {
-  return Object.fromEntries(
-    statuses.map((s) => (Array.isArray(s) ? [s[0], errorResponse(s[1])] : [s, errorResponse(ERROR_DESCRIPTIONS[s])])),
-  ) as Record<S, ReturnType<typeof errorResponse>>;
+  return publicErrors<S | 401 | 421>(401, ...statuses);
+}
+
+/** The error responses of a route anyone may call: the Host check (421) is added. */
+export function publicErrors<S extends ErrorStatus>(...statuses: Array<S | [S, string]>) {
+  const all: Array<S | 421 | [S | 421, string]> = [...statuses, 421];
+  const entries = all.map((s) => (Array.isArray(s) ? [s[0], errorResponse(s[1])] : [s, errorResponse(ERROR_DESCRIPTIONS[s])]));
+  return Object.fromEntries(entries.sort(([a], [b]) => Number(a) - Number(b))) as Record<S | 421, ReturnType<typeof errorResponse>>;
 }
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({

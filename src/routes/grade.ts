@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Grade } from '../grading/grade.js';
 import { OfflineGrader } from '../grading/offline/index.js';
 import { gradeTarget, MAX_ANSWER_CHARS, resolveGradeInput } from '../grading/service.js';
+import { assertBudget } from '../middleware/limits.js';
 import { createRouter, errors, json } from './common.js';
 
 const GradeRequest = z
@@ -34,7 +35,7 @@ const route = createRoute({
   request: { body: { content: { 'application/json': { schema: GradeRequest } }, required: true } },
   responses: {
     200: json(Grade, 'The grade'),
-    ...errors(400, [404, 'Unknown question'], 413, 415, 500, 502, 503, 504),
+    ...errors(400, 403, [404, 'Unknown question'], 413, 415, 429, 500, 502, 503, 504),
   },
 });
 
@@ -43,6 +44,9 @@ export const gradeRoutes = createRouter().openapi(route, async (c) => {
   const { bank, rubrics, grader } = c.var.deps;
   const input = resolveGradeInput((id) => bank.get(id), rubrics, gradeTarget(body), body.answer);
   const chosen = body.provider === 'offline' ? new OfflineGrader() : grader;
-  const { grade } = await chosen.grade(input, { signal: c.req.raw.signal });
+  const userId = c.var.caller.user.id;
+  if (chosen.kind === 'llm') assertBudget(c.var.deps, userId);
+  const { grade, usage } = await chosen.grade(input, { signal: c.req.raw.signal });
+  c.var.deps.accounts.addUsage(userId, usage);
   return c.json(grade, 200);
 });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ping } from '../db/client.js';
 import type { Deps } from '../types.js';
-import { createRouter, errors, json } from './common.js';
+import { createRouter, json, publicErrors } from './common.js';
 
 const Health = z
   .object({
@@ -28,7 +28,8 @@ const health = createRoute({
   operationId: 'getHealth',
   tags: ['meta'],
   summary: 'Liveness: the process answers; provider, model and database (cheap, never calls the model)',
-  responses: { 200: json(Health, 'Service status'), ...errors(500) },
+  security: [],
+  responses: { 200: json(Health, 'Service status'), ...publicErrors(500) },
 });
 
 const ready = createRoute({
@@ -37,7 +38,8 @@ const ready = createRoute({
   operationId: 'getReadiness',
   tags: ['meta'],
   summary: 'Readiness: the database answers and, for the openai provider, the model endpoint does (cached a few seconds)',
-  responses: { 200: json(Ready, 'Ready to take turns'), 503: json(Ready, 'Not ready: the reasons are in the body'), ...errors(500) },
+  security: [],
+  responses: { 200: json(Ready, 'Ready to take turns'), 503: json(Ready, 'Not ready: the reasons are in the body'), ...publicErrors(500) },
 });
 
 function databaseCheck({ db, bank }: Deps): { ok: boolean; questions: number; reason?: string } {

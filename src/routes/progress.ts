@@ -43,6 +43,7 @@ export const progressRoutes = createRouter().openapi(
       .innerJoin(sessionQuestions, eq(sessionQuestions.id, grades.sessionQuestionId))
       .innerJoin(sessions, eq(sessions.id, grades.sessionId))
       .innerJoin(questions, eq(questions.id, sessionQuestions.questionId))
+      .where(eq(sessions.userId, c.var.caller.user.id))
       .orderBy(asc(sessions.createdAt), asc(grades.id))
       .all();
     return c.json({ points }, 200);

@@ -6,6 +6,7 @@ import { checkAnswer } from '../../grading/service.js';
 import { toMarkdown } from '../../interview/export.js';
 import type { TurnRequest } from '../../interview/loop.js';
 import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS } from '../../interview/schemas.js';
+import { assertBudget } from '../../middleware/limits.js';
 import type { AppEnv, AppRouteHandler } from '../../types.js';
 import type * as routes from './sessions.routes.js';
 
@@ -15,7 +16,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   // The body is optional: an empty one starts the default loop.
   const raw = await c.req.text();
   const body = raw.trim() ? c.req.valid('json') : {};
-  return c.json(c.var.deps.loop.createSession(body), 201);
+  return c.json(c.var.deps.loop.createSession(body, c.var.caller.user.id), 201);
 };
 
 export const defaults: AppRouteHandler<typeof routes.defaults> = (c) =>
@@ -23,15 +24,16 @@ export const defaults: AppRouteHandler<typeof routes.defaults> = (c) =>
 
 export const list: AppRouteHandler<typeof routes.list> = (c) => {
   const { limit, offset } = c.req.valid('query');
-  return c.json(c.var.deps.loop.views.list(limit, offset), 200);
+  return c.json(c.var.deps.loop.views.list(c.var.caller.user.id, limit, offset), 200);
 };
 
-export const get: AppRouteHandler<typeof routes.get> = (c) => c.json(c.var.deps.loop.views.get(c.req.valid('param').id), 200);
+export const get: AppRouteHandler<typeof routes.get> = (c) =>
+  c.json(c.var.deps.loop.views.get(c.req.valid('param').id, c.var.caller.user.id), 200);
 
 export const exportSession: AppRouteHandler<typeof routes.exportSession> = (c) => {
   const { id } = c.req.valid('param');
   const { format } = c.req.valid('query');
-  const session = c.var.deps.loop.views.get(id);
+  const session = c.var.deps.loop.views.get(id, c.var.caller.user.id);
   const name = `mockloop-${session.createdAt.slice(0, 10)}-${id.slice(0, 8)}.${format}`;
   c.header('Content-Disposition', `attachment; filename="${name}"`);
   if (format === 'json') return c.body(JSON.stringify(session, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' });
@@ -39,7 +41,7 @@ export const exportSession: AppRouteHandler<typeof routes.exportSession> = (c) =
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
-  await c.var.deps.loop.deleteSession(c.req.valid('param').id);
+  await c.var.deps.loop.deleteSession(c.req.valid('param').id, c.var.caller.user.id);
   return c.body(null, 204);
 };
 
@@ -52,7 +54,9 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
  */
 async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) {
   const key = c.req.header('idempotency-key');
-  const prepared = c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined });
+  const userId = c.var.caller.user.id;
+  assertBudget(c.var.deps, userId);
+  const prepared = c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined, userId });
   const sse = (c.req.header('accept') ?? '').includes('text/event-stream');
   if ('replay' in prepared) c.header('Idempotent-Replayed', 'true');
   if (!sse) return c.json('replay' in prepared ? prepared.replay : await prepared.run(), 200);

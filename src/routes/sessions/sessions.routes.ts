@@ -47,11 +47,13 @@ const turnResponses = {
   },
   ...errors(
     400,
+    403,
     [404, 'No such session'],
     [409, 'The session is finished, another turn of it is running, or the answer is for a question the interview has left'],
     413,
     415,
     [422, 'The Idempotency-Key was used before with a different request'],
+    429,
     500,
     [502, 'The model failed; the answer is kept and the turn can be retried'],
     503,
@@ -78,7 +80,7 @@ export const create = createRoute({
   summary: 'Start a loop',
   description: "Picks the questions and returns the session with the interviewer's opening and first question.",
   request: { body: { content: { 'application/json': { schema: CreateSession } }, required: false } },
-  responses: { 201: json(Session, 'The new session'), ...errors(400, 413, 415, 500) },
+  responses: { 201: json(Session, 'The new session'), ...errors(400, 403, 413, 415, 500) },
 });
 
 export const defaults = createRoute({
@@ -145,5 +147,5 @@ export const remove = createRoute({
   tags,
   summary: 'Delete a session and everything in it',
   request: { params: Id },
-  responses: { 204: { description: 'Deleted' }, ...errors(400, [404, 'No such session'], 500) },
+  responses: { 204: { description: 'Deleted' }, ...errors(400, 403, [404, 'No such session'], 500) },
 });

@@ -1,0 +1,83 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { AppError } from '../errors.js';
+import { LOGIN_COOKIE } from '../middleware/auth.js';
+import { createRouter, errors, json, publicErrors } from './common.js';
+
+const Me = z
+  .object({
+    user: z.object({ name: z.string() }),
+    mode: z.enum(['none', 'token', 'proxy']),
+    via: z.enum(['local', 'token', 'cookie', 'proxy']),
+    usage: z.object({
+      month: z.string(),
+      promptTokens: z.number().int(),
+      completionTokens: z.number().int(),
+      budget: z.number().int().nullable().openapi({ description: 'Model tokens allowed per month, or null for no budget' }),
+    }),
+  })
+  .openapi('Me');
+
+const me = createRoute({
+  operationId: 'getMe',
+  method: 'get',
+  path: '/me',
+  tags: ['account'],
+  summary: 'Who you are, how you signed in, and the model tokens you used this month',
+  responses: { 200: json(Me, 'You'), ...errors(500) },
+});
+
+const login = createRoute({
+  operationId: 'signIn',
+  method: 'post',
+  path: '/login',
+  tags: ['account'],
+  summary: 'Sign the browser in with an API token (AUTH=token): sets an HttpOnly, SameSite=Strict cookie',
+  security: [],
+  request: {
+    body: { content: { 'application/json': { schema: z.object({ token: z.string().min(1).max(200) }).strict() } }, required: true },
+  },
+  responses: {
+    204: { description: 'Signed in; the cookie is set' },
+    ...publicErrors(400, [401, 'Unknown, revoked or expired token'], 403, [404, 'No sign-in in this mode'], 415, 500),
+  },
+});
+
+const logout = createRoute({
+  operationId: 'signOut',
+  method: 'post',
+  path: '/logout',
+  tags: ['account'],
+  summary: 'End this browser sign-in',
+  responses: { 204: { description: 'Signed out' }, ...errors(403, 500) },
+});
+
+export const authRoutes = createRouter()
+  .openapi(me, (c) => {
+    const { user, via } = c.var.caller;
+    const { config, accounts } = c.var.deps;
+    return c.json(
+      {
+        user: { name: user.name },
+        mode: config.auth.mode,
+        via,
+        usage: { ...accounts.usageThisMonth(user.id), budget: config.limits.monthlyTokens ?? null },
+      },
+      200,
+    );
+  })
+  .openapi(login, (c) => {
+    const { config, accounts } = c.var.deps;
+    if (config.auth.mode !== 'token') throw new AppError('not_found', `There is no sign-in page with AUTH=${config.auth.mode}`);
+    const user = accounts.authenticate(c.req.valid('json').token);
+    if (!user) throw new AppError('unauthorized', 'That token is unknown, revoked or expired');
+    const { id, expiresAt } = accounts.createLogin(user, config.auth.loginDays);
+    setCookie(c, LOGIN_COOKIE, id, { httpOnly: true, sameSite: 'Strict', secure: config.web.secure, path: '/', expires: expiresAt });
+    return c.body(null, 204);
+  })
+  .openapi(logout, (c) => {
+    const id = getCookie(c, LOGIN_COOKIE);
+    if (id) c.var.deps.accounts.endLogin(id);
+    deleteCookie(c, LOGIN_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
