@@ -3,9 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
+import { Accounts } from './accounts/accounts.js';
 import { importGuide } from './bank/importer.js';
 import { BANK_DIR, readBankDir } from './bank/load.js';
 import { loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
 import { AppError, isAppError, UsageError } from './errors.js';
 import { loadRubrics } from './grading/rubrics.js';
 import { createGrader, gradeTarget, resolveGradeInput } from './grading/service.js';
@@ -20,7 +22,57 @@ const USAGE = `Usage:
   npm run -s cli -- grade --batch <file.jsonl> [--provider offline|openai]
       One {"id", "questionId" | "question"+"referenceAnswer"+"rubricId", "answer"} per line in;
       one JSON line per input out ({id, questionId, score, overall, verdict, flags} or {id, line, error}).
+  npm run -s cli -- user add <name> | user list | user remove <name>
+      The people of a shared mockloop (AUTH=token); removing one revokes their tokens.
+  npm run -s cli -- token create --user <name> [--name LABEL] [--expires DAYS] | token list [--user NAME] | token revoke <id|prefix>
+      API tokens: shown once when created, stored only as a hash.
 `;
+
+/** The accounts of the database DATABASE_PATH names, opened with the same checks as the server. */
+function openAccounts() {
+  const config = loadConfig();
+  const db = openDatabase(config.databasePath);
+  return new Accounts(db);
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+function users(args: string[]) {
+  const [command, name, ...extra] = args;
+  if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
+  const accounts = openAccounts();
+  if (command === 'add' && name) return print(accounts.addUser(name));
+  if (command === 'list' && !name) return print(accounts.listUsers());
+  if (command === 'remove' && name) {
+    accounts.removeUser(name);
+    return process.stderr.write(`Removed user ${name} and their tokens\n`);
+  }
+  throw new UsageError('user needs: add <name> | list | remove <name>');
+}
+
+function tokens(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { user: { type: 'string' }, name: { type: 'string' }, expires: { type: 'string' } },
+  });
+  const [command, id, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
+  const accounts = openAccounts();
+  if (command === 'create' && !id) {
+    if (!values.user) throw new UsageError('token create needs --user <name>');
+    const days = values.expires === undefined ? undefined : Number(values.expires);
+    if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+      throw new UsageError(`--expires must be a whole number of days from 1 to 3650 (got "${values.expires}")`);
+    }
+    const { token, info } = accounts.createToken(values.user, { name: values.name, expiresInDays: days });
+    process.stderr.write(`Token for ${info.user}: it is shown this once, keep it now\n`);
+    return print({ token, ...info });
+  }
+  if (command === 'list' && !id) return print(accounts.listTokens(values.user));
+  if (command === 'revoke' && id) return print(accounts.revokeToken(id));
+  throw new UsageError('token needs: create --user <name> [--name LABEL] [--expires DAYS] | list [--user NAME] | revoke <id|prefix>');
+}
 
 async function bankImport(args: string[]) {
   const { values, positionals } = parseArgs({
@@ -121,6 +173,8 @@ async function main(argv: string[]) {
   const [group, command, ...rest] = argv;
   if (group === 'bank' && command === 'import') return bankImport(rest);
   if (group === 'grade') return grade([command, ...rest].filter((x): x is string => x !== undefined));
+  if (group === 'user') return users([command, ...rest].filter((x): x is string => x !== undefined));
+  if (group === 'token') return tokens([command, ...rest].filter((x): x is string => x !== undefined));
   if (group === undefined || group === 'help' || group === '--help') {
     process.stdout.write(USAGE);
     return;

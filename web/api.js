@@ -12,9 +12,10 @@ export class ApiError extends Error {
 async function call(method, path, body) {
   let res;
   try {
+    // Every request that changes something says it is JSON: the server refuses forms and text/plain posts.
     res = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -28,6 +29,9 @@ async function call(method, path, body) {
 
 export const api = {
   health: () => call('GET', '/api/health'),
+  me: () => call('GET', '/api/me'),
+  login: (token) => call('POST', '/api/login', { token }),
+  logout: () => call('POST', '/api/logout'),
   /** Readiness: 503 still carries the reasons, so it is read, not thrown. */
   ready: () =>
     fetch('/api/ready')
@@ -54,7 +58,7 @@ export async function streamTurn(id, action, body, key, on) {
   try {
     res = await fetch(`/api/sessions/${encodeURIComponent(id)}/${action}`, {
       method: 'POST',
-      headers: { accept: 'text/event-stream', 'idempotency-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { accept: 'text/event-stream', 'idempotency-key': key, 'content-type': 'application/json' },
       body: body ? JSON.stringify(body) : undefined,
     });
   } catch {

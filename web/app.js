@@ -1,6 +1,6 @@
 // @ts-check
 // mockloop's page: a hash router over four views.
-import { api } from './api.js';
+import { api, ApiError } from './api.js';
 import { lineChart } from './charts.js';
 import { clear, fmtDate, h, label } from './dom.js';
 import { roomView } from './room.js';
@@ -30,7 +30,27 @@ const main = document.getElementById('main');
 let cleanup;
 
 async function boot() {
-  const [health, rubrics, facets, defaults] = await Promise.all([api.health(), api.rubrics(), api.facets(), api.sessionDefaults()]);
+  const health = await api.health();
+  // Signed in? With AUTH=token a browser signs in once with a token; the server keeps the sign-in.
+  const me = await api.me().catch((e) => {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  });
+  if (!me) return signInView();
+  if (me.via === 'cookie') {
+    const nav = document.querySelector('nav');
+    nav.append(
+      h('button.link', {
+        type: 'button',
+        text: `Sign out (${me.user.name})`,
+        onclick: async () => {
+          await api.logout();
+          location.reload();
+        },
+      }),
+    );
+  }
+  const [rubrics, facets, defaults] = await Promise.all([api.rubrics(), api.facets(), api.sessionDefaults()]);
   ctx.health = health;
   ctx.defaults = defaults;
   ctx.topics = facets.topics.map((t) => t.id);
@@ -52,6 +72,40 @@ async function boot() {
   }
   window.addEventListener('hashchange', route);
   await route();
+}
+
+/** AUTH=token: paste an API token once; the server answers with an HttpOnly sign-in cookie. */
+function signInView() {
+  const input = h('input', { id: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true });
+  const error = h('p.error', { role: 'alert', hidden: true });
+  const form = h(
+    'form.signin',
+    {
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        error.hidden = true;
+        try {
+          await api.login(input.value.trim());
+          location.reload();
+        } catch (e) {
+          error.textContent = e.message;
+          error.hidden = false;
+          input.focus();
+        }
+      },
+    },
+    h('h1', { text: 'Sign in to mockloop' }),
+    h('p', {
+      text: 'Paste the API token you were given (npm run -s cli -- token create --user YOU). It is sent once; the browser then keeps a sign-in cookie.',
+    }),
+    h('label', { for: 'token' }, 'API token'),
+    input,
+    error,
+    h('button.primary', { type: 'submit', text: 'Sign in' }),
+  );
+  clear(main).append(form);
+  document.getElementById('provider').textContent = 'Not signed in';
+  input.focus();
 }
 
 async function route() {

@@ -16,6 +16,8 @@ export function h(tag, attrs, ...children) {
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'text') el.textContent = v;
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    // Styles go through the CSSOM: the CSP allows no inline style attributes.
+    else if (k === 'style') Object.assign(el.style, v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   for (const child of children.flat()) {
@@ -25,11 +27,54 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+/**
+ * What Markdown may become: text structure, code, tables and links, nothing else. No forms,
+ * inputs, buttons, styles, images, frames or media, whatever a model or a bank file writes.
+ */
+const MARKDOWN_TAGS = [
+  'p',
+  'br',
+  'hr',
+  'strong',
+  'em',
+  'b',
+  'i',
+  'del',
+  's',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'sup',
+  'sub',
+  'kbd',
+];
+const MARKDOWN_ATTRIBUTES = ['href', 'title', 'start', 'colspan', 'rowspan', 'align'];
+
 /** Markdown from the interviewer or the bank, rendered and sanitized. */
 export function markdown(text) {
   const el = document.createElement('div');
   el.className = 'md';
-  el.innerHTML = DOMPurify.sanitize(marked.parse(String(text ?? ''), { async: false }), { USE_PROFILES: { html: true } });
+  el.innerHTML = DOMPurify.sanitize(marked.parse(String(text ?? ''), { async: false }), {
+    ALLOWED_TAGS: MARKDOWN_TAGS,
+    ALLOWED_ATTR: MARKDOWN_ATTRIBUTES,
+    ALLOW_DATA_ATTR: false,
+  });
   for (const a of el.querySelectorAll('a')) {
     a.setAttribute('rel', 'noopener noreferrer');
     a.setAttribute('target', '_blank');

@@ -142,7 +142,7 @@ export function debriefView(d) {
           'div.chart-block',
           {},
           h('h3', { text: 'By rubric' }),
-          h('div.chart', { style: `height:${60 + d.byRubric.length * 36}px` }, rubricCanvas),
+          h('div.chart', { style: { height: `${60 + d.byRubric.length * 36}px` } }, rubricCanvas),
         )
       : null,
     lps.length
@@ -150,7 +150,7 @@ export function debriefView(d) {
           'div.chart-block',
           {},
           h('h3', { text: 'By Leadership Principle' }),
-          h('div.chart', { style: `height:${60 + lps.length * 36}px` }, lpCanvas),
+          h('div.chart', { style: { height: `${60 + lps.length * 36}px` } }, lpCanvas),
         )
       : null,
     h('div.points', {}, list('Strongest', d.strongest, 'strengths'), list('Weakest', d.weakest, 'improvements')),

@@ -75,7 +75,7 @@ export class Accounts {
         id: users.id,
         name: users.name,
         createdAt: users.createdAt,
-        tokens: sql<number>`(select count(*) from api_tokens t where t.user_id = ${users.id} and t.revoked_at is null)`,
+        tokens: sql<number>`(select count(*) from api_tokens t where t.user_id = "users"."id" and t.revoked_at is null)`,
       })
       .from(users)
       .orderBy(asc(users.name))

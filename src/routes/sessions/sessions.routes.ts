@@ -37,12 +37,18 @@ const IdempotencyHeader = z.object({
     }),
 });
 
+/**
+ * The event stream, documented as text. Its TypeScript type is `never`, so a typed client's JSON
+ * body is the TurnResult alone (a client that asks for SSE reads the stream, not `.json()`).
+ */
+const EventStream = z.custom<never>(() => true).openapi({ type: 'string', description: 'Server-Sent Events' });
+
 const SSE_DESCRIPTION =
   'With `Accept: text/event-stream`: SSE events `token` ({text}), `message` (a stored interviewer Message), `grade`, `done` ({session}) and `error` ({code, message}). Otherwise the TurnResult as JSON.';
 
 const turnResponses = {
   200: {
-    content: { 'application/json': { schema: TurnResult }, 'text/event-stream': { schema: z.string() } },
+    content: { 'application/json': { schema: TurnResult }, 'text/event-stream': { schema: EventStream } },
     description: SSE_DESCRIPTION,
   },
   ...errors(

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { makeApp } from './helpers/app.js';
+import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { gradeReply } from './helpers/replies.js';
+
+const ANSWER = 'DynamoDB replicates each partition across three Availability Zones and acknowledges writes once a quorum has them.';
+const json = { 'content-type': 'application/json' };
+
+/** A token-mode app with two users, alice and bob, and a token each. */
+function teamApp(env: Record<string, string> = {}) {
+  const app = makeApp({ AUTH: 'token', ...env });
+  const { accounts } = app.deps;
+  accounts.addUser('alice');
+  accounts.addUser('bob');
+  const alice = accounts.createToken('alice').token;
+  const bob = accounts.createToken('bob').token;
+  const as = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, ...extra });
+  const send = (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, {
+      method,
+      headers: { ...(token ? as(token) : {}), ...(body === undefined ? {} : json), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return { app, alice, bob, as, send };
+}
+
+describe('web security in every mode', () => {
+  it('refuses a Host it does not know on every route (DNS rebinding), and answers loopback names', async () => {
+    const app = makeApp();
+    const id = (await app.post('/api/sessions', {})).body.id;
+    for (const [method, path] of [
+      ['GET', '/api/sessions'],
+      ['GET', `/api/sessions/${id}`],
+      ['GET', `/api/sessions/${id}/export`],
+      ['DELETE', `/api/sessions/${id}`],
+      ['GET', '/'],
+      ['GET', '/api/health'],
+    ]) {
+      const res = await app.request(`http://attacker.example:8787${path}`, { method, headers: { host: 'attacker.example:8787' } });
+      expect(res.status, `${method} ${path}`).toBe(421);
+    }
+    expect((await app.request(`/api/sessions/${id}`, { headers: { host: 'localhost:8787' } })).status).toBe(200);
+    expect((await app.request('/api/sessions', { headers: { host: '127.0.0.1:5000' } })).status).toBe(200);
+  });
+
+  it('answers the public host of PUBLIC_URL and ALLOWED_HOSTS', async () => {
+    const app = makeApp({ AUTH: 'token', PUBLIC_URL: 'https://interviews.example.com', ALLOWED_HOSTS: 'mockloop.lan:8787' });
+    for (const host of ['interviews.example.com', 'mockloop.lan:8787']) {
+      expect((await app.request(`http://${host}/api/health`, { headers: { host } })).status, host).toBe(200);
+    }
+  });
+
+  it('refuses unsafe requests from another site, bodiless or not, and lets tools without browser headers through', async () => {
+    const app = makeApp();
+    const id = (await app.post('/api/sessions', {})).body.id;
+    const crossSite: Array<Record<string, string>> = [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'same-site', origin: 'http://localhost:9999' },
+    ];
+    for (const headers of crossSite) {
+      expect((await app.request('/api/sessions', { method: 'POST', headers })).status, JSON.stringify(headers)).toBe(403);
+      expect((await app.request(`/api/sessions/${id}/finish`, { method: 'POST', headers })).status).toBe(403);
+      expect((await app.request(`/api/sessions/${id}`, { method: 'DELETE', headers })).status).toBe(403);
+    }
+    // A cross-site form to skip or finish: refused whatever it claims
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await app.request(`/api/sessions/${id}/skip`, { method: 'POST', headers: form, body: 'x=1' })).status).toBe(415);
+    expect(
+      (await app.request(`/api/sessions/${id}/finish`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status,
+    ).toBe(415);
+    expect((await app.json(`/api/sessions/${id}`)).body.status).toBe('active');
+    // same origin, and tools that send no browser headers, pass
+    expect(
+      (await app.request('/api/sessions', { method: 'POST', headers: { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' } }))
+        .status,
+    ).toBe(201);
+    expect((await app.request('/api/sessions', { method: 'POST' })).status).toBe(201);
+  });
+});
+
+describe('AUTH=token', () => {
+  it('answers 401 with WWW-Authenticate on every API route without a credential, except health, ready and sign-in', async () => {
+    const { app } = teamApp();
+    const doc = (await app.json('/openapi.json')).body;
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => [m.toUpperCase(), path.replace('{id}', 'x')] as const),
+    );
+    expect(routes.length).toBeGreaterThan(15);
+    for (const [method, path] of routes) {
+      const res = await app.request(path, { method, headers: method === 'GET' ? {} : json, body: method === 'GET' ? undefined : '{}' });
+      if (['/api/health', '/api/ready', '/api/login'].includes(path)) {
+        expect(res.status, `${method} ${path}`).not.toBe(401);
+        continue;
+      }
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="mockloop"');
+    }
+  });
+
+  it("keeps each user's sessions their own: another user's session is 404 on every route", async () => {
+    const { send, alice, bob } = teamApp();
+    const mine = await (await send('POST', '/api/sessions', alice, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).json();
+    await send('POST', `/api/sessions/${mine.id}/answer`, alice, { text: ANSWER });
+    for (const [method, path, body] of [
+      ['GET', `/api/sessions/${mine.id}`],
+      ['GET', `/api/sessions/${mine.id}/export`],
+      ['POST', `/api/sessions/${mine.id}/answer`, { text: ANSWER }],
+      ['POST', `/api/sessions/${mine.id}/retry`],
+      ['POST', `/api/sessions/${mine.id}/skip`],
+      ['POST', `/api/sessions/${mine.id}/finish`],
+      ['DELETE', `/api/sessions/${mine.id}`],
+    ] as const) {
+      const res = await send(method, path, bob, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await (await send('GET', '/api/sessions', bob)).json()).items).toEqual([]);
+    expect((await (await send('GET', '/api/progress', bob)).json()).points).toEqual([]);
+    expect((await (await send('GET', '/api/sessions', alice)).json()).items.map((s: any) => s.id)).toEqual([mine.id]);
+    expect((await (await send('GET', '/api/progress', alice)).json()).points).toHaveLength(1);
+    // the bank and stateless grading are open to every signed-in user
+    expect((await send('GET', '/api/questions?limit=1', bob)).status).toBe(200);
+    expect((await send('POST', '/api/grade', bob, { questionId: 'amazon-32', answer: ANSWER })).status).toBe(200);
+  });
+
+  it('refuses revoked and expired tokens, and says who you are', async () => {
+    const { app, send, alice } = teamApp();
+    expect(await (await send('GET', '/api/me', alice)).json()).toMatchObject({ user: { name: 'alice' }, mode: 'token', via: 'token' });
+    const { accounts } = app.deps;
+    const revoked = accounts.createToken('alice', { name: 'old laptop' });
+    expect((await send('GET', '/api/me', revoked.token)).status).toBe(200);
+    accounts.revokeToken(revoked.info.prefix);
+    expect((await send('GET', '/api/me', revoked.token)).status).toBe(401);
+    const expiring = accounts.createToken('alice', { expiresInDays: 1 });
+    app.deps.db.$client.prepare('update api_tokens set expires_at = ? where id = ?').run('2000-01-01T00:00:00.000Z', expiring.info.id);
+    expect((await send('GET', '/api/me', expiring.token)).status).toBe(401);
+    expect((await send('GET', '/api/me', `${alice.slice(0, -4)}AAAA`)).status).toBe(401);
+    expect(accounts.listTokens('alice').find((t) => t.id === revoked.info.id)).toMatchObject({ revokedAt: expect.any(String) });
+    // only a hash is stored
+    const stored = app.deps.db.$client.prepare('select hash, prefix from api_tokens').all() as Array<{ hash: string; prefix: string }>;
+    expect(stored.every((t) => !alice.includes(t.hash) && /^[0-9a-f]{64}$/.test(t.hash))).toBe(true);
+  });
+
+  it('signs a browser in with a token: an HttpOnly SameSite=Strict cookie that sign-out ends; cookie writes must be same-origin JSON', async () => {
+    const { app, alice } = teamApp();
+    const login = await app.request('/api/login', {
+      method: 'POST',
+      headers: { ...json, origin: 'http://localhost' },
+      body: JSON.stringify({ token: alice }),
+    });
+    expect(login.status).toBe(204);
+    const setCookie = login.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/^mockloop_login=[\w-]+;/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const cookie = setCookie.split(';')[0]!;
+    expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(200);
+    // a write signed in by cookie: only same-origin JSON
+    const create = (headers: Record<string, string>, body = '{}') =>
+      app.request('/api/sessions', { method: 'POST', headers: { cookie, ...headers }, body });
+    expect((await create({ ...json, origin: 'http://localhost' })).status).toBe(201);
+    expect((await create({ ...json })).status).toBe(403);
+    expect((await create({ ...json, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await create({ 'content-type': 'text/plain', origin: 'http://localhost' }, 'x')).status).toBe(415);
+    expect((await app.request('/api/logout', { method: 'POST', headers: { cookie, ...json, origin: 'http://localhost' } })).status).toBe(
+      204,
+    );
+    expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(401);
+    expect((await app.request('/api/login', { method: 'POST', headers: json, body: JSON.stringify({ token: 'mlk_nope' }) })).status).toBe(
+      401,
+    );
+  });
+});
+
+describe('limits', () => {
+  it('answers 429 with Retry-After past the per-minute limit of model requests', async () => {
+    const app = makeApp({ ...MODEL_ENV, RATE_LIMIT_PER_MINUTE: '2' });
+    mock.reply(gradeReply('technical', 4, 'quorum'), gradeReply('technical', 4, 'quorum'), gradeReply('technical', 4, 'quorum'));
+    const statuses = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 3; i++) {
+      last = await app.request('/api/grade', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER }),
+      });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await last!.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(mock.requests).toHaveLength(2);
+    // the bank is not rate limited
+    expect((await app.request('/api/questions?limit=1')).status).toBe(200);
+  });
+
+  it('stops model calls once the monthly token budget is spent; the offline grader still works', async () => {
+    const app = makeApp({ ...MODEL_ENV, USER_TOKEN_BUDGET: '1000' });
+    mock.reply(gradeReply('technical', 4, 'quorum'));
+    const grade = (body: Record<string, unknown>) =>
+      app.request('/api/grade', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER, ...body }),
+      });
+    expect((await grade({})).status).toBe(200);
+    const me = (await app.json('/api/me')).body;
+    expect(me.usage).toMatchObject({ promptTokens: 900, completionTokens: 200, budget: 1000 });
+    const spent = await grade({});
+    expect(spent.status).toBe(429);
+    expect(await spent.json()).toMatchObject({ error: { code: 'budget_exhausted', message: expect.stringMatching(/budget .* is spent/) } });
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
+    expect((await app.post(`/api/sessions/${id}/answer`, { text: ANSWER })).status).toBe(429);
+    expect(mock.requests).toHaveLength(1);
+    expect((await grade({ provider: 'offline' })).status).toBe(200);
+  });
+});
+
+describe('CORS', () => {
+  it('is off by default, and lets the listed origins call with a token, never with cookies', async () => {
+    const preflight = (app: ReturnType<typeof makeApp>, origin: string) =>
+      app.request('/api/sessions', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    expect((await preflight(makeApp(), 'https://lms.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+    const app = makeApp({ AUTH: 'token', CORS_ORIGINS: 'https://lms.example.com' });
+    const ok = await preflight(app, 'https://lms.example.com');
+    expect(ok.headers.get('access-control-allow-origin')).toBe('https://lms.example.com');
+    expect(ok.headers.get('access-control-allow-credentials')).toBeNull();
+    expect((await preflight(app, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
