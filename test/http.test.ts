@@ -24,3 +24,20 @@ describe('over real HTTP', () => {
     }
   });
 });
+
+describe('AUTH=proxy over real HTTP', () => {
+  it('believes the user header only from a trusted proxy address', async () => {
+    const trusted = await startServer({ AUTH: 'proxy', TRUSTED_PROXIES: '127.0.0.1' });
+    const untrusted = await startServer({ AUTH: 'proxy', TRUSTED_PROXIES: '10.1.2.3' });
+    try {
+      const me = await fetch(`${trusted.base}/api/me`, { headers: { 'x-forwarded-user': 'carol' } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ user: { name: 'carol' }, mode: 'proxy', via: 'proxy' });
+      expect((await fetch(`${trusted.base}/api/me`)).status).toBe(401);
+      expect((await fetch(`${untrusted.base}/api/me`, { headers: { 'x-forwarded-user': 'carol' } })).status).toBe(401);
+    } finally {
+      trusted.server.close();
+      untrusted.server.close();
+    }
+  });
+});
