@@ -21,9 +21,11 @@ beforeAll(async () => {
   // Another origin (another port): a page with a form that posts to mockloop on its own.
   evil = createServer((req, res) => {
     const target = new URL(req.url ?? '/', 'http://x').searchParams.get('target') ?? '';
-    res.writeHead(200, { 'content-type': 'text/html' }).end(
-      `<!doctype html><form id="f" method="POST" action="${target}" enctype="text/plain"><input name="x" value="1"></form><script>document.getElementById('f').submit()</script>`,
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        `<!doctype html><form id="f" method="POST" action="${target}" enctype="text/plain"><input name="x" value="1"></form><script>document.getElementById('f').submit()</script>`,
+      );
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
   evilBase = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
@@ -90,7 +92,9 @@ describe('a shared mockloop in the browser', () => {
     await page.waitForSelector('.msg[data-kind="followup"]');
     const followUp = page.locator('.msg[data-kind="followup"]').last();
     expect(await followUp.textContent()).toContain('What did you do?');
-    expect(await page.locator('.transcript form, .transcript input, .transcript style, .transcript iframe, .transcript button').count()).toBe(0);
+    expect(
+      await page.locator('.transcript form, .transcript input, .transcript style, .transcript iframe, .transcript button').count(),
+    ).toBe(0);
     expect(await page.locator('body').isVisible()).toBe(true);
     await context.close();
   }, 60_000);
