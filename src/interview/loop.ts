@@ -69,8 +69,8 @@ export interface TurnRequest {
 }
 
 export interface LoopEvents {
-  /** A piece of the interviewer message being written. */
-  token?: (text: string) => void;
+  /** A piece of the interviewer message being written; a promise holds the model back until it is sent (back-pressure). */
+  token?: (text: string) => void | Promise<void>;
   /** A complete interviewer message, already stored. */
   message?: (message: Message) => void;
   grade?: (grade: GradeEvent) => void;

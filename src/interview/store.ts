@@ -61,7 +61,7 @@ function prepare(db: Db) {
       .orderBy(asc(sessionQuestions.position))
       .prepare(),
     snapshot: db
-      .select({ question: sessionQuestions.question })
+      .select({ question: sql<string | null>`${sessionQuestions.question}` })
       .from(sessionQuestions)
       .where(eq(sessionQuestions.id, p('id')))
       .prepare(),
@@ -266,11 +266,24 @@ export class SessionStore {
   snapshot(sessionQuestionId: number): BankEntry | null {
     let snap = this.snapshots.get(sessionQuestionId);
     if (snap === undefined) {
-      snap = this.q.snapshot.get({ id: sessionQuestionId })?.question ?? null;
+      const text = this.q.snapshot.get({ id: sessionQuestionId })?.question ?? null;
+      snap = text === null ? null : this.intern(text);
       if (this.snapshots.size >= 5000) this.snapshots.delete(this.snapshots.keys().next().value!);
       this.snapshots.set(sessionQuestionId, snap);
     }
     return snap;
+  }
+
+  /** Many sessions ask the same question: one parsed copy of each distinct snapshot serves them all. */
+  private readonly interned = new Map<string, BankEntry>();
+  private intern(text: string): BankEntry {
+    let entry = this.interned.get(text);
+    if (!entry) {
+      entry = JSON.parse(text) as BankEntry;
+      if (this.interned.size >= 2000) this.interned.delete(this.interned.keys().next().value!);
+      this.interned.set(text, entry);
+    }
+    return entry;
   }
 
   questionMessages(sessionQuestionId: number): MessageRow[] {

@@ -2,7 +2,8 @@ import { ModelError } from '../errors.js';
 import { mapModelError, type Message, type Model } from './client.js';
 import type { Usage } from './usage.js';
 
-export type OnToken = (text: string) => void;
+/** Takes a piece of the reply; a returned promise pauses reading the model until it settles (back-pressure). */
+export type OnToken = (text: string) => void | Promise<void>;
 
 /** A complete streamed reply and what it cost. */
 export interface Spoken {
@@ -41,7 +42,7 @@ export async function streamText(
       const delta = choice?.delta?.content;
       if (delta) {
         text += delta;
-        onToken(delta);
+        await onToken(delta);
       }
       if (choice?.finish_reason) finish = choice.finish_reason;
       if (chunk.usage) {

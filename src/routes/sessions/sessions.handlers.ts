@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { CATEGORIES } from '../../bank/schema.js';
 import { AppError, isAppError, ModelError } from '../../errors.js';
 import { checkAnswer } from '../../grading/service.js';
@@ -8,6 +7,7 @@ import type { TurnRequest } from '../../interview/loop.js';
 import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS } from '../../interview/schemas.js';
 import { assertBudget } from '../../middleware/limits.js';
 import type { AppEnv, AppRouteHandler } from '../../types.js';
+import { eventStream } from './event-stream.js';
 import type * as routes from './sessions.routes.js';
 
 /** The sessions handlers: validate, call the loop, return. */
@@ -60,37 +60,30 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
   const sse = (c.req.header('accept') ?? '').includes('text/event-stream');
   if ('replay' in prepared) c.header('Idempotent-Replayed', 'true');
   if (!sse) return c.json('replay' in prepared ? prepared.replay : await prepared.run(), 200);
-  return streamSSE(c, async (stream) => {
-    let chain = Promise.resolve();
-    let streamed = false;
-    const send = (event: string, data: unknown) => {
-      chain = chain.then(() =>
-        stream.aborted ? undefined : stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => undefined),
-      );
-    };
+  return eventStream(c, 'replay' in prepared ? { 'Idempotent-Replayed': 'true' } : {}, async (send) => {
     if ('replay' in prepared) {
-      for (const g of prepared.replay.grades) send('grade', g);
-      for (const m of prepared.replay.messages) if (m.role === 'interviewer') send('message', m);
-      send('done', { session: prepared.replay.session });
-      await chain;
+      for (const g of prepared.replay.grades) await send('grade', g);
+      for (const m of prepared.replay.messages) if (m.role === 'interviewer') await send('message', m);
+      await send('done', { session: prepared.replay.session });
       return;
     }
+    let streamed = false;
     try {
       const result = await prepared.run({
         token: (text) => {
           streamed = true;
-          send('token', { text });
+          return send('token', { text });
         },
         message: (m) => {
           streamed = false;
-          send('message', m);
+          void send('message', m);
         },
-        grade: (g) => send('grade', g),
+        grade: (g) => void send('grade', g),
       });
-      send('done', { session: result.session });
+      await send('done', { session: result.session });
     } catch (e) {
       const err = isAppError(e) ? e : new AppError('internal', 'Internal server error', { cause: e });
-      send('error', {
+      await send('error', {
         code: err.code,
         message: err.message,
         retryable: err instanceof ModelError && err.retryable,
@@ -98,7 +91,6 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
         discardPartial: streamed,
       });
     }
-    await chain;
   });
 }
 
