@@ -69,7 +69,9 @@ export function createApp(deps: Deps) {
     );
   }
   app.use('/api/*', originGuard);
-  app.use(
+  // Only methods that carry a body: asking a GET for its body would build a whole fetch Request.
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
     '/api/*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

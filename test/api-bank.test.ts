@@ -44,6 +44,23 @@ describe('bank and rubric API', () => {
     expect((await json('/api/questions?q=_%25_')).body.total).toBe(0);
   });
 
+  it('answers a page again with 304 when the client sends back its ETag, and a different page with 200', async () => {
+    const first = await request('/api/questions?category=technical&limit=5');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^".+"$/);
+    const page = await first.json();
+    expect(page.items).toHaveLength(5);
+
+    const again = await request('/api/questions?category=technical&limit=5', { headers: { 'If-None-Match': etag! } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+
+    const other = await request('/api/questions?category=technical&limit=5&offset=5', { headers: { 'If-None-Match': etag! } });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('etag')).not.toBe(etag);
+    expect((await other.json()).items[0].id).not.toBe(page.items[0].id);
+  });
+
   it.each([
     ['category=design', /query parameter "category"/],
     ['topic=blockchain', /query parameter "topic"/],

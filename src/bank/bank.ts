@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { BankEntry, Category, Topic } from './schema.js';
 
@@ -21,6 +22,15 @@ export interface Facet {
  * server runs, so every lookup, filter and search is served from here, indexed by id, category,
  * topic and source; the database keeps a copy only for joins and history.
  */
+/** A page of the listing as the API sends it, serialised once, with an ETag of its bytes. */
+export interface SerializedPage {
+  json: string;
+  etag: string;
+}
+
+/** How many distinct listing pages are kept serialised (the oldest is dropped first). */
+const MAX_PAGES = 512;
+
 export class Bank {
   /** In listing order: by source, then number (unnumbered last), then id. */
   readonly entries: readonly BankEntry[];
@@ -28,6 +38,7 @@ export class Bank {
   private readonly index: { category: Map<string, BankEntry[]>; topic: Map<string, BankEntry[]>; source: Map<string, BankEntry[]> };
   private readonly searchText: Map<BankEntry, string>;
   readonly facets: { categories: Facet[]; topics: Facet[]; sources: Facet[] };
+  private readonly pages = new Map<string, SerializedPage>();
 
   constructor(entries: readonly BankEntry[]) {
     this.entries = [...entries].sort(
@@ -77,5 +88,21 @@ export class Bank {
         terms.every((t) => this.searchText.get(e)!.includes(t)),
     );
     return { items: matches.slice(f.offset, f.offset + f.limit), total: matches.length };
+  }
+
+  /**
+   * `list` as the API's JSON body. The bank is immutable, so a page's bytes are too: they are
+   * serialised once and kept (bounded), and their ETag lets a client revalidate for nothing.
+   */
+  page(f: QuestionFilter): SerializedPage {
+    const key = JSON.stringify([f.category, f.topic, f.source, f.q, f.limit, f.offset]);
+    let page = this.pages.get(key);
+    if (!page) {
+      const json = JSON.stringify({ ...this.list(f), limit: f.limit, offset: f.offset });
+      page = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+      if (this.pages.size >= MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
+      this.pages.set(key, page);
+    }
+    return page;
   }
 }

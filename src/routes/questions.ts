@@ -21,7 +21,11 @@ const list = createRoute({
   tags: ['bank'],
   summary: 'List and search bank questions',
   request: { query: ListQuery },
-  responses: { 200: json(QuestionList, 'A page of questions'), ...errors(400, 500) },
+  responses: {
+    200: json(QuestionList, 'A page of questions (with an ETag: send it back as If-None-Match to revalidate)'),
+    304: { description: 'Not modified: the page is the one the If-None-Match ETag names' },
+    ...errors(400, 500),
+  },
 });
 
 const Facet = z.array(z.object({ id: z.string(), count: z.number().int() }));
@@ -50,9 +54,10 @@ const one = createRoute({
 export const questionRoutes = createRouter()
   .openapi(facets, (c) => c.json(c.var.deps.bank.facets, 200))
   .openapi(list, (c) => {
-    const query = c.req.valid('query');
-    const { items, total } = c.var.deps.bank.list(query);
-    return c.json({ items, total, limit: query.limit, offset: query.offset }, 200);
+    const page = c.var.deps.bank.page(c.req.valid('query'));
+    const headers = { ETag: page.etag, 'Cache-Control': 'no-cache' };
+    if (c.req.header('if-none-match') === page.etag) return c.body(null, 304, headers);
+    return c.body(page.json, 200, { ...headers, 'Content-Type': 'application/json' });
   })
   .openapi(one, (c) => {
     const { id } = c.req.valid('param');
