@@ -196,6 +196,10 @@ async function main() {
     ),
   );
   rows.push(await answerRow(offline.url));
+  // The bare server is measured again at the end and the better of its two figures is the
+  // denominator, so a noisy moment on this shared machine cannot flatter the ratios.
+  const bareAgain = await load('bare Hono JSON GET', get(bare.url));
+  if (bareAgain.requestsPerSecond > rows[0]!.requestsPerSecond) rows[0] = bareAgain;
   for (const r of rows) r.ratio = r.requestsPerSecond / rows[0]!.requestsPerSecond;
 
   // Time to first token: a skipped question streams the interviewer's next words straight away.
