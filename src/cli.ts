@@ -7,7 +7,7 @@ import { Accounts } from './accounts/accounts.js';
 import { importGuide } from './bank/importer.js';
 import { BANK_DIR, readBankDir } from './bank/load.js';
 import { loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { openStore } from './db/open.js';
 import { AppError, isAppError, UsageError } from './errors.js';
 import { loadRubrics } from './grading/rubrics.js';
 import { createGrader, gradeTarget, resolveGradeInput } from './grading/service.js';
@@ -28,11 +28,15 @@ const USAGE = `Usage:
       API tokens: shown once when created, stored only as a hash.
 `;
 
-/** The accounts of the database DATABASE_PATH names, opened with the same checks as the server. */
-function openAccounts() {
-  const config = loadConfig();
-  const db = openDatabase(config.databasePath);
-  return new Accounts(db);
+/** Runs `fn` on the accounts of the database DATABASE_URL or DATABASE_PATH names, opened with the same checks as the server. */
+async function withAccounts<T>(fn: (accounts: Accounts) => Promise<T>): Promise<T> {
+  const store = openStore(loadConfig().database);
+  try {
+    await store.ready;
+    return await fn(new Accounts(store));
+  } finally {
+    await store.close();
+  }
 }
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -40,12 +44,13 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, 
 function users(args: string[]) {
   const [command, name, ...extra] = args;
   if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
-  const accounts = openAccounts();
-  if (command === 'add' && name) return print(accounts.addUser(name));
-  if (command === 'list' && !name) return print(accounts.listUsers());
+  if (command === 'add' && name) return withAccounts(async (accounts) => print(await accounts.addUser(name)));
+  if (command === 'list' && !name) return withAccounts(async (accounts) => print(await accounts.listUsers()));
   if (command === 'remove' && name) {
-    accounts.removeUser(name);
-    return process.stderr.write(`Removed user ${name} and their tokens\n`);
+    return withAccounts(async (accounts) => {
+      await accounts.removeUser(name);
+      process.stderr.write(`Removed user ${name} and their tokens\n`);
+    });
   }
   throw new UsageError('user needs: add <name> | list | remove <name>');
 }
@@ -58,19 +63,21 @@ function tokens(args: string[]) {
   });
   const [command, id, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
-  const accounts = openAccounts();
   if (command === 'create' && !id) {
-    if (!values.user) throw new UsageError('token create needs --user <name>');
+    const user = values.user;
+    if (!user) throw new UsageError('token create needs --user <name>');
     const days = values.expires === undefined ? undefined : Number(values.expires);
     if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
       throw new UsageError(`--expires must be a whole number of days from 1 to 3650 (got "${values.expires}")`);
     }
-    const { token, info } = accounts.createToken(values.user, { name: values.name, expiresInDays: days });
-    process.stderr.write(`Token for ${info.user}: it is shown this once, keep it now\n`);
-    return print({ token, ...info });
+    return withAccounts(async (accounts) => {
+      const { token, info } = await accounts.createToken(user, { name: values.name, expiresInDays: days });
+      process.stderr.write(`Token for ${info.user}: it is shown this once, keep it now\n`);
+      print({ token, ...info });
+    });
   }
-  if (command === 'list' && !id) return print(accounts.listTokens(values.user));
-  if (command === 'revoke' && id) return print(accounts.revokeToken(id));
+  if (command === 'list' && !id) return withAccounts(async (accounts) => print(await accounts.listTokens(values.user)));
+  if (command === 'revoke' && id) return withAccounts(async (accounts) => print(await accounts.revokeToken(id)));
   throw new UsageError('token needs: create --user <name> [--name LABEL] [--expires DAYS] | list [--user NAME] | revoke <id|prefix>');
 }
 

@@ -15,6 +15,16 @@ const EnvSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, wholeNumber(0, 65535, { coerce: true }).default(8787)),
   HOST: z.preprocess(emptyAsUndefined, z.string().min(1).default('127.0.0.1')),
   DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().min(1).default('./data/mockloop.db')),
+  /** postgres://user:password@host:port/database selects PostgreSQL (several replicas); without it, SQLite at DATABASE_PATH. */
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_SCHEMA: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL schema name (letters, digits, _)')
+      .default('public'),
+  ),
+  DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, wholeNumber(1, 1000, { coerce: true }).default(10)),
   PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['offline', 'openai']).optional()),
   OPENAI_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -45,15 +55,24 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     wholeNumber(500, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 500 to 600000' }).default(15000),
   ),
+  SHUTDOWN_GRACE_MS: z.preprocess(
+    emptyAsUndefined,
+    wholeNumber(0, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 0 to 600000' }).default(10000),
+  ),
 });
+
+/** SQLite: one file; PostgreSQL: a server several replicas share. */
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string; poolSize: number };
 
 export interface Config {
   port: number;
   host: string;
-  databasePath: string;
+  database: DatabaseConfig;
   provider: 'offline' | 'openai';
   /** How long a turn's claim on its session holds without renewal (a crashed turn is resumed after it). */
   turnLeaseMs: number;
+  /** On SIGTERM, how long turns running here get to end before their claims are handed over. */
+  shutdownGraceMs: number;
   auth: {
     /** none: one local user, loopback only; token: API tokens and a sign-in page; proxy: a user name set by a trusted reverse proxy. */
     mode: 'none' | 'token' | 'proxy';
@@ -114,9 +133,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   return {
     port: e.PORT,
     host: e.HOST,
-    databasePath: e.DATABASE_PATH,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'sqlite', path: e.DATABASE_PATH },
     provider,
     turnLeaseMs: e.TURN_LEASE_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     auth: {
       mode: e.AUTH,
       proxyHeader: e.AUTH_PROXY_HEADER.toLowerCase(),
@@ -142,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value') return `allowed values are ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'invalid_format' && issue.path[0] === 'DATABASE_URL') return 'must be a postgres:// or postgresql:// URL';
   if (issue.code === 'invalid_format') return `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`;
   return issue.message;
 }

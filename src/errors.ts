@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   model_auth: 502,
   model_error: 502,
   internal: 500,
+  /** The server is shutting down: the request was not started; send it again (to another replica). */
+  shutting_down: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -10,18 +10,21 @@ const fail = (message: string) => {
 
 try {
   const deps = start();
+  await deps.store.ready;
   const { port, host } = deps.config;
   const server = serve({ fetch: createApp(deps).fetch, port, hostname: host }, (info) => {
     console.log(
-      `mockloop listening on http://${info.address}:${info.port} (provider: ${deps.config.provider}, database: ${deps.config.databasePath})`,
+      `mockloop listening on http://${info.address}:${info.port} (provider: ${deps.config.provider}, database: ${deps.store.kind} ${deps.store.location})`,
     );
-    // Turns that a crash, a kill or a restart left half done continue now, and whenever another
-    // process sharing the database leaves one behind.
-    const onError = (id: string, e: unknown) =>
-      deps.log(JSON.stringify({ level: 'error', event: 'resume_failed', session: id, message: (e as Error).message }));
-    deps.loop.recover(onError).then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`));
-    deps.loop.startRecovery(Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError);
   });
+  // Turns that a crash, a kill or a restart left half done continue now, and whenever another
+  // process sharing the database leaves one behind.
+  const onError = (id: string, e: unknown) =>
+    deps.log(JSON.stringify({ level: 'error', event: 'resume_failed', session: id, message: (e as Error).message }));
+  server.once('listening', () => {
+    deps.loop.recover(onError).then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`));
+  });
+  const stopRecovery = deps.loop.startRecovery(Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError);
   server.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') fail(`PORT=${port}: the port is already in use on ${host} (another mockloop?); choose another PORT`);
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') {
@@ -30,13 +33,22 @@ try {
     if (e.code === 'EACCES') fail(`PORT=${port}: not allowed to listen on this port; choose one above 1024`);
     fail(`${e.message}`);
   });
-  const stop = () => {
+  // Graceful shutdown: stop taking connections and turns, let running turns end (or hand their
+  // claims over to another replica), close the database, exit.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stopRecovery();
     server.close();
-    deps.db.$client.close();
+    const { finished, released } = await deps.loop.drain(deps.config.shutdownGraceMs);
+    console.log(`mockloop stopping on ${signal}: ${finished} turn(s) finished, ${released} handed over`);
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    await deps.store.close().catch(() => {});
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (e) {
   fail((e as Error).message);
 }

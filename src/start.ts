@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Accounts } from './accounts/accounts.js';
 import { Bank } from './bank/bank.js';
-import { loadBank, readBankDir } from './bank/load.js';
+import { readBankDir } from './bank/load.js';
 import { loadConfig, readEnv } from './config.js';
-import { openDatabase } from './db/client.js';
+import { openStore } from './db/open.js';
 import { checkScorers } from './grading/offline/scorers/index.js';
 import { loadRubrics } from './grading/rubrics.js';
 import { createGrader } from './grading/service.js';
@@ -17,10 +17,13 @@ import type { Deps } from './types.js';
 export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
 
 /**
- * Start-up: read config, rubrics and bank (each validated, each failure a clear message), open
- * the database, apply migrations and load the bank.
+ * Start-up: read config, rubrics and bank (each validated, each failure a clear message), and
+ * open the store (which applies migrations and loads the bank; `deps.store.ready` says when).
  */
-export function start(env: Record<string, string | undefined> = readEnv(), options: { log?: (line: string) => void } = {}): Deps {
+export function start(
+  env: Record<string, string | undefined> = readEnv(),
+  options: { log?: (line: string) => void; now?: () => Date } = {},
+): Deps {
   const log = options.log ?? ((line: string) => console.error(line));
   const config = loadConfig(env);
   const rubrics = loadRubrics(RUBRICS_DIR);
@@ -29,16 +32,15 @@ export function start(env: Record<string, string | undefined> = readEnv(), optio
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
-  const db = openDatabase(config.databasePath);
-  loadBank(db, entries);
+  const store = openStore(config.database, entries);
   // One client for the grader and the interviewer.
   const llm = config.provider === 'openai' ? createModel(config.openai) : undefined;
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
-  const accounts = new Accounts(db);
+  const accounts = new Accounts(store, options.now);
   const loop = new InterviewLoop({
-    db,
+    store,
     bank,
     rubrics,
     grader,
@@ -47,8 +49,9 @@ export function start(env: Record<string, string | undefined> = readEnv(), optio
     model: llm?.model ?? null,
     turnTimeoutMs: config.openai.timeoutMs,
     leaseMs: config.turnLeaseMs,
+    now: options.now,
     log,
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
   });
-  return { config, db, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), accounts, log };
+  return { config, store, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), accounts, log };
 }

@@ -2,7 +2,7 @@ import type { RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { Accounts, User } from './accounts/accounts.js';
 import type { Bank } from './bank/bank.js';
 import type { Config } from './config.js';
-import type { Db } from './db/client.js';
+import type { Store } from './db/store.js';
 import type { Rubric } from './grading/rubrics.js';
 import type { Grader } from './grading/types.js';
 import type { InterviewLoop } from './interview/loop.js';
@@ -12,7 +12,7 @@ import type { ModelProbe } from './llm/probe.js';
 /** Everything the app needs, built by the caller (start.ts or a test): no globals, no side effects. */
 export interface Deps {
   config: Config;
-  db: Db;
+  store: Store;
   bank: Bank;
   rubrics: Map<string, Rubric>;
   grader: Grader;

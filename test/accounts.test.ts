@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeApp } from './helpers/app.js';
+import { makeApp, testClock } from './helpers/app.js';
 import { mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { gradeReply } from './helpers/replies.js';
 
@@ -7,13 +7,13 @@ const ANSWER = 'DynamoDB replicates each partition across three Availability Zon
 const json = { 'content-type': 'application/json' };
 
 /** A token-mode app with two users, alice and bob, and a token each. */
-function teamApp(env: Record<string, string> = {}) {
-  const app = makeApp({ AUTH: 'token', ...env });
+async function teamApp(env: Record<string, string> = {}, options: { now?: () => Date } = {}) {
+  const app = makeApp({ AUTH: 'token', ...env }, options);
   const { accounts } = app.deps;
-  accounts.addUser('alice');
-  accounts.addUser('bob');
-  const alice = accounts.createToken('alice').token;
-  const bob = accounts.createToken('bob').token;
+  await accounts.addUser('alice');
+  await accounts.addUser('bob');
+  const alice = (await accounts.createToken('alice')).token;
+  const bob = (await accounts.createToken('bob')).token;
   const as = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, ...extra });
   const send = (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
     app.request(path, {
@@ -82,7 +82,7 @@ describe('web security in every mode', () => {
 
 describe('AUTH=token', () => {
   it('answers 401 with WWW-Authenticate on every API route without a credential, except health, ready and sign-in', async () => {
-    const { app } = teamApp();
+    const { app } = await teamApp();
     const doc = (await app.json('/openapi.json')).body;
     const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
       Object.keys(methods).map((m) => [m.toUpperCase(), path.replace('{id}', 'x')] as const),
@@ -100,7 +100,7 @@ describe('AUTH=token', () => {
   });
 
   it("keeps each user's sessions their own: another user's session is 404 on every route", async () => {
-    const { send, alice, bob } = teamApp();
+    const { send, alice, bob } = await teamApp();
     const mine = await (await send('POST', '/api/sessions', alice, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).json();
     await send('POST', `/api/sessions/${mine.id}/answer`, alice, { text: ANSWER });
     for (const [method, path, body] of [
@@ -125,25 +125,30 @@ describe('AUTH=token', () => {
   });
 
   it('refuses revoked and expired tokens, and says who you are', async () => {
-    const { app, send, alice } = teamApp();
+    const clock = testClock();
+    const { app, send, alice } = await teamApp({}, clock);
     expect(await (await send('GET', '/api/me', alice)).json()).toMatchObject({ user: { name: 'alice' }, mode: 'token', via: 'token' });
     const { accounts } = app.deps;
-    const revoked = accounts.createToken('alice', { name: 'old laptop' });
+    const revoked = await accounts.createToken('alice', { name: 'old laptop' });
     expect((await send('GET', '/api/me', revoked.token)).status).toBe(200);
-    accounts.revokeToken(revoked.info.prefix);
+    await accounts.revokeToken(revoked.info.prefix);
     expect((await send('GET', '/api/me', revoked.token)).status).toBe(401);
-    const expiring = accounts.createToken('alice', { expiresInDays: 1 });
-    app.deps.db.$client.prepare('update api_tokens set expires_at = ? where id = ?').run('2000-01-01T00:00:00.000Z', expiring.info.id);
+    const expiring = await accounts.createToken('alice', { expiresInDays: 1 });
+    expect((await send('GET', '/api/me', expiring.token)).status).toBe(200);
+    clock.advance(2 * 86_400_000);
     expect((await send('GET', '/api/me', expiring.token)).status).toBe(401);
     expect((await send('GET', '/api/me', `${alice.slice(0, -4)}AAAA`)).status).toBe(401);
-    expect(accounts.listTokens('alice').find((t) => t.id === revoked.info.id)).toMatchObject({ revokedAt: expect.any(String) });
+    expect((await accounts.listTokens('alice')).find((t) => t.id === revoked.info.id)).toMatchObject({ revokedAt: expect.any(String) });
     // only a hash is stored
-    const stored = app.deps.db.$client.prepare('select hash, prefix from api_tokens').all() as Array<{ hash: string; prefix: string }>;
-    expect(stored.every((t) => !alice.includes(t.hash) && /^[0-9a-f]{64}$/.test(t.hash))).toBe(true);
+    const [, prefix, secret] = /^mlk_([0-9a-f]{12})_(.+)$/.exec(alice)!;
+    const stored = await app.deps.store.tokenByPrefix(prefix!);
+    expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(alice).not.toContain(stored!.hash);
+    expect(JSON.stringify(await app.deps.store.listTokens())).not.toContain(secret!);
   });
 
   it('signs a browser in with a token: an HttpOnly SameSite=Strict cookie that sign-out ends; cookie writes must be same-origin JSON', async () => {
-    const { app, alice } = teamApp();
+    const { app, alice } = await teamApp();
     const login = await app.request('/api/login', {
       method: 'POST',
       headers: { ...json, origin: 'http://localhost' },

@@ -1,8 +1,12 @@
-import { count } from 'drizzle-orm';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { loadBank, readBankDir } from '../src/bank/load.js';
-import { openDatabase } from '../src/db/client.js';
-import { questions } from '../src/db/schema.js';
+import { readBankDir } from '../src/bank/load.js';
+import { SqliteStore } from '../src/db/sqlite/store.js';
+
+const tempFile = () => join(mkdtempSync(join(tmpdir(), 'mockloop-bank-')), 'bank.db');
 
 describe('loading the bank into the database', () => {
   const entries = readBankDir();
@@ -23,27 +27,34 @@ describe('loading the bank into the database', () => {
     for (const n of perPrinciple.values()) expect(n).toBeGreaterThanOrEqual(2);
   });
 
-  it('is idempotent: loading twice changes nothing', () => {
-    const db = openDatabase(':memory:');
-    expect(loadBank(db, entries)).toEqual({ inserted: entries.length, updated: 0, unchanged: 0 });
-    const before = db.select().from(questions).all();
-    expect(loadBank(db, entries, new Date(Date.now() + 60_000))).toEqual({ inserted: 0, updated: 0, unchanged: entries.length });
-    expect(db.select().from(questions).all()).toEqual(before);
+  it('is idempotent: loading twice changes nothing', async () => {
+    const file = tempFile();
+    const store = new SqliteStore(file);
+    expect(await store.loadBank(entries, new Date())).toEqual({ inserted: entries.length, updated: 0, unchanged: 0 });
+    const rows = () => new Database(file, { readonly: true }).prepare('select * from questions order by id').all();
+    const before = rows();
+    expect(await store.loadBank(entries, new Date(Date.now() + 60_000))).toEqual({ inserted: 0, updated: 0, unchanged: entries.length });
+    expect(rows()).toEqual(before);
+    await store.close();
   });
 
-  it('updates the row of an entry whose text changed, keeping its id', () => {
-    const db = openDatabase(':memory:');
-    loadBank(db, entries);
+  it('updates the row of an entry whose text changed, keeping its id', async () => {
+    const file = tempFile();
+    const store = new SqliteStore(file, entries);
     const changed = entries.map((e) => (e.id === 'amazon-31' ? { ...e, prompt: 'Edited prompt?' } : e));
-    expect(loadBank(db, changed)).toEqual({ inserted: 0, updated: 1, unchanged: entries.length - 1 });
-    expect(db.select({ n: count() }).from(questions).get()!.n).toBe(entries.length);
-    const row = db.$client.prepare("select prompt from questions where id = 'amazon-31'").get() as { prompt: string };
+    expect(await store.loadBank(changed, new Date())).toEqual({ inserted: 0, updated: 1, unchanged: entries.length - 1 });
+    expect(await store.questionCount()).toBe(entries.length);
+    await store.close();
+    const row = new Database(file, { readonly: true }).prepare("select prompt from questions where id = 'amazon-31'").get() as { prompt: string };
     expect(row.prompt).toBe('Edited prompt?');
   });
 
-  it('opens the database with WAL, foreign keys and a busy timeout', () => {
-    const db = openDatabase(':memory:');
-    expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
+  it('opens SQLite with WAL, foreign keys, a busy timeout and secure delete', async () => {
+    const file = tempFile();
+    await new SqliteStore(file).close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Per-connection settings are checked on the store's own connection through what they do: see the multi-process tests.
+    expect(db.prepare("select count(*) as n from sqlite_master where name = 'rate_limits'").get()).toEqual({ n: 1 });
   });
 });

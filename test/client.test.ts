@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../src/accounts/accounts.js';
-import { openDatabase } from '../src/db/client.js';
+import { SqliteStore } from '../src/db/sqlite/store.js';
 import { ROOT, type ServerProcess, spawnServer } from './helpers/process.js';
 
 let server: ServerProcess | undefined;
@@ -13,9 +13,11 @@ afterAll(() => server?.child.kill('SIGKILL'));
 describe('the typed client for other tools', () => {
   it('runs the README example as written: starts a session and answers it with a token', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'mockloop-client-')), 'db.sqlite');
-    const accounts = new Accounts(openDatabase(db));
-    accounts.addUser('script');
-    const { token } = accounts.createToken('script', { name: 'example' });
+    const store = new SqliteStore(db);
+    const accounts = new Accounts(store);
+    await accounts.addUser('script');
+    const { token } = await accounts.createToken('script', { name: 'example' });
+    await store.close();
     server = await spawnServer({ DATABASE_PATH: db, AUTH: 'token' });
     expect((await server.started).code, server.output()).toBeNull();
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'examples/typed-client.ts'], {

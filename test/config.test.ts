@@ -6,9 +6,20 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({
       port: 8787,
       host: '127.0.0.1',
-      databasePath: './data/mockloop.db',
+      database: { kind: 'sqlite', path: './data/mockloop.db' },
       provider: 'offline',
     });
+  });
+
+  it('selects PostgreSQL with DATABASE_URL, and refuses a URL of another kind naming the variable', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://mockloop@db.internal:5432/mockloop', DATABASE_SCHEMA: 'team_a' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://mockloop@db.internal:5432/mockloop',
+      schema: 'team_a',
+      poolSize: 10,
+    });
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/mockloop' })).toThrow(/DATABASE_URL="mysql:\/\/db\/mockloop": must be a postgres/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_SCHEMA: 'Robert"; drop' })).toThrow(/DATABASE_SCHEMA=/);
   });
 
   it('chooses the openai provider when a key or a base URL is set', () => {
@@ -34,7 +45,7 @@ describe('configuration', () => {
       USER_TOKEN_BUDGET: '100000',
       CORS_ORIGINS: 'https://lms.example.com',
     });
-    expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', databasePath: ':memory:' });
+    expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', database: { kind: 'sqlite', path: ':memory:' } });
     expect(c.openai).toMatchObject({ baseURL: 'http://localhost:8000/v1', model: 'llama3.1', responseFormat: 'json_object' });
     expect(c.auth.mode).toBe('token');
     expect(c.web).toEqual({

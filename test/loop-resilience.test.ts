@@ -61,7 +61,7 @@ describe('streaming to a client that goes away', () => {
   it('stores the complete message even when the client disconnects mid-stream', async () => {
     const { deps, server, base } = await startServer(MODEL_ENV);
     try {
-      const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] }).id;
+      const id = (await deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] })).id;
       const chunks = Array.from({ length: 30 }, (_, i) => `word${i} `);
       mock.reply(decide('followup', 'depth'), say(...chunks));
       const controller = new AbortController();
@@ -80,7 +80,7 @@ describe('streaming to a client that goes away', () => {
       let followUp: { content: string } | undefined;
       for (let i = 0; i < 50 && !followUp; i++) {
         await new Promise((r) => setTimeout(r, 20));
-        followUp = deps.loop.views.get(id).messages.find((m) => m.kind === 'followup');
+        followUp = (await deps.loop.views.get(id)).messages.find((m) => m.kind === 'followup');
       }
       expect(followUp?.content).toBe(chunks.join(''));
     } finally {
@@ -94,21 +94,21 @@ describe('a restart in the middle of grading', () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'mockloop-')), 'restart.db');
     const env = { ...MODEL_ENV, DATABASE_PATH: dbPath };
     const before = start(env, { log: () => {} });
-    const id = before.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }).id;
+    const id = (await before.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).id;
     mock.reply({ kind: 'status', status: 500 });
     await expect(before.loop.answer(id, 'Quorum writes across three AZs.')).rejects.toMatchObject({ code: 'model_unavailable' });
-    expect(before.loop.views.get(id).questions[0]!.state).toBe('grading');
-    before.db.$client.close();
+    expect((await before.loop.views.get(id)).questions[0]!.state).toBe('grading');
+    await before.store.close();
 
     const after = start(env, { log: () => {} });
     mock.reply(gradeReply('technical', 4, 'Quorum writes across three AZs'), say('Next question.'));
     expect(await after.loop.recover()).toBe(1);
-    const s = after.loop.views.get(id);
+    const s = await after.loop.views.get(id);
     expect(s.questions[0]!.state).toBe('graded');
     expect(s.questions[0]!.grade!.criteria[0]).toMatchObject({ score: 4, evidence: ['Quorum writes across three AZs'] });
     expect(s.questions[1]!.state).toBe('asked');
     expect(s.messages.at(-1)!.content).toContain('What is eventual consistency');
-    after.db.$client.close();
+    await after.store.close();
   });
 });
 

@@ -130,10 +130,9 @@ describe('turns on a session', () => {
     await post(`/api/sessions/${id}/answer`, { text: 'Replication across AZs.' });
     expect((await request(`/api/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await json(`/api/sessions/${id}`)).status).toBe(404);
-    const left = deps.db.$client
-      .prepare('select (select count(*) from messages) + (select count(*) from grades) + (select count(*) from session_questions) as n')
-      .get() as { n: number };
-    expect(left.n).toBe(0);
+    const { store } = deps;
+    expect([...(await store.messages(id)), ...(await store.grades(id)), ...(await store.questions(id))]).toEqual([]);
+    expect(await store.session(id)).toBeUndefined();
   });
 
   it('exports a session as Markdown and as JSON', async () => {

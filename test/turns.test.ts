@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bank } from '../src/bank/bank.js';
-import { SessionStore } from '../src/interview/store.js';
 import { SessionViews } from '../src/interview/views.js';
 import { makeApp } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply } from './helpers/openai-mock.js';
@@ -223,7 +222,7 @@ describe('deleting a session', () => {
       }
       expect(bytes.includes('zanzibarquokka'), file).toBe(false);
     }
-    app.deps.db.$client.close();
+    await app.deps.store.close();
   });
 });
 
@@ -235,7 +234,7 @@ describe('what was asked', () => {
     const later = new Bank(
       app.deps.bank.entries.map((e) => (e.id === 'amazon-32' ? { ...e, prompt: 'A reworded prompt.', referenceAnswer: 'New.' } : e)),
     );
-    const view = new SessionViews(new SessionStore(app.deps.db), later).get(id);
+    const view = await new SessionViews(app.deps.store, later).get(id);
     expect(view.questions[0]!.prompt).toBe(original.prompt);
   });
 });

@@ -1,7 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { apiTokens, logins, usage, users } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
 import type { Usage } from '../llm/usage.js';
 
@@ -36,61 +34,59 @@ const TOKEN = /^mlk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
  */
 export class Accounts {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  addUser(name: string): User {
+  async addUser(name: string): Promise<User> {
     const clean = name.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/.test(clean)) {
       throw new AppError('bad_request', `A user name is 1–100 letters, digits, ".", "_", "@" or "-" (got "${name}")`);
     }
-    if (this.userByName(clean)) throw new AppError('conflict', `There is already a user "${clean}"`);
+    if (await this.store.userByName(clean)) throw new AppError('conflict', `There is already a user "${clean}"`);
     const user = { id: randomUUID(), name: clean };
-    this.db
-      .insert(users)
-      .values({ ...user, createdAt: this.now().toISOString() })
-      .run();
+    await this.store.insertUser({ ...user, createdAt: this.now().toISOString() });
     return user;
   }
 
   /** The user a trusted proxy names, created the first time it is seen. */
-  userFromProxy(name: string): User {
-    return this.userByName(name.trim()) ?? this.addUser(name);
+  async userFromProxy(name: string): Promise<User> {
+    const known = await this.userByName(name.trim());
+    if (known) return known;
+    try {
+      return await this.addUser(name);
+    } catch (e) {
+      // Another request (or replica) added the same name a moment ago.
+      const added = await this.userByName(name.trim());
+      if (added) return added;
+      throw e;
+    }
   }
 
-  userByName(name: string): User | undefined {
-    return this.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.name, name)).get();
+  async userByName(name: string): Promise<User | undefined> {
+    const row = await this.store.userByName(name);
+    return row && { id: row.id, name: row.name };
   }
 
-  requireUser(name: string): User {
-    const user = this.userByName(name);
+  async requireUser(name: string): Promise<User> {
+    const user = await this.userByName(name);
     if (!user) throw new AppError('not_found', `No user "${name}"`);
     return user;
   }
 
-  listUsers(): Array<User & { createdAt: string; tokens: number }> {
-    return this.db
-      .select({
-        id: users.id,
-        name: users.name,
-        createdAt: users.createdAt,
-        tokens: sql<number>`(select count(*) from api_tokens t where t.user_id = "users"."id" and t.revoked_at is null)`,
-      })
-      .from(users)
-      .orderBy(asc(users.name))
-      .all();
+  listUsers(): Promise<Array<User & { createdAt: string; tokens: number }>> {
+    return this.store.listUsers();
   }
 
   /** Removes a user with their tokens and sign-ins (their sessions stay, unreachable, until deleted). */
-  removeUser(name: string): void {
-    const user = this.requireUser(name);
-    this.db.delete(users).where(eq(users.id, user.id)).run();
+  async removeUser(name: string): Promise<void> {
+    const user = await this.requireUser(name);
+    await this.store.deleteUser(user.id);
   }
 
   /** A new token for a user: the returned `token` is the only time it is ever shown. */
-  createToken(userName: string, options: { name?: string; expiresInDays?: number } = {}): { token: string; info: TokenInfo } {
-    const user = this.requireUser(userName);
+  async createToken(userName: string, options: { name?: string; expiresInDays?: number } = {}): Promise<{ token: string; info: TokenInfo }> {
+    const user = await this.requireUser(userName);
     const prefix = randomBytes(6).toString('hex');
     const token = `mlk_${prefix}_${randomBytes(32).toString('base64url')}`;
     const at = this.now();
@@ -103,114 +99,64 @@ export class Accounts {
       createdAt: at.toISOString(),
       expiresAt: options.expiresInDays ? new Date(at.getTime() + options.expiresInDays * 86_400_000).toISOString() : null,
     };
-    this.db.insert(apiTokens).values(row).run();
-    return { token, info: { ...row, user: user.name, lastUsedAt: null, revokedAt: null } };
+    await this.store.insertToken(row);
+    const { hash: _hash, userId: _userId, ...shown } = row;
+    return { token, info: { ...shown, user: user.name, lastUsedAt: null, revokedAt: null } };
   }
 
-  listTokens(userName?: string): TokenInfo[] {
-    const rows = this.db
-      .select({
-        id: apiTokens.id,
-        user: users.name,
-        name: apiTokens.name,
-        prefix: apiTokens.prefix,
-        createdAt: apiTokens.createdAt,
-        expiresAt: apiTokens.expiresAt,
-        lastUsedAt: apiTokens.lastUsedAt,
-        revokedAt: apiTokens.revokedAt,
-      })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .orderBy(asc(users.name), asc(apiTokens.createdAt))
-      .all();
+  async listTokens(userName?: string): Promise<TokenInfo[]> {
+    const rows = await this.store.listTokens();
     return userName ? rows.filter((r) => r.user === userName) : rows;
   }
 
   /** Revokes a token by its id or its prefix; it stops working at once. */
-  revokeToken(idOrPrefix: string): TokenInfo {
-    const row = this.listTokens().find((t) => t.id === idOrPrefix || t.prefix === idOrPrefix);
+  async revokeToken(idOrPrefix: string): Promise<TokenInfo> {
+    const row = (await this.listTokens()).find((t) => t.id === idOrPrefix || t.prefix === idOrPrefix);
     if (!row) throw new AppError('not_found', `No token with id or prefix "${idOrPrefix}"`);
-    this.db.update(apiTokens).set({ revokedAt: this.now().toISOString() }).where(eq(apiTokens.id, row.id)).run();
-    return { ...row, revokedAt: this.now().toISOString() };
+    const at = this.now();
+    await this.store.revokeToken(row.id, at);
+    return { ...row, revokedAt: at.toISOString() };
   }
 
   /** The user a bearer token stands for, or undefined when it is unknown, revoked or expired. */
-  authenticate(token: string): User | undefined {
+  async authenticate(token: string): Promise<User | undefined> {
     const m = TOKEN.exec(token.trim());
     if (!m) return undefined;
-    const row = this.db
-      .select({
-        id: apiTokens.id,
-        hash: apiTokens.hash,
-        expiresAt: apiTokens.expiresAt,
-        revokedAt: apiTokens.revokedAt,
-        userId: users.id,
-        name: users.name,
-      })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(eq(apiTokens.prefix, m[1]!))
-      .get();
+    const row = await this.store.tokenByPrefix(m[1]!);
     if (!row || !timingSafeEqual(Buffer.from(row.hash), Buffer.from(sha256(token.trim())))) return undefined;
-    const at = this.now().toISOString();
-    if (row.revokedAt || (row.expiresAt && row.expiresAt <= at)) return undefined;
-    this.db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, row.id)).run();
-    return { id: row.userId, name: row.name };
+    const at = this.now();
+    if (row.revokedAt || (row.expiresAt && row.expiresAt <= at.toISOString())) return undefined;
+    await this.store.setTokenUsed(row.id, at);
+    return { id: row.userId, name: row.userName };
   }
 
   /** A browser sign-in: the returned id goes in an HttpOnly cookie; only its hash is stored. */
-  createLogin(user: User, days: number): { id: string; expiresAt: Date } {
+  async createLogin(user: User, days: number): Promise<{ id: string; expiresAt: Date }> {
     const id = randomBytes(32).toString('base64url');
     const at = this.now();
     const expiresAt = new Date(at.getTime() + days * 86_400_000);
-    this.db
-      .insert(logins)
-      .values({ hash: sha256(id), userId: user.id, createdAt: at.toISOString(), expiresAt: expiresAt.toISOString() })
-      .run();
+    await this.store.insertLogin({ hash: sha256(id), userId: user.id, createdAt: at.toISOString(), expiresAt: expiresAt.toISOString() });
     return { id, expiresAt };
   }
 
-  userOfLogin(id: string): User | undefined {
-    const row = this.db
-      .select({ id: users.id, name: users.name, expiresAt: logins.expiresAt })
-      .from(logins)
-      .innerJoin(users, eq(users.id, logins.userId))
-      .where(eq(logins.hash, sha256(id)))
-      .get();
+  async userOfLogin(id: string): Promise<User | undefined> {
+    const row = await this.store.userOfLogin(sha256(id));
     if (!row || row.expiresAt <= this.now().toISOString()) return undefined;
     return { id: row.id, name: row.name };
   }
 
-  endLogin(id: string): void {
-    this.db
-      .delete(logins)
-      .where(eq(logins.hash, sha256(id)))
-      .run();
+  endLogin(id: string): Promise<void> {
+    return this.store.deleteLogin(sha256(id));
   }
 
   /** Records model tokens against the user's current month. */
-  addUsage(userId: string, used: Usage | undefined): void {
+  async addUsage(userId: string, used: Usage | undefined): Promise<void> {
     if (!used || (!used.promptTokens && !used.completionTokens)) return;
-    this.db
-      .insert(usage)
-      .values({ userId, month: month(this.now()), promptTokens: used.promptTokens, completionTokens: used.completionTokens })
-      .onConflictDoUpdate({
-        target: [usage.userId, usage.month],
-        set: {
-          promptTokens: sql`${usage.promptTokens} + ${used.promptTokens}`,
-          completionTokens: sql`${usage.completionTokens} + ${used.completionTokens}`,
-        },
-      })
-      .run();
+    await this.store.addUsage(userId, month(this.now()), used);
   }
 
-  usageThisMonth(userId: string): { month: string; promptTokens: number; completionTokens: number } {
+  async usageThisMonth(userId: string): Promise<{ month: string; promptTokens: number; completionTokens: number }> {
     const m = month(this.now());
-    const row = this.db
-      .select({ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens })
-      .from(usage)
-      .where(and(eq(usage.userId, userId), eq(usage.month, m)))
-      .get();
-    return { month: m, promptTokens: row?.promptTokens ?? 0, completionTokens: row?.completionTokens ?? 0 };
+    return { month: m, ...(await this.store.usage(userId, m)) };
   }
 }

@@ -22,7 +22,8 @@ export interface TurnContext {
   exchange: ExchangeMessage[];
   followUpsUsed: number;
   maxFollowUps: number;
-  summary: string;
+  /** Worked out only when a model interviewer asks for it. */
+  summary: () => Promise<string>;
 }
 
 export interface Decision {
@@ -192,7 +193,7 @@ export class LlmInterviewer implements Interviewer {
       render(loadPrompt('interviewer.followup.md'), {
         question: ctx.question.prompt,
         exchange: describeExchange(ctx.exchange),
-        summary: ctx.summary,
+        summary: await ctx.summary(),
         criterion: `${criterion.name}: ${criterion.description}`,
         probe: criterion.probes[0]!,
       }),
@@ -205,7 +206,7 @@ export class LlmInterviewer implements Interviewer {
     return this.stream(
       render(loadPrompt('interviewer.transition.md'), {
         question: ctx.question.prompt,
-        summary: ctx.summary,
+        summary: await ctx.summary(),
         next: next ? ` to question ${next.position + 1} of ${next.total} (${next.category.replace('_', ' ')})` : ' to the end of the loop',
       }),
       onToken,

@@ -2,8 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
 import { type BankEntry, CATEGORIES } from '../bank/schema.js';
-import { checkpoint, type Db } from '../db/client.js';
-import { sessionQuestions, sessions } from '../db/schema.js';
+import type { MessageRow, SessionQuestionRow, SessionRow, Store } from '../db/store.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { checkAnswer, inputForQuestion } from '../grading/service.js';
@@ -21,7 +20,6 @@ import {
   type TurnResult,
 } from './schemas.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
-import { type MessageRow, type SessionQuestionRow, type SessionRow, SessionStore } from './store.js';
 import { CATEGORY_LABEL, SessionViews } from './views.js';
 
 /**
@@ -34,7 +32,7 @@ import { CATEGORY_LABEL, SessionViews } from './views.js';
  */
 
 export interface LoopDeps {
-  db: Db;
+  store: Store;
   bank: Bank;
   rubrics: Map<string, Rubric>;
   grader: Grader;
@@ -82,20 +80,22 @@ export class InterviewLoop {
   /** Who this process is, in the turn claims it writes. */
   private readonly owner = `${process.pid}-${randomUUID()}`;
   private readonly now: () => Date;
-  private readonly store: SessionStore;
+  private readonly store: Store;
   readonly views: SessionViews;
+  /** Set on shutdown: no new turn starts. */
+  private draining = false;
 
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.store = new SessionStore(deps.db);
+    this.store = deps.store;
     this.views = new SessionViews(this.store, deps.bank);
   }
 
   // -------------------------------------------------------------------------------------------
   // Commands
 
-  createSession(req: CreateSessionRequest, userId: string = LOCAL_USER.id): Session {
-    const { db, rubrics, bank } = this.deps;
+  async createSession(req: CreateSessionRequest, userId: string = LOCAL_USER.id): Promise<Session> {
+    const { store, rubrics, bank } = this.deps;
     const explicitSeed = req.seed !== undefined;
     const seed = req.seed ?? randomUUID();
     const picked = selectQuestions({
@@ -105,15 +105,15 @@ export class InterviewLoop {
       topics: req.topics,
       seed,
       // With an explicit seed the loop is reproducible; without one, recent questions are avoided.
-      recent: explicitSeed ? undefined : this.store.recentQuestionIds(userId),
+      recent: explicitSeed ? undefined : await store.recentQuestionIds(userId, 5),
     });
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
     const at = this.now();
     const maxFollowUps = req.maxFollowUps ?? DEFAULT_MAX_FOLLOW_UPS;
-    db.transaction((t) => {
-      t.insert(sessions)
-        .values({
+    await store.transaction(async () => {
+      const rows = await store.insertSession(
+        {
           id,
           userId,
           status: 'active',
@@ -125,26 +125,24 @@ export class InterviewLoop {
           model: this.deps.model,
           createdAt: at.toISOString(),
           updatedAt: at.toISOString(),
-        })
-        .run();
-      const rows = picked.map((q, position) =>
-        t
-          .insert(sessionQuestions)
-          .values({
-            sessionId: id,
-            position,
-            questionId: q.id,
-            state: position === 0 ? 'asked' : 'pending',
-            followUps: 0,
-            timeBoxSeconds: TIME_BOX[q.category],
-            askedAt: position === 0 ? at.toISOString() : null,
-            question: q,
-          })
-          .returning()
-          .get(),
+          finishedAt: null,
+          turnClaimedBy: null,
+          turnClaimedUntil: null,
+        },
+        picked.map((q, position) => ({
+          position,
+          questionId: q.id,
+          state: position === 0 ? 'asked' : 'pending',
+          followUps: 0,
+          timeBoxSeconds: TIME_BOX[q.category],
+          askedAt: position === 0 ? at.toISOString() : null,
+          answeredAt: null,
+          doneAt: null,
+          question: q,
+        })),
       );
-      this.say(id, null, 'opening', this.opening(picked, maxFollowUps), at);
-      this.say(id, rows[0]!.id, 'question', picked[0]!.prompt, at);
+      await this.say(id, null, 'opening', this.opening(picked, maxFollowUps), at);
+      await this.say(id, rows[0]!.id, 'question', picked[0]!.prompt, at);
     });
     return this.views.get(id, userId);
   }
@@ -173,18 +171,19 @@ export class InterviewLoop {
    * the claim renewed while it runs, and store the outcome against the idempotency key.
    */
   async turn(sessionId: string, req: TurnRequest, events: LoopEvents = {}): Promise<{ result: TurnResult; replayed: boolean }> {
-    const prepared = this.prepare(sessionId, req);
+    const prepared = await this.prepare(sessionId, req);
     if ('replay' in prepared) return { result: prepared.replay, replayed: true };
     return { result: await prepared.run(events), replayed: false };
   }
 
   /**
-   * The part of a turn that decides whether it can run, synchronously, before anything is sent
-   * to the client: a 404, 409 or 422 is thrown here; a repeated request gets the stored result
-   * to replay; otherwise the input is stored, the session claimed, and `run` does the rest.
+   * The part of a turn that decides whether it can run, before anything is sent to the client: a
+   * 404, 409, 422 or 503 is thrown here; a repeated request gets the stored result to replay;
+   * otherwise the input is stored, the session claimed, and `run` does the rest.
    */
-  prepare(sessionId: string, req: TurnRequest): { replay: TurnResult } | { run: (events?: LoopEvents) => Promise<TurnResult> } {
+  async prepare(sessionId: string, req: TurnRequest): Promise<{ replay: TurnResult } | { run: (events?: LoopEvents) => Promise<TurnResult> }> {
     const started = Date.now();
+    if (this.draining) throw new AppError('shutting_down', 'This server is shutting down: send the request again in a moment');
     if (this.running.has(sessionId)) {
       throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
     }
@@ -193,27 +192,39 @@ export class InterviewLoop {
           .update(JSON.stringify([req.action, req.text ?? null, req.position ?? null, req.replyTo ?? null]))
           .digest('hex')
       : undefined;
-    const begun = this.begin(sessionId, req, fingerprint);
-    if ('replay' in begun) return begun;
+    // Marked running before the first await, so a second request in this process is a 409 at once.
     let release!: () => void;
     this.running.set(sessionId, new Promise<void>((r) => (release = r)));
+    let begun: Awaited<ReturnType<InterviewLoop['begin']>>;
+    try {
+      begun = await this.begin(sessionId, req, fingerprint);
+    } catch (e) {
+      this.running.delete(sessionId);
+      release();
+      throw e;
+    }
+    if ('replay' in begun) {
+      this.running.delete(sessionId);
+      release();
+      return begun;
+    }
     return {
       run: async (events: LoopEvents = {}) => {
         const signal = AbortSignal.timeout(this.deps.turnTimeoutMs);
         const spent: { usage?: Usage } = {};
         const heartbeat = setInterval(
-          () => this.store.renewClaim(sessionId, this.owner, new Date(this.now().getTime() + this.deps.leaseMs)),
+          () => void this.store.renewClaim(sessionId, this.owner, new Date(this.now().getTime() + this.deps.leaseMs)).catch(() => {}),
           Math.max(50, Math.floor(this.deps.leaseMs / 3)),
         );
         heartbeat.unref();
         try {
           const result = await this.runTurn(sessionId, begun.stored, events, signal, spent);
-          this.end(sessionId, req, fingerprint, { state: 'done', result });
+          await this.end(sessionId, req, fingerprint, { state: 'done', result });
           return result;
         } catch (e) {
-          const err = this.explain(sessionId, e);
-          this.end(sessionId, req, fingerprint, { state: 'failed' });
-          this.logFailure(sessionId, req.action, err, Date.now() - started);
+          const err = await this.explain(sessionId, e);
+          await this.end(sessionId, req, fingerprint, { state: 'failed' });
+          await this.logFailure(sessionId, req.action, err, Date.now() - started);
           throw err;
         } finally {
           clearInterval(heartbeat);
@@ -231,14 +242,15 @@ export class InterviewLoop {
     sessionId: string,
     req: TurnRequest,
     fingerprint: string | undefined,
-  ): { stored: MessageRow[]; owner: string } | { replay: TurnResult } {
+  ): Promise<{ stored: MessageRow[]; owner: string } | { replay: TurnResult }> {
     const { store } = this;
-    return store.atomically(() => {
+    return store.transaction(async () => {
       const at = this.now();
-      const session = store.requireSession(sessionId, req.userId);
+      // Locked for this transaction: another replica's turn on the same session waits here, then sees the claim.
+      const session = await this.views.require(sessionId, req.userId, true);
       let action = req.action;
       if (req.idempotencyKey && fingerprint) {
-        const seen = store.idempotency(sessionId, req.idempotencyKey);
+        const seen = await store.idempotency(sessionId, req.idempotencyKey);
         if (seen && seen.fingerprint !== fingerprint) {
           throw new AppError(
             'idempotency_mismatch',
@@ -253,34 +265,35 @@ export class InterviewLoop {
         if (seen) action = 'retry';
       }
       if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-      if (!store.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs))) {
+      if (!(await store.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs)))) {
         throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
       }
-      const current = store.questions(sessionId)[session.currentPosition];
+      const current = (await store.questions(sessionId))[session.currentPosition];
       if (!current) throw new AppError('internal', 'The session has no current question');
       const stored: MessageRow[] = [];
-      if (action === 'answer') stored.push(this.acceptAnswer(session, current, req, at));
-      if (action === 'skip' && current.state === 'asked') stored.push(...this.closeQuestion(sessionId, current, 'skip', at));
+      if (action === 'answer') stored.push(await this.acceptAnswer(session, current, req, at));
+      if (action === 'skip' && current.state === 'asked') stored.push(...(await this.closeQuestion(sessionId, current, 'skip', at)));
       if (action === 'finish') {
-        if (current.state === 'asked') stored.push(...this.closeQuestion(sessionId, current, 'finish', at));
-        store.updateSession(sessionId, { status: 'finishing', updatedAt: at.toISOString() });
+        if (current.state === 'asked') stored.push(...(await this.closeQuestion(sessionId, current, 'finish', at)));
+        await store.updateSession(sessionId, { status: 'finishing', updatedAt: at.toISOString() });
       }
       if (req.idempotencyKey && fingerprint) {
-        store.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
+        await store.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
       }
       return { stored, owner: session.userId };
-    }, true);
+    });
   }
 
+
   /** Stores the answer to the current question, unless it is for a question the interview has left. */
-  private acceptAnswer(session: SessionRow, current: SessionQuestionRow, req: TurnRequest, at: Date): MessageRow {
+  private async acceptAnswer(session: SessionRow, current: SessionQuestionRow, req: TurnRequest, at: Date): Promise<MessageRow> {
     if (req.position !== undefined && req.position !== session.currentPosition) {
       throw new AppError(
         'conflict',
         `This answer is for question ${req.position + 1}, but the interview is on question ${session.currentPosition + 1} now: it was not saved`,
       );
     }
-    if (req.replyTo !== undefined && req.replyTo !== this.store.lastInterviewerMessageId(session.id)) {
+    if (req.replyTo !== undefined && req.replyTo !== (await this.store.lastInterviewerMessageId(session.id))) {
       throw new AppError('conflict', 'The interviewer has said more since the message this answer replies to: read it, then answer again');
     }
     if (current.state !== 'asked' && current.state !== 'grading') {
@@ -289,7 +302,7 @@ export class InterviewLoop {
         "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first",
       );
     }
-    const row = this.store.insertMessage({
+    const row = await this.store.insertMessage({
       sessionId: session.id,
       sessionQuestionId: current.id,
       role: 'candidate',
@@ -297,22 +310,22 @@ export class InterviewLoop {
       content: req.text!,
       at,
     });
-    this.store.markAnswered(current.id, at);
-    this.store.touch(session.id, at);
+    await this.store.markAnswered(current.id, at);
+    await this.store.touch(session.id, at);
     return row;
   }
 
   /** Releases the claim and records the turn's outcome against its idempotency key. */
-  private end(
+  private async end(
     sessionId: string,
     req: TurnRequest,
     fingerprint: string | undefined,
     outcome: { state: 'done' | 'failed'; result?: TurnResult },
   ) {
     try {
-      this.store.atomically(() => {
+      await this.store.transaction(async () => {
         if (req.idempotencyKey && fingerprint) {
-          this.store.saveIdempotency({
+          await this.store.saveIdempotency({
             sessionId,
             key: req.idempotencyKey,
             fingerprint,
@@ -321,26 +334,26 @@ export class InterviewLoop {
             at: this.now(),
           });
         }
-        this.store.releaseClaim(sessionId, this.owner);
-      }, true);
+        await this.store.releaseClaim(sessionId, this.owner);
+      });
     } catch (e) {
       // The session was deleted meanwhile: nothing is left to release.
-      if (this.store.session(sessionId)) throw e;
+      if (await this.store.session(sessionId)) throw e;
     }
   }
 
   /** A failure as the client should see it: a session deleted mid-turn is a 404, not a database error. */
-  private explain(sessionId: string, e: unknown): AppError {
+  private async explain(sessionId: string, e: unknown): Promise<AppError> {
     if (isAppError(e)) return e;
-    if (!this.store.session(sessionId)) {
+    if (!(await this.store.session(sessionId).catch(() => undefined))) {
       return new AppError('not_found', 'The session was deleted while its turn was running', { cause: e });
     }
     return new AppError('internal', 'Internal server error', { cause: e });
   }
 
-  private logFailure(sessionId: string, action: TurnAction, err: AppError, durationMs: number) {
+  private async logFailure(sessionId: string, action: TurnAction, err: AppError, durationMs: number) {
     if (!this.deps.log || err.code === 'conflict' || err.code === 'not_found') return;
-    const session = this.store.session(sessionId);
+    const session = await this.store.session(sessionId).catch(() => undefined);
     this.deps.log(
       JSON.stringify({
         level: 'error',
@@ -361,11 +374,9 @@ export class InterviewLoop {
 
   /** Deletes a session and everything in it; a turn of it running in this process is waited for first. */
   async deleteSession(sessionId: string, userId?: string) {
-    this.store.requireSession(sessionId, userId);
+    await this.views.require(sessionId, userId);
     await this.running.get(sessionId);
-    if (!this.store.deleteSession(sessionId)) throw new AppError('not_found', `No session with id "${sessionId}"`);
-    // Nothing of it stays readable in the write-ahead log either.
-    checkpoint(this.deps.db);
+    if (!(await this.store.deleteSession(sessionId))) throw new AppError('not_found', `No session with id "${sessionId}"`);
   }
 
   /**
@@ -374,8 +385,11 @@ export class InterviewLoop {
    * left unfinished without a claim. Returns how many sessions continued.
    */
   async recover(onError: (sessionId: string, e: unknown) => void = () => {}, atStartUp = true) {
-    const ids = new Set(this.store.sessionsWithLapsedClaims(this.now()));
-    if (atStartUp) for (const id of this.store.sessionsWithUnfinishedGrades()) ids.add(id);
+    if (this.draining) return 0;
+    const now = this.now();
+    // Claimed here for this process, a batch at a time: two replicas recovering at once never take the same session.
+    const ids = new Set(await this.store.claimLapsed(this.owner, now, new Date(now.getTime() + this.deps.leaseMs), 100));
+    if (atStartUp) for (const id of await this.store.sessionsWithUnfinishedGrades()) ids.add(id);
     let done = 0;
     for (const id of ids) {
       if (this.running.has(id)) continue;
@@ -383,10 +397,27 @@ export class InterviewLoop {
         await this.turn(id, { action: 'retry' });
         done++;
       } catch (e) {
-        onError(id, e);
+        // Another replica took it first: it is being completed.
+        if (!(isAppError(e) && e.code === 'conflict')) onError(id, e);
       }
     }
     return done;
+  }
+
+  /**
+   * Graceful shutdown: no new turn starts (503), turns running here get up to `graceMs` to end,
+   * and the claims of any still running are given up at once, so another replica's recovery
+   * completes them instead of waiting for the lease to lapse.
+   */
+  async drain(graceMs: number): Promise<{ finished: number; released: number }> {
+    this.draining = true;
+    const running = [...this.running.entries()];
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
+    await Promise.race([Promise.allSettled(running.map(([, p]) => p)), timeout]);
+    const left = [...this.running.keys()];
+    const past = new Date(0);
+    await Promise.all(left.map((id) => this.store.renewClaim(id, this.owner, past).catch(() => {})));
+    return { finished: running.length - left.length, released: left.length };
   }
 
   /** Keeps recovering, for turns another process (or a previous run of this one) left behind. */
@@ -425,7 +456,7 @@ export class InterviewLoop {
       spent,
     );
     // Lean: what this call stored and where the session stands; the whole session is GET /api/sessions/:id.
-    return { messages: [...stored.map((m) => this.views.message(m, questions)), ...said], grades, session: this.views.state(sessionId) };
+    return { messages: [...stored.map((m) => this.views.message(m, questions)), ...said], grades, session: await this.views.state(sessionId) };
   }
 
   /**
@@ -441,18 +472,18 @@ export class InterviewLoop {
   ): Promise<SessionQuestionRow[]> {
     const { store } = this;
     let pendingUsage: Usage | undefined;
-    const session = store.requireSession(sessionId);
-    const all = store.questions(sessionId);
+    const session = await this.views.require(sessionId);
+    const all = await store.questions(sessionId);
     for (let guard = 0; guard < 100; guard++) {
       if (session.status === 'finished') return all;
       const current = all[session.currentPosition]!;
       const ctx = () => this.turnContext(session, all, current);
 
       if (current.state === 'asked') {
-        const last = store.questionMessages(current.id).at(-1);
+        const last = (await store.questionMessages(current.id)).at(-1);
         if (!last || last.role !== 'candidate' || last.kind !== 'answer') return all; // waiting for the candidate
         if (current.followUps < session.maxFollowUps) {
-          const c = ctx();
+          const c = await ctx();
           const { decision, usage } = await this.deps.interviewer.decide(c, signal);
           pendingUsage = addUsage(pendingUsage, usage);
           spent.usage = addUsage(spent.usage, usage);
@@ -460,10 +491,10 @@ export class InterviewLoop {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t), signal);
             spent.usage = addUsage(spent.usage, spoken.usage);
             const at = this.now();
-            const row = store.atomically(() => {
-              const m = this.say(sessionId, current.id, 'followup', spoken.text, at, addUsage(pendingUsage, spoken.usage));
-              store.countFollowUp(current.id);
-              store.touch(sessionId, at);
+            const row = await store.transaction(async () => {
+              const m = await this.say(sessionId, current.id, 'followup', spoken.text, at, addUsage(pendingUsage, spoken.usage));
+              await store.countFollowUp(current.id);
+              await store.touch(sessionId, at);
               return m;
             });
             current.followUps++;
@@ -471,18 +502,18 @@ export class InterviewLoop {
             return all;
           }
         }
-        store.setQuestionState(current.id, 'grading');
+        await store.setQuestionState(current.id, 'grading');
         current.state = 'grading';
         continue;
       }
 
       if (current.state === 'grading') {
-        const c = ctx();
+        const c = await ctx();
         const exchange = c.exchange.filter((m) => m.kind !== 'opening').map((m) => ({ role: m.role, content: m.content }));
         const answer = answersOf(c.exchange);
         const at = this.now();
         if (!answer.trim()) {
-          store.setQuestionState(current.id, 'skipped', at);
+          await store.setQuestionState(current.id, 'skipped', at);
           current.state = 'skipped';
           continue;
         }
@@ -490,9 +521,9 @@ export class InterviewLoop {
           signal,
         });
         const gradedAt = this.now();
-        store.atomically(() => {
-          store.insertGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
-          store.setQuestionState(current.id, 'graded', gradedAt);
+        await store.transaction(async () => {
+          await store.insertGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
+          await store.setQuestionState(current.id, 'graded', gradedAt);
         });
         current.state = 'graded';
         events.grade?.({ sessionQuestionId: current.id, position: current.position, grade });
@@ -501,22 +532,22 @@ export class InterviewLoop {
 
       if (current.state === 'graded' || current.state === 'skipped') {
         const next = session.status === 'active' ? all[current.position + 1] : undefined;
-        const c = ctx();
-        const nextInfo = next ? { position: next.position, total: all.length, category: this.question(next).category } : undefined;
+        const c = await ctx();
+        const nextInfo = next ? { position: next.position, total: all.length, category: (await this.question(next)).category } : undefined;
         const spoken = await this.deps.interviewer.transition(c, nextInfo, (t) => events.token?.(t), signal);
         spent.usage = addUsage(spent.usage, spoken.usage);
         const usage = addUsage(pendingUsage, spoken.usage);
-        const tail = next ? this.question(next).prompt : loadPrompt('closing.md').trim();
+        const tail = next ? (await this.question(next)).prompt : loadPrompt('closing.md').trim();
         const joiner = '\n\n';
         events.token?.(joiner);
         events.token?.(tail);
         const content = `${spoken.text}${joiner}${tail}`;
         const at = this.now();
         if (next) {
-          const row = store.atomically(() => {
-            const m = this.say(sessionId, next.id, 'question', content, at, usage);
-            store.askQuestion(next.id, at);
-            store.moveTo(sessionId, next.position, at);
+          const row = await store.transaction(async () => {
+            const m = await this.say(sessionId, next.id, 'question', content, at, usage);
+            await store.askQuestion(next.id, at);
+            await store.moveTo(sessionId, next.position, at);
             return m;
           });
           next.state = 'asked';
@@ -524,11 +555,11 @@ export class InterviewLoop {
           events.message?.(this.views.message(row, all));
           return all;
         }
-        const debrief = this.debrief(sessionId, all);
-        const row = store.atomically(() => {
-          const m = this.say(sessionId, null, 'closing', content, at, usage);
-          store.insertDebrief(sessionId, debrief, at);
-          store.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
+        const debrief = await this.debrief(sessionId, all);
+        const row = await store.transaction(async () => {
+          const m = await this.say(sessionId, null, 'closing', content, at, usage);
+          await store.saveDebrief(sessionId, debrief, at);
+          await store.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;
         });
         session.status = 'finished';
@@ -537,25 +568,25 @@ export class InterviewLoop {
       }
 
       // 'pending' as current only happens if a session was cut off before its first question.
-      store.askQuestion(current.id, this.now());
+      await store.askQuestion(current.id, this.now());
       current.state = 'asked';
     }
     throw new AppError('internal', 'The interview loop did not settle');
   }
 
   /** An interviewer message: opening, question, follow-up or closing. */
-  private say(sessionId: string, sessionQuestionId: number | null, kind: MessageRow['kind'], content: string, at: Date, usage?: Usage) {
+  private say(sessionId: string, sessionQuestionId: number | null, kind: MessageRow['kind'], content: string, at: Date, usage?: Usage): Promise<MessageRow> {
     return this.store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
   }
 
   /** Ends the current question: with answers it is graded as it stands, without it is skipped (the skip message is returned). */
-  private closeQuestion(sessionId: string, current: SessionQuestionRow, why: 'skip' | 'finish', at: Date): MessageRow[] {
-    const answered = this.store.questionMessages(current.id).some((m) => m.role === 'candidate' && m.kind === 'answer');
+  private async closeQuestion(sessionId: string, current: SessionQuestionRow, why: 'skip' | 'finish', at: Date): Promise<MessageRow[]> {
+    const answered = (await this.store.questionMessages(current.id)).some((m) => m.role === 'candidate' && m.kind === 'answer');
     if (answered) {
-      this.store.setQuestionState(current.id, 'grading');
+      await this.store.setQuestionState(current.id, 'grading');
       return [];
     }
-    const row = this.store.insertMessage({
+    const row = await this.store.insertMessage({
       sessionId,
       sessionQuestionId: current.id,
       role: 'candidate',
@@ -563,40 +594,36 @@ export class InterviewLoop {
       content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)',
       at,
     });
-    this.store.setQuestionState(current.id, 'skipped', at);
+    await this.store.setQuestionState(current.id, 'skipped', at);
     return [row];
   }
 
-  private turnContext(session: SessionRow, all: SessionQuestionRow[], current: SessionQuestionRow): TurnContext {
-    const question = this.question(current);
-    const exchange: ExchangeMessage[] = this.store
-      .questionMessages(current.id)
-      .map((m) => ({ role: m.role, kind: m.kind, content: m.content }));
-    const summarize = () => this.summary(session.id, all, current.position);
+  private async turnContext(session: SessionRow, all: SessionQuestionRow[], current: SessionQuestionRow): Promise<TurnContext> {
+    const question = await this.question(current);
+    const exchange: ExchangeMessage[] = (await this.store.questionMessages(current.id)).map((m) => ({
+      role: m.role,
+      kind: m.kind,
+      content: m.content,
+    }));
     return {
       question,
       rubric: this.deps.rubrics.get(question.rubric)!,
       exchange,
       followUpsUsed: current.followUps,
       maxFollowUps: session.maxFollowUps,
-      // Only a model interviewer reads it: worked out when read.
-      get summary() {
-        return summarize();
-      },
+      // Only a model interviewer reads it.
+      summary: () => this.summary(session.id, all, current.position),
     };
   }
 
   /** A compact, bounded summary of the questions before this one. */
-  private summary(sessionId: string, all: SessionQuestionRow[], position: number): string {
+  private async summary(sessionId: string, all: SessionQuestionRow[], position: number): Promise<string> {
     const earlier = all.slice(0, position);
     if (!earlier.length) return `This is question 1 of ${all.length}.`;
-    const scores = this.store
-      .scores(sessionId)
-      .filter((g) => earlier.some((q) => q.id === g.sessionQuestionId))
-      .map((g) => g.score);
+    const scores = (await this.store.scores(sessionId)).filter((g) => earlier.some((q) => q.id === g.sessionQuestionId)).map((g) => g.score);
     const skipped = earlier.filter((q) => q.state === 'skipped').length;
     const mean = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : null;
-    const last = this.question(earlier.at(-1)!);
+    const last = await this.question(earlier.at(-1)!);
     return `This is question ${position + 1} of ${all.length}. Earlier: ${scores.length} graded${mean === null ? '' : ` (mean ${mean}/100)`}, ${skipped} skipped; the previous one was ${CATEGORY_LABEL[last.category]}.`;
   }
 
@@ -615,20 +642,18 @@ export class InterviewLoop {
     }).trim();
   }
 
-  private debrief(sessionId: string, all: SessionQuestionRow[]): Debrief {
-    const gradeBy = new Map(this.store.grades(sessionId).map((g) => [g.sessionQuestionId, g.grade]));
-    return buildDebrief({
-      questions: all.map((q) => ({ question: this.question(q), state: q.state, grade: gradeBy.get(q.id) })),
-      rubrics: this.deps.rubrics,
-    });
+  private async debrief(sessionId: string, all: SessionQuestionRow[]): Promise<Debrief> {
+    const gradeBy = new Map((await this.store.grades(sessionId)).map((g) => [g.sessionQuestionId, g.grade]));
+    const questions = await Promise.all(all.map(async (q) => ({ question: await this.question(q), state: q.state, grade: gradeBy.get(q.id) })));
+    return buildDebrief({ questions, rubrics: this.deps.rubrics });
   }
 
   // -------------------------------------------------------------------------------------------
   // Reading
 
   /** The question as it was asked (its snapshot), or from the bank for sessions stored before snapshots. */
-  private question(sq: SessionQuestionRow): BankEntry {
-    return this.store.snapshot(sq.id) ?? this.deps.bank.require(sq.questionId);
+  private async question(sq: SessionQuestionRow): Promise<BankEntry> {
+    return (await this.store.snapshot(sq.id)) ?? this.deps.bank.require(sq.questionId);
   }
 }
 

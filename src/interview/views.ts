@@ -9,7 +9,8 @@ import {
   type SessionState,
   type SessionSummary,
 } from './schemas.js';
-import { EMPTY_STATS, type MessageRow, type SessionQuestionRow, type SessionRow, type SessionStats, type SessionStore } from './store.js';
+import { AppError } from '../errors.js';
+import { EMPTY_STATS, type MessageRow, type SessionQuestionRow, type SessionRow, type SessionStats, type Store } from '../db/store.js';
 
 /**
  * The read models of the sessions feature: what the API, the export and the page see of the
@@ -38,7 +39,7 @@ const usageOf = (r: { promptTokens: number | null; completionTokens: number | nu
 
 export class SessionViews {
   constructor(
-    private readonly store: SessionStore,
+    private readonly store: Store,
     private readonly bank: Bank,
   ) {}
 
@@ -73,39 +74,51 @@ export class SessionViews {
     };
   }
 
-  list(userId: string, limit = 20, offset = 0): SessionList {
-    const rows = this.store.listSessions(userId, limit, offset);
-    const stats = this.store.statsOf(rows.map((r) => r.id));
+  async list(userId: string, limit = 20, offset = 0): Promise<SessionList> {
+    const rows = await this.store.listSessions(userId, limit, offset);
+    const stats = await this.store.statsOf(rows.map((r) => r.id));
     return {
       items: rows.map((r) => this.summary(r, stats.get(r.id) ?? EMPTY_STATS)),
-      total: this.store.countSessions(userId),
+      total: await this.store.countSessions(userId),
       limit,
       offset,
     };
   }
 
   /** Where a session stands: what a turn returns. */
-  state(id: string): SessionState {
-    const row = this.store.requireSession(id);
-    return { ...this.summary(row, this.store.stats(id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
+  async state(id: string): Promise<SessionState> {
+    const row = await this.require(id);
+    return { ...this.summary(row, await this.store.stats(id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
+  }
+
+  /**
+   * The session, if it exists and (when a user is given) belongs to that user: another user's
+   * session does not exist for them. With `lock`, its row stays locked to the transaction.
+   */
+  async require(id: string, userId?: string, lock = false): Promise<SessionRow> {
+    const row = await this.store.session(id, { lock });
+    if (!row || (userId !== undefined && row.userId !== userId)) throw new AppError('not_found', `No session with id "${id}"`);
+    return row;
   }
 
   /** Everything needed to replay a session (another user's is a 404). */
-  get(id: string, userId?: string): Session {
-    const row = this.store.requireSession(id, userId);
-    const all = this.store.questions(id);
-    const gradeBy = new Map(this.store.grades(id).map((g) => [g.sessionQuestionId, g]));
-    const stats = this.store.stats(id);
-    const debrief = this.store.debrief(id);
+  async get(id: string, userId?: string): Promise<Session> {
+    const row = await this.require(id, userId);
+    const all = await this.store.questions(id);
+    const gradeBy = new Map((await this.store.grades(id)).map((g) => [g.sessionQuestionId, g]));
+    const stats = await this.store.stats(id);
+    const debrief = await this.store.debrief(id);
+    const asked = await Promise.all(all.map(async (sq) => (await this.store.snapshot(sq.id)) ?? this.bank.require(sq.questionId)));
+    const messages = await this.store.messages(id);
     return {
       ...this.summary(row, stats),
       request: row.request,
       seed: row.seed,
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
-      questions: all.map((sq) => {
+      questions: all.map((sq, i) => {
         // What was asked, as it was asked: a later bank update does not change an old session.
-        const q = this.store.snapshot(sq.id) ?? this.bank.require(sq.questionId);
+        const q = asked[i]!;
         const done = sq.state === 'graded' || sq.state === 'skipped' || row.status === 'finished';
         const g = gradeBy.get(sq.id);
         return {
@@ -130,7 +143,7 @@ export class SessionViews {
           gradeUsage: g ? usageOf(g) : null,
         };
       }),
-      messages: this.store.messages(id).map((m) => this.message(m, all)),
+      messages: messages.map((m) => this.message(m, all)),
       debrief: debrief?.debrief ?? null,
     };
   }

@@ -22,22 +22,22 @@ function remoteAddress(c: Context<AppEnv>): string | undefined {
 }
 
 /** Who is calling: the local user (AUTH=none), a bearer token, the sign-in cookie, or a trusted proxy's header. */
-function identify(c: Context<AppEnv>): Caller | undefined {
+async function identify(c: Context<AppEnv>): Promise<Caller | undefined> {
   const { config, accounts } = c.var.deps;
   if (config.auth.mode === 'none') return { user: LOCAL_USER, via: 'local' };
   const authorization = c.req.header('authorization');
   if (hasBearer(authorization)) {
-    const user = accounts.authenticate(authorization!.replace(/^Bearer\s+/i, ''));
+    const user = await accounts.authenticate(authorization!.replace(/^Bearer\s+/i, ''));
     return user && { user, via: 'token' };
   }
   if (config.auth.mode === 'proxy') {
     const name = c.req.header(config.auth.proxyHeader);
     const from = remoteAddress(c);
-    if (name && from && config.auth.trustedProxies.includes(from)) return { user: accounts.userFromProxy(name), via: 'proxy' };
+    if (name && from && config.auth.trustedProxies.includes(from)) return { user: await accounts.userFromProxy(name), via: 'proxy' };
     return undefined;
   }
   const login = getCookie(c, LOGIN_COOKIE);
-  const user = login ? accounts.userOfLogin(login) : undefined;
+  const user = login ? await accounts.userOfLogin(login) : undefined;
   return user && { user, via: 'cookie' };
 }
 
@@ -48,7 +48,7 @@ function identify(c: Context<AppEnv>): Caller | undefined {
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (PUBLIC.has(`${c.req.method} ${c.req.path}`)) return next();
-  const caller = identify(c);
+  const caller = await identify(c);
   if (!caller) {
     const how =
       c.var.deps.config.auth.mode === 'proxy'

@@ -53,7 +53,7 @@ const logout = createRoute({
 });
 
 export const authRoutes = createRouter()
-  .openapi(me, (c) => {
+  .openapi(me, async (c) => {
     const { user, via } = c.var.caller;
     const { config, accounts } = c.var.deps;
     return c.json(
@@ -61,23 +61,23 @@ export const authRoutes = createRouter()
         user: { name: user.name },
         mode: config.auth.mode,
         via,
-        usage: { ...accounts.usageThisMonth(user.id), budget: config.limits.monthlyTokens ?? null },
+        usage: { ...(await accounts.usageThisMonth(user.id)), budget: config.limits.monthlyTokens ?? null },
       },
       200,
     );
   })
-  .openapi(login, (c) => {
+  .openapi(login, async (c) => {
     const { config, accounts } = c.var.deps;
     if (config.auth.mode !== 'token') throw new AppError('not_found', `There is no sign-in page with AUTH=${config.auth.mode}`);
-    const user = accounts.authenticate(c.req.valid('json').token);
+    const user = await accounts.authenticate(c.req.valid('json').token);
     if (!user) throw new AppError('unauthorized', 'That token is unknown, revoked or expired');
-    const { id, expiresAt } = accounts.createLogin(user, config.auth.loginDays);
+    const { id, expiresAt } = await accounts.createLogin(user, config.auth.loginDays);
     setCookie(c, LOGIN_COOKIE, id, { httpOnly: true, sameSite: 'Strict', secure: config.web.secure, path: '/', expires: expiresAt });
     return c.body(null, 204);
   })
-  .openapi(logout, (c) => {
+  .openapi(logout, async (c) => {
     const id = getCookie(c, LOGIN_COOKIE);
-    if (id) c.var.deps.accounts.endLogin(id);
+    if (id) await c.var.deps.accounts.endLogin(id);
     deleteCookie(c, LOGIN_COOKIE, { path: '/' });
     return c.body(null, 204);
   });

@@ -45,8 +45,8 @@ export const gradeRoutes = createRouter().openapi(route, async (c) => {
   const input = resolveGradeInput((id) => bank.get(id), rubrics, gradeTarget(body), body.answer);
   const chosen = body.provider === 'offline' ? new OfflineGrader() : grader;
   const userId = c.var.caller.user.id;
-  if (chosen.kind === 'llm') assertBudget(c.var.deps, userId);
+  if (chosen.kind === 'llm') await assertBudget(c.var.deps, userId);
   const { grade, usage } = await chosen.grade(input, { signal: c.req.raw.signal });
-  c.var.deps.accounts.addUsage(userId, usage);
+  await c.var.deps.accounts.addUsage(userId, usage);
   return c.json(grade, 200);
 });

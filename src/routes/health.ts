@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ping } from '../db/client.js';
 import type { Deps } from '../types.js';
 import { createRouter, json, publicErrors } from './common.js';
 
@@ -9,7 +8,7 @@ const Health = z
     provider: z.enum(['offline', 'openai']),
     model: z.string().nullable().openapi({ description: 'null for the offline provider' }),
     grader: z.string().openapi({ example: 'offline grader' }),
-    database: z.object({ ok: z.boolean(), questions: z.number().int() }),
+    database: z.object({ ok: z.boolean(), kind: z.enum(['sqlite', 'postgres']), questions: z.number().int() }),
   })
   .openapi('Health');
 
@@ -42,18 +41,18 @@ const ready = createRoute({
   responses: { 200: json(Ready, 'Ready to take turns'), 503: json(Ready, 'Not ready: the reasons are in the body'), ...publicErrors(500) },
 });
 
-function databaseCheck({ db, bank }: Deps): { ok: boolean; questions: number; reason?: string } {
+async function databaseCheck({ store, bank }: Deps): Promise<{ ok: boolean; questions: number; reason?: string }> {
   try {
-    return { ok: ping(db), questions: bank.entries.length };
+    return { ok: await store.ping(), questions: bank.entries.length };
   } catch (e) {
     return { ok: false, questions: 0, reason: `the database did not answer: ${(e as Error).message}` };
   }
 }
 
 export const healthRoutes = createRouter()
-  .openapi(health, (c) => {
+  .openapi(health, async (c) => {
     const { config } = c.var.deps;
-    const database = databaseCheck(c.var.deps);
+    const database = await databaseCheck(c.var.deps);
     const offline = config.provider === 'offline';
     return c.json(
       {
@@ -61,13 +60,13 @@ export const healthRoutes = createRouter()
         provider: config.provider,
         model: offline ? null : config.openai.model,
         grader: offline ? 'offline grader' : `llm grader (${config.openai.model})`,
-        database: { ok: database.ok, questions: database.questions },
+        database: { ok: database.ok, kind: c.var.deps.store.kind, questions: database.questions },
       },
       200,
     );
   })
   .openapi(ready, async (c) => {
-    const { ok, reason } = databaseCheck(c.var.deps);
+    const { ok, reason } = await databaseCheck(c.var.deps);
     const model = c.var.deps.modelProbe ? await c.var.deps.modelProbe.check() : null;
     const body = { ready: ok && (model?.ok ?? true), database: { ok, reason }, model };
     return body.ready ? c.json(body, 200) : c.json(body, 503);

@@ -15,8 +15,8 @@ let evilBase: string;
 
 beforeAll(async () => {
   app = await startServer({ ...MODEL_ENV, AUTH: 'token' });
-  app.deps.accounts.addUser('dana');
-  token = app.deps.accounts.createToken('dana').token;
+  await app.deps.accounts.addUser('dana');
+  token = (await app.deps.accounts.createToken('dana')).token;
   browser = await launchBrowser();
   // Another origin (another port): a page with a form that posts to mockloop on its own.
   evil = createServer((req, res) => {
@@ -50,7 +50,7 @@ describe('a shared mockloop in the browser', () => {
     expect(await page.evaluate(() => document.cookie)).not.toContain('mockloop_login');
     await page.getByRole('button', { name: 'Start the interview' }).click();
     await page.waitForSelector('.msg[data-kind="question"]');
-    expect(app.deps.loop.views.list(app.deps.accounts.userByName('dana')!.id).items).toHaveLength(1);
+    expect((await app.deps.loop.views.list((await app.deps.accounts.userByName('dana'))!.id)).items).toHaveLength(1);
     await context.close();
   }, 60_000);
 
@@ -68,7 +68,7 @@ describe('a shared mockloop in the browser', () => {
     await attack.goto(`${evilBase}/?target=${encodeURIComponent(`${app.base}/api/sessions/${id}/finish`)}`);
     const res = await landed;
     expect([401, 403, 415]).toContain(res.status());
-    expect(app.deps.loop.views.get(id).status).toBe('active');
+    expect((await app.deps.loop.views.get(id)).status).toBe('active');
     await context.close();
   }, 60_000);
 

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('a failed turn in the browser', () => {
   it('keeps the typed answer when the request never reached the server, and Retry sends it', async () => {
-    const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] }).id;
+    const id = (await deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] })).id;
     const page = await browser.newPage();
     await page.goto(`${base}/#/session/${id}`);
     await page.waitForSelector('#answer');
@@ -35,7 +35,7 @@ describe('a failed turn in the browser', () => {
       .getByText(/Could not reach the mockloop server/)
       .waitFor();
     expect(await page.locator('#answer').inputValue()).toBe('Quorum writes across three AZs.');
-    expect(deps.loop.views.get(id).messages.filter((m) => m.kind === 'answer')).toHaveLength(0);
+    expect((await deps.loop.views.get(id)).messages.filter((m) => m.kind === 'answer')).toHaveLength(0);
 
     await page.unroute('**/answer');
     mock.reply(decide('followup', 'depth'), say('What happens ', 'when a node fails?'));
@@ -46,7 +46,7 @@ describe('a failed turn in the browser', () => {
   }, 60_000);
 
   it('shows a model failure, keeps the saved answer, and Retry gets the reply without re-typing', async () => {
-    const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] }).id;
+    const id = (await deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'] })).id;
     const page = await browser.newPage();
     await page.goto(`${base}/#/session/${id}`);
     await page.waitForSelector('#answer');
@@ -61,12 +61,12 @@ describe('a failed turn in the browser', () => {
     mock.reply(decide('followup', 'tradeoffs'), say('What does that cost you?'));
     await alert.getByRole('button', { name: 'Retry' }).click();
     await page.waitForSelector('.msg[data-kind="followup"]');
-    const answers = deps.loop.views.get(id).messages.filter((m) => m.kind === 'answer');
+    const answers = (await deps.loop.views.get(id)).messages.filter((m) => m.kind === 'answer');
     expect(answers.map((m) => m.content)).toEqual(['DynamoDB replicates each partition to three AZs.']);
   }, 60_000);
 
   it('stores one answer when Send is double-clicked, and leaves the next question untouched', async () => {
-    const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }).id;
+    const id = (await deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).id;
     const page = await browser.newPage();
     await page.goto(`${base}/#/session/${id}`);
     await page.waitForSelector('#answer');
@@ -75,14 +75,14 @@ describe('a failed turn in the browser', () => {
     await page.getByRole('button', { name: 'Send' }).dblclick();
     await page.waitForSelector('[data-testid="feedback-card"]');
     await page.waitForTimeout(300);
-    const s = deps.loop.views.get(id);
+    const s = await deps.loop.views.get(id);
     expect(s.messages.filter((m) => m.kind === 'answer').map((m) => m.content)).toEqual(['Quorum writes across three AZs.']);
     expect(s.questions[1]!.answeredAt).toBeNull();
     expect(s.questions[1]!.state).toBe('asked');
   }, 60_000);
 
   it('stores one answer when the connection drops after the server got it and the send is repeated', async () => {
-    const id = deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }).id;
+    const id = (await deps.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).id;
     const page = await browser.newPage();
     await page.goto(`${base}/#/session/${id}`);
     await page.waitForSelector('#answer');
@@ -105,7 +105,7 @@ describe('a failed turn in the browser', () => {
     await page.waitForSelector('[data-testid="feedback-card"]');
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
-    const s = deps.loop.views.get(id);
+    const s = await deps.loop.views.get(id);
     expect(s.messages.filter((m) => m.kind === 'answer')).toHaveLength(1);
     expect(s.questions[1]!.answeredAt).toBeNull();
     expect(await page.locator('.msg.me').count()).toBe(1);

@@ -10,8 +10,8 @@ import type { Deps } from '../../src/types.js';
  * `client` is the typed client of the API (hono/testing): bodies have the types the routes
  * declare. `request`, `json` and `post` send raw requests, for malformed input.
  */
-export function makeApp(env: Record<string, string | undefined> = {}, options: { log?: (line: string) => void } = {}) {
-  const deps: Deps = start({ DATABASE_PATH: ':memory:', ...env }, { log: options.log ?? (() => {}) });
+export function makeApp(env: Record<string, string | undefined> = {}, options: { log?: (line: string) => void; now?: () => Date } = {}) {
+  const deps: Deps = start({ DATABASE_PATH: ':memory:', ...env }, { log: options.log ?? (() => {}), now: options.now });
   const app = createApp(deps);
   const client = testClient(app);
   const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init);
@@ -26,6 +26,12 @@ export function makeApp(env: Record<string, string | undefined> = {}, options: {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   return { app, deps, client, request, json, post };
+}
+
+/** A clock a test moves by hand: `now` for the app, `advance(ms)` to move it. */
+export function testClock(start = Date.now()) {
+  let t = start;
+  return { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
 }
 
 /** The JSON body of a response with status S (a route that can also stream declares a text body too: not JSON). */

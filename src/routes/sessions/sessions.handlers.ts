@@ -16,24 +16,24 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   // The body is optional: an empty one starts the default loop.
   const raw = await c.req.text();
   const body = raw.trim() ? c.req.valid('json') : {};
-  return c.json(c.var.deps.loop.createSession(body, c.var.caller.user.id), 201);
+  return c.json(await c.var.deps.loop.createSession(body, c.var.caller.user.id), 201);
 };
 
 export const defaults: AppRouteHandler<typeof routes.defaults> = (c) =>
   c.json({ mix: DEFAULT_MIX, maxFollowUps: DEFAULT_MAX_FOLLOW_UPS, maxFollowUpsLimit: MAX_FOLLOW_UPS, categories: [...CATEGORIES] }, 200);
 
-export const list: AppRouteHandler<typeof routes.list> = (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, offset } = c.req.valid('query');
-  return c.json(c.var.deps.loop.views.list(c.var.caller.user.id, limit, offset), 200);
+  return c.json(await c.var.deps.loop.views.list(c.var.caller.user.id, limit, offset), 200);
 };
 
-export const get: AppRouteHandler<typeof routes.get> = (c) =>
-  c.json(c.var.deps.loop.views.get(c.req.valid('param').id, c.var.caller.user.id), 200);
+export const get: AppRouteHandler<typeof routes.get> = async (c) =>
+  c.json(await c.var.deps.loop.views.get(c.req.valid('param').id, c.var.caller.user.id), 200);
 
-export const exportSession: AppRouteHandler<typeof routes.exportSession> = (c) => {
+export const exportSession: AppRouteHandler<typeof routes.exportSession> = async (c) => {
   const { id } = c.req.valid('param');
   const { format } = c.req.valid('query');
-  const session = c.var.deps.loop.views.get(id, c.var.caller.user.id);
+  const session = await c.var.deps.loop.views.get(id, c.var.caller.user.id);
   const name = `mockloop-${session.createdAt.slice(0, 10)}-${id.slice(0, 8)}.${format}`;
   c.header('Content-Disposition', `attachment; filename="${name}"`);
   if (format === 'json') return c.body(JSON.stringify(session, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' });
@@ -55,8 +55,8 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
 async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) {
   const key = c.req.header('idempotency-key');
   const userId = c.var.caller.user.id;
-  assertBudget(c.var.deps, userId);
-  const prepared = c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined, userId });
+  await assertBudget(c.var.deps, userId);
+  const prepared = await c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined, userId });
   const sse = (c.req.header('accept') ?? '').includes('text/event-stream');
   if ('replay' in prepared) c.header('Idempotent-Replayed', 'true');
   if (!sse) return c.json('replay' in prepared ? prepared.replay : await prepared.run(), 200);

@@ -1,8 +1,8 @@
 import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
-import type { Grade } from '../grading/grade.js';
-import type { Debrief } from '../interview/debrief.js';
-import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../interview/schemas.js';
+import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
+import type { Grade } from '../../grading/grade.js';
+import type { Debrief } from '../../interview/debrief.js';
+import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../../interview/schemas.js';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
 
@@ -199,3 +199,10 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.key] })],
 );
+
+/** Rate-limit windows (fixed, per key): shared by every process using the database. */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  hits: integer('hits').notNull(),
+  resetAt: text('reset_at').notNull(),
+});

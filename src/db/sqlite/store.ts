@@ -1,0 +1,762 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BankEntry } from '../../bank/schema.js';
+import { ConfigError } from '../../errors.js';
+import { bankRow, hashOf, SnapshotCache } from '../shared.js';
+import { mergeStats, type NewMessage, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
+import * as schema from './schema.js';
+import {
+  apiTokens,
+  debriefs,
+  grades,
+  idempotencyKeys,
+  logins,
+  messages,
+  questions,
+  rateLimits,
+  sessionQuestions,
+  sessions,
+  usage,
+  users,
+} from './schema.js';
+
+type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/sqlite', import.meta.url));
+
+const p = sql.placeholder;
+const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
+
+/** The statements a turn runs, prepared once (drizzle `.prepare()` with placeholders; times are values, never frozen defaults). */
+function prepare(db: Db) {
+  return {
+    session: db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, p('id')))
+      .prepare(),
+    questions: db
+      .select(questionColumns)
+      .from(sessionQuestions)
+      .where(eq(sessionQuestions.sessionId, p('sessionId')))
+      .orderBy(asc(sessionQuestions.position))
+      .prepare(),
+    snapshot: db
+      .select({ question: sql<string | null>`${sessionQuestions.question}` })
+      .from(sessionQuestions)
+      .where(eq(sessionQuestions.id, p('id')))
+      .prepare(),
+    questionMessages: db
+      .select()
+      .from(messages)
+      .where(eq(messages.sessionQuestionId, p('id')))
+      .orderBy(asc(messages.id))
+      .prepare(),
+    sessionMessages: db
+      .select()
+      .from(messages)
+      .where(eq(messages.sessionId, p('sessionId')))
+      .orderBy(asc(messages.id))
+      .prepare(),
+    lastInterviewerMessage: db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.sessionId, p('sessionId')), eq(messages.role, 'interviewer')))
+      .orderBy(desc(messages.id))
+      .limit(1)
+      .prepare(),
+    insertMessage: db
+      .insert(messages)
+      .values({
+        sessionId: p('sessionId'),
+        sessionQuestionId: p('sessionQuestionId'),
+        role: p('role'),
+        kind: p('kind'),
+        content: p('content'),
+        promptTokens: p('promptTokens'),
+        completionTokens: p('completionTokens'),
+        createdAt: p('at'),
+      })
+      .returning()
+      .prepare(),
+    insertGrade: db
+      .insert(grades)
+      .values({
+        sessionId: p('sessionId'),
+        sessionQuestionId: p('sessionQuestionId'),
+        score: p('score'),
+        grade: p('grade'),
+        promptTokens: p('promptTokens'),
+        completionTokens: p('completionTokens'),
+        createdAt: p('at'),
+      })
+      .prepare(),
+    grades: db
+      .select()
+      .from(grades)
+      .where(eq(grades.sessionId, p('sessionId')))
+      .prepare(),
+    scores: db
+      .select({ sessionQuestionId: grades.sessionQuestionId, score: grades.score })
+      .from(grades)
+      .where(eq(grades.sessionId, p('sessionId')))
+      .prepare(),
+    questionAnswered: db
+      .update(sessionQuestions)
+      .set({ answeredAt: sql`coalesce(${sessionQuestions.answeredAt}, ${p('at')})` })
+      .where(eq(sessionQuestions.id, p('id')))
+      .prepare(),
+    questionState: db
+      .update(sessionQuestions)
+      .set({ state: sql`${p('state')}`, doneAt: sql`${p('doneAt')}` })
+      .where(eq(sessionQuestions.id, p('id')))
+      .prepare(),
+    questionAsked: db
+      .update(sessionQuestions)
+      .set({ state: 'asked', askedAt: sql`${p('at')}` })
+      .where(eq(sessionQuestions.id, p('id')))
+      .prepare(),
+    questionFollowedUp: db
+      .update(sessionQuestions)
+      .set({ followUps: sql`${sessionQuestions.followUps} + 1` })
+      .where(eq(sessionQuestions.id, p('id')))
+      .prepare(),
+    sessionTouched: db
+      .update(sessions)
+      .set({ updatedAt: sql`${p('at')}` })
+      .where(eq(sessions.id, p('id')))
+      .prepare(),
+    sessionMoved: db
+      .update(sessions)
+      .set({ currentPosition: sql`${p('position')}`, updatedAt: sql`${p('at')}` })
+      .where(eq(sessions.id, p('id')))
+      .prepare(),
+    claim: db
+      .update(sessions)
+      .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
+      .where(
+        and(
+          eq(sessions.id, p('id')),
+          sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
+        ),
+      )
+      .prepare(),
+    renew: db
+      .update(sessions)
+      .set({ turnClaimedUntil: sql`${p('until')}` })
+      .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
+      .prepare(),
+    release: db
+      .update(sessions)
+      .set({ turnClaimedBy: null, turnClaimedUntil: null })
+      .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
+      .prepare(),
+    idempotency: db
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.sessionId, p('sessionId')), eq(idempotencyKeys.key, p('key'))))
+      .prepare(),
+    questionStats: db
+      .select({
+        questions: sql<number>`count(*)`,
+        skipped: sql<number>`coalesce(sum(case when ${sessionQuestions.state} = 'skipped' then 1 else 0 end), 0)`,
+      })
+      .from(sessionQuestions)
+      .where(eq(sessionQuestions.sessionId, p('sessionId')))
+      .prepare(),
+    gradeStats: db
+      .select({
+        graded: sql<number>`count(*)`,
+        score: sql<number | null>`avg(${grades.score})`,
+        promptTokens: sql<number>`coalesce(sum(${grades.promptTokens}), 0)`,
+        completionTokens: sql<number>`coalesce(sum(${grades.completionTokens}), 0)`,
+      })
+      .from(grades)
+      .where(eq(grades.sessionId, p('sessionId')))
+      .prepare(),
+    messageStats: db
+      .select({
+        promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
+        completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
+      })
+      .from(messages)
+      .where(eq(messages.sessionId, p('sessionId')))
+      .prepare(),
+    ping: db.$client.prepare('select 1'),
+  };
+}
+
+/**
+ * The SQLite store: one file (or `:memory:`), one connection per process, better-sqlite3's
+ * synchronous calls behind the async interface. Several processes may share the file: the busy
+ * timeout is set before anything else, a transaction takes the write lock first (BEGIN
+ * IMMEDIATE), and deleted rows are overwritten (secure_delete) and checkpointed out of the WAL.
+ *
+ * Within the process, the one connection carries one transaction at a time: while a
+ * transaction's callback is awaited, calls from anywhere else wait for it to end, and calls from
+ * inside it (tracked with AsyncLocalStorage) run in it.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly location: string;
+  readonly ready: Promise<void>;
+  private readonly db: Db;
+  private readonly q: ReturnType<typeof prepare>;
+  private readonly snapshots = new SnapshotCache();
+  private readonly inTransaction = new AsyncLocalStorage<true>();
+  /** Settles when the open transaction ends; null when none is open. */
+  private open: Promise<void> | null = null;
+
+  /** Opens (or creates) the file, sets the pragmas and applies pending migrations; a failure names DATABASE_PATH and the file. */
+  constructor(path: string, bank: BankEntry[] = []) {
+    this.location = path === ':memory:' ? path : resolve(path);
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const sqlite = new Database(path);
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('secure_delete = ON');
+      this.db = drizzle(sqlite, { schema });
+      migrateAlongside(this.db);
+      this.q = prepare(this.db);
+    } catch (e) {
+      throw new ConfigError(`DATABASE_PATH=${path}: cannot use the SQLite database at ${this.location}: ${(e as Error).message}`, { cause: e });
+    }
+    // Immediate, so another process loading the same bank waits for this one instead of failing.
+    this.db.$client.transaction(() => this.loadBankNow(bank, new Date())).immediate();
+    this.ready = Promise.resolve();
+  }
+
+  /** Waits while another caller's transaction holds the connection. */
+  private async free(): Promise<void> {
+    while (this.open && !this.inTransaction.getStore()) await this.open;
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTransaction.getStore()) return fn();
+    await this.free();
+    let end!: () => void;
+    this.open = new Promise<void>((r) => (end = r));
+    const client = this.db.$client;
+    try {
+      client.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await this.inTransaction.run(true, fn);
+        client.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (client.inTransaction) client.exec('ROLLBACK');
+        throw e;
+      }
+    } finally {
+      this.open = null;
+      end();
+    }
+  }
+
+  async ping() {
+    await this.free();
+    return this.q.ping.get() !== undefined;
+  }
+
+  async close() {
+    await this.free();
+    this.db.$client.close();
+  }
+
+  async loadBank(entries: BankEntry[], at: Date) {
+    await this.free();
+    return this.db.$client.transaction(() => this.loadBankNow(entries, at)).immediate();
+  }
+
+  /** Idempotent: unchanged entries are left alone, changed ones updated in place (ids are stable). */
+  private loadBankNow(entries: BankEntry[], at: Date) {
+    const counts = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const e of entries) {
+      const contentHash = hashOf(e);
+      const existing = this.db.select({ hash: questions.contentHash }).from(questions).where(eq(questions.id, e.id)).get();
+      if (existing?.hash === contentHash) {
+        counts.unchanged++;
+        continue;
+      }
+      const row = bankRow(e, contentHash, at);
+      if (existing) {
+        this.db.update(questions).set(row).where(eq(questions.id, e.id)).run();
+        counts.updated++;
+      } else {
+        this.db.insert(questions).values(row).run();
+        counts.inserted++;
+      }
+    }
+    return counts;
+  }
+
+  async questionCount() {
+    await this.free();
+    return this.db.select({ n: sql<number>`count(*)` }).from(questions).get()?.n ?? 0;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sessions
+
+  async session(id: string) {
+    await this.free();
+    return this.q.session.get({ id });
+  }
+
+  async insertSession(row: SessionRow, rows: Parameters<Store['insertSession']>[1]) {
+    await this.free();
+    this.db.insert(sessions).values(row).run();
+    return rows.map((r) => this.db.insert(sessionQuestions).values({ ...r, sessionId: row.id }).returning(questionColumns).get());
+  }
+
+  async updateSession(id: string, set: Partial<SessionRow>) {
+    await this.free();
+    this.db.update(sessions).set(set).where(eq(sessions.id, id)).run();
+  }
+
+  async deleteSession(id: string) {
+    await this.free();
+    this.snapshots.clear();
+    const deleted = this.db.delete(sessions).where(eq(sessions.id, id)).run().changes > 0;
+    // Nothing of it stays readable in the write-ahead log either.
+    if (deleted && !this.open) this.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    return deleted;
+  }
+
+  async questions(sessionId: string) {
+    await this.free();
+    return this.q.questions.all({ sessionId });
+  }
+
+  async snapshot(sessionQuestionId: number) {
+    await this.free();
+    return this.snapshots.get(sessionQuestionId, () => this.q.snapshot.get({ id: sessionQuestionId })?.question ?? null);
+  }
+
+  async questionMessages(sessionQuestionId: number) {
+    await this.free();
+    return this.q.questionMessages.all({ id: sessionQuestionId });
+  }
+
+  async messages(sessionId: string) {
+    await this.free();
+    return this.q.sessionMessages.all({ sessionId });
+  }
+
+  async lastInterviewerMessageId(sessionId: string) {
+    await this.free();
+    return this.q.lastInterviewerMessage.get({ sessionId })?.id ?? 0;
+  }
+
+  async insertMessage(m: NewMessage) {
+    await this.free();
+    return this.q.insertMessage.get({
+      sessionId: m.sessionId,
+      sessionQuestionId: m.sessionQuestionId,
+      role: m.role,
+      kind: m.kind,
+      content: m.content,
+      ...tokenColumns(m.usage),
+      at: m.at.toISOString(),
+    })!;
+  }
+
+  async insertGrade(g: Parameters<Store['insertGrade']>[0]) {
+    await this.free();
+    this.q.insertGrade.run({
+      sessionId: g.sessionId,
+      sessionQuestionId: g.sessionQuestionId,
+      score: g.grade.score,
+      grade: g.grade,
+      ...tokenColumns(g.usage),
+      at: g.at.toISOString(),
+    });
+  }
+
+  async grades(sessionId: string) {
+    await this.free();
+    return this.q.grades.all({ sessionId });
+  }
+
+  async scores(sessionId: string) {
+    await this.free();
+    return this.q.scores.all({ sessionId });
+  }
+
+  async markAnswered(sessionQuestionId: number, at: Date) {
+    await this.free();
+    this.q.questionAnswered.run({ id: sessionQuestionId, at: at.toISOString() });
+  }
+
+  async setQuestionState(sessionQuestionId: number, state: Parameters<Store['setQuestionState']>[1], doneAt: Date | null = null) {
+    await this.free();
+    this.q.questionState.run({ id: sessionQuestionId, state, doneAt: doneAt?.toISOString() ?? null });
+  }
+
+  async askQuestion(sessionQuestionId: number, at: Date) {
+    await this.free();
+    this.q.questionAsked.run({ id: sessionQuestionId, at: at.toISOString() });
+  }
+
+  async countFollowUp(sessionQuestionId: number) {
+    await this.free();
+    this.q.questionFollowedUp.run({ id: sessionQuestionId });
+  }
+
+  async touch(sessionId: string, at: Date) {
+    await this.free();
+    this.q.sessionTouched.run({ id: sessionId, at: at.toISOString() });
+  }
+
+  async moveTo(sessionId: string, position: number, at: Date) {
+    await this.free();
+    this.q.sessionMoved.run({ id: sessionId, position, at: at.toISOString() });
+  }
+
+  async saveDebrief(sessionId: string, debrief: Parameters<Store['saveDebrief']>[1], at: Date) {
+    await this.free();
+    this.db
+      .insert(debriefs)
+      .values({ sessionId, debrief, createdAt: at.toISOString() })
+      .onConflictDoUpdate({ target: debriefs.sessionId, set: { debrief, createdAt: at.toISOString() } })
+      .run();
+  }
+
+  async debrief(sessionId: string) {
+    await this.free();
+    return this.db.select().from(debriefs).where(eq(debriefs.sessionId, sessionId)).get();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Turn claims and idempotency keys
+
+  async claimTurn(sessionId: string, owner: string, now: Date, until: Date) {
+    await this.free();
+    return this.q.claim.run({ id: sessionId, owner, until: until.toISOString(), now: now.toISOString() }).changes > 0;
+  }
+
+  async renewClaim(sessionId: string, owner: string, until: Date) {
+    await this.free();
+    this.q.renew.run({ id: sessionId, owner, until: until.toISOString() });
+  }
+
+  async releaseClaim(sessionId: string, owner: string) {
+    await this.free();
+    this.q.release.run({ id: sessionId, owner });
+  }
+
+  /** SQLite has one writer at a time: the claim is one UPDATE over the lapsed rows. */
+  async claimLapsed(owner: string, now: Date, until: Date, limit: number) {
+    await this.free();
+    const lapsed = this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(lt(sessions.turnClaimedUntil, now.toISOString()))
+      .orderBy(asc(sessions.turnClaimedUntil))
+      .limit(limit);
+    return this.db
+      .update(sessions)
+      .set({ turnClaimedBy: owner, turnClaimedUntil: until.toISOString() })
+      .where(inArray(sessions.id, lapsed))
+      .returning({ id: sessions.id })
+      .all()
+      .map((r) => r.id);
+  }
+
+  async sessionsWithUnfinishedGrades() {
+    await this.free();
+    return this.db
+      .selectDistinct({ sessionId: sessionQuestions.sessionId })
+      .from(sessionQuestions)
+      .innerJoin(sessions, eq(sessions.id, sessionQuestions.sessionId))
+      .where(and(eq(sessionQuestions.state, 'grading'), isNull(sessions.turnClaimedBy)))
+      .all()
+      .map((r) => r.sessionId);
+  }
+
+  async idempotency(sessionId: string, key: string) {
+    await this.free();
+    return this.q.idempotency.get({ sessionId, key });
+  }
+
+  async saveIdempotency(row: Parameters<Store['saveIdempotency']>[0]) {
+    await this.free();
+    this.db
+      .insert(idempotencyKeys)
+      .values({
+        sessionId: row.sessionId,
+        key: row.key,
+        fingerprint: row.fingerprint,
+        state: row.state,
+        result: row.result ?? null,
+        createdAt: row.at.toISOString(),
+      })
+      .onConflictDoUpdate({ target: [idempotencyKeys.sessionId, idempotencyKeys.key], set: { state: row.state, result: row.result ?? null } })
+      .run();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Read models
+
+  async stats(sessionId: string): Promise<SessionStats> {
+    await this.free();
+    return mergeStats(this.q.questionStats.get({ sessionId }), this.q.gradeStats.get({ sessionId }), this.q.messageStats.get({ sessionId }));
+  }
+
+  async statsOf(ids: string[]) {
+    await this.free();
+    if (ids.length === 0) return new Map<string, SessionStats>();
+    const q = this.db
+      .select({
+        sessionId: sessionQuestions.sessionId,
+        questions: sql<number>`count(*)`,
+        skipped: sql<number>`sum(case when ${sessionQuestions.state} = 'skipped' then 1 else 0 end)`,
+      })
+      .from(sessionQuestions)
+      .where(inArray(sessionQuestions.sessionId, ids))
+      .groupBy(sessionQuestions.sessionId)
+      .all();
+    const g = this.db
+      .select({
+        sessionId: grades.sessionId,
+        graded: sql<number>`count(*)`,
+        score: sql<number | null>`avg(${grades.score})`,
+        promptTokens: sql<number>`coalesce(sum(${grades.promptTokens}), 0)`,
+        completionTokens: sql<number>`coalesce(sum(${grades.completionTokens}), 0)`,
+      })
+      .from(grades)
+      .where(inArray(grades.sessionId, ids))
+      .groupBy(grades.sessionId)
+      .all();
+    const m = this.db
+      .select({
+        sessionId: messages.sessionId,
+        promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
+        completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
+      })
+      .from(messages)
+      .where(inArray(messages.sessionId, ids))
+      .groupBy(messages.sessionId)
+      .all();
+    const bySession = <T extends { sessionId: string }>(rows: T[]) => new Map(rows.map((r) => [r.sessionId, r]));
+    const [qs, gs, ms] = [bySession(q), bySession(g), bySession(m)];
+    return new Map(ids.map((id) => [id, mergeStats(qs.get(id), gs.get(id), ms.get(id))]));
+  }
+
+  async listSessions(userId: string, limit: number, offset: number) {
+    await this.free();
+    return this.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(desc(sessions.createdAt), desc(sessions.id))
+      .limit(limit)
+      .offset(offset)
+      .all();
+  }
+
+  async countSessions(userId: string) {
+    await this.free();
+    return this.db.select({ n: sql<number>`count(*)` }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
+  }
+
+  async recentQuestionIds(userId: string, sessionsBack: number) {
+    await this.free();
+    const recent = this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(desc(sessions.createdAt))
+      .limit(sessionsBack);
+    const rows = this.db
+      .select({ questionId: sessionQuestions.questionId })
+      .from(sessionQuestions)
+      .where(inArray(sessionQuestions.sessionId, recent))
+      .all();
+    return new Set(rows.map((r) => r.questionId));
+  }
+
+  async progress(userId: string) {
+    await this.free();
+    return this.db
+      .select({
+        sessionId: grades.sessionId,
+        sessionCreatedAt: sessions.createdAt,
+        gradedAt: grades.createdAt,
+        questionId: sessionQuestions.questionId,
+        category: questions.category,
+        rubricId: questions.rubricId,
+        score: grades.score,
+      })
+      .from(grades)
+      .innerJoin(sessionQuestions, eq(sessionQuestions.id, grades.sessionQuestionId))
+      .innerJoin(sessions, eq(sessions.id, grades.sessionId))
+      .innerJoin(questions, eq(questions.id, sessionQuestions.questionId))
+      .where(eq(sessions.userId, userId))
+      .orderBy(asc(sessions.createdAt), asc(grades.id))
+      .all();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Accounts
+
+  async insertUser(row: Parameters<Store['insertUser']>[0]) {
+    await this.free();
+    this.db.insert(users).values(row).run();
+  }
+
+  async userByName(name: string) {
+    await this.free();
+    return this.db.select().from(users).where(eq(users.name, name)).get();
+  }
+
+  async listUsers() {
+    await this.free();
+    return this.db
+      .select({
+        ...getTableColumns(users),
+        tokens: sql<number>`(select count(*) from api_tokens t where t.user_id = ${users.id} and t.revoked_at is null)`,
+      })
+      .from(users)
+      .orderBy(asc(users.name))
+      .all();
+  }
+
+  async deleteUser(id: string) {
+    await this.free();
+    this.db.delete(users).where(eq(users.id, id)).run();
+  }
+
+  async insertToken(row: Parameters<Store['insertToken']>[0]) {
+    await this.free();
+    this.db.insert(apiTokens).values(row).run();
+  }
+
+  async listTokens() {
+    await this.free();
+    const { hash: _hash, userId: _userId, ...columns } = getTableColumns(apiTokens);
+    return this.db
+      .select({ ...columns, user: users.name })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .orderBy(asc(users.name), asc(apiTokens.createdAt))
+      .all();
+  }
+
+  async tokenByPrefix(prefix: string) {
+    await this.free();
+    return this.db
+      .select({ ...getTableColumns(apiTokens), userName: users.name })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.prefix, prefix))
+      .get();
+  }
+
+  async setTokenUsed(id: string, at: Date) {
+    await this.free();
+    this.db.update(apiTokens).set({ lastUsedAt: at.toISOString() }).where(eq(apiTokens.id, id)).run();
+  }
+
+  async revokeToken(id: string, at: Date) {
+    await this.free();
+    this.db.update(apiTokens).set({ revokedAt: at.toISOString() }).where(eq(apiTokens.id, id)).run();
+  }
+
+  async insertLogin(row: Parameters<Store['insertLogin']>[0]) {
+    await this.free();
+    this.db.insert(logins).values(row).run();
+  }
+
+  async userOfLogin(hash: string) {
+    await this.free();
+    return this.db
+      .select({ id: users.id, name: users.name, expiresAt: logins.expiresAt })
+      .from(logins)
+      .innerJoin(users, eq(users.id, logins.userId))
+      .where(eq(logins.hash, hash))
+      .get();
+  }
+
+  async deleteLogin(hash: string) {
+    await this.free();
+    this.db.delete(logins).where(eq(logins.hash, hash)).run();
+  }
+
+  async addUsage(userId: string, month: string, used: Parameters<Store['addUsage']>[2]) {
+    await this.free();
+    this.db
+      .insert(usage)
+      .values({ userId, month, promptTokens: used.promptTokens, completionTokens: used.completionTokens })
+      .onConflictDoUpdate({
+        target: [usage.userId, usage.month],
+        set: {
+          promptTokens: sql`${usage.promptTokens} + ${used.promptTokens}`,
+          completionTokens: sql`${usage.completionTokens} + ${used.completionTokens}`,
+        },
+      })
+      .run();
+  }
+
+  async usage(userId: string, month: string) {
+    await this.free();
+    const row = this.db
+      .select({ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens })
+      .from(usage)
+      .where(and(eq(usage.userId, userId), eq(usage.month, month)))
+      .get();
+    return { promptTokens: row?.promptTokens ?? 0, completionTokens: row?.completionTokens ?? 0 };
+  }
+
+  async hit(key: string, windowMs: number, now: Date, by: 1 | -1 = 1) {
+    await this.free();
+    const at = now.toISOString();
+    const fresh = new Date(now.getTime() + windowMs).toISOString();
+    const row = this.db
+      .insert(rateLimits)
+      .values({ key, hits: Math.max(0, by), resetAt: fresh })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          hits: sql`case when ${rateLimits.resetAt} <= ${at} then ${Math.max(0, by)} else max(0, ${rateLimits.hits} + ${by}) end`,
+          resetAt: sql`case when ${rateLimits.resetAt} <= ${at} then ${fresh} else ${rateLimits.resetAt} end`,
+        },
+      })
+      .returning({ hits: rateLimits.hits, resetAt: rateLimits.resetAt })
+      .get()!;
+    return { hits: row.hits, resetAt: new Date(row.resetAt) };
+  }
+
+  async resetHits(key: string) {
+    await this.free();
+    this.db.delete(rateLimits).where(eq(rateLimits.key, key)).run();
+  }
+}
+
+/**
+ * Applies pending migrations, also when another process starting on the same file does it at the
+ * same moment: drizzle reads which migrations are applied before it takes the write lock, so the
+ * slower of two processes can find its migration already applied ("already exists") or the file
+ * locked. It then waits a little and tries again, and on the next try sees them applied.
+ */
+function migrateAlongside(db: Db) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS });
+      return;
+    } catch (e) {
+      const contention = (e as { code?: string }).code?.startsWith('SQLITE_BUSY') || /already exists|database is locked/i.test((e as Error).message);
+      if (!contention || attempt >= 20) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
+    }
+  }
+}
