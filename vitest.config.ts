@@ -1,10 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
+/** The storage, loop and API tests run on both databases; the rest (UI, processes, grading) on SQLite. */
+const BOTH = [
+  'test/accounts.test.ts',
+  'test/api-bank.test.ts',
+  'test/api-grade.test.ts',
+  'test/loop-llm.test.ts',
+  'test/loop-offline.test.ts',
+  'test/loop-resilience.test.ts',
+  'test/sessions-api.test.ts',
+  'test/store.test.ts',
+  'test/turns.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 20000,
     hookTimeout: 30000,
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/replicas.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'postgres', include: [...BOTH, 'test/replicas.test.ts'], globalSetup: ['test/postgres.setup.ts'] },
+      },
+    ],
   },
 });

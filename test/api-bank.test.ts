@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeApp } from './helpers/app.js';
+import { makeApp, onPostgres } from './helpers/app.js';
 
 describe('bank and rubric API', () => {
   const { json, request } = makeApp();
@@ -8,6 +8,7 @@ describe('bank and rubric API', () => {
     const { status, body } = await json('/api/health');
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ok', provider: 'offline', model: null, grader: 'offline grader' });
+    expect(body.database.kind).toBe(onPostgres() ? 'postgres' : 'sqlite');
     expect(body.database.questions).toBeGreaterThanOrEqual(112);
   });
 

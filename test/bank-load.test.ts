@@ -45,7 +45,9 @@ describe('loading the bank into the database', () => {
     expect(await store.loadBank(changed, new Date())).toEqual({ inserted: 0, updated: 1, unchanged: entries.length - 1 });
     expect(await store.questionCount()).toBe(entries.length);
     await store.close();
-    const row = new Database(file, { readonly: true }).prepare("select prompt from questions where id = 'amazon-31'").get() as { prompt: string };
+    const row = new Database(file, { readonly: true }).prepare("select prompt from questions where id = 'amazon-31'").get() as {
+      prompt: string;
+    };
     expect(row.prompt).toBe('Edited prompt?');
   });
 

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
-import { makeApp } from './helpers/app.js';
+import { makeApp, testDatabase } from './helpers/app.js';
 import { startServer } from './helpers/browser.js';
 import { mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
@@ -91,8 +88,7 @@ describe('streaming to a client that goes away', () => {
 
 describe('a restart in the middle of grading', () => {
   it('completes the unfinished grade at the next start', async () => {
-    const dbPath = join(mkdtempSync(join(tmpdir(), 'mockloop-')), 'restart.db');
-    const env = { ...MODEL_ENV, DATABASE_PATH: dbPath };
+    const env = { ...MODEL_ENV, ...testDatabase({ persistent: true }) };
     const before = start(env, { log: () => {} });
     const id = (await before.loop.createSession({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).id;
     mock.reply({ kind: 'status', status: 500 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bank } from '../src/bank/bank.js';
 import { SessionViews } from '../src/interview/views.js';
-import { makeApp } from './helpers/app.js';
+import { makeApp, onPostgres } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply } from './helpers/openai-mock.js';
 import { decide, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
@@ -206,7 +206,8 @@ describe('deleting a session', () => {
     expect((await app.json(`/api/sessions/${id}`)).status).toBe(404);
   });
 
-  it('leaves no answer text in the database files', async () => {
+  // PostgreSQL: deleted rows stay in the table's pages until (auto)vacuum reuses them.
+  it.skipIf(onPostgres())('leaves no answer text in the SQLite files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mockloop-delete-'));
     const app = makeApp({ DATABASE_PATH: join(dir, 'db.sqlite') });
     const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;

@@ -85,7 +85,10 @@ export class Accounts {
   }
 
   /** A new token for a user: the returned `token` is the only time it is ever shown. */
-  async createToken(userName: string, options: { name?: string; expiresInDays?: number } = {}): Promise<{ token: string; info: TokenInfo }> {
+  async createToken(
+    userName: string,
+    options: { name?: string; expiresInDays?: number } = {},
+  ): Promise<{ token: string; info: TokenInfo }> {
     const user = await this.requireUser(userName);
     const prefix = randomBytes(6).toString('hex');
     const token = `mlk_${prefix}_${randomBytes(32).toString('base64url')}`;

@@ -181,7 +181,10 @@ export class InterviewLoop {
    * 404, 409, 422 or 503 is thrown here; a repeated request gets the stored result to replay;
    * otherwise the input is stored, the session claimed, and `run` does the rest.
    */
-  async prepare(sessionId: string, req: TurnRequest): Promise<{ replay: TurnResult } | { run: (events?: LoopEvents) => Promise<TurnResult> }> {
+  async prepare(
+    sessionId: string,
+    req: TurnRequest,
+  ): Promise<{ replay: TurnResult } | { run: (events?: LoopEvents) => Promise<TurnResult> }> {
     const started = Date.now();
     if (this.draining) throw new AppError('shutting_down', 'This server is shutting down: send the request again in a moment');
     if (this.running.has(sessionId)) {
@@ -283,7 +286,6 @@ export class InterviewLoop {
       return { stored, owner: session.userId };
     });
   }
-
 
   /** Stores the answer to the current question, unless it is for a question the interview has left. */
   private async acceptAnswer(session: SessionRow, current: SessionQuestionRow, req: TurnRequest, at: Date): Promise<MessageRow> {
@@ -456,7 +458,11 @@ export class InterviewLoop {
       spent,
     );
     // Lean: what this call stored and where the session stands; the whole session is GET /api/sessions/:id.
-    return { messages: [...stored.map((m) => this.views.message(m, questions)), ...said], grades, session: await this.views.state(sessionId) };
+    return {
+      messages: [...stored.map((m) => this.views.message(m, questions)), ...said],
+      grades,
+      session: await this.views.state(sessionId),
+    };
   }
 
   /**
@@ -575,7 +581,14 @@ export class InterviewLoop {
   }
 
   /** An interviewer message: opening, question, follow-up or closing. */
-  private say(sessionId: string, sessionQuestionId: number | null, kind: MessageRow['kind'], content: string, at: Date, usage?: Usage): Promise<MessageRow> {
+  private say(
+    sessionId: string,
+    sessionQuestionId: number | null,
+    kind: MessageRow['kind'],
+    content: string,
+    at: Date,
+    usage?: Usage,
+  ): Promise<MessageRow> {
     return this.store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
   }
 
@@ -620,7 +633,9 @@ export class InterviewLoop {
   private async summary(sessionId: string, all: SessionQuestionRow[], position: number): Promise<string> {
     const earlier = all.slice(0, position);
     if (!earlier.length) return `This is question 1 of ${all.length}.`;
-    const scores = (await this.store.scores(sessionId)).filter((g) => earlier.some((q) => q.id === g.sessionQuestionId)).map((g) => g.score);
+    const scores = (await this.store.scores(sessionId))
+      .filter((g) => earlier.some((q) => q.id === g.sessionQuestionId))
+      .map((g) => g.score);
     const skipped = earlier.filter((q) => q.state === 'skipped').length;
     const mean = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : null;
     const last = await this.question(earlier.at(-1)!);
@@ -644,7 +659,9 @@ export class InterviewLoop {
 
   private async debrief(sessionId: string, all: SessionQuestionRow[]): Promise<Debrief> {
     const gradeBy = new Map((await this.store.grades(sessionId)).map((g) => [g.sessionQuestionId, g.grade]));
-    const questions = await Promise.all(all.map(async (q) => ({ question: await this.question(q), state: q.state, grade: gradeBy.get(q.id) })));
+    const questions = await Promise.all(
+      all.map(async (q) => ({ question: await this.question(q), state: q.state, grade: gradeBy.get(q.id) })),
+    );
     return buildDebrief({ questions, rubrics: this.deps.rubrics });
   }
 

@@ -1,17 +1,35 @@
 import type { ClientResponse } from 'hono/client';
 import { testClient } from 'hono/testing';
-import { expect } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { start } from '../../src/start.js';
 import type { Deps } from '../../src/types.js';
 
+/** True in the `postgres` test project. */
+export const onPostgres = () => Boolean(inject('postgresUrl'));
+
 /**
- * A fresh app on its own in-memory database, with the bank and rubrics loaded as at start-up.
+ * The settings of a fresh, empty database of the kind this test project runs on: an in-memory
+ * SQLite database (a file in a temporary folder when it must outlive the app, as for a
+ * restart), or (in the `postgres` project) a schema of its own on the run's PostgreSQL.
+ */
+export function testDatabase(options: { persistent?: boolean } = {}): Record<string, string> {
+  const url = inject('postgresUrl');
+  if (!url) return { DATABASE_PATH: options.persistent ? join(mkdtempSync(join(tmpdir(), 'mockloop-test-')), 'db.sqlite') : ':memory:' };
+  return { DATABASE_URL: url, DATABASE_SCHEMA: `t_${randomBytes(6).toString('hex')}`, DATABASE_POOL_SIZE: '4' };
+}
+
+/**
+ * A fresh app on its own database (see `testDatabase`), with the bank and rubrics loaded as at start-up.
  * `client` is the typed client of the API (hono/testing): bodies have the types the routes
  * declare. `request`, `json` and `post` send raw requests, for malformed input.
  */
 export function makeApp(env: Record<string, string | undefined> = {}, options: { log?: (line: string) => void; now?: () => Date } = {}) {
-  const deps: Deps = start({ DATABASE_PATH: ':memory:', ...env }, { log: options.log ?? (() => {}), now: options.now });
+  const deps: Deps = start({ ...testDatabase(), ...env }, { log: options.log ?? (() => {}), now: options.now });
   const app = createApp(deps);
   const client = testClient(app);
   const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init);

@@ -76,7 +76,9 @@ export class PostgresStore implements Store {
     this.pool.on('error', () => {});
     this.db = drizzle(this.pool, { schema });
     this.ready = this.prepare(config.schema, bank).catch((e: unknown) => {
-      throw new ConfigError(`DATABASE_URL=${redact(config.url)}: cannot use the PostgreSQL database: ${(e as Error).message}`, { cause: e });
+      throw new ConfigError(`DATABASE_URL=${redact(config.url)}: cannot use the PostgreSQL database: ${(e as Error).message}`, {
+        cause: e,
+      });
     });
     // Failures are reported where `ready` is awaited; never as an unhandled rejection.
     this.ready.catch(() => {});
@@ -186,7 +188,11 @@ export class PostgresStore implements Store {
 
   async questions(sessionId: string) {
     const db = await this.conn();
-    return db.select(questionColumns).from(sessionQuestions).where(eq(sessionQuestions.sessionId, sessionId)).orderBy(asc(sessionQuestions.position));
+    return db
+      .select(questionColumns)
+      .from(sessionQuestions)
+      .where(eq(sessionQuestions.sessionId, sessionId))
+      .orderBy(asc(sessionQuestions.position));
   }
 
   async snapshot(sessionQuestionId: number) {
@@ -257,7 +263,10 @@ export class PostgresStore implements Store {
 
   async scores(sessionId: string) {
     const db = await this.conn();
-    return db.select({ sessionQuestionId: grades.sessionQuestionId, score: grades.score }).from(grades).where(eq(grades.sessionId, sessionId));
+    return db
+      .select({ sessionQuestionId: grades.sessionQuestionId, score: grades.score })
+      .from(grades)
+      .where(eq(grades.sessionId, sessionId));
   }
 
   async markAnswered(sessionQuestionId: number, at: Date) {
@@ -397,7 +406,10 @@ export class PostgresStore implements Store {
         result: row.result ?? null,
         createdAt: row.at.toISOString(),
       })
-      .onConflictDoUpdate({ target: [idempotencyKeys.sessionId, idempotencyKeys.key], set: { state: row.state, result: row.result ?? null } });
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.sessionId, idempotencyKeys.key],
+        set: { state: row.state, result: row.result ?? null },
+      });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -464,7 +476,12 @@ export class PostgresStore implements Store {
 
   async recentQuestionIds(userId: string, sessionsBack: number) {
     const db = await this.conn();
-    const recent = db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.createdAt)).limit(sessionsBack);
+    const recent = db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(desc(sessions.createdAt))
+      .limit(sessionsBack);
     const rows = await db
       .select({ questionId: sessionQuestions.questionId })
       .from(sessionQuestions)

@@ -228,7 +228,9 @@ export class SqliteStore implements Store {
       migrateAlongside(this.db);
       this.q = prepare(this.db);
     } catch (e) {
-      throw new ConfigError(`DATABASE_PATH=${path}: cannot use the SQLite database at ${this.location}: ${(e as Error).message}`, { cause: e });
+      throw new ConfigError(`DATABASE_PATH=${path}: cannot use the SQLite database at ${this.location}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     // Immediate, so another process loading the same bank waits for this one instead of failing.
     this.db.$client.transaction(() => this.loadBankNow(bank, new Date())).immediate();
@@ -301,7 +303,12 @@ export class SqliteStore implements Store {
 
   async questionCount() {
     await this.free();
-    return this.db.select({ n: sql<number>`count(*)` }).from(questions).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(questions)
+        .get()?.n ?? 0
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -315,7 +322,13 @@ export class SqliteStore implements Store {
   async insertSession(row: SessionRow, rows: Parameters<Store['insertSession']>[1]) {
     await this.free();
     this.db.insert(sessions).values(row).run();
-    return rows.map((r) => this.db.insert(sessionQuestions).values({ ...r, sessionId: row.id }).returning(questionColumns).get());
+    return rows.map((r) =>
+      this.db
+        .insert(sessionQuestions)
+        .values({ ...r, sessionId: row.id })
+        .returning(questionColumns)
+        .get(),
+    );
   }
 
   async updateSession(id: string, set: Partial<SessionRow>) {
@@ -500,7 +513,10 @@ export class SqliteStore implements Store {
         result: row.result ?? null,
         createdAt: row.at.toISOString(),
       })
-      .onConflictDoUpdate({ target: [idempotencyKeys.sessionId, idempotencyKeys.key], set: { state: row.state, result: row.result ?? null } })
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.sessionId, idempotencyKeys.key],
+        set: { state: row.state, result: row.result ?? null },
+      })
       .run();
   }
 
@@ -509,7 +525,11 @@ export class SqliteStore implements Store {
 
   async stats(sessionId: string): Promise<SessionStats> {
     await this.free();
-    return mergeStats(this.q.questionStats.get({ sessionId }), this.q.gradeStats.get({ sessionId }), this.q.messageStats.get({ sessionId }));
+    return mergeStats(
+      this.q.questionStats.get({ sessionId }),
+      this.q.gradeStats.get({ sessionId }),
+      this.q.messageStats.get({ sessionId }),
+    );
   }
 
   async statsOf(ids: string[]) {
@@ -566,7 +586,13 @@ export class SqliteStore implements Store {
 
   async countSessions(userId: string) {
     await this.free();
-    return this.db.select({ n: sql<number>`count(*)` }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(sessions)
+        .where(eq(sessions.userId, userId))
+        .get()?.n ?? 0
+    );
   }
 
   async recentQuestionIds(userId: string, sessionsBack: number) {
@@ -754,7 +780,8 @@ function migrateAlongside(db: Db) {
       migrate(db, { migrationsFolder: MIGRATIONS });
       return;
     } catch (e) {
-      const contention = (e as { code?: string }).code?.startsWith('SQLITE_BUSY') || /already exists|database is locked/i.test((e as Error).message);
+      const contention =
+        (e as { code?: string }).code?.startsWith('SQLITE_BUSY') || /already exists|database is locked/i.test((e as Error).message);
       if (!contention || attempt >= 20) throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
     }

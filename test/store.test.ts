@@ -1,0 +1,72 @@
+import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import * as pg from '../src/db/postgres/schema.js';
+import * as sqlite from '../src/db/sqlite/schema.js';
+import { makeApp } from './helpers/app.js';
+
+/** Each table as `name: column:type:notNull`, in a form both dialects share. */
+function shape(tables: Record<string, unknown>) {
+  const out: Record<string, string[]> = {};
+  for (const t of Object.values(tables)) {
+    if (!t || typeof t !== 'object' || !(Symbol.for('drizzle:IsDrizzleTable') in t)) continue;
+    const columns = getTableColumns(t as Table);
+    out[getTableName(t as Table)] = Object.values(columns)
+      .map((c) => `${c.name}:${c.dataType}:${c.notNull ? 'not null' : 'null'}:${c.primary ? 'pk' : ''}`)
+      .sort();
+  }
+  return out;
+}
+
+describe('the two schemas', () => {
+  it('have the same tables and columns, with the same JavaScript types and nullability', () => {
+    const [a, b] = [shape(sqlite), shape(pg)];
+    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
+    expect(Object.keys(a).length).toBeGreaterThanOrEqual(12);
+    for (const table of Object.keys(a)) expect(b[table], table).toEqual(a[table]);
+  });
+});
+
+describe('the store', () => {
+  it('rolls a transaction back whole when it fails, and keeps what committed', async () => {
+    const { deps } = makeApp();
+    await deps.store.ready;
+    const at = new Date();
+    await deps.store.insertUser({ id: 'u1', name: 'kept', createdAt: at.toISOString() });
+    await expect(
+      deps.store.transaction(async () => {
+        await deps.store.insertUser({ id: 'u2', name: 'rolled-back', createdAt: at.toISOString() });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await deps.store.listUsers()).map((u) => u.name)).toEqual(['kept']);
+  });
+
+  it('gives a lapsed turn claim to one claimant only, however many ask at once', async () => {
+    const { deps, post } = makeApp();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await post('/api/sessions', { questionIds: ['amazon-32'] })).body.id);
+    const now = new Date();
+    for (const id of ids)
+      expect(await deps.store.claimTurn(id, 'crashed-replica', new Date(now.getTime() - 60_000), new Date(now.getTime() - 1000))).toBe(
+        true,
+      );
+    const until = new Date(now.getTime() + 30_000);
+    const claims = await Promise.all(['a', 'b', 'c'].map((owner) => deps.store.claimLapsed(owner, now, until, 100)));
+    expect(claims.flat().sort()).toEqual([...ids].sort());
+    // and a live claim is not lapsed
+    expect(await deps.store.claimLapsed('d', now, until, 100)).toEqual([]);
+    expect(await deps.store.claimTurn(ids[0]!, 'e', now, until)).toBe(false);
+  });
+
+  it('counts rate-limit hits in a window shared by every process, and starts a new window when it ends', async () => {
+    const { deps } = makeApp();
+    const t0 = new Date('2030-01-01T00:00:00Z');
+    const hits = [];
+    for (let i = 0; i < 3; i++) hits.push((await deps.store.hit('model:alice', 60_000, t0)).hits);
+    expect(hits).toEqual([1, 2, 3]);
+    expect((await deps.store.hit('model:alice', 60_000, t0, -1)).hits).toBe(2);
+    const later = await deps.store.hit('model:alice', 60_000, new Date(t0.getTime() + 61_000));
+    expect(later).toEqual({ hits: 1, resetAt: new Date(t0.getTime() + 121_000) });
+    expect((await deps.store.hit('model:bob', 60_000, t0)).hits).toBe(1);
+  });
+});
