@@ -40,9 +40,12 @@ try {
     if (stopping) return;
     stopping = true;
     stopRecovery();
-    server.close();
+    // No new connections; idle ones close, open ones once their response is sent.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const { finished, released } = await deps.loop.drain(deps.config.shutdownGraceMs);
     console.log(`mockloop stopping on ${signal}: ${finished} turn(s) finished, ${released} handed over`);
+    // The finished turns' responses go out; a handed-over turn's client gets a closed connection.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, released ? 0 : 2000))]);
     if ('closeAllConnections' in server) server.closeAllConnections();
     await deps.store.close().catch(() => {});
     process.exit(0);

@@ -62,7 +62,7 @@ const turnResponses = {
     429,
     500,
     [502, 'The model failed; the answer is kept and the turn can be retried'],
-    503,
+    [503, 'The model provider is rate limiting or unavailable, or this server is shutting down (nothing was stored): retry'],
     504,
   ),
 };

@@ -1,0 +1,165 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startStubModel } from '../bench/stub-model.js';
+import { testDatabase } from './helpers/app.js';
+import { type ServerProcess, spawnServer, waitFor } from './helpers/process.js';
+
+/**
+ * Several replicas on one PostgreSQL database, for real: separate server processes sharing a
+ * schema, concurrent answers through both, a replica killed with SIGKILL mid-grading, and a
+ * graceful SIGTERM. (Runs in the `postgres` test project only.)
+ */
+let stub: Awaited<ReturnType<typeof startStubModel>>;
+const processes: ServerProcess[] = [];
+beforeAll(async () => {
+  stub = await startStubModel();
+});
+afterEach(() => {
+  for (const p of processes.splice(0)) p.child.kill('SIGKILL');
+  stub.set({ delayMs: 0, firstTokenMs: 0, tokenMs: 0, fault: null });
+});
+afterAll(() => stub.close());
+
+const MODEL = { OPENAI_BASE_URL: '', OPENAI_API_KEY: 'stub', MODEL: 'stub', OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '20000' };
+
+async function replicas(n: number, env: Record<string, string>) {
+  const started = await Promise.all(Array.from({ length: n }, () => spawnServer(env)));
+  processes.push(...started);
+  const codes = await Promise.all(started.map((p) => p.started));
+  expect(
+    codes.map((c) => c.code),
+    started.map((p) => p.output()).join('\n'),
+  ).toEqual(started.map(() => null));
+  return started;
+}
+
+const json = async (url: string, init?: RequestInit) => (await fetch(url, init)).json() as Promise<any>;
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const createSession = async (base: string, body: unknown) =>
+  (await json(`${base}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }))
+    .id as string;
+
+const ANSWER = 'DynamoDB replicates each partition across three Availability Zones, and a write succeeds once a quorum of replicas has it.';
+
+describe('two replicas on one PostgreSQL database', () => {
+  it('take concurrent answers for the same sessions: exactly one answer per turn, none lost, every grade stored once', async () => {
+    const [a, b] = await replicas(2, { ...testDatabase() });
+    const QUESTIONS = ['amazon-32', 'amazon-31', 'amazon-33', 'amazon-34'];
+    const sessions: string[] = [];
+    for (let i = 0; i < 4; i++) sessions.push(await createSession((i % 2 ? a : b)!.base, { questionIds: QUESTIONS, maxFollowUps: 0 }));
+
+    const accepted = new Map<string, string[]>();
+    for (let position = 0; position < QUESTIONS.length; position++) {
+      // Four answers to the same question of each session at once, through both replicas.
+      const round = sessions.flatMap((id) =>
+        [0, 1, 2, 3].map(async (n) => {
+          const text = `Answer ${n} to question ${position + 1}: ${ANSWER}`;
+          const res = await post(`${(n % 2 ? a : b)!.base}/api/sessions/${id}/answer`, { text, position });
+          if (res.status === 200) accepted.set(id, [...(accepted.get(id) ?? []), text]);
+          return res.status;
+        }),
+      );
+      const statuses = await Promise.all(round);
+      expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(sessions.length);
+    }
+
+    for (const id of sessions) {
+      const s = await json(`${b!.base}/api/sessions/${id}`);
+      const answers = s.messages.filter((m: any) => m.kind === 'answer');
+      // every accepted answer is stored, once, in order, one per question
+      expect(answers.map((m: any) => m.content)).toEqual(accepted.get(id));
+      expect(new Set(answers.map((m: any) => m.sessionQuestionId)).size).toBe(QUESTIONS.length);
+      expect(s.questions.map((q: any) => q.state)).toEqual(QUESTIONS.map(() => 'graded'));
+      expect(s.gradedCount).toBe(QUESTIONS.length);
+      expect(s.status).toBe('finished');
+    }
+    expect(a!.output() + b!.output()).not.toMatch(/duplicate key|deadlock|internal/i);
+  }, 60_000);
+
+  it('run a request sent with the same Idempotency-Key to both replicas once', async () => {
+    const [a, b] = await replicas(2, { ...testDatabase() });
+    const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const headers = { 'Idempotency-Key': 'same-key-both-replicas' };
+    const statuses = await Promise.all(
+      [a, b, a, b].map((r) => post(`${r!.base}/api/sessions/${id}/answer`, { text: ANSWER }, headers).then((res) => res.status)),
+    );
+    expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    // once the first has finished, every replica replays its result
+    const again = await post(`${b!.base}/api/sessions/${id}/answer`, { text: ANSWER }, headers);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const s = await json(`${a!.base}/api/sessions/${id}`);
+    expect(s.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
+    expect(s.gradedCount).toBe(1);
+  }, 30_000);
+
+  it('complete the grade of a replica killed with SIGKILL mid-grading, while the other keeps running', async () => {
+    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: stub.url, TURN_LEASE_MS: '1000' };
+    const [a, b] = await replicas(2, env);
+    const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    stub.requests.chat = 0;
+    stub.set({ delayMs: 4000 });
+    void post(`${a!.base}/api/sessions/${id}/answer`, { text: ANSWER }).catch(() => undefined);
+    await waitFor(async () => (stub.requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
+    a!.child.kill('SIGKILL');
+    await a!.exited;
+    stub.set({ delayMs: 0 });
+
+    const done = await waitFor(
+      async () => {
+        const s = await json(`${b!.base}/api/sessions/${id}`);
+        return s.currentPosition === 1 && s.questions[1].state === 'asked' ? s : undefined;
+      },
+      15_000,
+      'the other replica to complete the turn',
+    );
+    expect(done.messages.filter((m: any) => m.kind === 'answer').map((m: any) => m.content)).toEqual([ANSWER]);
+    expect(done.questions[0].state).toBe('graded');
+    expect(done.gradedCount).toBe(1);
+  }, 40_000);
+
+  it('stop gracefully on SIGTERM: the running turn finishes and its answer is sent, the process exits 0', async () => {
+    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: stub.url, SHUTDOWN_GRACE_MS: '10000' };
+    const [a, b] = await replicas(2, env);
+    const first = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    stub.requests.chat = 0;
+    stub.set({ delayMs: 1500 });
+    const running = post(`${a!.base}/api/sessions/${first}/answer`, { text: ANSWER });
+    await waitFor(async () => (stub.requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
+    a!.child.kill('SIGTERM');
+    const res = await running;
+    expect(res.status).toBe(200);
+    expect((await res.json()).grades).toHaveLength(1);
+    expect(await a!.exited).toBe(0);
+    expect(a!.output()).toMatch(/1 turn\(s\) finished, 0 handed over/);
+    // the other replica has the whole session
+    const s = await json(`${b!.base}/api/sessions/${first}`);
+    expect(s.gradedCount).toBe(1);
+  }, 30_000);
+
+  it('hand a turn that outlasts the shutdown grace over to another replica at once, not after the lease', async () => {
+    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: stub.url, SHUTDOWN_GRACE_MS: '100', TURN_LEASE_MS: '8000' };
+    const [a, b] = await replicas(2, env);
+    const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    stub.requests.chat = 0;
+    stub.set({ delayMs: 3000 });
+    void post(`${a!.base}/api/sessions/${id}/answer`, { text: ANSWER }).catch(() => undefined);
+    await waitFor(async () => (stub.requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
+    const stopped = Date.now();
+    a!.child.kill('SIGTERM');
+    expect(await a!.exited).toBe(0);
+    expect(a!.output()).toMatch(/0 turn\(s\) finished, 1 handed over/);
+    stub.set({ delayMs: 0 });
+    await waitFor(
+      async () => {
+        const s = await json(`${b!.base}/api/sessions/${id}`);
+        return s.questions[0].state === 'graded' && s.currentPosition === 1 ? s : undefined;
+      },
+      15_000,
+      'the other replica to complete the turn',
+    );
+    // Recovery runs every 4 s (half the lease): well before the 8 s lease would have lapsed.
+    expect(Date.now() - stopped).toBeLessThan(8000);
+  }, 40_000);
+});
