@@ -6,7 +6,9 @@
  * tools that call this API (each client sends its next request when the last one is answered):
  *   - requests/s, p50 and p99 of each row, with its ratio to the bare server's requests/s;
  *   - the time to first token a candidate sees, against the stub's own (sequential streams);
- *   - N concurrent streams (default 1,000): peak RSS over idle, KB per stream, first-token p50/p99.
+ *   - N concurrent streams (default 1,000): peak RSS over idle, KB per stream, first-token p50/p99;
+ *   - when PostgreSQL's server programs are installed, health and the answer turn on a throwaway
+ *     PostgreSQL cluster with one replica, and the answer turn with two replicas on it.
  * Ratios, not absolute figures: this machine is shared and noisy.
  *
  *   npm run bench:server                      a table
@@ -20,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type Cluster, postgresBin, startCluster } from './support/postgres-cluster.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
@@ -123,11 +126,14 @@ async function sessionsFor(base: string, n: number) {
  * The answer turn: each request takes a session no other request is answering (a second answer
  * to a busy session would be a 409), answers its current question, and gives it back.
  */
-async function answerRow(base: string): Promise<Row> {
-  const free = (await sessionsFor(base, 400)).map((id) => ({ id, answered: 0 }));
-  return load('POST /api/sessions/:id/answer (offline, graded)', async () => {
+async function answerRow(bases: string[], name = 'POST /api/sessions/:id/answer (offline, graded)'): Promise<Row> {
+  const free = (await sessionsFor(bases[0]!, 400)).map((id) => ({ id, answered: 0 }));
+  let turn = 0;
+  return load(name, async () => {
     const session = free.shift();
     if (!session) throw new Error('bench:server ran out of sessions: raise the pool');
+    // With several replicas, the clients' requests go to each in turn (a round-robin balancer).
+    const base = bases[turn++ % bases.length]!;
     const res = await postJson(`${base}/api/sessions/${session.id}/answer`, { text: `${STRONG} (Answer ${session.answered + 1}.)` })();
     if (++session.answered < ALL_QUESTIONS.length) free.push(session);
     return res;
@@ -168,6 +174,35 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/**
+ * The same requests on PostgreSQL (a throwaway cluster on this machine): health and the answer
+ * turn with one replica, then the answer turn with two replicas on the same schema, the clients
+ * alternating between them. Skipped, and said so, when PostgreSQL's programs are not installed.
+ */
+async function postgresRows(): Promise<Row[]> {
+  if (!postgresBin()) {
+    console.error('bench:server: no PostgreSQL server programs (apt-get install postgresql): the PostgreSQL rows are skipped');
+    return [];
+  }
+  let cluster: Cluster | undefined;
+  try {
+    cluster = await startCluster();
+    const env = { DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'bench' };
+    const one = await start('src/index.ts', env);
+    const rows = [
+      await load('GET /api/health (PostgreSQL)', get(`${one.url}/api/health`)),
+      await answerRow([one.url], 'POST answer (PostgreSQL, 1 replica)'),
+    ];
+    const two = await start('src/index.ts', env);
+    rows.push(await answerRow([one.url, two.url], 'POST answer (PostgreSQL, 2 replicas)'));
+    one.child.kill('SIGKILL');
+    two.child.kill('SIGKILL');
+    return rows;
+  } finally {
+    cluster?.stop();
+  }
+}
+
 async function main() {
   const db = (name: string) => join(mkdtempSync(join(tmpdir(), 'mockloop-bench-')), name);
   const [bare, offline, stub] = await Promise.all([
@@ -195,7 +230,8 @@ async function main() {
       postJson(`${offline.url}/api/grade`, { questionId: 'amazon-32', answer: `${STRONG} (Answer ${++n}.)` })(),
     ),
   );
-  rows.push(await answerRow(offline.url));
+  rows.push(await answerRow([offline.url]));
+  rows.push(...(await postgresRows()));
   // The bare server is measured again at the end and the better of its two figures is the
   // denominator, so a noisy moment on this shared machine cannot flatter the ratios.
   const bareAgain = await load('bare Hono JSON GET', get(bare.url));

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startCluster } from './helpers/postgres-cluster.js';
+import { startCluster } from '../bench/support/postgres-cluster.js';
 
 /**
  * Global setup of the `postgres` test project: a throwaway PostgreSQL cluster for the run (or the
