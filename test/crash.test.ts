@@ -1,30 +1,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStubModel } from '../bench/stub-model.js';
-import { type ServerProcess, spawnServer, waitFor } from './helpers/process.js';
+import { describe, expect, it } from 'vitest';
+import { spawnServer, useStubModel, waitFor } from './helpers/process.js';
 
 /**
  * Crashes for real: a server process killed with SIGKILL in the middle of a turn, against a model
  * server in another process, and a new process on the same database file that finds the answer
  * stored and completes the turn by itself.
  */
-let stub: Awaited<ReturnType<typeof startStubModel>>;
-const processes: ServerProcess[] = [];
-beforeAll(async () => {
-  stub = await startStubModel();
-});
-afterEach(() => {
-  for (const p of processes.splice(0)) p.child.kill('SIGKILL');
-  stub.set({ delayMs: 0, firstTokenMs: 0, tokenMs: 0, fault: null });
-});
-afterAll(() => stub.close());
+const model = useStubModel();
+const { processes } = model;
 
 async function server(dbPath: string) {
   const p = await spawnServer({
     DATABASE_PATH: dbPath,
-    OPENAI_BASE_URL: stub.url,
+    OPENAI_BASE_URL: model.stub().url,
     OPENAI_API_KEY: 'stub',
     MODEL: 'stub',
     OPENAI_MAX_RETRIES: '0',
@@ -44,9 +35,9 @@ const post = (url: string, body: unknown) =>
 const ANSWER = 'DynamoDB replicates each partition across three Availability Zones, and a write succeeds once a quorum of replicas has it.';
 
 describe.each([
-  ['grading', { maxFollowUps: 0 }, { delayMs: 4000 }, () => stub.requests.chat > 0],
-  ['the follow-up decision', { maxFollowUps: 1 }, { delayMs: 4000 }, () => stub.requests.chat > 0],
-  ['the stream that asks the next question', { maxFollowUps: 0 }, { firstTokenMs: 4000 }, () => stub.requests.streams > 0],
+  ['grading', { maxFollowUps: 0 }, { delayMs: 4000 }, () => model.stub().requests.chat > 0],
+  ['the follow-up decision', { maxFollowUps: 1 }, { delayMs: 4000 }, () => model.stub().requests.chat > 0],
+  ['the stream that asks the next question', { maxFollowUps: 0 }, { firstTokenMs: 4000 }, () => model.stub().requests.streams > 0],
 ] as const)('a server killed with SIGKILL during %s', (_step, options, slow, reached) => {
   it('restarts, finds the answer stored once and completes the turn without a manual retry', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'mockloop-crash-')), 'db.sqlite');
@@ -56,14 +47,14 @@ describe.each([
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ questionIds: ['amazon-32', 'amazon-31'], ...options }),
     });
-    stub.requests.chat = 0;
-    stub.requests.streams = 0;
-    stub.set(slow);
+    model.stub().requests.chat = 0;
+    model.stub().requests.streams = 0;
+    model.stub().set(slow);
     void post(`${first.base}/api/sessions/${session.id}/answer`, { text: ANSWER }).catch(() => undefined);
     await waitFor(async () => (reached() ? true : undefined), 10_000, 'the model call');
     first.child.kill('SIGKILL');
     await first.exited;
-    stub.set({ delayMs: 0, firstTokenMs: 0 });
+    model.stub().set({ delayMs: 0, firstTokenMs: 0 });
 
     const second = await server(db);
     const done = await waitFor(

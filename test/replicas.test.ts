@@ -1,23 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStubModel } from '../bench/stub-model.js';
+import { describe, expect, it } from 'vitest';
 import { testDatabase } from './helpers/app.js';
-import { type ServerProcess, spawnServer, waitFor } from './helpers/process.js';
+import { spawnServer, useStubModel, waitFor } from './helpers/process.js';
 
 /**
  * Several replicas on one PostgreSQL database, for real: separate server processes sharing a
  * schema, concurrent answers through both, a replica killed with SIGKILL mid-grading, and a
  * graceful SIGTERM. (Runs in the `postgres` test project only.)
  */
-let stub: Awaited<ReturnType<typeof startStubModel>>;
-const processes: ServerProcess[] = [];
-beforeAll(async () => {
-  stub = await startStubModel();
-});
-afterEach(() => {
-  for (const p of processes.splice(0)) p.child.kill('SIGKILL');
-  stub.set({ delayMs: 0, firstTokenMs: 0, tokenMs: 0, fault: null });
-});
-afterAll(() => stub.close());
+const model = useStubModel();
+const { processes } = model;
 
 const MODEL = { OPENAI_BASE_URL: '', OPENAI_API_KEY: 'stub', MODEL: 'stub', OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '20000' };
 
@@ -95,16 +86,16 @@ describe('two replicas on one PostgreSQL database', () => {
   }, 30_000);
 
   it('complete the grade of a replica killed with SIGKILL mid-grading, while the other keeps running', async () => {
-    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: stub.url, TURN_LEASE_MS: '1000' };
+    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, TURN_LEASE_MS: '1000' };
     const [a, b] = await replicas(2, env);
     const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
-    stub.requests.chat = 0;
-    stub.set({ delayMs: 4000 });
+    model.stub().requests.chat = 0;
+    model.stub().set({ delayMs: 4000 });
     void post(`${a!.base}/api/sessions/${id}/answer`, { text: ANSWER }).catch(() => undefined);
-    await waitFor(async () => (stub.requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
+    await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     a!.child.kill('SIGKILL');
     await a!.exited;
-    stub.set({ delayMs: 0 });
+    model.stub().set({ delayMs: 0 });
 
     const done = await waitFor(
       async () => {
@@ -120,13 +111,13 @@ describe('two replicas on one PostgreSQL database', () => {
   }, 40_000);
 
   it('stop gracefully on SIGTERM: the running turn finishes and its answer is sent, the process exits 0', async () => {
-    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: stub.url, SHUTDOWN_GRACE_MS: '10000' };
+    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, SHUTDOWN_GRACE_MS: '10000' };
     const [a, b] = await replicas(2, env);
     const first = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
-    stub.requests.chat = 0;
-    stub.set({ delayMs: 1500 });
+    model.stub().requests.chat = 0;
+    model.stub().set({ delayMs: 1500 });
     const running = post(`${a!.base}/api/sessions/${first}/answer`, { text: ANSWER });
-    await waitFor(async () => (stub.requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
+    await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     a!.child.kill('SIGTERM');
     const res = await running;
     expect(res.status).toBe(200);
@@ -139,18 +130,18 @@ describe('two replicas on one PostgreSQL database', () => {
   }, 30_000);
 
   it('hand a turn that outlasts the shutdown grace over to another replica at once, not after the lease', async () => {
-    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: stub.url, SHUTDOWN_GRACE_MS: '100', TURN_LEASE_MS: '8000' };
+    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, SHUTDOWN_GRACE_MS: '100', TURN_LEASE_MS: '8000' };
     const [a, b] = await replicas(2, env);
     const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
-    stub.requests.chat = 0;
-    stub.set({ delayMs: 3000 });
+    model.stub().requests.chat = 0;
+    model.stub().set({ delayMs: 3000 });
     void post(`${a!.base}/api/sessions/${id}/answer`, { text: ANSWER }).catch(() => undefined);
-    await waitFor(async () => (stub.requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
+    await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     const stopped = Date.now();
     a!.child.kill('SIGTERM');
     expect(await a!.exited).toBe(0);
     expect(a!.output()).toMatch(/0 turn\(s\) finished, 1 handed over/);
-    stub.set({ delayMs: 0 });
+    model.stub().set({ delayMs: 0 });
     await waitFor(
       async () => {
         const s = await json(`${b!.base}/api/sessions/${id}`);

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startStubModel } from '../../bench/stub-model.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -51,4 +53,23 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * For a test file whose servers talk to the stub model in another process: starts the stub
+ * before the file's tests, kills the file's server processes after each test and resets the
+ * stub's behaviour. `stub()` is the running stub; push servers onto `processes`.
+ */
+export function useStubModel() {
+  let stub: Awaited<ReturnType<typeof startStubModel>> | undefined;
+  const processes: ServerProcess[] = [];
+  beforeAll(async () => {
+    stub = await startStubModel();
+  });
+  afterEach(() => {
+    for (const p of processes.splice(0)) p.child.kill('SIGKILL');
+    stub?.set({ delayMs: 0, firstTokenMs: 0, tokenMs: 0, fault: null });
+  });
+  afterAll(() => stub?.close());
+  return { stub: () => stub!, processes };
 }
