@@ -33,8 +33,8 @@ describe('the store', () => {
     const at = new Date();
     await deps.store.insertUser({ id: 'u1', name: 'kept', createdAt: at.toISOString() });
     await expect(
-      deps.store.transaction(async () => {
-        await deps.store.insertUser({ id: 'u2', name: 'rolled-back', createdAt: at.toISOString() });
+      deps.store.transaction(async (tx) => {
+        await tx.insertUser({ id: 'u2', name: 'rolled-back', createdAt: at.toISOString() });
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');

@@ -68,12 +68,12 @@ export interface Store {
   readonly ready: Promise<void>;
 
   /**
-   * Runs `fn` in one transaction: every store call made inside it (and only those) is part of
-   * it; it commits when `fn` resolves and rolls back when it throws. Writers are serialised:
-   * SQLite takes its write lock first (BEGIN IMMEDIATE), PostgreSQL locks the rows a call asks
-   * to lock (`lock: true` on `session`).
+   * Runs `fn` in one transaction, on `tx`: the calls made on `tx` are part of it; it commits
+   * when `fn` resolves and rolls back when it throws. Writers are serialised: SQLite takes its
+   * write lock first (BEGIN IMMEDIATE), PostgreSQL locks the rows a call asks to lock (`lock:
+   * true` on `session`). A transaction started on `tx` is part of the same one.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -20,7 +20,7 @@ import {
   type TurnResult,
 } from './schemas.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
-import { CATEGORY_LABEL, SessionViews } from './views.js';
+import { CATEGORY_LABEL, requireSession, SessionViews } from './views.js';
 
 /**
  * The interview loop as a state machine over stored state. Each question goes
@@ -111,8 +111,8 @@ export class InterviewLoop {
     const id = randomUUID();
     const at = this.now();
     const maxFollowUps = req.maxFollowUps ?? DEFAULT_MAX_FOLLOW_UPS;
-    await store.transaction(async () => {
-      const rows = await store.insertSession(
+    await store.transaction(async (tx) => {
+      const rows = await tx.insertSession(
         {
           id,
           userId,
@@ -141,8 +141,8 @@ export class InterviewLoop {
           question: q,
         })),
       );
-      await this.say(id, null, 'opening', this.opening(picked, maxFollowUps), at);
-      await this.say(id, rows[0]!.id, 'question', picked[0]!.prompt, at);
+      await say(tx, id, null, 'opening', this.opening(picked, maxFollowUps), at);
+      await say(tx, id, rows[0]!.id, 'question', picked[0]!.prompt, at);
     });
     return this.views.get(id, userId);
   }
@@ -246,14 +246,13 @@ export class InterviewLoop {
     req: TurnRequest,
     fingerprint: string | undefined,
   ): Promise<{ stored: MessageRow[]; owner: string } | { replay: TurnResult }> {
-    const { store } = this;
-    return store.transaction(async () => {
+    return this.store.transaction(async (tx) => {
       const at = this.now();
       // Locked for this transaction: another replica's turn on the same session waits here, then sees the claim.
-      const session = await this.views.require(sessionId, req.userId, true);
+      const session = await requireSession(tx, sessionId, req.userId, true);
       let action = req.action;
       if (req.idempotencyKey && fingerprint) {
-        const seen = await store.idempotency(sessionId, req.idempotencyKey);
+        const seen = await tx.idempotency(sessionId, req.idempotencyKey);
         if (seen && seen.fingerprint !== fingerprint) {
           throw new AppError(
             'idempotency_mismatch',
@@ -268,53 +267,23 @@ export class InterviewLoop {
         if (seen) action = 'retry';
       }
       if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-      if (!(await store.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs)))) {
+      if (!(await tx.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs)))) {
         throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
       }
-      const current = (await store.questions(sessionId))[session.currentPosition];
+      const current = (await tx.questions(sessionId))[session.currentPosition];
       if (!current) throw new AppError('internal', 'The session has no current question');
       const stored: MessageRow[] = [];
-      if (action === 'answer') stored.push(await this.acceptAnswer(session, current, req, at));
-      if (action === 'skip' && current.state === 'asked') stored.push(...(await this.closeQuestion(sessionId, current, 'skip', at)));
+      if (action === 'answer') stored.push(await acceptAnswer(tx, session, current, req, at));
+      if (action === 'skip' && current.state === 'asked') stored.push(...(await closeQuestion(tx, sessionId, current, 'skip', at)));
       if (action === 'finish') {
-        if (current.state === 'asked') stored.push(...(await this.closeQuestion(sessionId, current, 'finish', at)));
-        await store.updateSession(sessionId, { status: 'finishing', updatedAt: at.toISOString() });
+        if (current.state === 'asked') stored.push(...(await closeQuestion(tx, sessionId, current, 'finish', at)));
+        await tx.updateSession(sessionId, { status: 'finishing', updatedAt: at.toISOString() });
       }
       if (req.idempotencyKey && fingerprint) {
-        await store.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
+        await tx.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
       }
       return { stored, owner: session.userId };
     });
-  }
-
-  /** Stores the answer to the current question, unless it is for a question the interview has left. */
-  private async acceptAnswer(session: SessionRow, current: SessionQuestionRow, req: TurnRequest, at: Date): Promise<MessageRow> {
-    if (req.position !== undefined && req.position !== session.currentPosition) {
-      throw new AppError(
-        'conflict',
-        `This answer is for question ${req.position + 1}, but the interview is on question ${session.currentPosition + 1} now: it was not saved`,
-      );
-    }
-    if (req.replyTo !== undefined && req.replyTo !== (await this.store.lastInterviewerMessageId(session.id))) {
-      throw new AppError('conflict', 'The interviewer has said more since the message this answer replies to: read it, then answer again');
-    }
-    if (current.state !== 'asked' && current.state !== 'grading') {
-      throw new AppError(
-        'conflict',
-        "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first",
-      );
-    }
-    const row = await this.store.insertMessage({
-      sessionId: session.id,
-      sessionQuestionId: current.id,
-      role: 'candidate',
-      kind: 'answer',
-      content: req.text!,
-      at,
-    });
-    await this.store.markAnswered(current.id, at);
-    await this.store.touch(session.id, at);
-    return row;
   }
 
   /** Releases the claim and records the turn's outcome against its idempotency key. */
@@ -325,9 +294,9 @@ export class InterviewLoop {
     outcome: { state: 'done' | 'failed'; result?: TurnResult },
   ) {
     try {
-      await this.store.transaction(async () => {
+      await this.store.transaction(async (tx) => {
         if (req.idempotencyKey && fingerprint) {
-          await this.store.saveIdempotency({
+          await tx.saveIdempotency({
             sessionId,
             key: req.idempotencyKey,
             fingerprint,
@@ -336,7 +305,7 @@ export class InterviewLoop {
             at: this.now(),
           });
         }
-        await this.store.releaseClaim(sessionId, this.owner);
+        await tx.releaseClaim(sessionId, this.owner);
       });
     } catch (e) {
       // The session was deleted meanwhile: nothing is left to release.
@@ -497,10 +466,10 @@ export class InterviewLoop {
             const spoken = await this.deps.interviewer.followUp(c, decision, (t) => events.token?.(t), signal);
             spent.usage = addUsage(spent.usage, spoken.usage);
             const at = this.now();
-            const row = await store.transaction(async () => {
-              const m = await this.say(sessionId, current.id, 'followup', spoken.text, at, addUsage(pendingUsage, spoken.usage));
-              await store.countFollowUp(current.id);
-              await store.touch(sessionId, at);
+            const row = await store.transaction(async (tx) => {
+              const m = await say(tx, sessionId, current.id, 'followup', spoken.text, at, addUsage(pendingUsage, spoken.usage));
+              await tx.countFollowUp(current.id);
+              await tx.touch(sessionId, at);
               return m;
             });
             current.followUps++;
@@ -527,9 +496,9 @@ export class InterviewLoop {
           signal,
         });
         const gradedAt = this.now();
-        await store.transaction(async () => {
-          await store.insertGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
-          await store.setQuestionState(current.id, 'graded', gradedAt);
+        await store.transaction(async (tx) => {
+          await tx.insertGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
+          await tx.setQuestionState(current.id, 'graded', gradedAt);
         });
         current.state = 'graded';
         events.grade?.({ sessionQuestionId: current.id, position: current.position, grade });
@@ -550,10 +519,10 @@ export class InterviewLoop {
         const content = `${spoken.text}${joiner}${tail}`;
         const at = this.now();
         if (next) {
-          const row = await store.transaction(async () => {
-            const m = await this.say(sessionId, next.id, 'question', content, at, usage);
-            await store.askQuestion(next.id, at);
-            await store.moveTo(sessionId, next.position, at);
+          const row = await store.transaction(async (tx) => {
+            const m = await say(tx, sessionId, next.id, 'question', content, at, usage);
+            await tx.askQuestion(next.id, at);
+            await tx.moveTo(sessionId, next.position, at);
             return m;
           });
           next.state = 'asked';
@@ -562,10 +531,10 @@ export class InterviewLoop {
           return all;
         }
         const debrief = await this.debrief(sessionId, all);
-        const row = await store.transaction(async () => {
-          const m = await this.say(sessionId, null, 'closing', content, at, usage);
-          await store.saveDebrief(sessionId, debrief, at);
-          await store.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
+        const row = await store.transaction(async (tx) => {
+          const m = await say(tx, sessionId, null, 'closing', content, at, usage);
+          await tx.saveDebrief(sessionId, debrief, at);
+          await tx.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;
         });
         session.status = 'finished';
@@ -578,37 +547,6 @@ export class InterviewLoop {
       current.state = 'asked';
     }
     throw new AppError('internal', 'The interview loop did not settle');
-  }
-
-  /** An interviewer message: opening, question, follow-up or closing. */
-  private say(
-    sessionId: string,
-    sessionQuestionId: number | null,
-    kind: MessageRow['kind'],
-    content: string,
-    at: Date,
-    usage?: Usage,
-  ): Promise<MessageRow> {
-    return this.store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
-  }
-
-  /** Ends the current question: with answers it is graded as it stands, without it is skipped (the skip message is returned). */
-  private async closeQuestion(sessionId: string, current: SessionQuestionRow, why: 'skip' | 'finish', at: Date): Promise<MessageRow[]> {
-    const answered = (await this.store.questionMessages(current.id)).some((m) => m.role === 'candidate' && m.kind === 'answer');
-    if (answered) {
-      await this.store.setQuestionState(current.id, 'grading');
-      return [];
-    }
-    const row = await this.store.insertMessage({
-      sessionId,
-      sessionQuestionId: current.id,
-      role: 'candidate',
-      kind: 'skip',
-      content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)',
-      at,
-    });
-    await this.store.setQuestionState(current.id, 'skipped', at);
-    return [row];
   }
 
   private async turnContext(session: SessionRow, all: SessionQuestionRow[], current: SessionQuestionRow): Promise<TurnContext> {
@@ -677,4 +615,75 @@ export class InterviewLoop {
 /** A claim its holder stopped renewing: the process crashed or was killed mid-turn. */
 function claimLapsed(session: SessionRow, now: Date): boolean {
   return !session.turnClaimedBy || !session.turnClaimedUntil || session.turnClaimedUntil <= now.toISOString();
+}
+
+/** Stores the answer to the current question, unless it is for a question the interview has left. */
+async function acceptAnswer(
+  store: Store,
+  session: SessionRow,
+  current: SessionQuestionRow,
+  req: TurnRequest,
+  at: Date,
+): Promise<MessageRow> {
+  if (req.position !== undefined && req.position !== session.currentPosition) {
+    throw new AppError(
+      'conflict',
+      `This answer is for question ${req.position + 1}, but the interview is on question ${session.currentPosition + 1} now: it was not saved`,
+    );
+  }
+  if (req.replyTo !== undefined && req.replyTo !== (await store.lastInterviewerMessageId(session.id))) {
+    throw new AppError('conflict', 'The interviewer has said more since the message this answer replies to: read it, then answer again');
+  }
+  if (current.state !== 'asked' && current.state !== 'grading') {
+    throw new AppError('conflict', "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first");
+  }
+  const row = await store.insertMessage({
+    sessionId: session.id,
+    sessionQuestionId: current.id,
+    role: 'candidate',
+    kind: 'answer',
+    content: req.text!,
+    at,
+  });
+  await store.markAnswered(current.id, at);
+  await store.touch(session.id, at);
+  return row;
+}
+
+/** Ends the current question: with answers it is graded as it stands, without it is skipped (the skip message is returned). */
+async function closeQuestion(
+  store: Store,
+  sessionId: string,
+  current: SessionQuestionRow,
+  why: 'skip' | 'finish',
+  at: Date,
+): Promise<MessageRow[]> {
+  const answered = (await store.questionMessages(current.id)).some((m) => m.role === 'candidate' && m.kind === 'answer');
+  if (answered) {
+    await store.setQuestionState(current.id, 'grading');
+    return [];
+  }
+  const row = await store.insertMessage({
+    sessionId,
+    sessionQuestionId: current.id,
+    role: 'candidate',
+    kind: 'skip',
+    content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)',
+    at,
+  });
+  await store.setQuestionState(current.id, 'skipped', at);
+  return [row];
+}
+
+/** An interviewer message: opening, question, follow-up or closing. */
+function say(
+  store: Store,
+  sessionId: string,
+  sessionQuestionId: number | null,
+  kind: MessageRow['kind'],
+  content: string,
+  at: Date,
+  usage?: Usage,
+): Promise<MessageRow> {
+  return store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
 }

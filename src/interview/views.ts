@@ -37,6 +37,16 @@ const usageOf = (r: { promptTokens: number | null; completionTokens: number | nu
     ? null
     : { promptTokens: r.promptTokens ?? 0, completionTokens: r.completionTokens ?? 0 };
 
+/**
+ * The session, if it exists and (when a user is given) belongs to that user: another user's
+ * session does not exist for them. With `lock` (in a transaction), its row stays locked to it.
+ */
+export async function requireSession(store: Store, id: string, userId?: string, lock = false): Promise<SessionRow> {
+  const row = await store.session(id, { lock });
+  if (!row || (userId !== undefined && row.userId !== userId)) throw new AppError('not_found', `No session with id "${id}"`);
+  return row;
+}
+
 export class SessionViews {
   constructor(
     private readonly store: Store,
@@ -91,14 +101,8 @@ export class SessionViews {
     return { ...this.summary(row, await this.store.stats(id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
   }
 
-  /**
-   * The session, if it exists and (when a user is given) belongs to that user: another user's
-   * session does not exist for them. With `lock`, its row stays locked to the transaction.
-   */
-  async require(id: string, userId?: string, lock = false): Promise<SessionRow> {
-    const row = await this.store.session(id, { lock });
-    if (!row || (userId !== undefined && row.userId !== userId)) throw new AppError('not_found', `No session with id "${id}"`);
-    return row;
+  require(id: string, userId?: string): Promise<SessionRow> {
+    return requireSession(this.store, id, userId);
   }
 
   /** Everything needed to replay a session (another user's is a 404). */

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -60,7 +59,8 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly db: Db;
   private readonly snapshots = new SnapshotCache();
-  private readonly tx = new AsyncLocalStorage<Conn>();
+  /** On a transaction's `tx`: the transaction its calls run in. */
+  private readonly inTransaction: Conn | undefined = undefined;
 
   constructor(config: Extract<DatabaseConfig, { kind: 'postgres' }>, bank: BankEntry[] = []) {
     this.location = `${redact(config.url)} (schema ${config.schema})`;
@@ -103,13 +103,14 @@ export class PostgresStore implements Store {
   /** The transaction a call is part of, or the pool. */
   private async conn(): Promise<Conn> {
     await this.ready;
-    return this.tx.getStore() ?? this.db;
+    return this.inTransaction ?? this.db;
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.tx.getStore()) return fn();
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
     await this.ready;
-    return this.db.transaction((tx) => this.tx.run(tx, fn));
+    // The same store, bound to the transaction: its calls run in it.
+    return this.db.transaction((conn) => fn(Object.create(this, { inTransaction: { value: conn } })));
   }
 
   async ping() {
@@ -161,7 +162,7 @@ export class PostgresStore implements Store {
   async session(id: string, options: { lock?: boolean } = {}) {
     const db = await this.conn();
     const query = db.select().from(sessions).where(eq(sessions.id, id));
-    return (await (options.lock && this.tx.getStore() ? query.for('update') : query))[0];
+    return (await (options.lock && this.inTransaction ? query.for('update') : query))[0];
   }
 
   async insertSession(row: SessionRow, rows: Parameters<Store['insertSession']>[1]) {

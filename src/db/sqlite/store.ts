@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,8 +198,8 @@ function prepare(db: Db) {
  * IMMEDIATE), and deleted rows are overwritten (secure_delete) and checkpointed out of the WAL.
  *
  * Within the process, the one connection carries one transaction at a time: while a
- * transaction's callback is awaited, calls from anywhere else wait for it to end, and calls from
- * inside it (tracked with AsyncLocalStorage) run in it.
+ * transaction's callback is awaited, calls on the store wait for it to end, and calls on its `tx`
+ * (a view of the store that holds the connection) run in it.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -209,7 +208,8 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly q: ReturnType<typeof prepare>;
   private readonly snapshots = new SnapshotCache();
-  private readonly inTransaction = new AsyncLocalStorage<true>();
+  /** True on a transaction's `tx`: it holds the connection. */
+  private readonly holdsConnection: boolean = false;
   /** Settles when the open transaction ends; null when none is open. */
   private open: Promise<void> | null = null;
 
@@ -239,11 +239,12 @@ export class SqliteStore implements Store {
 
   /** Waits while another caller's transaction holds the connection. */
   private async free(): Promise<void> {
-    while (this.open && !this.inTransaction.getStore()) await this.open;
+    if (this.holdsConnection) return;
+    while (this.open) await this.open;
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inTransaction.getStore()) return fn();
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.holdsConnection) return fn(this);
     await this.free();
     let end!: () => void;
     this.open = new Promise<void>((r) => (end = r));
@@ -251,7 +252,9 @@ export class SqliteStore implements Store {
     try {
       client.exec('BEGIN IMMEDIATE');
       try {
-        const result = await this.inTransaction.run(true, fn);
+        // The same store, holding the connection: its calls do not wait for the transaction they are in.
+        const tx: SqliteStore = Object.create(this, { holdsConnection: { value: true } });
+        const result = await fn(tx);
         client.exec('COMMIT');
         return result;
       } catch (e) {
