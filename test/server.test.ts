@@ -94,6 +94,11 @@ describe('the server process', () => {
       () => ({ DATABASE_PATH: 'NOT_A_DB' }),
       /mockloop could not start: DATABASE_PATH=.*: cannot use the SQLite database at .*: file is not a database/,
     ],
+    [
+      'a PostgreSQL server that does not answer, without showing its password',
+      () => ({ DATABASE_URL: 'postgres://mockloop:s3cret@127.0.0.1:1/mockloop' }),
+      /mockloop could not start: DATABASE_URL=postgres:\/\/mockloop:\*\*\*@127\.0\.0\.1:1\/mockloop: cannot use the PostgreSQL database: connect ECONNREFUSED/,
+    ],
   ])('stops on %s with one line naming the setting', async (_name, env, message) => {
     const blocker = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
@@ -107,5 +112,6 @@ describe('the server process', () => {
     expect(code).toBe(1);
     expect(output).toMatch(message);
     expect(output).not.toMatch(/\n\s+at /);
+    expect(output).not.toContain('s3cret');
   });
 });
