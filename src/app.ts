@@ -16,6 +16,7 @@ import { progressRoutes } from './routes/progress.js';
 import { questionRoutes } from './routes/questions.js';
 import { rubricRoutes } from './routes/rubrics.js';
 import { sessionRoutes } from './routes/sessions/sessions.index.js';
+import { voiceRoutes } from './routes/voice.js';
 import { vendorRoutes } from './routes/web.js';
 import type { AppEnv, Deps } from './types.js';
 
@@ -30,7 +31,10 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
-/** Bodies larger than this are refused before parsing. */
+/** The routes that take a file (a recorded answer) instead of JSON. */
+const UPLOADS = /^\/api\/sessions\/[^/]+\/answer\/audio$/;
+
+/** JSON bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: Deps) {
@@ -70,23 +74,42 @@ export function createApp(deps: Deps) {
   }
   app.use('/api/*', originGuard);
   // Only methods that carry a body: asking a GET for its body would build a whole fetch Request.
-  app.on(
-    ['POST', 'PUT', 'PATCH', 'DELETE'],
-    '/api/*',
+  // A recording may be larger than any JSON body: it has its own limit (MAX_AUDIO_MB).
+  const tooLarge = (what: string) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize: what === 'json' ? MAX_BODY_BYTES : deps.config.voice.maxAudioBytes + 64 * 1024,
       // The rest of the body is never read: close the connection, so the next request on it starts clean.
       onError: (c) =>
-        c.json({ error: { code: 'payload_too_large', message: `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB` } }, 413, {
-          Connection: 'close',
-        }),
-    }),
-  );
+        c.json(
+          {
+            error: {
+              code: 'payload_too_large',
+              message:
+                what === 'json'
+                  ? `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`
+                  : `The recording is larger than ${deps.config.voice.maxAudioBytes / 1024 / 1024} MB (MAX_AUDIO_MB): record a shorter answer, or type it`,
+            },
+          },
+          413,
+          { Connection: 'close' },
+        ),
+    });
+  const jsonLimit = tooLarge('json');
+  const audioLimit = tooLarge('audio');
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c, next) => (UPLOADS.test(c.req.path) ? audioLimit : jsonLimit)(c, next));
 
-  app.use('/api/*', jsonBodies);
+  app.use('/api/*', jsonBodies(UPLOADS));
   app.use('/api/*', authenticate);
   const limit = modelRateLimit(deps);
-  for (const path of ['/api/sessions/:id/answer', '/api/sessions/:id/retry', '/api/grade']) app.on('POST', path, limit);
+  for (const path of [
+    '/api/sessions/:id/answer',
+    '/api/sessions/:id/answer/audio',
+    '/api/sessions/:id/retry',
+    '/api/grade',
+    '/api/speech',
+  ]) {
+    app.on('POST', path, limit);
+  }
 
   const routes = app
     .route('/api', healthRoutes)
@@ -95,7 +118,8 @@ export function createApp(deps: Deps) {
     .route('/api/rubrics', rubricRoutes)
     .route('/api/grade', gradeRoutes)
     .route('/api/sessions', sessionRoutes)
-    .route('/api/progress', progressRoutes);
+    .route('/api/progress', progressRoutes)
+    .route('/api', voiceRoutes);
   app.route('/vendor', vendorRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -55,6 +55,19 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     wholeNumber(500, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 500 to 600000' }).default(15000),
   ),
+  /** The speech-to-text model (OpenAI-compatible /audio/transcriptions); `off` turns server transcription off. */
+  TRANSCRIPTION_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).default('whisper-1')),
+  /** A transcription server other than the chat model's (faster-whisper, whisper.cpp, LocalAI…); also works with the offline provider. */
+  TRANSCRIPTION_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  TRANSCRIPTION_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** A text-to-speech model (OpenAI-compatible /audio/speech) reads the interviewer aloud; without it the browser's voice does. */
+  SPEECH_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  SPEECH_VOICE: z.preprocess(emptyAsUndefined, z.string().min(1).max(100).default('alloy')),
+  SPEECH_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** Keep the audio of spoken answers with the session (replay, export, deleted with it). */
+  KEEP_AUDIO: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
+  MAX_AUDIO_SECONDS: z.preprocess(emptyAsUndefined, wholeNumber(10, 3600, { coerce: true }).default(600)),
+  MAX_AUDIO_MB: z.preprocess(emptyAsUndefined, wholeNumber(1, 100, { coerce: true }).default(25)),
   SHUTDOWN_GRACE_MS: z.preprocess(
     emptyAsUndefined,
     wholeNumber(0, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 0 to 600000' }).default(10000),
@@ -63,6 +76,13 @@ const EnvSchema = z.object({
 
 /** SQLite: one file; PostgreSQL: a server several replicas share. */
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string; poolSize: number };
+
+/** An OpenAI-compatible audio endpoint: where it is, with what key, which model. */
+export interface AudioEndpoint {
+  baseURL: string | undefined;
+  apiKey: string | undefined;
+  model: string;
+}
 
 export interface Config {
   port: number;
@@ -93,6 +113,15 @@ export interface Config {
     perMinute: number;
     /** Model tokens a user may use per calendar month; undefined for no budget. */
     monthlyTokens: number | undefined;
+  };
+  voice: {
+    /** Server-side speech to text; null when there is no transcription server (the browser's recogniser may stand in). */
+    transcription: AudioEndpoint | null;
+    /** Server-side text to speech; null when the browser's own voice reads. */
+    speech: (AudioEndpoint & { voice: string }) | null;
+    keepAudio: boolean;
+    maxAudioSeconds: number;
+    maxAudioBytes: number;
   };
   openai: {
     apiKey: string | undefined;
@@ -151,6 +180,23 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       secure: e.PUBLIC_URL?.startsWith('https:') ?? false,
     },
     limits: { perMinute: e.RATE_LIMIT_PER_MINUTE, monthlyTokens: e.USER_TOKEN_BUDGET },
+    voice: {
+      // The chat model's server transcribes too unless another is named; the offline provider has none of its own.
+      transcription:
+        e.TRANSCRIPTION_MODEL === 'off' || (!e.TRANSCRIPTION_BASE_URL && provider === 'offline')
+          ? null
+          : {
+              baseURL: e.TRANSCRIPTION_BASE_URL ?? e.OPENAI_BASE_URL,
+              apiKey: e.TRANSCRIPTION_API_KEY ?? e.OPENAI_API_KEY,
+              model: e.TRANSCRIPTION_MODEL,
+            },
+      speech: e.SPEECH_MODEL
+        ? { baseURL: e.SPEECH_BASE_URL ?? e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.SPEECH_MODEL, voice: e.SPEECH_VOICE }
+        : null,
+      keepAudio: e.KEEP_AUDIO,
+      maxAudioSeconds: e.MAX_AUDIO_SECONDS,
+      maxAudioBytes: e.MAX_AUDIO_MB * 1024 * 1024,
+    },
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseURL: e.OPENAI_BASE_URL,

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   misdirected_request: 421,
   idempotency_mismatch: 422,
+  /** A recording in which the transcriber heard no words. */
+  no_speech: 422,
   rate_limited: 429,
   budget_exhausted: 429,
   invalid_bank: 400,
@@ -33,6 +35,8 @@ export const ERROR_STATUS = {
   internal: 500,
   /** The server is shutting down: the request was not started; send it again (to another replica). */
   shutting_down: 503,
+  /** A feature this server is not set up for (no transcription or speech model). */
+  not_configured: 501,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -13,6 +13,9 @@ import { BankError } from './errors.js';
 import { createModel } from './llm/client.js';
 import { createModelProbe } from './llm/probe.js';
 import type { Deps } from './types.js';
+import { Recordings } from './voice/recordings.js';
+import { Speaker } from './voice/speech.js';
+import { Transcriber } from './voice/transcribe.js';
 
 export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
 
@@ -53,5 +56,15 @@ export function start(
     log,
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
   });
-  return { config, store, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), accounts, log };
+  const recordings = new Recordings({
+    store,
+    bank,
+    rubrics,
+    transcriber: config.voice.transcription ? new Transcriber(config.voice.transcription, config.openai) : undefined,
+    voice: config.voice,
+    timeoutMs: config.openai.timeoutMs,
+    now: options.now,
+  });
+  const speaker = config.voice.speech ? new Speaker(config.voice.speech, config.openai) : undefined;
+  return { config, store, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), accounts, recordings, speaker, log };
 }

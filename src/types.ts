@@ -8,6 +8,8 @@ import type { Grader } from './grading/types.js';
 import type { InterviewLoop } from './interview/loop.js';
 import type { Model } from './llm/client.js';
 import type { ModelProbe } from './llm/probe.js';
+import type { Recordings } from './voice/recordings.js';
+import type { Speaker } from './voice/speech.js';
 
 /** Everything the app needs, built by the caller (start.ts or a test): no globals, no side effects. */
 export interface Deps {
@@ -22,6 +24,10 @@ export interface Deps {
   /** Whether the model endpoint answers (readiness), when the provider is openai. */
   modelProbe?: ModelProbe;
   accounts: Accounts;
+  /** Spoken answers: transcription, discarding, kept audio. */
+  recordings: Recordings;
+  /** The interviewer's server voice, when SPEECH_MODEL is set. */
+  speaker?: Speaker;
   /** One line to the server log. */
   log: (line: string) => void;
 }

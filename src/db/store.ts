@@ -24,6 +24,9 @@ export type DebriefRow = typeof schema.debriefs.$inferSelect;
 export type IdempotencyRow = typeof schema.idempotencyKeys.$inferSelect;
 export type UserRow = typeof schema.users.$inferSelect;
 export type TokenRow = typeof schema.apiTokens.$inferSelect;
+export type RecordingRow = typeof schema.recordings.$inferSelect;
+/** A recording without its audio bytes (read on their own, only to play or export them). */
+export type RecordingInfo = Omit<RecordingRow, 'audio'> & { hasAudio: boolean };
 
 /** Summary figures of a session: questions, answered, mean score, tokens. */
 export interface SessionStats {
@@ -110,6 +113,18 @@ export interface Store {
   moveTo(sessionId: string, position: number, at: Date): Promise<void>;
   saveDebrief(sessionId: string, debrief: Debrief, at: Date): Promise<void>;
   debrief(sessionId: string): Promise<DebriefRow | undefined>;
+
+  // Spoken answers
+  insertRecording(row: RecordingRow): Promise<void>;
+  recording(id: string): Promise<RecordingInfo | undefined>;
+  recordingAudio(id: string): Promise<{ audio: Buffer; audioType: string } | undefined>;
+  /** Links a recording to the answer it became (the candidate confirmed its transcript). */
+  attachRecording(id: string, messageId: number): Promise<void>;
+  recordings(sessionId: string): Promise<RecordingInfo[]>;
+  /** The delivery of every spoken answer of the user's sessions, oldest first (Progress). */
+  deliveries(userId: string): Promise<Array<{ sessionId: string; sessionCreatedAt: string; delivery: RecordingRow['delivery'] }>>;
+  /** Deletes a recording not (yet) confirmed as an answer; false when there is none. */
+  discardRecording(id: string): Promise<boolean>;
 
   // Turn claims and idempotency keys
   /** Claims the session's turn for `owner` until `until`; false when another owner's live claim holds it. */

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { BankEntry } from '../bank/schema.js';
 import { type Grade, Verdict, verdictFor } from '../grading/grade.js';
 import type { Rubric } from '../grading/rubrics.js';
+import { type Delivery, DeliverySummary, summariseDelivery } from '../voice/delivery.js';
 
 export const Debrief = z
   .object({
@@ -33,6 +34,9 @@ export const Debrief = z
     }),
     practiseNext: z.array(z.object({ topic: z.string(), why: z.string() })),
     grader: z.string(),
+    delivery: DeliverySummary.nullable()
+      .optional()
+      .openapi({ description: 'How the spoken answers were delivered (pace, fillers, time); null when none was spoken' }),
   })
   .openapi('Debrief');
 export type Debrief = z.infer<typeof Debrief>;
@@ -40,13 +44,15 @@ export type Debrief = z.infer<typeof Debrief>;
 export interface DebriefInput {
   questions: Array<{ question: BankEntry; state: string; grade?: Grade }>;
   rubrics: Map<string, Rubric>;
+  /** The delivery figures of the spoken answers, if any. */
+  deliveries?: Delivery[];
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The end-of-loop debrief, computed from the stored grades: the same for every provider. */
-export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
+export function buildDebrief({ questions, rubrics, deliveries = [] }: DebriefInput): Debrief {
   const graded = questions.filter((q): q is typeof q & { grade: Grade } => q.grade !== undefined);
   const asked = questions.filter((q) => q.state !== 'pending');
   const skipped = questions.filter((q) => q.state === 'skipped');
@@ -136,6 +142,7 @@ export function buildDebrief({ questions, rubrics }: DebriefInput): Debrief {
     recommendation: { verdict, summary, evidence },
     practiseNext,
     grader: [...kinds].join(', ') || 'none',
+    delivery: summariseDelivery(deliveries),
   };
 }
 

@@ -21,6 +21,8 @@ import {
 } from './schemas.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
 import { CATEGORY_LABEL, requireSession, SessionViews } from './views.js';
+import { isStar, recordingRow } from '../voice/recordings.js';
+import type { BrowserSpeech } from '../voice/schemas.js';
 
 /**
  * The interview loop as a state machine over stored state. Each question goes
@@ -60,6 +62,10 @@ export interface TurnRequest {
   position?: number;
   /** The interviewer message the answer replies to: refused if the interviewer has spoken since. */
   replyTo?: number;
+  /** The server-transcribed recording this answer confirms (its text, maybe corrected, is `text`). */
+  recordingId?: string;
+  /** What the browser's recogniser heard, when it transcribed the spoken answer. */
+  speech?: BrowserSpeech;
   /** Same key, same request: the stored result; same key, other request: refused. */
   idempotencyKey?: string;
   /** Whose turn it is: another user's session is a 404. Absent for the server's own recovery. */
@@ -192,7 +198,16 @@ export class InterviewLoop {
     }
     const fingerprint = req.idempotencyKey
       ? createHash('sha256')
-          .update(JSON.stringify([req.action, req.text ?? null, req.position ?? null, req.replyTo ?? null]))
+          .update(
+            JSON.stringify([
+              req.action,
+              req.text ?? null,
+              req.position ?? null,
+              req.replyTo ?? null,
+              req.recordingId ?? null,
+              req.speech ?? null,
+            ]),
+          )
           .digest('hex')
       : undefined;
     // Marked running before the first await, so a second request in this process is a 409 at once.
@@ -273,7 +288,12 @@ export class InterviewLoop {
       const current = (await tx.questions(sessionId))[session.currentPosition];
       if (!current) throw new AppError('internal', 'The session has no current question');
       const stored: MessageRow[] = [];
-      if (action === 'answer') stored.push(await acceptAnswer(tx, session, current, req, at));
+      if (action === 'answer') {
+        const star = req.speech
+          ? isStar((await tx.snapshot(current.id)) ?? this.deps.bank.require(current.questionId), this.deps.rubrics)
+          : false;
+        stored.push(await acceptAnswer(tx, session, current, req, star, at));
+      }
       if (action === 'skip' && current.state === 'asked') stored.push(...(await closeQuestion(tx, sessionId, current, 'skip', at)));
       if (action === 'finish') {
         if (current.state === 'asked') stored.push(...(await closeQuestion(tx, sessionId, current, 'finish', at)));
@@ -600,7 +620,8 @@ export class InterviewLoop {
     const questions = await Promise.all(
       all.map(async (q) => ({ question: await this.question(q), state: q.state, grade: gradeBy.get(q.id) })),
     );
-    return buildDebrief({ questions, rubrics: this.deps.rubrics });
+    const deliveries = (await this.store.recordings(sessionId)).filter((r) => r.messageId !== null).map((r) => r.delivery);
+    return buildDebrief({ questions, rubrics: this.deps.rubrics, deliveries });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -623,6 +644,7 @@ async function acceptAnswer(
   session: SessionRow,
   current: SessionQuestionRow,
   req: TurnRequest,
+  star: boolean,
   at: Date,
 ): Promise<MessageRow> {
   if (req.position !== undefined && req.position !== session.currentPosition) {
@@ -637,6 +659,16 @@ async function acceptAnswer(
   if (current.state !== 'asked' && current.state !== 'grading') {
     throw new AppError('conflict', "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first");
   }
+  if (req.recordingId !== undefined) {
+    const recording = await store.recording(req.recordingId);
+    if (!recording || recording.sessionId !== session.id) {
+      throw new AppError('not_found', `No recording with id "${req.recordingId}" in this session: record the answer again, or type it`);
+    }
+    if (recording.messageId !== null) throw new AppError('conflict', 'This recording was already sent as an answer');
+    if (recording.sessionQuestionId !== current.id) {
+      throw new AppError('conflict', 'This recording answers a question the interview has left: it was not saved');
+    }
+  }
   const row = await store.insertMessage({
     sessionId: session.id,
     sessionQuestionId: current.id,
@@ -645,6 +677,14 @@ async function acceptAnswer(
     content: req.text!,
     at,
   });
+  if (req.recordingId !== undefined) await store.attachRecording(req.recordingId, row.id);
+  if (req.speech) {
+    const { transcript, durationSeconds, segments } = req.speech;
+    const speech = { text: transcript, durationSeconds, segments };
+    await store.insertRecording(
+      recordingRow({ sessionId: session.id, question: current, star, source: 'browser', speech, messageId: row.id, at }),
+    );
+  }
   await store.markAnswered(current.id, at);
   await store.touch(session.id, at);
   return row;

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CATEGORIES, Topic } from '../bank/schema.js';
 import { Grade } from '../grading/grade.js';
 import { wholeNumber } from '../validation.js';
+import { Recording } from '../voice/schemas.js';
 import { Debrief } from './debrief.js';
 
 /**
@@ -76,6 +77,9 @@ export const Message = z
     position: z.number().int().nullable(),
     createdAt: z.string(),
     usage: Usage.nullable(),
+    spoken: Recording.nullable()
+      .optional()
+      .openapi({ description: 'For a spoken answer: its transcript, delivery figures and kept audio' }),
   })
   .openapi('Message');
 export type Message = z.infer<typeof Message>;

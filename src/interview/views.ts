@@ -10,7 +10,16 @@ import {
   type SessionSummary,
 } from './schemas.js';
 import { AppError } from '../errors.js';
-import { EMPTY_STATS, type MessageRow, type SessionQuestionRow, type SessionRow, type SessionStats, type Store } from '../db/store.js';
+import { recordingView } from '../voice/schemas.js';
+import {
+  EMPTY_STATS,
+  type MessageRow,
+  type RecordingInfo,
+  type SessionQuestionRow,
+  type SessionRow,
+  type SessionStats,
+  type Store,
+} from '../db/store.js';
 
 /**
  * The read models of the sessions feature: what the API, the export and the page see of the
@@ -53,16 +62,19 @@ export class SessionViews {
     private readonly bank: Bank,
   ) {}
 
-  message(m: MessageRow, questions: SessionQuestionRow[]): Message {
+  message(m: MessageRow, questions: SessionQuestionRow[], spoken?: Map<number, RecordingInfo>): Message {
+    const position = questions.find((q) => q.id === m.sessionQuestionId)?.position ?? null;
+    const recording = spoken?.get(m.id);
     return {
       id: m.id,
       role: m.role,
       kind: m.kind,
       content: m.content,
       sessionQuestionId: m.sessionQuestionId,
-      position: questions.find((q) => q.id === m.sessionQuestionId)?.position ?? null,
+      position,
       createdAt: m.createdAt,
       usage: usageOf(m),
+      ...(recording && { spoken: recordingView(recording, position) }),
     };
   }
 
@@ -114,6 +126,7 @@ export class SessionViews {
     const debrief = await this.store.debrief(id);
     const asked = await Promise.all(all.map(async (sq) => (await this.store.snapshot(sq.id)) ?? this.bank.require(sq.questionId)));
     const messages = await this.store.messages(id);
+    const spoken = new Map((await this.store.recordings(id)).filter((r) => r.messageId !== null).map((r) => [r.messageId!, r]));
     return {
       ...this.summary(row, stats),
       request: row.request,
@@ -147,7 +160,7 @@ export class SessionViews {
           gradeUsage: g ? usageOf(g) : null,
         };
       }),
-      messages: messages.map((m) => this.message(m, all)),
+      messages: messages.map((m) => this.message(m, all, spoken)),
       debrief: debrief?.debrief ?? null,
     };
   }

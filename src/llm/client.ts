@@ -15,8 +15,8 @@ import { ModelError } from '../errors.js';
 
 export type Message = ChatCompletionMessageParam;
 
-/** The one OpenAI client of the app, for any OpenAI-compatible endpoint. */
-export function createOpenAI(config: Config['openai']) {
+/** An OpenAI client for any OpenAI-compatible endpoint (the chat model's, or an audio server's). */
+export function createOpenAI(config: Pick<Config['openai'], 'apiKey' | 'baseURL' | 'timeoutMs' | 'maxRetries'>) {
   return new OpenAI({
     apiKey: config.apiKey ?? 'not-needed',
     baseURL: config.baseURL,

@@ -49,18 +49,27 @@ export const originGuard = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** A request body must be JSON: a form or text/plain post (what a cross-site form can send) is refused. */
-export const jsonBodies = createMiddleware<AppEnv>(async (c, next) => {
-  if (!SAFE.has(c.req.method)) {
-    const type = c.req.header('content-type');
-    const length = Number(c.req.header('content-length') ?? 0);
-    const chunked = /chunked/i.test(c.req.header('transfer-encoding') ?? '');
-    if (type ? !/^application\/([\w.+-]+\+)?json\b/i.test(type) : length > 0 || chunked) {
-      throw new AppError('unsupported_media_type', 'The request body must be JSON: send it with Content-Type: application/json');
+/**
+ * A request body must be JSON: a form or text/plain post (what a cross-site form can send) is
+ * refused. The routes matching `uploads` take multipart/form-data instead (a recording), and only
+ * that; the origin check above still applies to them.
+ */
+export const jsonBodies = (uploads: RegExp) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (!SAFE.has(c.req.method)) {
+      const type = c.req.header('content-type');
+      const length = Number(c.req.header('content-length') ?? 0);
+      const chunked = /chunked/i.test(c.req.header('transfer-encoding') ?? '');
+      if (uploads.test(c.req.path)) {
+        if (!/^multipart\/form-data\b/i.test(type ?? '')) {
+          throw new AppError('unsupported_media_type', 'Send the recording as multipart/form-data, in a field named "audio"');
+        }
+      } else if (type ? !/^application\/([\w.+-]+\+)?json\b/i.test(type) : length > 0 || chunked) {
+        throw new AppError('unsupported_media_type', 'The request body must be JSON: send it with Content-Type: application/json');
+      }
     }
-  }
-  await next();
-});
+    await next();
+  });
 
 export const hasBearer = (authorization: string | undefined) => /^Bearer\s+\S+/i.test(authorization ?? '');
 

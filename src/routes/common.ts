@@ -22,6 +22,7 @@ const ERROR_DESCRIPTIONS = {
   422: 'The request cannot be processed as sent',
   429: 'Too many model requests for this user, or the monthly token budget is spent',
   500: 'Internal error',
+  501: 'This server is not set up for it',
   502: 'The model failed',
   503: 'The model provider is rate limiting or unavailable; retry later',
   504: 'The model did not answer within the time limit',

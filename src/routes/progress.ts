@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { DeliverySummary, summariseDelivery } from '../voice/delivery.js';
 import { createRouter, errors, json } from './common.js';
 
 const Progress = z
@@ -14,6 +15,9 @@ const Progress = z
         score: z.number(),
       }),
     ),
+    delivery: z
+      .array(DeliverySummary.extend({ sessionId: z.string(), sessionCreatedAt: z.string() }))
+      .openapi({ description: 'Per session with spoken answers, oldest first: pace, fillers, time' }),
   })
   .openapi('Progress');
 
@@ -26,5 +30,16 @@ export const progressRoutes = createRouter().openapi(
     summary: 'Every graded answer over time, for progress charts by category and rubric',
     responses: { 200: json(Progress, 'Graded answers, oldest first'), ...errors(500) },
   }),
-  async (c) => c.json({ points: await c.var.deps.store.progress(c.var.caller.user.id) }, 200),
+  async (c) => {
+    const { store } = c.var.deps;
+    const userId = c.var.caller.user.id;
+    const bySession = new Map<string, Awaited<ReturnType<typeof store.deliveries>>>();
+    for (const d of await store.deliveries(userId)) bySession.set(d.sessionId, [...(bySession.get(d.sessionId) ?? []), d]);
+    const delivery = [...bySession].map(([sessionId, rows]) => ({
+      sessionId,
+      sessionCreatedAt: rows[0]!.sessionCreatedAt,
+      ...summariseDelivery(rows.map((r) => r.delivery))!,
+    }));
+    return c.json({ points: await store.progress(userId), delivery }, 200);
+  },
 );

@@ -1,5 +1,6 @@
 import {
   type AnyPgColumn,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -14,6 +15,7 @@ import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
 import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../../interview/schemas.js';
+import type { Delivery, Segment } from '../../voice/delivery.js';
 
 /**
  * The PostgreSQL schema: the same tables, columns and row types as `../sqlite/schema.ts` (a test
@@ -196,3 +198,29 @@ export const rateLimits = pgTable('rate_limits', {
   hits: integer('hits').notNull(),
   resetAt: text('reset_at').notNull(),
 });
+
+/** Raw bytes (the kept audio of a spoken answer). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+export const recordings = pgTable(
+  'recordings',
+  {
+    id: text('id').primaryKey(),
+    sessionId: sessionRef(),
+    sessionQuestionId: integer('session_question_id')
+      .notNull()
+      .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
+    messageId: integer('message_id')
+      .unique()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: ['server', 'browser'] }).notNull(),
+    transcript: text('transcript').notNull(),
+    segments: jsonb('segments').$type<Segment[]>().notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    delivery: jsonb('delivery').$type<Delivery>().notNull(),
+    audio: bytea('audio'),
+    audioType: text('audio_type'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('recordings_session_idx').on(t.sessionId)],
+);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
@@ -7,7 +7,7 @@ import type { BankEntry } from '../../bank/schema.js';
 import type { DatabaseConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { bankRow, hashOf, SnapshotCache } from '../shared.js';
-import { mergeStats, type NewMessage, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
+import { mergeStats, type NewMessage, type RecordingRow, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
 import * as schema from './schema.js';
 import {
   apiTokens,
@@ -18,6 +18,7 @@ import {
   messages,
   questions,
   rateLimits,
+  recordings,
   sessionQuestions,
   sessions,
   usage,
@@ -29,6 +30,8 @@ type Conn = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/pg', import.meta.url));
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
+const { audio: _audio, ...recordingStored } = getTableColumns(recordings);
+const recordingColumns = { ...recordingStored, hasAudio: sql<boolean>`${recordings.audio} is not null` };
 const count = sql<number>`count(*)`.mapWith(Number);
 
 /** The URL without its password, for messages and logs. */
@@ -320,6 +323,56 @@ export class PostgresStore implements Store {
   async debrief(sessionId: string) {
     const db = await this.conn();
     return (await db.select().from(debriefs).where(eq(debriefs.sessionId, sessionId)))[0];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Spoken answers
+
+  async insertRecording(row: RecordingRow) {
+    const db = await this.conn();
+    await db.insert(recordings).values(row);
+  }
+
+  async recording(id: string) {
+    const db = await this.conn();
+    return (await db.select(recordingColumns).from(recordings).where(eq(recordings.id, id)))[0];
+  }
+
+  async recordingAudio(id: string) {
+    const db = await this.conn();
+    const row = (
+      await db.select({ audio: recordings.audio, audioType: recordings.audioType }).from(recordings).where(eq(recordings.id, id))
+    )[0];
+    return row?.audio ? { audio: row.audio, audioType: row.audioType ?? 'application/octet-stream' } : undefined;
+  }
+
+  async attachRecording(id: string, messageId: number) {
+    const db = await this.conn();
+    await db.update(recordings).set({ messageId }).where(eq(recordings.id, id));
+  }
+
+  async recordings(sessionId: string) {
+    const db = await this.conn();
+    return db.select(recordingColumns).from(recordings).where(eq(recordings.sessionId, sessionId)).orderBy(asc(recordings.createdAt));
+  }
+
+  async deliveries(userId: string) {
+    const db = await this.conn();
+    return db
+      .select({ sessionId: recordings.sessionId, sessionCreatedAt: sessions.createdAt, delivery: recordings.delivery })
+      .from(recordings)
+      .innerJoin(sessions, eq(sessions.id, recordings.sessionId))
+      .where(and(eq(sessions.userId, userId), isNotNull(recordings.messageId)))
+      .orderBy(asc(sessions.createdAt), asc(recordings.createdAt));
+  }
+
+  async discardRecording(id: string) {
+    const db = await this.conn();
+    const gone = await db
+      .delete(recordings)
+      .where(and(eq(recordings.id, id), isNull(recordings.messageId)))
+      .returning({ id: recordings.id });
+    return gone.length > 0;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
 import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../../interview/schemas.js';
+import type { Delivery, Segment } from '../../voice/delivery.js';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
 
@@ -206,3 +207,32 @@ export const rateLimits = sqliteTable('rate_limits', {
   hits: integer('hits').notNull(),
   resetAt: text('reset_at').notNull(),
 });
+
+/**
+ * Spoken answers: the transcript (what was said, fillers included) with its timing and the
+ * delivery figures. A recording is made before the candidate confirms the text; the confirmed
+ * answer message points back at it. The audio itself is kept only with KEEP_AUDIO=true.
+ */
+export const recordings = sqliteTable(
+  'recordings',
+  {
+    id: text('id').primaryKey(),
+    sessionId: sessionRef(),
+    sessionQuestionId: integer('session_question_id')
+      .notNull()
+      .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
+    /** The answer it became, once confirmed. */
+    messageId: integer('message_id')
+      .unique()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: ['server', 'browser'] }).notNull(),
+    transcript: text('transcript').notNull(),
+    segments: text('segments', { mode: 'json' }).$type<Segment[]>().notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    delivery: text('delivery', { mode: 'json' }).$type<Delivery>().notNull(),
+    audio: blob('audio', { mode: 'buffer' }),
+    audioType: text('audio_type'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('recordings_session_idx').on(t.sessionId)],
+);

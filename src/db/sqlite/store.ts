@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BankEntry } from '../../bank/schema.js';
 import { ConfigError } from '../../errors.js';
 import { bankRow, hashOf, SnapshotCache } from '../shared.js';
-import { mergeStats, type NewMessage, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
+import { mergeStats, type NewMessage, type RecordingRow, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
 import * as schema from './schema.js';
 import {
   apiTokens,
@@ -19,6 +19,7 @@ import {
   messages,
   questions,
   rateLimits,
+  recordings,
   sessionQuestions,
   sessions,
   usage,
@@ -31,6 +32,8 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/sqlite', import.meta.
 
 const p = sql.placeholder;
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
+const { audio: _audio, ...recordingStored } = getTableColumns(recordings);
+const recordingColumns = { ...recordingStored, hasAudio: sql<number>`${recordings.audio} is not null` };
 
 /** The statements a turn runs, prepared once (drizzle `.prepare()` with placeholders; times are values, never frozen defaults). */
 function prepare(db: Db) {
@@ -450,6 +453,67 @@ export class SqliteStore implements Store {
   async debrief(sessionId: string) {
     await this.free();
     return this.db.select().from(debriefs).where(eq(debriefs.sessionId, sessionId)).get();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Spoken answers
+
+  async insertRecording(row: RecordingRow) {
+    await this.free();
+    this.db.insert(recordings).values(row).run();
+  }
+
+  async recording(id: string) {
+    await this.free();
+    const row = this.db.select(recordingColumns).from(recordings).where(eq(recordings.id, id)).get();
+    return row && { ...row, hasAudio: Boolean(row.hasAudio) };
+  }
+
+  async recordingAudio(id: string) {
+    await this.free();
+    const row = this.db
+      .select({ audio: recordings.audio, audioType: recordings.audioType })
+      .from(recordings)
+      .where(eq(recordings.id, id))
+      .get();
+    return row?.audio ? { audio: row.audio, audioType: row.audioType ?? 'application/octet-stream' } : undefined;
+  }
+
+  async attachRecording(id: string, messageId: number) {
+    await this.free();
+    this.db.update(recordings).set({ messageId }).where(eq(recordings.id, id)).run();
+  }
+
+  async recordings(sessionId: string) {
+    await this.free();
+    return this.db
+      .select(recordingColumns)
+      .from(recordings)
+      .where(eq(recordings.sessionId, sessionId))
+      .orderBy(asc(recordings.createdAt))
+      .all()
+      .map((r) => ({ ...r, hasAudio: Boolean(r.hasAudio) }));
+  }
+
+  async deliveries(userId: string) {
+    await this.free();
+    return this.db
+      .select({ sessionId: recordings.sessionId, sessionCreatedAt: sessions.createdAt, delivery: recordings.delivery })
+      .from(recordings)
+      .innerJoin(sessions, eq(sessions.id, recordings.sessionId))
+      .where(and(eq(sessions.userId, userId), isNotNull(recordings.messageId)))
+      .orderBy(asc(sessions.createdAt), asc(recordings.createdAt))
+      .all();
+  }
+
+  async discardRecording(id: string) {
+    await this.free();
+    return (
+      this.db
+        .delete(recordings)
+        .where(and(eq(recordings.id, id), isNull(recordings.messageId)))
+        .run().changes > 0
+    );
   }
 
   // -------------------------------------------------------------------------------------------

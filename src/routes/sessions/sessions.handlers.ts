@@ -97,7 +97,36 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
 export const answer: AppRouteHandler<typeof routes.answer> = (c) => {
   const { id } = c.req.valid('param');
   const body = c.req.valid('json');
-  return respond(c, id, { action: 'answer', text: checkAnswer(body.text), position: body.position, replyTo: body.replyTo });
+  return respond(c, id, {
+    action: 'answer',
+    text: checkAnswer(body.text),
+    position: body.position,
+    replyTo: body.replyTo,
+    recordingId: body.recordingId,
+    speech: body.speech,
+  });
+};
+
+export const transcribe: AppRouteHandler<typeof routes.transcribe> = async (c) => {
+  const { id } = c.req.valid('param');
+  const { audio, durationMs, position } = c.req.valid('form');
+  await assertBudget(c.var.deps, c.var.caller.user.id);
+  return c.json(
+    await c.var.deps.recordings.transcribe(id, c.var.caller.user.id, { file: audio, durationMs, position }, c.req.raw.signal),
+    201,
+  );
+};
+
+export const discardRecording: AppRouteHandler<typeof routes.discardRecording> = async (c) => {
+  const { id, recordingId } = c.req.valid('param');
+  await c.var.deps.recordings.discard(id, c.var.caller.user.id, recordingId);
+  return c.body(null, 204);
+};
+
+export const recordingAudio: AppRouteHandler<typeof routes.recordingAudio> = async (c) => {
+  const { id, recordingId } = c.req.valid('param');
+  const { audio, audioType } = await c.var.deps.recordings.audio(id, c.var.caller.user.id, recordingId);
+  return c.body(new Uint8Array(audio), 200, { 'Content-Type': audioType, 'Cache-Control': 'private, max-age=3600' });
 };
 
 export const retry: AppRouteHandler<typeof routes.retry> = (c) => respond(c, c.req.valid('param').id, { action: 'retry' });

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_ANSWER_CHARS } from '../../grading/service.js';
 import { CreateSession, Session, SessionDefaults, SessionList, TurnResult } from '../../interview/schemas.js';
 import { wholeNumber } from '../../validation.js';
+import { BrowserSpeech, Recording } from '../../voice/schemas.js';
 import { errors, json, Pagination } from '../common.js';
 
 /** The sessions API: paths, inputs and every response, as the OpenAPI document shows them. */
@@ -20,8 +21,13 @@ export const AnswerBody = z
     replyTo: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional().openapi({
       description: 'The id of the interviewer message this answers: if the interviewer has said more since, the answer is refused (409)',
     }),
+    recordingId: z.string().min(1).max(100).optional().openapi({
+      description: 'A spoken answer: the recording (from POST …/answer/audio) whose transcript `text` confirms or corrects',
+    }),
+    speech: BrowserSpeech.optional().openapi({ description: "A spoken answer the browser's own recogniser transcribed" }),
   })
   .strict()
+  .refine((b) => !(b.recordingId && b.speech), { message: 'send either recordingId or speech, not both', path: ['speech'] })
   .openapi('Answer');
 
 const IdempotencyHeader = z.object({
@@ -154,4 +160,75 @@ export const remove = createRoute({
   summary: 'Delete a session and everything in it',
   request: { params: Id },
   responses: { 204: { description: 'Deleted' }, ...errors(400, 403, [404, 'No such session'], 500) },
+});
+
+const RecordingParams = z.object({ id: z.string().min(1).max(100), recordingId: z.string().min(1).max(100) });
+
+export const AudioAnswer = z
+  .object({
+    audio: z
+      .instanceof(File, { message: 'must be the recording, sent as a file' })
+      .openapi({ type: 'string', format: 'binary', description: 'The recording (audio/webm, ogg, wav, mpeg, mp4…)' }),
+    durationMs: wholeNumber(0, 24 * 3600 * 1000, { coerce: true })
+      .optional()
+      .openapi({ description: 'How long the recording is, as the recorder measured it' }),
+    position: wholeNumber(0, 100, { coerce: true })
+      .optional()
+      .openapi({ description: 'The position of the question it answers: refused (409) if the interview has moved on' }),
+  })
+  .openapi('AudioAnswer');
+
+export const transcribe = createRoute({
+  operationId: 'transcribeAnswer',
+  method: 'post',
+  path: '/{id}/answer/audio',
+  tags,
+  summary: 'Transcribe a spoken answer for the candidate to confirm',
+  description:
+    'Transcribes the recording and keeps the transcript with its delivery figures. Nothing is answered yet: send the confirmed (or corrected) text to POST …/answer with `recordingId`. The audio is kept only with KEEP_AUDIO=true.',
+  request: { params: Id, body: { content: { 'multipart/form-data': { schema: AudioAnswer } }, required: true } },
+  responses: {
+    201: json(Recording, 'The transcript, to confirm or correct'),
+    ...errors(
+      [400, 'No file, an empty recording, or longer than MAX_AUDIO_SECONDS'],
+      403,
+      [404, 'No such session'],
+      [409, 'The session is finished or the interview has moved on'],
+      [413, 'The recording is larger than MAX_AUDIO_MB'],
+      [415, 'Not multipart/form-data, or the file is not audio'],
+      [422, 'No speech was heard in the recording'],
+      429,
+      500,
+      [501, 'This server has no transcription model'],
+      [502, 'The transcription server failed: the recording stays in the page, retry or type'],
+      [503, 'The transcription server is rate limiting'],
+      [504, 'The transcription server did not answer in time'],
+    ),
+  },
+});
+
+export const discardRecording = createRoute({
+  operationId: 'discardRecording',
+  method: 'delete',
+  path: '/{id}/recordings/{recordingId}',
+  tags,
+  summary: 'Throw away a transcript that was not sent as an answer',
+  request: { params: RecordingParams },
+  responses: {
+    204: { description: 'Discarded' },
+    ...errors(400, 403, [404, 'No such session or recording'], [409, 'The recording was sent as an answer'], 500),
+  },
+});
+
+export const recordingAudio = createRoute({
+  operationId: 'getRecordingAudio',
+  method: 'get',
+  path: '/{id}/recordings/{recordingId}/audio',
+  tags,
+  summary: 'Play the kept audio of a spoken answer (KEEP_AUDIO=true)',
+  request: { params: RecordingParams },
+  responses: {
+    200: { content: { 'audio/*': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'The recording as it was sent' },
+    ...errors(400, [404, 'No such session or recording, or its audio was not kept'], 500),
+  },
 });

@@ -1,0 +1,29 @@
+import type { AudioEndpoint, Config } from '../config.js';
+import { createOpenAI } from '../llm/client.js';
+import { audioError } from './transcribe.js';
+
+/** Text to speech through an OpenAI-compatible `/audio/speech` endpoint (SPEECH_MODEL): the interviewer's voice. */
+export class Speaker {
+  private readonly client;
+  readonly model: string;
+  readonly voice: string;
+
+  constructor(endpoint: AudioEndpoint & { voice: string }, openai: Pick<Config['openai'], 'timeoutMs' | 'maxRetries'>) {
+    this.client = createOpenAI({ ...endpoint, timeoutMs: openai.timeoutMs, maxRetries: openai.maxRetries });
+    this.model = endpoint.model;
+    this.voice = endpoint.voice;
+  }
+
+  /** The text spoken, as MP3. */
+  async speak(text: string, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+    try {
+      const response = await this.client.audio.speech.create(
+        { model: this.model, voice: this.voice, input: text, response_format: 'mp3' },
+        { signal },
+      );
+      return new Uint8Array(await response.arrayBuffer());
+    } catch (e) {
+      throw audioError(e, 'speech', this.model, signal);
+    }
+  }
+}
