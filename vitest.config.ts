@@ -11,6 +11,7 @@ const BOTH = [
   'test/sessions-api.test.ts',
   'test/store.test.ts',
   'test/turns.test.ts',
+  'test/voice-api.test.ts',
 ];
 
 export default defineConfig({

@@ -12,7 +12,10 @@ function shape(tables: Record<string, unknown>) {
     const columns = getTableColumns(t as Table);
     out[getTableName(t as Table)] = Object.values(columns)
       // drizzle's pg-core has no bytea column: ours is a custom type holding a Buffer, as SQLite's blob does.
-      .map((c) => `${c.name}:${c.dataType === 'custom' && c.getSQLType() === 'bytea' ? 'buffer' : c.dataType}:${c.notNull ? 'not null' : 'null'}:${c.primary ? 'pk' : ''}`)
+      .map(
+        (c) =>
+          `${c.name}:${c.dataType === 'custom' && c.getSQLType() === 'bytea' ? 'buffer' : c.dataType}:${c.notNull ? 'not null' : 'null'}:${c.primary ? 'pk' : ''}`,
+      )
       .sort();
   }
   return out;
