@@ -41,7 +41,7 @@ function whisper(reply: (form: FormData) => Response | Promise<Response>) {
   return received;
 }
 
-function audioForm(bytes: number | Uint8Array = 4096, fields: Record<string, string> = {}, type = 'audio/webm') {
+function audioForm(bytes: number | Uint8Array<ArrayBuffer> = 4096, fields: Record<string, string> = {}, type = 'audio/webm') {
   const form = new FormData();
   const data = typeof bytes === 'number' ? new Uint8Array(bytes).fill(7) : bytes;
   form.set('audio', new File([data], 'answer.webm', { type }));
