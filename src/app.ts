@@ -54,6 +54,8 @@ export function createApp(deps: Deps) {
         scriptSrc: ["'self'"],
         styleSrc: inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'"],
         imgSrc: ["'self'", 'data:'],
+        // Recordings played back before they are sent, and the server's voice, are blob: URLs.
+        mediaSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

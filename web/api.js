@@ -9,6 +9,12 @@ export class ApiError extends Error {
   }
 }
 
+/** A response as an ApiError, with the server's code and message. */
+async function failure(res) {
+  const data = await res.json().catch(() => null);
+  return new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? `Request failed (${res.status})`);
+}
+
 async function call(method, path, body) {
   let res;
   try {
@@ -22,9 +28,8 @@ async function call(method, path, body) {
     throw new ApiError(0, 'network', 'Could not reach the mockloop server. Is it still running?');
   }
   if (res.status === 204) return null;
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? `Request failed (${res.status})`);
-  return data;
+  if (!res.ok) throw await failure(res);
+  return res.json().catch(() => null);
 }
 
 export const api = {
@@ -46,6 +51,35 @@ export const api = {
   deleteSession: (id) => call('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
   progress: () => call('GET', '/api/progress'),
   exportUrl: (id, format) => `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`,
+  voice: () => call('GET', '/api/voice'),
+  /** Sends a recording to be transcribed; the transcript comes back for the candidate to confirm. */
+  transcribe: async (id, blob, durationMs, position) => {
+    const form = new FormData();
+    const ext = (blob.type.split('/')[1] ?? 'webm').split(';')[0];
+    form.set('audio', new File([blob], `answer.${ext}`, { type: blob.type }));
+    form.set('durationMs', String(Math.round(durationMs)));
+    form.set('position', String(position));
+    let res;
+    try {
+      res = await fetch(`/api/sessions/${encodeURIComponent(id)}/answer/audio`, { method: 'POST', body: form });
+    } catch {
+      throw new ApiError(0, 'network', 'Could not reach the mockloop server. Your recording is kept: retry, or type your answer.');
+    }
+    if (!res.ok) throw await failure(res);
+    return res.json();
+  },
+  discardRecording: (id, recordingId) =>
+    call('DELETE', `/api/sessions/${encodeURIComponent(id)}/recordings/${encodeURIComponent(recordingId)}`),
+  /** The interviewer's words as audio from the server's speech model. */
+  speech: async (text) => {
+    const res = await fetch('/api/speech', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    if (!res.ok) throw await failure(res);
+    return res.blob();
+  },
 };
 
 /**
@@ -64,10 +98,7 @@ export async function streamTurn(id, action, body, key, on) {
   } catch {
     throw new ApiError(0, 'network', 'Could not reach the mockloop server. Your answer is still in the box: try again.');
   }
-  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    const data = await res.json().catch(() => null);
-    throw new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? `Request failed (${res.status})`);
-  }
+  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) throw await failure(res);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

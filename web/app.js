@@ -25,7 +25,14 @@ const CATEGORIES = [
   ['company', 'Company'],
 ];
 
-const ctx = { rubrics: new Map(), health: null, topics: [], defaults: { mix: {}, maxFollowUps: 2, maxFollowUpsLimit: 3, categories: [] } };
+const ctx = {
+  rubrics: new Map(),
+  health: null,
+  topics: [],
+  defaults: { mix: {}, maxFollowUps: 2, maxFollowUpsLimit: 3, categories: [] },
+  /** What the server offers for speaking and listening (GET /api/voice). */
+  voice: { transcription: null, speech: null, keepAudio: false, maxAudioSeconds: 600, maxAudioBytes: 0 },
+};
 const main = document.getElementById('main');
 let cleanup;
 
@@ -50,8 +57,9 @@ async function boot() {
       }),
     );
   }
-  const [rubrics, facets, defaults] = await Promise.all([api.rubrics(), api.facets(), api.sessionDefaults()]);
+  const [rubrics, facets, defaults, voice] = await Promise.all([api.rubrics(), api.facets(), api.sessionDefaults(), api.voice()]);
   ctx.health = health;
+  ctx.voice = voice;
   ctx.defaults = defaults;
   ctx.topics = facets.topics.map((t) => t.id);
   for (const r of rubrics.items) ctx.rubrics.set(r.id, r);
@@ -288,8 +296,8 @@ async function historyView() {
 
 async function progressView() {
   clear(main).append(h('h1', { text: 'Progress' }));
-  const { points } = await api.progress();
-  if (!points.length) {
+  const { points, delivery } = await api.progress();
+  if (!points.length && !delivery.length) {
     main.append(h('p', {}, 'Nothing graded yet. ', h('a', { href: '#/', text: 'Start a loop' }), ' and your scores will appear here.'));
     return;
   }
@@ -312,6 +320,41 @@ async function progressView() {
     h('h2', { text: 'By rubric' }),
     h('div.chart.tall', {}, byRubric),
   );
+  if (delivery.length) {
+    main.append(
+      h('h2', { text: 'Spoken answers' }),
+      h(
+        'table.delivery-table',
+        { dataset: { testid: 'progress-delivery' } },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Session', 'Spoken answers', 'Words a minute', 'Fillers a minute', 'Long pauses', 'Over time box'].map((t) =>
+              h('th', { scope: 'col', text: t }),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          delivery.map((d) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, h('a', { href: `#/session/${encodeURIComponent(d.sessionId)}`, text: fmtDate(d.sessionCreatedAt) })),
+              [d.spokenAnswers, d.wordsPerMinute ?? '–', d.fillersPerMinute ?? '–', d.longPauses, d.overTimeBox].map((x) =>
+                h('td', { text: String(x) }),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  if (!points.length) return;
   await lineChart(byCategory, labels, series('category'), 'Score by category over time');
   await lineChart(
     byRubric,

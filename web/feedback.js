@@ -29,8 +29,51 @@ function list(title, items, cls) {
   );
 }
 
-/** Score, criteria with the quoted evidence, covered vs missed points, strengths, improvements. */
-export function feedbackCard(question, rubric) {
+const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
+
+/** "0:40 of 3:00 · 81 wpm · 2 fillers (um 1, you know 1) · 1 long pause": one spoken answer in a line. */
+export function deliveryLine(d) {
+  const parts = [`${clock(d.speakingSeconds)} of ${clock(d.timeBoxSeconds)}`, `${d.wordsPerMinute} wpm`];
+  parts.push(
+    d.fillers.total
+      ? `${d.fillers.total} filler${d.fillers.total > 1 ? 's' : ''} (${d.fillers.counts.map((c) => `${c.filler} ${c.count}`).join(', ')})`
+      : 'no fillers',
+  );
+  if (d.pauses) parts.push(`${d.pauses.long} long pause${d.pauses.long === 1 ? '' : 's'}`);
+  if (d.star) parts.push(`situation ${Math.round(d.star.situationShare * 100)}% of the time${d.star.estimated ? ' (estimated)' : ''}`);
+  return parts.join(' · ');
+}
+
+/** How each spoken answer to the question was delivered: figures, what to work on, the kept audio. */
+function deliverySection(spoken) {
+  if (!spoken?.length) return null;
+  return h(
+    'div.delivery',
+    { dataset: { testid: 'delivery' } },
+    h('h4', { text: 'Delivery (not part of the score)' }),
+    spoken.map((r) =>
+      h(
+        'div',
+        {},
+        h('p', { text: deliveryLine(r.delivery) }),
+        r.delivery.notes.length
+          ? h(
+              'ul',
+              {},
+              r.delivery.notes.map((n) => h('li', { text: n })),
+            )
+          : h('p.muted', { text: 'Pace, length and fillers were fine.' }),
+        r.audioUrl ? h('audio', { controls: true, preload: 'none', src: r.audioUrl, 'aria-label': 'Your recording' }) : null,
+      ),
+    ),
+  );
+}
+
+/**
+ * Score, criteria with the quoted evidence, covered vs missed points, strengths, improvements,
+ * and for spoken answers how they were delivered.
+ */
+export function feedbackCard(question, rubric, spoken = []) {
   const g = question.grade;
   const names = new Map((rubric?.criteria ?? []).map((c) => [c.id, c.name]));
   const card = h(
@@ -87,6 +130,7 @@ export function feedbackCard(question, rubric) {
     ),
     h('div.points', {}, list('Covered', g.coveredPoints, 'covered'), list('Missed', g.missedPoints, 'missed')),
     h('div.points', {}, list('Strengths', g.strengths, 'strengths'), list('To improve', g.improvements, 'improvements')),
+    deliverySection(spoken),
   );
   const reference = question.referenceAnswer || (question.signals?.length ? question.signals.map((s) => `- ${s}`).join('\n') : '');
   if (reference) {
@@ -154,6 +198,7 @@ export function debriefView(d) {
         )
       : null,
     h('div.points', {}, list('Strongest', d.strongest, 'strengths'), list('Weakest', d.weakest, 'improvements')),
+    d.delivery ? deliverySummary(d.delivery) : null,
     d.practiseNext.length
       ? h(
           'div',
@@ -184,4 +229,23 @@ export function debriefView(d) {
       );
   });
   return el;
+}
+
+/** The spoken answers of a loop, summed up. */
+export function deliverySummary(s) {
+  const facts = [
+    `${s.spokenAnswers} spoken answer${s.spokenAnswers > 1 ? 's' : ''}, ${clock(s.speakingSeconds)} in all`,
+    s.wordsPerMinute === null ? null : `${s.wordsPerMinute} words a minute`,
+    s.fillersPerMinute === null ? null : `${s.fillersPerMinute} fillers a minute`,
+    `${s.longPauses} long pause${s.longPauses === 1 ? '' : 's'}`,
+    `${s.overTimeBox} over the time box`,
+    s.situationShare === null ? null : `situation and task ${Math.round(s.situationShare * 100)}% of STAR answers`,
+  ].filter(Boolean);
+  return h(
+    'div.delivery',
+    { dataset: { testid: 'debrief-delivery' } },
+    h('h3', { text: 'Delivery' }),
+    h('p', { text: facts.join(' · ') }),
+    h('p.muted', { text: 'How you spoke is measured from the transcripts and their timing, and never changes a score.' }),
+  );
 }

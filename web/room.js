@@ -2,8 +2,9 @@
 // The interview room: transcript, streaming replies, timer, composer, feedback cards, debrief.
 // A finished session opens here read-only: the replay.
 import { api, ApiError, streamTurn } from './api.js';
-import { debriefView, feedbackCard } from './feedback.js';
+import { deliveryLine, debriefView, feedbackCard } from './feedback.js';
 import { clear, fmtClock, fmtDate, h, label, markdown } from './dom.js';
+import { createReader, speakingMode, startRecognition, startRecording } from './voice.js';
 
 const KIND_LABEL = {
   opening: 'Interviewer',
@@ -19,6 +20,16 @@ function messageEl(m) {
   const body = mine
     ? h('div.text', { text: m.content }) // the candidate's words, shown exactly as typed
     : markdown(m.content);
+  const spoken = m.spoken
+    ? h(
+        'div.spoken',
+        { dataset: { testid: 'spoken' } },
+        h('span.tag', { text: m.spoken.source === 'browser' ? 'spoken · browser recognition' : 'spoken' }),
+        ' ',
+        deliveryLine(m.spoken.delivery),
+        m.spoken.audioUrl ? h('audio', { controls: true, preload: 'none', src: m.spoken.audioUrl, 'aria-label': 'Your recording' }) : null,
+      )
+    : null;
   return h(
     'article.msg.' + (mine ? 'me' : 'them'),
     { dataset: { kind: m.kind, id: m.id } },
@@ -29,6 +40,7 @@ function messageEl(m) {
       h('time', { datetime: m.createdAt, text: new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }),
     ),
     body,
+    spoken,
   );
 }
 
@@ -65,19 +77,44 @@ export async function roomView(main, id, ctx) {
     maxlength: 10000,
   });
   const send = h('button.primary', { type: 'submit', text: 'Send' });
+  const speaking = speakingMode(ctx.voice);
+  const mic = h('button.mic', {
+    type: 'button',
+    'aria-pressed': 'false',
+    'aria-describedby': 'voice-note',
+    text: 'Speak',
+    hidden: speaking.mode === 'none',
+    title: 'Press and hold to talk, or click to start and click again to stop; Esc cancels',
+  });
+  const level = h('span.level-bar');
+  const meter = h('span.level', { hidden: true, role: 'img', 'aria-label': 'Microphone level' }, level);
+  const voiceStatus = h('p.voice-status', { role: 'status', 'aria-live': 'polite' });
+  const voiceNote = h('p.voice-note.muted', { id: 'voice-note', text: speaking.note });
+  const pendingBox = h('div.voice-pending', { hidden: true, dataset: { testid: 'recording' } });
+  const reader = createReader(ctx.voice);
+  const readAloud = h('input', { type: 'checkbox', id: 'read-aloud', checked: reader.on, disabled: !reader.available });
+  const readAloudLabel = h(
+    'label.read-aloud',
+    { for: 'read-aloud', title: ctx.voice.speech ? `Voice: ${ctx.voice.speech.model}` : 'The browser reads with its own voice' },
+    readAloud,
+    ' Read the interviewer aloud',
+  );
   const skip = h('button', { type: 'button', text: 'Skip question' });
   const finish = h('button', { type: 'button', text: 'Finish loop' });
   const composer = h(
     'form.composer',
     { 'aria-label': 'Your answer' },
     h('label.sr-only', { for: 'answer', text: 'Your answer' }),
+    pendingBox,
     textarea,
     h(
       'div.composer-row',
       {},
       h('span.muted', { id: 'answer-hint', text: 'Ctrl+Enter (⌘+Enter) sends · your answer is saved before the interviewer replies' }),
-      h('span.buttons', {}, skip, finish, send),
+      h('span.buttons', {}, mic, meter, skip, finish, send),
     ),
+    voiceStatus,
+    voiceNote,
   );
   const debriefSlot = h('div');
   const exports = h(
@@ -88,7 +125,7 @@ export async function roomView(main, id, ctx) {
   );
 
   clear(main).append(
-    h('div.room-head', {}, heading, clock),
+    h('div.room-head', {}, heading, readOnly ? null : readAloudLabel, clock),
     status,
     transcript,
     errorBox,
@@ -114,7 +151,7 @@ export async function roomView(main, id, ctx) {
       // feedback goes before the interviewer message that moves on from the graded question
       if (m.kind === 'question' || m.kind === 'closing') {
         const prev = s.questions.find((x) => x.grade && lastOf.get(x.id) === i - 1);
-        if (prev) transcript.append(feedbackCard(prev, ctx.rubrics.get(prev.rubricId)));
+        if (prev) transcript.append(feedbackCard(prev, ctx.rubrics.get(prev.rubricId), spokenOf(s, prev)));
       }
       if (m.kind === 'question' && q)
         transcript.append(
@@ -125,7 +162,7 @@ export async function roomView(main, id, ctx) {
       transcript.append(messageEl(m));
     });
     const lastGraded = s.questions.find((x) => x.grade && lastOf.get(x.id) === s.messages.length - 1);
-    if (lastGraded) transcript.append(feedbackCard(lastGraded, ctx.rubrics.get(lastGraded.rubricId)));
+    if (lastGraded) transcript.append(feedbackCard(lastGraded, ctx.rubrics.get(lastGraded.rubricId), spokenOf(s, lastGraded)));
     clear(debriefSlot);
     if (s.debrief) debriefSlot.append(debriefView(s.debrief));
     if (s.status === 'finished') {
@@ -152,7 +189,7 @@ export async function roomView(main, id, ctx) {
 
   function setBusy(on) {
     busy = on;
-    for (const b of [send, skip, finish]) b.disabled = on;
+    for (const b of [send, skip, finish, mic]) b.disabled = on;
     composer.setAttribute('aria-busy', String(on));
   }
 
@@ -174,6 +211,7 @@ export async function roomView(main, id, ctx) {
     /** @type {HTMLElement | undefined} */
     let live;
     let serverHasIt = false;
+    let streamedWords = false;
     const liveBubble = () => {
       if (!live) {
         live = h('div.text.streaming');
@@ -192,7 +230,14 @@ export async function roomView(main, id, ctx) {
         if (event === 'token') {
           const bubble = liveBubble();
           bubble.append(data.text);
+          reader.feed(data.text);
+          streamedWords = true;
           bubble.parentElement.scrollIntoView({ block: 'nearest' });
+        } else if (event === 'message') {
+          // A message written in one piece (not streamed) is read whole; a streamed one, what is left of it.
+          if (streamedWords) reader.flush();
+          else reader.say(data.content);
+          streamedWords = false;
         } else if (event === 'done') {
           finished = true;
         } else if (event === 'error') {
@@ -204,7 +249,10 @@ export async function roomView(main, id, ctx) {
       if (failed) throw new ApiError(502, failed.code, failed.message);
       // The turn's reply is lean; the whole session (transcript, grades, debrief) is one GET away.
       if (finished) render(await api.getSession(id));
-      if (action === 'answer') textarea.value = '';
+      if (action === 'answer') {
+        textarea.value = '';
+        clearPending();
+      }
       setBusy(false);
       if (session.status !== 'finished') textarea.focus();
     } catch (e) {
@@ -212,6 +260,7 @@ export async function roomView(main, id, ctx) {
       const saved = serverHasIt && action === 'answer';
       if (saved) {
         textarea.value = '';
+        clearPending();
         render(await api.getSession(id).catch(() => session));
       } else if (action === 'answer') {
         transcript.lastElementChild?.remove();
@@ -232,7 +281,7 @@ export async function roomView(main, id, ctx) {
       return;
     }
     // The answer names its question: if the interview has moved on meanwhile, it is refused, not misfiled.
-    turn('answer', { text, position: session.currentPosition });
+    turn('answer', { text, position: session.currentPosition, ...spokenPart() });
   });
   textarea.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
@@ -240,6 +289,168 @@ export async function roomView(main, id, ctx) {
       composer.requestSubmit();
     }
   });
+  // -------------------------------------------------------------------------------------------
+  // Speaking an answer. The recording stays in the page until its transcript is sent as an answer
+  // or the candidate discards it: a failed transcription can be retried, and typing always works.
+
+  /** @type {{ blob?: Blob, url?: string, durationMs?: number, recording?: any, speech?: any, position: number } | null} */
+  let pending = null;
+  /** @type {{ stop: () => Promise<any>, cancel: () => void, started: number } | null} */
+  let recording = null;
+  let pressedAt = 0;
+  let tick;
+
+  /** What the answer carries of its recording: the server's transcript id, or the browser's transcript. */
+  function spokenPart() {
+    if (!pending || pending.position !== session.currentPosition) return {};
+    if (pending.recording) return { recordingId: pending.recording.id };
+    if (pending.speech) return { speech: pending.speech };
+    return {};
+  }
+
+  function clearPending() {
+    if (pending?.url) URL.revokeObjectURL(pending.url);
+    pending = null;
+    clear(pendingBox).hidden = true;
+  }
+
+  /** The recording waiting to be sent: play it back, retry its transcription, or discard it. */
+  function showPending(message, canRetry) {
+    clear(pendingBox).hidden = false;
+    pendingBox.append(
+      h('p', { text: message }),
+      pending?.url ? h('audio', { controls: true, src: pending.url, 'aria-label': 'Your recording, not sent yet' }) : null,
+      h(
+        'span.buttons',
+        {},
+        canRetry ? h('button.primary', { type: 'button', text: 'Retry transcription', onclick: () => transcribeNow() }) : null,
+        h('button', { type: 'button', text: 'Discard recording', onclick: () => discard() }),
+      ),
+    );
+  }
+
+  /** The transcript goes into the answer box; anything already typed there stays, above it. */
+  function useTranscript(text, delivery) {
+    textarea.value = textarea.value.trim() ? `${textarea.value.trimEnd()}\n\n${text}` : text;
+    showPending(
+      `Transcript of your recording below${delivery ? ` (${deliveryLine(delivery)})` : ''}: correct it if needed, then Send.`,
+      false,
+    );
+    voiceStatus.textContent = '';
+    textarea.focus();
+  }
+
+  async function transcribeNow() {
+    if (!pending?.blob) return;
+    voiceStatus.textContent = 'Transcribing your recording…';
+    mic.disabled = true;
+    try {
+      pending.recording = await api.transcribe(id, pending.blob, pending.durationMs, pending.position);
+      useTranscript(pending.recording.transcript, pending.recording.delivery);
+    } catch (e) {
+      voiceStatus.textContent = '';
+      showPending(`${e.message}`, true);
+    } finally {
+      mic.disabled = busy;
+    }
+  }
+
+  async function discard() {
+    const rec = pending?.recording;
+    if (rec && textarea.value.trim() === rec.transcript.trim()) textarea.value = '';
+    clearPending();
+    voiceStatus.textContent = 'Recording discarded.';
+    if (rec) await api.discardRecording(id, rec.id).catch(() => {});
+  }
+
+  function recordingUi(on) {
+    mic.setAttribute('aria-pressed', String(on));
+    mic.textContent = on ? 'Stop' : 'Speak';
+    mic.classList.toggle('recording', on);
+    meter.hidden = !on;
+    clearInterval(tick);
+    if (on) {
+      const limit = ctx.voice.maxAudioSeconds;
+      const show = () => {
+        const seconds = (performance.now() - (recording?.started ?? performance.now())) / 1000;
+        voiceStatus.textContent = `Recording ${fmtClock(seconds)} — release or click Stop to finish · Esc cancels`;
+        if (seconds >= limit) void end();
+      };
+      show();
+      tick = setInterval(show, 500);
+    }
+  }
+
+  async function begin() {
+    if (recording || busy) return;
+    if (pending && !confirm('Replace the recording you have not sent yet?')) return;
+    if (pending) await discard();
+    errorBox.hidden = true;
+    try {
+      recording =
+        speaking.mode === 'server' ? await startRecording((x) => (level.style.width = `${Math.round(x * 100)}%`)) : startRecognition();
+      recordingUi(true);
+    } catch (e) {
+      recording = null;
+      voiceStatus.textContent = e.message;
+    }
+  }
+
+  async function end() {
+    const r = recording;
+    if (!r) return;
+    recording = null;
+    recordingUi(false);
+    const position = session.currentPosition;
+    try {
+      if (speaking.mode === 'server') {
+        const { blob, durationMs } = await r.stop();
+        pending = { blob, durationMs, url: URL.createObjectURL(blob), position };
+        await transcribeNow();
+      } else {
+        const speech = await r.stop();
+        pending = { speech, position };
+        useTranscript(speech.transcript);
+      }
+    } catch (e) {
+      voiceStatus.textContent = e.message;
+    }
+  }
+
+  function cancelRecording() {
+    recording?.cancel();
+    recording = null;
+    recordingUi(false);
+    voiceStatus.textContent = 'Recording cancelled: nothing was kept.';
+  }
+
+  // Press and hold to talk, or click to start and click again to stop (keyboard: Enter or Space).
+  mic.addEventListener('pointerdown', (ev) => {
+    if (ev.button !== 0) return;
+    if (recording) void end();
+    else {
+      pressedAt = performance.now();
+      void begin();
+    }
+  });
+  mic.addEventListener('pointerup', () => {
+    if (recording && pressedAt && performance.now() - pressedAt > 600) void end();
+    pressedAt = 0;
+  });
+  mic.addEventListener('click', (ev) => {
+    if (ev.detail !== 0) return; // a pointer click was handled above
+    if (recording) void end();
+    else void begin();
+  });
+  const onKey = (ev) => {
+    if (ev.key === 'Escape' && recording) {
+      ev.preventDefault();
+      cancelRecording();
+    }
+  };
+  document.addEventListener('keydown', onKey);
+  readAloud.addEventListener('change', () => (reader.on = readAloud.checked));
+
   skip.addEventListener('click', () => turn('skip'));
   finish.addEventListener('click', () => {
     if (confirm('Finish the loop now? Unanswered questions will not be graded.')) turn('finish');
@@ -256,5 +467,16 @@ export async function roomView(main, id, ctx) {
   } else {
     heading.focus?.();
   }
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    clearInterval(tick);
+    document.removeEventListener('keydown', onKey);
+    recording?.cancel();
+    reader.stop();
+  };
+}
+
+/** The spoken answers to a question, for its feedback card. */
+function spokenOf(s, q) {
+  return s.messages.filter((m) => m.sessionQuestionId === q.id && m.spoken).map((m) => m.spoken);
 }
