@@ -1,9 +1,12 @@
 /**
  * A small OpenAI-compatible model server for tests and benchmarks that need a real HTTP model in
- * another process: GET /v1/models and POST /v1/chat/completions, streamed and not. Its answers
- * come from the obedient scripted model (bench/calibration), and its behaviour can be changed
+ * another process: GET /v1/models, POST /v1/chat/completions (streamed and not) and POST
+ * /v1/audio/transcriptions (multipart, as whisper servers take it). Its chat answers come from the
+ * obedient scripted model (bench/calibration); it cannot hear, so a transcription is the scripted
+ * `transcript`, spread over `transcriptSeconds` in timed segments. Its behaviour can be changed
  * while it runs with POST /__control:
- *   { "delayMs": 0, "firstTokenMs": 0, "tokenMs": 0, "fault": null | "500" | "429" | "drop" | "length" }
+ *   { "delayMs": 0, "firstTokenMs": 0, "tokenMs": 0, "fault": null | "500" | "429" | "drop" | "length",
+ *     "transcript": "…", "transcriptSeconds": 30, "transcriptionFault": null | "500" | "401" | "drop" }
  *
  *   node --import tsx bench/stub-model.ts [--port 0]   prints "stub model on http://127.0.0.1:PORT/v1"
  */
@@ -21,21 +24,60 @@ export interface StubBehaviour {
   tokenMs: number;
   /** How to fail: an HTTP status, a dropped connection mid-reply, or a reply cut off by its length limit. */
   fault: null | '500' | '429' | 'drop' | 'length';
+  /** What every recording "says", and how long it lasts. */
+  transcript: string;
+  transcriptSeconds: number;
+  transcriptionFault: null | '500' | '401' | 'drop';
+}
+
+/** A spoken STAR answer with the fillers and pauses delivery feedback looks for. */
+export const STUB_TRANSCRIPT =
+  'So, um, at my last job our checkout service kept timing out during a big sale. ' +
+  'I profiled the database calls and I found a missing index. I added the index, I put a cache in front of the catalogue, ' +
+  'and, uh, I moved the confirmation emails to a queue. That reduced checkout errors by 80% in two days, ' +
+  'and I learned to load-test before every sale.';
+
+/** The transcript as verbose JSON: sentences as segments over the duration, with a pause after the first. */
+function transcription(text: string, seconds: number) {
+  const sentences = text.match(/[^.!?]+[.!?]*/g)?.map((s) => s.trim()) ?? [text];
+  const words = sentences.map((s) => s.split(/\s+/).length);
+  const total = words.reduce((a, b) => a + b, 0);
+  const pause = sentences.length > 1 ? Math.min(4, seconds / 5) : 0;
+  let at = 0;
+  const segments = sentences.map((s, i) => {
+    const length = ((seconds - pause) * words[i]!) / total;
+    const segment = { id: i, start: Math.round(at * 100) / 100, end: Math.round((at + length) * 100) / 100, text: ` ${s}` };
+    at += length + (i === 0 ? pause : 0);
+    return segment;
+  });
+  return { task: 'transcribe', language: 'english', duration: seconds, text, segments };
 }
 
 const STREAM_TEXT = "Thanks, that's clear. Let's move on to the next question.";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
+const readBody = async (req: IncomingMessage) => (await readBytes(req)).toString('utf8');
 
 export async function startStubModel(initial: Partial<StubBehaviour> = {}, port = 0) {
-  const behaviour: StubBehaviour = { delayMs: 0, firstTokenMs: 0, tokenMs: 0, fault: null, ...initial };
-  const requests = { chat: 0, streams: 0 };
+  const behaviour: StubBehaviour = {
+    delayMs: 0,
+    firstTokenMs: 0,
+    tokenMs: 0,
+    fault: null,
+    transcript: STUB_TRANSCRIPT,
+    transcriptSeconds: 30,
+    transcriptionFault: null,
+    ...initial,
+  };
+  const requests = { chat: 0, streams: 0, transcriptions: 0 };
+  /** The recordings received, as the form carried them. */
+  const recordings: Array<{ model: string; responseFormat: string; type: string; size: number }> = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '';
@@ -48,6 +90,35 @@ export async function startStubModel(initial: Partial<StubBehaviour> = {}, port 
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ object: 'list', data: [{ id: 'stub', object: 'model' }] }));
+      return;
+    }
+    if (req.method === 'POST' && url.endsWith('/audio/transcriptions')) {
+      // Parsed as the web platform parses multipart bodies.
+      const form = await new Request('http://stub/', {
+        method: 'POST',
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        body: new Uint8Array(await readBytes(req)),
+      }).formData();
+      const file = form.get('file');
+      requests.transcriptions++;
+      if (behaviour.delayMs) await sleep(behaviour.delayMs);
+      if (behaviour.transcriptionFault === 'drop') return void res.destroy();
+      if (behaviour.transcriptionFault) {
+        res
+          .writeHead(Number(behaviour.transcriptionFault), { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `stub ${behaviour.transcriptionFault}` } }));
+        return;
+      }
+      if (!(file instanceof File) || !file.size) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'no audio file' } }));
+        return;
+      }
+      const responseFormat = String(form.get('response_format') ?? 'json');
+      recordings.push({ model: String(form.get('model')), responseFormat, type: file.type, size: file.size });
+      const full = transcription(behaviour.transcript, behaviour.transcriptSeconds);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(responseFormat === 'verbose_json' ? full : { text: full.text }));
       return;
     }
     if (req.method !== 'POST' || !url.endsWith('/chat/completions')) {
@@ -115,6 +186,7 @@ export async function startStubModel(initial: Partial<StubBehaviour> = {}, port 
     url,
     behaviour,
     requests,
+    recordings,
     set: (b: Partial<StubBehaviour>) => Object.assign(behaviour, b),
     close: () => new Promise<void>((r) => server.close(() => r())),
     server,

@@ -1,0 +1,179 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStubModel } from '../../bench/stub-model.js';
+import { ARTIFACTS, launchBrowser, speechLikeWav, startServer } from '../helpers/browser.js';
+
+/**
+ * Speaking answers in real headless Chromium with a fake microphone (a WAV file played as the
+ * capture device), against a local transcription server in its own HTTP server (bench/stub-model).
+ */
+let browser: Browser;
+let stub: Awaited<ReturnType<typeof startStubModel>>;
+let voiced: Awaited<ReturnType<typeof startServer>>;
+let typed: Awaited<ReturnType<typeof startServer>>;
+
+beforeAll(async () => {
+  const wav = join(mkdtempSync(join(tmpdir(), 'mockloop-mic-')), 'answer.wav');
+  writeFileSync(wav, speechLikeWav());
+  stub = await startStubModel();
+  voiced = await startServer({ PROVIDER: 'offline', TRANSCRIPTION_BASE_URL: stub.url, KEEP_AUDIO: 'true', OPENAI_MAX_RETRIES: '0' });
+  typed = await startServer({ PROVIDER: 'offline' });
+  browser = await launchBrowser([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wav}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  voiced?.server.close();
+  typed?.server.close();
+  await stub?.close();
+});
+
+async function newPage(base: string, init?: () => void): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(base);
+  return page;
+}
+
+/** Starts a loop of one behavioural question without follow-ups. */
+async function oneQuestion(page: Page) {
+  await page.getByRole('radio', { name: /^Custom/ }).check();
+  await page.getByLabel('Behavioural', { exact: true }).fill('1');
+  await page.getByLabel('Technical', { exact: true }).fill('0');
+  await page.getByLabel('System design', { exact: true }).fill('0');
+  await page.locator('#followups').selectOption('0');
+  await page.getByRole('button', { name: 'Start the interview' }).click();
+  await page.waitForSelector('.msg[data-kind="question"]');
+}
+
+/** Records about a second and a half from the fake microphone, watching the level meter move. */
+async function speak(page: Page) {
+  const mic = page.getByRole('button', { name: 'Speak' });
+  await mic.click();
+  await expect.poll(() => page.locator('.mic').getAttribute('aria-pressed')).toBe('true');
+  await expect.poll(() => page.locator('.level-bar').evaluate((el) => parseFloat((el as HTMLElement).style.width) || 0)).toBeGreaterThan(0);
+  expect(await page.locator('.voice-status').textContent()).toMatch(/Recording 00:0\d/);
+  await page.waitForTimeout(1500);
+  await page.getByRole('button', { name: 'Stop' }).click();
+}
+
+describe('speaking an answer in the browser', () => {
+  it('records from the microphone, shows the transcript to correct, grades it and replays it with delivery figures', async () => {
+    const page = await newPage(voiced.base);
+    await oneQuestion(page);
+    expect(await page.locator('.voice-note').textContent()).toMatch(/Transcribed on this server \(whisper-1\)/);
+    const before = stub.recordings.length;
+    await speak(page);
+
+    // The transcript is put in the answer box to confirm or correct; nothing is answered yet.
+    await expect.poll(() => page.locator('#answer').inputValue()).toContain('I profiled the database calls');
+    const received = stub.recordings.slice(before);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ model: 'whisper-1', responseFormat: 'verbose_json' });
+    expect(received[0]!.type).toMatch(/^audio\/(webm|ogg|mp4)/);
+    expect(received[0]!.size).toBeGreaterThan(1000);
+    const pending = page.locator('[data-testid="recording"]');
+    expect(await pending.textContent()).toMatch(/correct it if needed, then Send/);
+    expect(await pending.locator('audio').count()).toBe(1);
+    expect(await page.locator('.msg.me').count()).toBe(0);
+
+    await page.locator('#answer').fill((await page.locator('#answer').inputValue()).replace('catalogue', 'product catalogue'));
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.locator('[data-testid="feedback-card"]').first();
+    await card.waitFor();
+    expect(await card.locator('.score').textContent()).toMatch(/^\d+\/100$/);
+    const delivery = card.locator('[data-testid="delivery"]');
+    expect(await delivery.textContent()).toMatch(
+      /0:30 of \d+:00 · \d+ wpm · 2 fillers \(um 1, uh 1\) · 1 long pause · situation \d+% of the time/,
+    );
+    expect(await page.locator('.msg.me').textContent()).toContain('product catalogue');
+    expect(await page.locator('.msg.me [data-testid="spoken"]').textContent()).toMatch(/spoken/);
+    expect(await page.locator('[data-testid="debrief-delivery"]').textContent()).toMatch(/1 spoken answer/);
+    await page.screenshot({ path: `${ARTIFACTS}voice-graded.png`, fullPage: true });
+
+    // Replayed later, it reads the same, with the kept recording playable.
+    const url = page.url();
+    await page.goto(`${voiced.base}/#/history`);
+    await page.goto(url);
+    await page.locator('[data-testid="feedback-card"] [data-testid="delivery"]').waitFor();
+    const src = await page.locator('.msg.me audio').getAttribute('src');
+    expect(src).toMatch(/^\/api\/sessions\/[^/]+\/recordings\/[^/]+\/audio$/);
+    const audio = await page.evaluate(async (u) => {
+      const r = await fetch(u!);
+      return { status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength };
+    }, src);
+    expect(audio).toEqual({ status: 200, type: received[0]!.type, size: received[0]!.size });
+    await page.context().close();
+  });
+
+  it('keeps the recording when transcription fails, offers retry and discard, and typing still works', async () => {
+    const page = await newPage(voiced.base);
+    await oneQuestion(page);
+    stub.set({ transcriptionFault: '500' });
+    try {
+      await speak(page);
+      const pending = page.locator('[data-testid="recording"]');
+      await expect.poll(() => pending.textContent()).toMatch(/transcription server had a server error \(500\).*retry, or type your answer/);
+      expect(await pending.locator('audio').count()).toBe(1);
+      expect(await page.locator('#answer').isEnabled()).toBe(true);
+    } finally {
+      stub.set({ transcriptionFault: null });
+    }
+    await page.getByRole('button', { name: 'Retry transcription' }).click();
+    await expect.poll(() => page.locator('#answer').inputValue()).toContain('I profiled the database calls');
+
+    // Discarding it clears its transcript; Esc cancels a recording before anything is sent.
+    await page.getByRole('button', { name: 'Discard recording' }).click();
+    expect(await page.locator('#answer').inputValue()).toBe('');
+    const sent = stub.requests.transcriptions;
+    await page.getByRole('button', { name: 'Speak' }).click();
+    await expect.poll(() => page.locator('.mic').getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.voice-status').textContent()).toMatch(/cancelled/);
+    expect(stub.requests.transcriptions).toBe(sent);
+
+    await page
+      .locator('#answer')
+      .fill('I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-testid="feedback-card"]').waitFor();
+    expect(await page.locator('[data-testid="delivery"]').count()).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe('without a transcription server', () => {
+  it("offers the browser's own recognition with a notice that audio may go to its vendor", async () => {
+    const page = await newPage(typed.base);
+    await oneQuestion(page);
+    expect(await page.locator('.mic').isVisible()).toBe(true);
+    expect(await page.locator('.voice-note').textContent()).toMatch(/may send your audio to the browser vendor/);
+    await page.context().close();
+  });
+
+  it('hides the microphone where the browser has no recogniser, says why, and the answer is typed', async () => {
+    const page = await newPage(typed.base, () => {
+      delete (window as any).SpeechRecognition;
+      delete (window as any).webkitSpeechRecognition;
+    });
+    await oneQuestion(page);
+    expect(await page.locator('.mic').isVisible()).toBe(false);
+    expect(await page.locator('.voice-note').textContent()).toMatch(/microphone is unavailable: this server has no transcription model/);
+    await page
+      .locator('#answer')
+      .fill('I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await page.context().close();
+  });
+});
