@@ -8,7 +8,7 @@ import { type ErrorCode, isAppError } from './errors.js';
 import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { modelRateLimit } from './middleware/limits.js';
-import { hostGuard, jsonBodies, originGuard } from './middleware/security.js';
+import { hostGuard, jsonBodies, originGuard, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
 import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
@@ -30,9 +30,6 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
 };
-
-/** The routes that take a file (a recorded answer) instead of JSON. */
-const UPLOADS = /^\/api\/sessions\/[^/]+\/answer\/audio$/;
 
 /** JSON bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -100,8 +97,9 @@ export function createApp(deps: Deps) {
   const audioLimit = tooLarge('audio');
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c, next) => (UPLOADS.test(c.req.path) ? audioLimit : jsonLimit)(c, next));
 
-  app.use('/api/*', jsonBodies(UPLOADS));
+  // Who is calling comes first: without a credential the answer is 401, whatever the body.
   app.use('/api/*', authenticate);
+  app.use('/api/*', jsonBodies);
   const limit = modelRateLimit(deps);
   for (const path of [
     '/api/sessions/:id/answer',

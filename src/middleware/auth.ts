@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import { AppError } from '../errors.js';
 import type { AppEnv, Caller } from '../types.js';
-import { hasBearer, sameOrigin } from './security.js';
+import { bodyTypeFor, hasBearer, sameOrigin } from './security.js';
 
 /** The browser's sign-in cookie: HttpOnly, SameSite=Strict; it holds a sign-in id whose hash the server keeps. */
 export const LOGIN_COOKIE = 'mockloop_login';
@@ -58,8 +58,11 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (caller.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
     const origin = c.req.header('origin');
-    if (!origin || !sameOrigin(origin, new URL(c.req.url).host) || !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
-      throw new AppError('forbidden', 'A signed-in browser request that changes something must be JSON and come from this page');
+    if (!origin || !sameOrigin(origin, new URL(c.req.url).host) || !bodyTypeFor(c.req.path).test(c.req.header('content-type') ?? '')) {
+      throw new AppError(
+        'forbidden',
+        'A signed-in browser request that changes something must be JSON (a recording: multipart/form-data) and come from this page',
+      );
     }
   }
   c.set('caller', caller);

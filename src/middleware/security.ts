@@ -11,6 +11,12 @@ import type { AppEnv } from '../types.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The routes that take a file (a recorded answer) as multipart/form-data instead of JSON. */
+export const UPLOADS = /^\/api\/sessions\/[^/]+\/answer\/audio$/;
+
+/** The body type a request that changes something must have on this path. */
+export const bodyTypeFor = (path: string) => (UPLOADS.test(path) ? /^multipart\/form-data\b/i : /^application\/([\w.+-]+\+)?json\b/i);
+
 /** Only the names this server is known by: a rebound domain pointing at 127.0.0.1 gets a 421. */
 export const hostGuard = (allowed: string[]) => {
   const names = new Set(allowed.map((h) => h.toLowerCase()));
@@ -51,25 +57,26 @@ export const originGuard = createMiddleware<AppEnv>(async (c, next) => {
 
 /**
  * A request body must be JSON: a form or text/plain post (what a cross-site form can send) is
- * refused. The routes matching `uploads` take multipart/form-data instead (a recording), and only
- * that; the origin check above still applies to them.
+ * refused. The upload route takes multipart/form-data instead (a recording), and only that; the
+ * origin check above still applies to it.
  */
-export const jsonBodies = (uploads: RegExp) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    if (!SAFE.has(c.req.method)) {
-      const type = c.req.header('content-type');
-      const length = Number(c.req.header('content-length') ?? 0);
-      const chunked = /chunked/i.test(c.req.header('transfer-encoding') ?? '');
-      if (uploads.test(c.req.path)) {
-        if (!/^multipart\/form-data\b/i.test(type ?? '')) {
-          throw new AppError('unsupported_media_type', 'Send the recording as multipart/form-data, in a field named "audio"');
-        }
-      } else if (type ? !/^application\/([\w.+-]+\+)?json\b/i.test(type) : length > 0 || chunked) {
-        throw new AppError('unsupported_media_type', 'The request body must be JSON: send it with Content-Type: application/json');
-      }
+export const jsonBodies = createMiddleware<AppEnv>(async (c, next) => {
+  if (!SAFE.has(c.req.method)) {
+    const type = c.req.header('content-type');
+    const length = Number(c.req.header('content-length') ?? 0);
+    const chunked = /chunked/i.test(c.req.header('transfer-encoding') ?? '');
+    const upload = UPLOADS.test(c.req.path);
+    if (type ? !bodyTypeFor(c.req.path).test(type) : upload || length > 0 || chunked) {
+      throw new AppError(
+        'unsupported_media_type',
+        upload
+          ? 'Send the recording as multipart/form-data, in a field named "audio"'
+          : 'The request body must be JSON: send it with Content-Type: application/json',
+      );
     }
-    await next();
-  });
+  }
+  await next();
+});
 
 export const hasBearer = (authorization: string | undefined) => /^Bearer\s+\S+/i.test(authorization ?? '');
 
