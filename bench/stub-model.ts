@@ -1,7 +1,7 @@
 /**
  * A small OpenAI-compatible model server for tests and benchmarks that need a real HTTP model in
  * another process: GET /v1/models, POST /v1/chat/completions (streamed and not) and POST
- * /v1/audio/transcriptions (multipart, as whisper servers take it). Its chat answers come from the
+ * /v1/audio/transcriptions (multipart, as whisper servers take it) and POST /v1/audio/speech (silence). Its chat answers come from the
  * obedient scripted model (bench/calibration); it cannot hear, so a transcription is the scripted
  * `transcript`, spread over `transcriptSeconds` in timed segments. Its behaviour can be changed
  * while it runs with POST /__control:
@@ -64,6 +64,25 @@ async function readBytes(req: IncomingMessage): Promise<Buffer> {
 }
 const readBody = async (req: IncomingMessage) => (await readBytes(req)).toString('utf8');
 
+/** `seconds` of silence as a 16-bit mono 8 kHz WAV file. */
+function silence(seconds: number): Buffer {
+  const data = Buffer.alloc(Math.round(seconds * 8000) * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
 export async function startStubModel(initial: Partial<StubBehaviour> = {}, port = 0) {
   const behaviour: StubBehaviour = {
     delayMs: 0,
@@ -76,6 +95,8 @@ export async function startStubModel(initial: Partial<StubBehaviour> = {}, port 
     ...initial,
   };
   const requests = { chat: 0, streams: 0, transcriptions: 0 };
+  /** What it was asked to say (POST /v1/audio/speech). */
+  const spoken: string[] = [];
   /** The recordings received, as the form carried them. */
   const recordings: Array<{ model: string; responseFormat: string; type: string; size: number }> = [];
 
@@ -119,6 +140,13 @@ export async function startStubModel(initial: Partial<StubBehaviour> = {}, port 
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(responseFormat === 'verbose_json' ? full : { text: full.text }));
+      return;
+    }
+    if (req.method === 'POST' && url.endsWith('/audio/speech')) {
+      const body = JSON.parse(await readBody(req));
+      spoken.push(String(body.input));
+      // A tenth of a second of silence as WAV: the page plays whatever audio it gets.
+      res.writeHead(200, { 'content-type': 'audio/wav' }).end(silence(0.1));
       return;
     }
     if (req.method !== 'POST' || !url.endsWith('/chat/completions')) {
@@ -187,6 +215,7 @@ export async function startStubModel(initial: Partial<StubBehaviour> = {}, port 
     behaviour,
     requests,
     recordings,
+    spoken,
     set: (b: Partial<StubBehaviour>) => Object.assign(behaviour, b),
     close: () => new Promise<void>((r) => server.close(() => r())),
     server,

@@ -59,7 +59,10 @@ export const voiceRoutes = createRouter()
       summary: "The interviewer's words as speech (SPEECH_MODEL), MP3",
       request: { body: { content: { 'application/json': { schema: SpeechBody } }, required: true } },
       responses: {
-        200: { content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'MP3 audio' },
+        200: {
+          content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } },
+          description: "MP3 audio (or the speech server's own format if it ignores the request for MP3)",
+        },
         ...errors(400, 403, 413, 415, 429, 500, [501, 'No SPEECH_MODEL is set: the browser voice reads'], 502, 503, 504),
       },
     }),
@@ -67,7 +70,7 @@ export const voiceRoutes = createRouter()
       const { speaker } = c.var.deps;
       if (!speaker)
         throw new AppError('not_configured', "This server has no speech model (SPEECH_MODEL): the page uses the browser's voice");
-      const audio = await speaker.speak(c.req.valid('json').text, c.req.raw.signal);
-      return c.body(audio, 200, { 'Content-Type': 'audio/mpeg', 'Cache-Control': 'private, max-age=86400' });
+      const { audio, type } = await speaker.speak(c.req.valid('json').text, c.req.raw.signal);
+      return c.body(audio, 200, { 'Content-Type': type, 'Cache-Control': 'private, max-age=86400' });
     },
   );

@@ -14,14 +14,15 @@ export class Speaker {
     this.voice = endpoint.voice;
   }
 
-  /** The text spoken, as MP3. */
-  async speak(text: string, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+  /** The text spoken, as MP3 (or what the server sends when it ignores the format). */
+  async speak(text: string, signal?: AbortSignal): Promise<{ audio: Uint8Array<ArrayBuffer>; type: string }> {
     try {
       const response = await this.client.audio.speech.create(
         { model: this.model, voice: this.voice, input: text, response_format: 'mp3' },
         { signal },
       );
-      return new Uint8Array(await response.arrayBuffer());
+      const type = response.headers.get('content-type')?.split(';')[0]?.trim() || 'audio/mpeg';
+      return { audio: new Uint8Array(await response.arrayBuffer()), type };
     } catch (e) {
       throw audioError(e, 'speech', this.model, signal);
     }

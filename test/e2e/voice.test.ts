@@ -14,6 +14,7 @@ let browser: Browser;
 let stub: Awaited<ReturnType<typeof startStubModel>>;
 let voiced: Awaited<ReturnType<typeof startServer>>;
 let typed: Awaited<ReturnType<typeof startServer>>;
+let talking: Awaited<ReturnType<typeof startServer>>;
 
 beforeAll(async () => {
   const wav = join(mkdtempSync(join(tmpdir(), 'mockloop-mic-')), 'answer.wav');
@@ -21,6 +22,7 @@ beforeAll(async () => {
   stub = await startStubModel();
   voiced = await startServer({ PROVIDER: 'offline', TRANSCRIPTION_BASE_URL: stub.url, KEEP_AUDIO: 'true', OPENAI_MAX_RETRIES: '0' });
   typed = await startServer({ PROVIDER: 'offline' });
+  talking = await startServer({ PROVIDER: 'offline', SPEECH_MODEL: 'tts-1', SPEECH_BASE_URL: stub.url, OPENAI_MAX_RETRIES: '0' });
   browser = await launchBrowser([
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
@@ -33,6 +35,7 @@ afterAll(async () => {
   await browser?.close();
   voiced?.server.close();
   typed?.server.close();
+  talking?.server.close();
   await stub?.close();
 });
 
@@ -174,6 +177,48 @@ describe('without a transcription server', () => {
       .fill('I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('[data-testid="feedback-card"]').waitFor();
+    await page.context().close();
+  });
+});
+
+describe('hearing the interviewer', () => {
+  const ANSWER = 'I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.';
+
+  it("reads each interviewer message aloud with the browser's voice, sentence by sentence, when switched on", async () => {
+    const page = await newPage(typed.base, () => {
+      (window as any).__said = [];
+      window.speechSynthesis.speak = (u: SpeechSynthesisUtterance) => void (window as any).__said.push(u.text);
+    });
+    await oneQuestion(page);
+    const readAloud = page.getByLabel('Read the interviewer aloud');
+    expect(await readAloud.isChecked()).toBe(false);
+    await readAloud.check();
+    await page.locator('#answer').fill(ANSWER);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-testid="feedback-card"]').waitFor();
+    const closing = (await page.locator('.msg[data-kind="closing"] .md').textContent())!.replace(/\s+/g, ' ').trim();
+    await expect.poll(() => page.evaluate(() => (window as any).__said.length)).toBeGreaterThan(1);
+    const said: string[] = await page.evaluate(() => (window as any).__said);
+    // Spoken in sentences, which together are the whole message.
+    expect(said.every((x) => x.length < closing.length)).toBe(true);
+    expect(said.join(' ').replace(/\s+/g, ' ')).toContain(closing.split('. ')[0]);
+    // The switch is remembered for the next loop.
+    await page.goto(typed.base);
+    await oneQuestion(page);
+    expect(await page.getByLabel('Read the interviewer aloud').isChecked()).toBe(true);
+    await page.context().close();
+  });
+
+  it("uses the server's speech model when SPEECH_MODEL is set", async () => {
+    const page = await newPage(talking.base);
+    await oneQuestion(page);
+    await page.getByLabel('Read the interviewer aloud').check();
+    const before = stub.spoken.length;
+    await page.locator('#answer').fill(ANSWER);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await expect.poll(() => stub.spoken.length - before, { timeout: 10_000 }).toBeGreaterThan(1);
+    expect(stub.spoken.slice(before).join(' ')).toMatch(/Thank you/);
     await page.context().close();
   });
 });
