@@ -28,6 +28,37 @@ describe('configuration', () => {
     expect(loadConfig({ OPENAI_API_KEY: 'sk-test', PROVIDER: 'offline' }).provider).toBe('offline');
   });
 
+  it('finds a transcription server for voice answers, and refuses voice settings out of range naming them', () => {
+    expect(loadConfig({}).voice).toMatchObject({ transcription: null, speech: null, keepAudio: false, maxAudioSeconds: 600 });
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-chat' }).voice.transcription).toEqual({
+      baseURL: undefined,
+      apiKey: 'sk-chat',
+      model: 'whisper-1',
+    });
+    const own = loadConfig({
+      TRANSCRIPTION_BASE_URL: 'http://127.0.0.1:9000/v1',
+      TRANSCRIPTION_MODEL: 'Systran/faster-whisper-small',
+      SPEECH_MODEL: 'kokoro',
+      SPEECH_BASE_URL: 'http://127.0.0.1:8880/v1',
+      SPEECH_VOICE: 'af_bella',
+      KEEP_AUDIO: 'yes',
+      MAX_AUDIO_MB: '5',
+    });
+    expect(own.provider).toBe('offline');
+    expect(own.voice).toEqual({
+      transcription: { baseURL: 'http://127.0.0.1:9000/v1', apiKey: undefined, model: 'Systran/faster-whisper-small' },
+      speech: { baseURL: 'http://127.0.0.1:8880/v1', apiKey: undefined, model: 'kokoro', voice: 'af_bella' },
+      keepAudio: true,
+      maxAudioSeconds: 600,
+      maxAudioBytes: 5 * 1024 * 1024,
+    });
+    expect(() => loadConfig({ KEEP_AUDIO: 'maybe' })).toThrow(/KEEP_AUDIO="maybe": allowed values are true, 1, yes/);
+    expect(() => loadConfig({ MAX_AUDIO_SECONDS: '5' })).toThrow(/MAX_AUDIO_SECONDS="5"/);
+    expect(() => loadConfig({ TRANSCRIPTION_BASE_URL: 'whisper:9000' })).toThrow(
+      /TRANSCRIPTION_BASE_URL="whisper:9000": must be a valid http\(s\) URL/,
+    );
+  });
+
   it('reads every variable', () => {
     const c = loadConfig({
       PORT: '9000',

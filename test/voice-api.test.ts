@@ -325,6 +325,11 @@ describe('kept audio', () => {
     expect(new Uint8Array(await played.arrayBuffer())).toEqual(audio);
     const exported = JSON.parse(await (await request(`/api/sessions/${session.id}/export?format=json`)).text());
     expect(exported.messages.find((m: any) => m.kind === 'answer').spoken.audioUrl).toBe(t.audioUrl);
+    const markdown = await (await request(`/api/sessions/${session.id}/export?format=md`)).text();
+    expect(markdown).toMatch(
+      /\*Spoken \(transcribed here\): 0:40 of a \d+:00 time box, \d+ words a minute, 2 fillers \(um 1, you know 1\), 1 long pause,/,
+    );
+    expect(markdown).toMatch(/Delivery: 1 spoken answer, 0:40 in all/);
     expect((await request(`/api/sessions/${session.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await deps.store.recording(t.id)).toBeUndefined();
     expect((await json(t.audioUrl)).status).toBe(404);

@@ -1,4 +1,28 @@
+import type { Delivery, DeliverySummary } from '../voice/delivery.js';
 import type { Session } from './schemas.js';
+
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
+
+/** One spoken answer's delivery, as a Markdown paragraph with what to work on. */
+function deliveryMarkdown(d: Delivery): string[] {
+  const fillers = d.fillers.counts.map((c) => `${c.filler} ${c.count}`).join(', ');
+  const facts = [
+    `${clock(d.speakingSeconds)} of a ${clock(d.timeBoxSeconds)} time box`,
+    `${d.wordsPerMinute} words a minute`,
+    d.fillers.total ? `${d.fillers.total} fillers (${fillers})` : 'no fillers',
+    d.pauses ? `${d.pauses.long} long pause${d.pauses.long === 1 ? '' : 's'}` : null,
+    d.star ? `situation and task ${Math.round(d.star.situationShare * 100)}% of the time` : null,
+  ].filter(Boolean);
+  return [
+    `*Spoken (${d.source === 'server' ? 'transcribed here' : 'browser recognition'}): ${facts.join(', ')}.*`,
+    ...d.notes.map((n) => `- ${n}`),
+    '',
+  ];
+}
+
+function summaryMarkdown(s: DeliverySummary): string {
+  return `Delivery: ${s.spokenAnswers} spoken answer${s.spokenAnswers === 1 ? '' : 's'}, ${clock(s.speakingSeconds)} in all, ${s.wordsPerMinute ?? '–'} words a minute, ${s.fillersPerMinute ?? '–'} fillers a minute, ${s.longPauses} long pauses, ${s.overTimeBox} over the time box.`;
+}
 
 const quote = (text: string) =>
   text
@@ -22,6 +46,10 @@ export function toMarkdown(s: Session): string {
     for (const m of s.messages.filter((x) => x.sessionQuestionId === q.id)) {
       if (m.kind === 'question') continue;
       out.push(m.role === 'candidate' ? `**You:**\n\n${quote(m.content)}` : `**Interviewer:** ${m.content}`, '');
+      if (m.spoken) {
+        out.push(...deliveryMarkdown(m.spoken.delivery));
+        if (m.spoken.transcript !== m.content) out.push('As heard, before your corrections:', '', quote(m.spoken.transcript), '');
+      }
     }
     if (q.grade) {
       const g = q.grade;
@@ -63,6 +91,7 @@ export function toMarkdown(s: Session): string {
     }
     if (d.strongest.length) out.push('Strongest:', ...d.strongest.map((x) => `- ${x}`), '');
     if (d.weakest.length) out.push('Weakest:', ...d.weakest.map((x) => `- ${x}`), '');
+    if (d.delivery) out.push(summaryMarkdown(d.delivery), '');
     if (d.practiseNext.length) out.push('Practise next:', ...d.practiseNext.map((x) => `- ${x.topic}: ${x.why}`), '');
   }
   return `${out.join('\n').trim()}\n`;
