@@ -4,7 +4,7 @@
 import { api, ApiError, streamTurn } from './api.js';
 import { deliveryLine, debriefView, feedbackCard } from './feedback.js';
 import { clear, fmtClock, fmtDate, h, label, markdown } from './dom.js';
-import { createReader, speakingMode, startRecognition, startRecording } from './voice.js';
+import { createReader, forgetPending, keepPending, keptPending, speakingMode, startRecognition, startRecording } from './voice.js';
 
 const KIND_LABEL = {
   opening: 'Interviewer',
@@ -310,6 +310,7 @@ export async function roomView(main, id, ctx) {
 
   function clearPending() {
     if (pending?.url) URL.revokeObjectURL(pending.url);
+    if (pending) void forgetPending(id);
     pending = null;
     clear(pendingBox).hidden = true;
   }
@@ -346,6 +347,7 @@ export async function roomView(main, id, ctx) {
     mic.disabled = true;
     try {
       pending.recording = await api.transcribe(id, pending.blob, pending.durationMs, pending.position);
+      void keepPending(id, pending);
       useTranscript(pending.recording.transcript, pending.recording.delivery);
     } catch (e) {
       voiceStatus.textContent = '';
@@ -406,10 +408,12 @@ export async function roomView(main, id, ctx) {
       if (speaking.mode === 'server') {
         const { blob, durationMs } = await r.stop();
         pending = { blob, durationMs, url: URL.createObjectURL(blob), position };
+        void keepPending(id, pending);
         await transcribeNow();
       } else {
         const speech = await r.stop();
         pending = { speech, position };
+        void keepPending(id, pending);
         useTranscript(speech.transcript);
       }
     } catch (e) {
@@ -458,6 +462,20 @@ export async function roomView(main, id, ctx) {
 
   render(session);
   if (!readOnly) {
+    // A recording made here before a reload, not sent yet: offered again as it was left.
+    const kept = await keptPending(id);
+    if (kept && kept.position === session.currentPosition && !pending) {
+      pending = { ...kept, url: kept.blob ? URL.createObjectURL(kept.blob) : undefined };
+      if (kept.recording || kept.speech) {
+        const text = kept.recording?.transcript ?? kept.speech.transcript;
+        if (!textarea.value.includes(text)) textarea.value = text;
+        showPending('Your last recording was not sent: its transcript is below. Correct it if needed, then Send, or discard it.', false);
+      } else {
+        showPending('Your last recording was not transcribed yet.', true);
+      }
+    } else if (kept) {
+      void forgetPending(id);
+    }
     // a turn left open by an earlier failure can be retried straight away
     const last = session.messages.at(-1);
     if (last?.role === 'candidate' || session.questions[session.currentPosition]?.state === 'grading') {

@@ -237,3 +237,37 @@ export function createReader(voice) {
     },
   };
 }
+
+// A recording not yet sent survives a reload or a closed tab: it is kept in this browser's
+// IndexedDB, one per session, until its transcript is sent as an answer or it is discarded.
+const DB = 'mockloop-recordings';
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('pending');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** @param {'readonly' | 'readwrite'} mode @param {(store: IDBObjectStore) => IDBRequest} fn */
+async function withStore(mode, fn) {
+  const db = /** @type {IDBDatabase} */ (await openDb());
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = fn(db.transaction('pending', mode).objectStore('pending'));
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Keeps the unsent recording of a session (its audio, and its transcript once there is one). */
+export const keepPending = (sessionId, pending) =>
+  withStore('readwrite', (s) => s.put({ ...pending, url: undefined }, sessionId)).catch(() => {});
+/** The unsent recording of a session, if this browser kept one. */
+export const keptPending = (sessionId) => withStore('readonly', (s) => s.get(sessionId)).catch(() => undefined);
+export const forgetPending = (sessionId) => withStore('readwrite', (s) => s.delete(sessionId)).catch(() => {});

@@ -132,12 +132,32 @@ describe('speaking an answer in the browser', () => {
     } finally {
       stub.set({ transcriptionFault: null });
     }
+    // A reload (or a closed tab) does not lose it: it is offered again, still playable.
+    await page.reload();
+    const kept = page.locator('[data-testid="recording"]');
+    await expect.poll(() => kept.textContent()).toMatch(/not transcribed yet/);
+    expect(await kept.locator('audio').count()).toBe(1);
     await page.getByRole('button', { name: 'Retry transcription' }).click();
     await expect.poll(() => page.locator('#answer').inputValue()).toContain('I profiled the database calls');
 
-    // Discarding it clears its transcript; Esc cancels a recording before anything is sent.
+    // The transcript survives a reload too, until it is sent or discarded.
+    await page.reload();
+    await expect.poll(() => page.locator('#answer').inputValue()).toContain('I profiled the database calls');
+    // Discarding it clears its transcript, for good; Esc cancels a recording before anything is sent.
     await page.getByRole('button', { name: 'Discard recording' }).click();
     expect(await page.locator('#answer').inputValue()).toBe('');
+    const keptInBrowser = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open('mockloop-recordings');
+            open.onsuccess = () => {
+              const count = open.result.transaction('pending').objectStore('pending').count();
+              count.onsuccess = () => resolve(count.result);
+            };
+          }),
+      );
+    await expect.poll(keptInBrowser).toBe(0);
     const sent = stub.requests.transcriptions;
     await page.getByRole('button', { name: 'Speak' }).click();
     await expect.poll(() => page.locator('.mic').getAttribute('aria-pressed')).toBe('true');
