@@ -390,7 +390,9 @@ export async function roomView(main, id, ctx) {
     errorBox.hidden = true;
     try {
       recording =
-        speaking.mode === 'server' ? await startRecording((x) => (level.style.width = `${Math.round(x * 100)}%`)) : startRecognition();
+        speaking.mode === 'server'
+          ? await startRecording((x) => (level.style.width = `${Math.round(x * 100)}%`))
+          : startRecognition(() => void end());
       recordingUi(true);
     } catch (e) {
       recording = null;

@@ -112,8 +112,10 @@ export async function startRecording(onLevel) {
 /**
  * The browser's own recogniser: final phrases with the time each was heard, so pace and pauses
  * can be measured roughly. Resolves on stop with the transcript; rejects with a clear message.
+ * `onEnded` is called when the recogniser stops by itself (an error, or the browser's own limit).
+ * @param {() => void} onEnded
  */
-export function startRecognition() {
+export function startRecognition(onEnded) {
   const recognition = new (Recognition())();
   recognition.continuous = true;
   recognition.interimResults = false;
@@ -145,12 +147,23 @@ export function startRecognition() {
             ? 'No speech was heard: check the microphone and try again, or type your answer.'
             : `The browser’s speech recognition failed (${e.error}): type your answer.`;
   });
-  const ended = new Promise((resolve) => recognition.addEventListener('end', resolve, { once: true }));
+  let stopping = false;
+  const ended = new Promise((resolve) =>
+    recognition.addEventListener(
+      'end',
+      () => {
+        resolve(undefined);
+        if (!stopping && !cancelled) onEnded();
+      },
+      { once: true },
+    ),
+  );
   recognition.start();
   return {
     started,
     /** @returns {Promise<{ transcript: string, durationSeconds: number, segments: typeof segments }>} */
     stop: async () => {
+      stopping = true;
       recognition.stop();
       await ended;
       if (cancelled) throw new Error('cancelled');

@@ -181,6 +181,62 @@ describe('without a transcription server', () => {
     await oneQuestion(page);
     expect(await page.locator('.mic').isVisible()).toBe(true);
     expect(await page.locator('.voice-note').textContent()).toMatch(/may send your audio to the browser vendor/);
+    // Headless Chromium has the recogniser but no service behind it: the failure is told, and typing goes on.
+    await page.getByRole('button', { name: 'Speak' }).click();
+    await page.waitForTimeout(3000);
+    if ((await page.locator('.mic').getAttribute('aria-pressed')) === 'true') await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page.locator('.voice-status').textContent(), { timeout: 10_000 }).toMatch(/type your answer/);
+    expect(await page.locator('.mic').getAttribute('aria-pressed')).toBe('false');
+    await page
+      .locator('#answer')
+      .fill('I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await page.context().close();
+  });
+
+  it("sends what the browser's recogniser heard, with its timing, and shows its delivery (a scripted recogniser)", async () => {
+    // A stand-in for a browser whose recogniser works (Chrome with Google's service): it hears two phrases.
+    const page = await newPage(typed.base, () => {
+      class FakeRecognition extends EventTarget {
+        continuous = false;
+        interimResults = false;
+        lang = 'en-US';
+        start() {
+          const said = ['um I rolled back the change myself', 'and errors fell from 3% to 0.1% in 40 minutes'];
+          said.forEach((text, i) =>
+            setTimeout(
+              () => {
+                const result = Object.assign([{ transcript: text }], { isFinal: true });
+                const results = said.slice(0, i + 1).map((_, j) => (j === i ? result : { isFinal: true, 0: { transcript: said[j] } }));
+                this.dispatchEvent(Object.assign(new Event('result'), { resultIndex: i, results }));
+              },
+              300 + i * 300,
+            ),
+          );
+        }
+        stop() {
+          setTimeout(() => this.dispatchEvent(new Event('end')), 50);
+        }
+        abort() {
+          this.stop();
+        }
+      }
+      (window as any).SpeechRecognition = FakeRecognition;
+      (window as any).webkitSpeechRecognition = FakeRecognition;
+    });
+    await oneQuestion(page);
+    await page.getByRole('button', { name: 'Speak' }).click();
+    await page.waitForTimeout(1200);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect
+      .poll(() => page.locator('#answer').inputValue())
+      .toBe('um I rolled back the change myself and errors fell from 3% to 0.1% in 40 minutes');
+    await page.locator('#answer').fill('I rolled back the change myself, and errors fell from 3% to 0.1% in 40 minutes.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const spoken = page.locator('.msg.me [data-testid="spoken"]');
+    await spoken.waitFor();
+    expect(await spoken.textContent()).toMatch(/spoken · browser recognition.*1 filler \(um 1\)/);
     await page.context().close();
   });
 
