@@ -70,6 +70,15 @@ async function speak(page: Page) {
   await page.getByRole('button', { name: 'Stop' }).click();
 }
 
+const TYPED = 'I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.';
+
+/** Types an answer and sends it, as a candidate without a microphone would; waits for its feedback. */
+async function typeAnswer(page: Page) {
+  await page.locator('#answer').fill(TYPED);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('[data-testid="feedback-card"]').waitFor();
+}
+
 describe('speaking an answer in the browser', () => {
   it('records from the microphone, shows the transcript to correct, grades it and replays it with delivery figures', async () => {
     const page = await newPage(voiced.base);
@@ -165,11 +174,7 @@ describe('speaking an answer in the browser', () => {
     await expect.poll(() => page.locator('.voice-status').textContent()).toMatch(/cancelled/);
     expect(stub.requests.transcriptions).toBe(sent);
 
-    await page
-      .locator('#answer')
-      .fill('I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await typeAnswer(page);
     expect(await page.locator('[data-testid="delivery"]').count()).toBe(0);
     await page.context().close();
   });
@@ -187,11 +192,7 @@ describe('without a transcription server', () => {
     if ((await page.locator('.mic').getAttribute('aria-pressed')) === 'true') await page.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => page.locator('.voice-status').textContent(), { timeout: 10_000 }).toMatch(/type your answer/);
     expect(await page.locator('.mic').getAttribute('aria-pressed')).toBe('false');
-    await page
-      .locator('#answer')
-      .fill('I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await typeAnswer(page);
     await page.context().close();
   });
 
@@ -248,18 +249,12 @@ describe('without a transcription server', () => {
     await oneQuestion(page);
     expect(await page.locator('.mic').isVisible()).toBe(false);
     expect(await page.locator('.voice-note').textContent()).toMatch(/microphone is unavailable: this server has no transcription model/);
-    await page
-      .locator('#answer')
-      .fill('I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await typeAnswer(page);
     await page.context().close();
   });
 });
 
 describe('hearing the interviewer', () => {
-  const ANSWER = 'I owned the outage: I rolled back the change, cut errors from 3% to 0.1% in 40 minutes, and added a canary.';
-
   it("reads each interviewer message aloud with the browser's voice, sentence by sentence, when switched on", async () => {
     const page = await newPage(typed.base, () => {
       (window as any).__said = [];
@@ -269,9 +264,7 @@ describe('hearing the interviewer', () => {
     const readAloud = page.getByLabel('Read the interviewer aloud');
     expect(await readAloud.isChecked()).toBe(false);
     await readAloud.check();
-    await page.locator('#answer').fill(ANSWER);
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await typeAnswer(page);
     const closing = (await page.locator('.msg[data-kind="closing"] .md').textContent())!.replace(/\s+/g, ' ').trim();
     await expect.poll(() => page.evaluate(() => (window as any).__said.length)).toBeGreaterThan(1);
     const said: string[] = await page.evaluate(() => (window as any).__said);
@@ -290,9 +283,7 @@ describe('hearing the interviewer', () => {
     await oneQuestion(page);
     await page.getByLabel('Read the interviewer aloud').check();
     const before = stub.spoken.length;
-    await page.locator('#answer').fill(ANSWER);
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('[data-testid="feedback-card"]').waitFor();
+    await typeAnswer(page);
     await expect.poll(() => stub.spoken.length - before, { timeout: 10_000 }).toBeGreaterThan(1);
     expect(stub.spoken.slice(before).join(' ')).toMatch(/Thank you/);
     await page.context().close();
