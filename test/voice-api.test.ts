@@ -324,7 +324,10 @@ describe('kept audio', () => {
     expect(played.headers.get('content-type')).toBe('audio/webm');
     expect(new Uint8Array(await played.arrayBuffer())).toEqual(audio);
     const exported = JSON.parse(await (await request(`/api/sessions/${session.id}/export?format=json`)).text());
-    expect(exported.messages.find((m: any) => m.kind === 'answer').spoken.audioUrl).toBe(t.audioUrl);
+    const exportedAnswer = exported.messages.find((m: any) => m.kind === 'answer');
+    expect(exportedAnswer.spoken.audioUrl).toBe(t.audioUrl);
+    // The export stands alone: the audio itself is in it.
+    expect(exportedAnswer.spoken.audioData).toBe(`data:audio/webm;base64,${Buffer.from(audio).toString('base64')}`);
     const markdown = await (await request(`/api/sessions/${session.id}/export?format=md`)).text();
     expect(markdown).toMatch(
       /\*Spoken \(transcribed here\): 0:40 of a \d+:00 time box, \d+ words a minute, 2 fillers \(um 1, you know 1\), 1 long pause,/,

@@ -1,4 +1,5 @@
 import type { Delivery, DeliverySummary } from '../voice/delivery.js';
+import type { Store } from '../db/store.js';
 import type { Session } from './schemas.js';
 
 const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
@@ -22,6 +23,18 @@ function deliveryMarkdown(d: Delivery): string[] {
 
 function summaryMarkdown(s: DeliverySummary): string {
   return `Delivery: ${s.spokenAnswers} spoken answer${s.spokenAnswers === 1 ? '' : 's'}, ${clock(s.speakingSeconds)} in all, ${s.wordsPerMinute ?? '–'} words a minute, ${s.fillersPerMinute ?? '–'} fillers a minute, ${s.longPauses} long pauses, ${s.overTimeBox} over the time box.`;
+}
+
+/** The session for a JSON export: kept recordings travel inside it, as data: URLs, so the file stands alone. */
+export async function withAudio(session: Session, store: Store): Promise<Session> {
+  const messages = await Promise.all(
+    session.messages.map(async (m) => {
+      if (!m.spoken?.audioUrl) return m;
+      const kept = await store.recordingAudio(m.spoken.id);
+      return kept ? { ...m, spoken: { ...m.spoken, audioData: `data:${kept.audioType};base64,${kept.audio.toString('base64')}` } } : m;
+    }),
+  );
+  return { ...session, messages };
 }
 
 const quote = (text: string) =>

@@ -25,6 +25,7 @@ export const Recording = z
     delivery: Delivery,
     confirmed: z.boolean().openapi({ description: 'True once the transcript was sent as an answer' }),
     audioUrl: z.string().nullable().openapi({ description: 'Where the kept audio plays from (KEEP_AUDIO=true), else null' }),
+    audioData: z.string().optional().openapi({ description: 'In a JSON export only: the kept audio itself, as a data: URL' }),
   })
   .openapi('Recording');
 export type Recording = z.infer<typeof Recording>;

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { CATEGORIES } from '../../bank/schema.js';
 import { AppError, isAppError, ModelError } from '../../errors.js';
 import { checkAnswer } from '../../grading/service.js';
-import { toMarkdown } from '../../interview/export.js';
+import { toMarkdown, withAudio } from '../../interview/export.js';
 import type { TurnRequest } from '../../interview/loop.js';
 import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS } from '../../interview/schemas.js';
 import { assertBudget } from '../../middleware/limits.js';
@@ -36,7 +36,10 @@ export const exportSession: AppRouteHandler<typeof routes.exportSession> = async
   const session = await c.var.deps.loop.views.get(id, c.var.caller.user.id);
   const name = `mockloop-${session.createdAt.slice(0, 10)}-${id.slice(0, 8)}.${format}`;
   c.header('Content-Disposition', `attachment; filename="${name}"`);
-  if (format === 'json') return c.body(JSON.stringify(session, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  if (format === 'json') {
+    const whole = await withAudio(session, c.var.deps.store);
+    return c.body(JSON.stringify(whole, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  }
   return c.body(toMarkdown(session), 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
 };
 
