@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { makeApp } from './helpers/app.js';
+import { speechLikeWav } from './helpers/audio.js';
 import { mock } from './helpers/openai-mock.js';
 
 /**
@@ -201,6 +202,49 @@ describe('transcribing a spoken answer', () => {
       body: '{}',
     });
     expect(asJson.status).toBe(415);
+  });
+
+  it('recognises audio a tool sent untyped or as application/octet-stream, and refuses what is not audio whatever it claims', async () => {
+    const received = whisper(() => HttpResponse.json(verbose()));
+    const { upload, deps } = await behaviouralSession({ KEEP_AUDIO: 'true' });
+    const wav = new Uint8Array(speechLikeWav(1));
+    for (const type of ['application/octet-stream', '']) {
+      const form = new FormData();
+      form.set('audio', new File([wav], 'blob', { type }));
+      const t = await upload(form);
+      expect(t.status, type).toBe(201);
+      expect((await deps.store.recordingAudio(t.body.id))?.audioType).toBe('audio/wav');
+    }
+    // The transcription server gets a name whose extension says the format (OpenAI reads it from the name).
+    expect(received.map((f) => [(f.get('file') as File).name, (f.get('file') as File).type])).toEqual([
+      ['answer.wav', 'audio/wav'],
+      ['answer.wav', 'audio/wav'],
+    ]);
+    const png = new Uint8Array([
+      0x89,
+      0x50,
+      0x4e,
+      0x47,
+      0x0d,
+      0x0a,
+      0x1a,
+      0x0a,
+      0,
+      0,
+      0,
+      13,
+      0x49,
+      0x48,
+      0x44,
+      0x52,
+      ...new Uint8Array(64),
+    ]);
+    const disguised = await upload(audioForm(png, {}, 'audio/webm'));
+    expect(disguised.status).toBe(415);
+    expect(disguised.body.error.message).toMatch(/not a png file/);
+    const unknown = await upload(audioForm(512, {}, 'application/octet-stream'));
+    expect(unknown.status).toBe(415);
+    expect(received).toHaveLength(2);
   });
 
   it('without a transcription server, says so (501) and GET /api/voice tells the page', async () => {

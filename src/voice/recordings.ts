@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
 import type { Bank } from '../bank/bank.js';
 import type { BankEntry } from '../bank/schema.js';
 import type { Config } from '../config.js';
@@ -60,7 +61,27 @@ export interface RecordingsDeps {
   now?: () => Date;
 }
 
-const MEDIA = /^(audio|video)\/[\w.+-]+/i;
+const MEDIA = /^(audio|video)\/[\w.+-]+$/i;
+/** File name extensions transcription servers recognise (OpenAI reads the format from the name), by type. */
+const EXTENSION: Record<string, string> = { mpeg: 'mp3', 'x-m4a': 'm4a', 'x-wav': 'wav', wave: 'wav', 'x-flac': 'flac' };
+
+/**
+ * What the recording is, from its first bytes (a tool's upload is often application/octet-stream
+ * or untyped), else from the type it was sent with: the type to store and the file name to send.
+ */
+async function audioFormat(bytes: Uint8Array, declared: string): Promise<{ type: string; name: string }> {
+  const sniffed = await fileTypeFromBuffer(bytes);
+  const claimed = declared.split(';')[0]!.trim().toLowerCase();
+  const type = sniffed?.mime ?? claimed;
+  if (!MEDIA.test(type)) {
+    throw new AppError(
+      'unsupported_media_type',
+      `The recording must be audio (webm, ogg, wav, mp3, mp4/m4a, flac), not ${sniffed ? `a ${sniffed.ext} file` : claimed || 'an untyped file'}`,
+    );
+  }
+  const subtype = type.split('/')[1]!;
+  return { type, name: `answer.${sniffed?.ext ?? EXTENSION[subtype] ?? subtype}` };
+}
 
 export class Recordings {
   constructor(private readonly deps: RecordingsDeps) {}
@@ -85,13 +106,8 @@ export class Recordings {
     if (file.size > voice.maxAudioBytes) {
       throw new AppError('payload_too_large', `The recording is larger than ${voice.maxAudioBytes / 1024 / 1024} MB (MAX_AUDIO_MB)`);
     }
-    const type = (file.type || 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
-    if (!MEDIA.test(type)) {
-      throw new AppError(
-        'unsupported_media_type',
-        `The recording must be audio (audio/webm, audio/ogg, audio/wav, audio/mpeg…), not ${type}`,
-      );
-    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const { type, name } = await audioFormat(bytes, file.type);
     if (upload.durationMs !== undefined && upload.durationMs > voice.maxAudioSeconds * 1000) {
       throw new AppError('bad_request', tooLong(upload.durationMs / 1000, voice.maxAudioSeconds));
     }
@@ -105,10 +121,9 @@ export class Recordings {
         `This recording is for question ${upload.position + 1}, but the interview is on question ${current.position + 1} now`,
       );
     }
-    const bytes = new Uint8Array(await file.arrayBuffer());
     const deadline = AbortSignal.timeout(this.deps.timeoutMs);
     const transcript = await this.deps.transcriber.transcribe(
-      { bytes, name: file.name || `answer.${type.split('/')[1] ?? 'webm'}`, type },
+      { bytes, name, type },
       signal ? AbortSignal.any([signal, deadline]) : deadline,
     );
     if (!transcript.text.replace(/[\s.,!?…-]/g, '')) {

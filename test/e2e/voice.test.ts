@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStubModel } from '../../bench/stub-model.js';
-import { ARTIFACTS, launchBrowser, speechLikeWav, startServer } from '../helpers/browser.js';
+import { speechLikeWav } from '../helpers/audio.js';
+import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
 
 /**
  * Speaking answers in real headless Chromium with a fake microphone (a WAV file played as the
