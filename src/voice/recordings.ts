@@ -72,7 +72,8 @@ const EXTENSION: Record<string, string> = { mpeg: 'mp3', 'x-m4a': 'm4a', 'x-wav'
 async function audioFormat(bytes: Uint8Array, declared: string): Promise<{ type: string; name: string }> {
   const sniffed = await fileTypeFromBuffer(bytes);
   const claimed = declared.split(';')[0]!.trim().toLowerCase();
-  const type = sniffed?.mime ?? claimed;
+  // A container that holds video or sound (webm, ogg, mp4) is named for sound here: it is a spoken answer.
+  const type = sniffed?.mime.replace(/^video\//, 'audio/') ?? claimed;
   if (!MEDIA.test(type)) {
     throw new AppError(
       'unsupported_media_type',
