@@ -127,6 +127,27 @@ describe('transcribing a spoken answer', () => {
     expect(t.body.delivery.star.estimated).toBe(true);
   });
 
+  it('keeps the well-formed segments of a server reply and drops the malformed ones', async () => {
+    whisper(() =>
+      HttpResponse.json({
+        text: SPOKEN,
+        duration: '20.5',
+        segments: [
+          { start: 0, end: 8, text: ' So, um, at my last job.' },
+          { start: 9, end: 3, text: 'backwards' },
+          { start: 'x', end: 12, text: 'not a number' },
+          { start: 12, end: 20, text: '   ' },
+          { start: 12.5, end: 20.5, text: 'I profiled the database calls.' },
+        ],
+      }),
+    );
+    const { upload } = await behaviouralSession();
+    const t = await upload(audioForm());
+    expect(t.status).toBe(201);
+    expect(t.body.durationSeconds).toBe(20.5);
+    expect(t.body.delivery.pauses).toEqual({ long: 1, longestSeconds: 4.5, thresholdSeconds: 3 });
+  });
+
   it.each([
     [401, 502, 'model_auth', /refused the credentials: check TRANSCRIPTION_API_KEY/],
     [404, 502, 'model_error', /no model "whisper-1" or no \/audio\/transcriptions endpoint/],
@@ -352,6 +373,12 @@ describe('confirming a transcript', () => {
     expect(answer.spoken.delivery).toMatchObject({ fillers: { total: 2 }, pauses: { long: 1 }, star: null, timeBoxSeconds: 300 });
     const bad = await app.post(`/api/sessions/${s.id}/answer`, { text: 'x', speech: { transcript: '', durationSeconds: -1 } });
     expect(bad.status).toBe(400);
+    const backwards = await app.post(`/api/sessions/${s.id}/answer`, {
+      text: 'x',
+      speech: { transcript: 'um x', durationSeconds: 3, segments: [{ start: 2, end: 1, text: 'um x' }] },
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.message).toMatch(/speech\.segments\.0\.end.*must not be before start/);
   });
 });
 

@@ -10,11 +10,13 @@ import { sentences } from '../grading/text.js';
  */
 
 /** A stretch of speech with its times in seconds from the start of the recording. */
-export const Segment = z.object({
-  start: z.number().min(0).max(36000),
-  end: z.number().min(0).max(36000),
-  text: z.string().max(20000),
-});
+export const Segment = z
+  .object({
+    start: z.number().min(0).max(36000),
+    end: z.number().min(0).max(36000),
+    text: z.string().max(20000),
+  })
+  .refine((s) => s.end >= s.start, { message: 'must not be before start', path: ['end'] });
 export type Segment = z.infer<typeof Segment>;
 
 /** What was said, as transcribed: the words (fillers included), how long it took and, where known, when each part was said. */

@@ -28,7 +28,8 @@ const KEEP_FILLERS_PROMPT = 'Umm, let me think like, hmm... Okay, so, uh, here i
 const Reply = z.object({
   text: z.string(),
   duration: z.coerce.number().nonnegative().optional().catch(undefined),
-  segments: z.array(Segment.passthrough()).optional().catch(undefined),
+  // Each segment on its own: one malformed segment does not lose the others.
+  segments: z.array(z.unknown()).optional().catch(undefined),
 });
 
 export class Transcriber {
@@ -63,8 +64,8 @@ export class Transcriber {
         });
       }
       const segments = (reply.data.segments ?? [])
-        .filter((s) => s.end >= s.start && s.text.trim())
-        .map((s) => ({ start: s.start, end: s.end, text: s.text.trim() }));
+        .map((s) => Segment.safeParse(s))
+        .flatMap((s) => (s.success && s.data.text.trim() ? [{ ...s.data, text: s.data.text.trim() }] : []));
       return { text: reply.data.text.trim(), durationSeconds: reply.data.duration, segments };
     } catch (e) {
       throw audioError(e, 'transcription', this.model, signal);
