@@ -7,7 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type ErrorCode, isAppError } from './errors.js';
 import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
-import { modelRateLimit } from './middleware/limits.js';
+import { rateLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
 import { gradeRoutes } from './routes/grade.js';
@@ -100,16 +100,10 @@ export function createApp(deps: Deps) {
   // Who is calling comes first: without a credential the answer is 401, whatever the body.
   app.use('/api/*', authenticate);
   app.use('/api/*', jsonBodies);
-  const limit = modelRateLimit(deps);
-  for (const path of [
-    '/api/sessions/:id/answer',
-    '/api/sessions/:id/answer/audio',
-    '/api/sessions/:id/retry',
-    '/api/grade',
-    '/api/speech',
-  ]) {
-    app.on('POST', path, limit);
-  }
+  const limit = rateLimit(deps, 'model');
+  for (const path of ['/api/sessions/:id/answer', '/api/sessions/:id/retry', '/api/grade']) app.on('POST', path, limit);
+  app.on('POST', '/api/sessions/:id/answer/audio', rateLimit(deps, 'transcription'));
+  app.on('POST', '/api/speech', rateLimit(deps, 'speech'));
 
   const routes = app
     .route('/api', healthRoutes)

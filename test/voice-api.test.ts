@@ -268,6 +268,20 @@ describe('transcribing a spoken answer', () => {
     expect(received).toHaveLength(2);
   });
 
+  it('limits recordings per user per minute when a transcription server is used, apart from typed answers', async () => {
+    const received = whisper(() => HttpResponse.json(verbose()));
+    const { upload, post, session } = await behaviouralSession({ RATE_LIMIT_PER_MINUTE: '2' });
+    expect((await upload(audioForm())).status).toBe(201);
+    expect((await upload(audioForm())).status).toBe(201);
+    const third = await upload(audioForm());
+    expect(third.status).toBe(429);
+    expect(third.body.error.message).toMatch(/Too many recordings to transcribe: the limit is 2 a minute/);
+    expect(third.res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(received).toHaveLength(2);
+    // The offline interviewer and grader call no model: typing is never limited.
+    expect((await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN })).status).toBe(200);
+  });
+
   it('without a transcription server, says so (501) and GET /api/voice tells the page', async () => {
     const app = makeApp();
     const voice = (await app.json('/api/voice')).body;

@@ -7,8 +7,8 @@ import type { AppEnv, Deps } from '../types.js';
 const WINDOW_MS = 60_000;
 
 /** hono-rate-limiter's store over the database: every process and replica counts in the same rows. */
-function databaseCounter(store: Store): RateLimitStore<AppEnv> {
-  const key = (k: string) => `model:${k}`;
+function databaseCounter(store: Store, kind: string): RateLimitStore<AppEnv> {
+  const key = (k: string) => `${kind}:${k}`;
   return {
     increment: async (k) => {
       const { hits, resetAt } = await store.hit(key(k), WINDOW_MS, new Date());
@@ -19,26 +19,42 @@ function databaseCounter(store: Store): RateLimitStore<AppEnv> {
   };
 }
 
+/** What a limit counts: its name in the counters and in the 429 message, how many a minute, and whether it applies. */
+interface Limit {
+  kind: string;
+  what: string;
+  perMinute: number;
+  active: boolean;
+}
+
 /**
- * Per-user limits on what costs model calls. The rate limit counts model-backed requests
- * (answers, retries, grading) per user per minute (RATE_LIMIT_PER_MINUTE) in the database, and
- * answers 429 with Retry-After; with the offline provider nothing calls a model, so nothing is
- * limited.
+ * Per-user limits on what costs calls to a paid endpoint, counted per user per minute in the
+ * database (every replica in the same rows), answered with 429 and Retry-After:
+ * - `model`: answers, retries and grading (RATE_LIMIT_PER_MINUTE), with the openai provider (the
+ *   offline provider calls nothing);
+ * - `transcription`: recordings sent to the transcription server (the same number), when there is one;
+ * - `speech`: sentences read by the speech model (ten times that: the page asks one per sentence).
  */
-export function modelRateLimit(deps: Deps) {
+export function rateLimit(deps: Deps, kind: 'model' | 'transcription' | 'speech') {
   const { perMinute } = deps.config.limits;
-  if (deps.config.provider === 'offline' || perMinute === 0) return createMiddleware<AppEnv>((_c, next) => next());
+  const limits: Record<typeof kind, Limit> = {
+    model: { kind, what: 'model requests', perMinute, active: deps.config.provider !== 'offline' },
+    transcription: { kind, what: 'recordings to transcribe', perMinute, active: deps.config.voice.transcription !== null },
+    speech: { kind, what: 'sentences to read aloud', perMinute: perMinute * 10, active: deps.config.voice.speech !== null },
+  };
+  const limit = limits[kind];
+  if (!limit.active || perMinute === 0) return createMiddleware<AppEnv>((_c, next) => next());
   return rateLimiter<AppEnv>({
     windowMs: WINDOW_MS,
-    limit: perMinute,
+    limit: limit.perMinute,
     standardHeaders: 'draft-6',
-    store: databaseCounter(deps.store),
+    store: databaseCounter(deps.store, kind),
     keyGenerator: (c) => c.var.caller.user.id,
     handler: (c) => {
       const reset = c.res.headers.get('RateLimit-Reset') ?? c.res.headers.get('Retry-After');
       throw new AppError(
         'rate_limited',
-        `Too many model requests: the limit is ${perMinute} a minute (RATE_LIMIT_PER_MINUTE); try again${reset ? ` in ${reset} s` : ' shortly'}`,
+        `Too many ${limit.what}: the limit is ${limit.perMinute} a minute (RATE_LIMIT_PER_MINUTE${kind === 'speech' ? ' × 10' : ''}); try again${reset ? ` in ${reset} s` : ' shortly'}`,
       );
     },
   });
