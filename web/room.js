@@ -342,18 +342,22 @@ export async function roomView(main, id, ctx) {
   }
 
   async function transcribeNow() {
-    if (!pending?.blob) return;
+    const p = pending;
+    if (!p?.blob) return;
     voiceStatus.textContent = 'Transcribing your recording…';
-    mic.disabled = true;
+    // Sending now would answer without the recording: wait for its transcript.
+    for (const b of [mic, send]) b.disabled = true;
     try {
-      pending.recording = await api.transcribe(id, pending.blob, pending.durationMs, pending.position);
-      void keepPending(id, pending);
-      useTranscript(pending.recording.transcript, pending.recording.delivery);
+      const recording = await api.transcribe(id, p.blob, p.durationMs, p.position);
+      if (pending !== p) return void api.discardRecording(id, recording.id).catch(() => {}); // discarded meanwhile
+      p.recording = recording;
+      void keepPending(id, p);
+      useTranscript(recording.transcript, recording.delivery);
     } catch (e) {
       voiceStatus.textContent = '';
-      showPending(`${e.message}`, true);
+      if (pending === p) showPending(`${e.message}`, true);
     } finally {
-      mic.disabled = busy;
+      for (const b of [mic, send]) b.disabled = busy;
     }
   }
 
