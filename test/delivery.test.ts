@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Delivery, measureDelivery, type Segment, summariseDelivery } from '../src/voice/delivery.js';
+import { clock, type Delivery, measureDelivery, type Segment, summariseDelivery } from '../src/voice/delivery.js';
 
 const STAR = { timeBoxSeconds: 180, star: true };
 const TECH = { timeBoxSeconds: 120, star: false };
@@ -139,5 +139,11 @@ describe('summary over several answers', () => {
     expect(s.overTimeBox).toBe(1);
     expect(s.situationShare).toBeNull();
     expect(summariseDelivery([])).toBeNull();
+  });
+});
+
+describe('times in notes', () => {
+  it('are minutes and seconds, rounded as a whole (59.6 s is 1:00, never 0:60)', () => {
+    expect([clock(0), clock(59.4), clock(59.6), clock(125), clock(600)]).toEqual(['0:00', '0:59', '1:00', '2:05', '10:00']);
   });
 });

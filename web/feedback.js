@@ -1,7 +1,7 @@
 // @ts-check
 // The feedback card after each question, and the debrief at the end.
 import { barChart } from './charts.js';
-import { h, label, markdown } from './dom.js';
+import { fmtClock, h, label, markdown } from './dom.js';
 
 /** Flags in plain words; the full advice is in "To improve". */
 const FLAG_TEXT = {
@@ -29,11 +29,9 @@ function list(title, items, cls) {
   );
 }
 
-const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
-
 /** "0:40 of 3:00 · 81 wpm · 2 fillers (um 1, you know 1) · 1 long pause": one spoken answer in a line. */
 export function deliveryLine(d) {
-  const parts = [`${clock(d.speakingSeconds)} of ${clock(d.timeBoxSeconds)}`, `${d.wordsPerMinute} wpm`];
+  const parts = [`${fmtClock(d.speakingSeconds)} of ${fmtClock(d.timeBoxSeconds)}`, `${d.wordsPerMinute} wpm`];
   parts.push(
     d.fillers.total
       ? `${d.fillers.total} filler${d.fillers.total > 1 ? 's' : ''} (${d.fillers.counts.map((c) => `${c.filler} ${c.count}`).join(', ')})`
@@ -234,7 +232,7 @@ export function debriefView(d) {
 /** The spoken answers of a loop, summed up. */
 export function deliverySummary(s) {
   const facts = [
-    `${s.spokenAnswers} spoken answer${s.spokenAnswers > 1 ? 's' : ''}, ${clock(s.speakingSeconds)} in all`,
+    `${s.spokenAnswers} spoken answer${s.spokenAnswers > 1 ? 's' : ''}, ${fmtClock(s.speakingSeconds)} in all`,
     s.wordsPerMinute === null ? null : `${s.wordsPerMinute} words a minute`,
     s.fillersPerMinute === null ? null : `${s.fillersPerMinute} fillers a minute`,
     `${s.longPauses} long pause${s.longPauses === 1 ? '' : 's'}`,

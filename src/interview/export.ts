@@ -1,8 +1,6 @@
-import type { Delivery, DeliverySummary } from '../voice/delivery.js';
+import { clock, type Delivery, type DeliverySummary } from '../voice/delivery.js';
 import type { Store } from '../db/store.js';
 import type { Session } from './schemas.js';
-
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
 
 /** One spoken answer's delivery, as a Markdown paragraph with what to work on. */
 function deliveryMarkdown(d: Delivery): string[] {

@@ -150,7 +150,11 @@ function pausesOf(segments: Segment[]) {
   };
 }
 
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
+/** "2:05": minutes and seconds. */
+export function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
 
 export function measureDelivery(speech: Speech, question: { timeBoxSeconds: number; star: boolean }, source: Delivery['source']): Delivery {
   const lastEnd = speech.segments.reduce((m, s) => Math.max(m, s.end), 0);

@@ -107,7 +107,7 @@ describe('speaking an answer in the browser', () => {
     expect(await card.locator('.score').textContent()).toMatch(/^\d+\/100$/);
     const delivery = card.locator('[data-testid="delivery"]');
     expect(await delivery.textContent()).toMatch(
-      /0:30 of \d+:00 · \d+ wpm · 2 fillers \(um 1, uh 1\) · 1 long pause · situation \d+% of the time/,
+      /00:30 of \d\d:00 · \d+ wpm · 2 fillers \(um 1, uh 1\) · 1 long pause · situation \d+% of the time/,
     );
     expect(await page.locator('.msg.me').textContent()).toContain('product catalogue');
     expect(await page.locator('.msg.me [data-testid="spoken"]').textContent()).toMatch(/spoken/);
