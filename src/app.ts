@@ -74,27 +74,19 @@ export function createApp(deps: Deps) {
   app.use('/api/*', originGuard);
   // Only methods that carry a body: asking a GET for its body would build a whole fetch Request.
   // A recording may be larger than any JSON body: it has its own limit (MAX_AUDIO_MB).
-  const tooLarge = (what: string) =>
+  const limitBody = (maxSize: number, message: string) =>
     bodyLimit({
-      maxSize: what === 'json' ? MAX_BODY_BYTES : deps.config.voice.maxAudioBytes + 64 * 1024,
+      maxSize,
       // The rest of the body is never read: close the connection, so the next request on it starts clean.
-      onError: (c) =>
-        c.json(
-          {
-            error: {
-              code: 'payload_too_large',
-              message:
-                what === 'json'
-                  ? `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`
-                  : `The recording is larger than ${deps.config.voice.maxAudioBytes / 1024 / 1024} MB (MAX_AUDIO_MB): record a shorter answer, or type it`,
-            },
-          },
-          413,
-          { Connection: 'close' },
-        ),
+      onError: (c) => c.json({ error: { code: 'payload_too_large', message } }, 413, { Connection: 'close' }),
     });
-  const jsonLimit = tooLarge('json');
-  const audioLimit = tooLarge('audio');
+  const { maxAudioBytes } = deps.config.voice;
+  const jsonLimit = limitBody(MAX_BODY_BYTES, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+  // The form's other fields and boundaries get 64 KiB on top of the recording itself.
+  const audioLimit = limitBody(
+    maxAudioBytes + 64 * 1024,
+    `The recording is larger than ${maxAudioBytes / 1024 / 1024} MB (MAX_AUDIO_MB): record a shorter answer, or type it`,
+  );
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c, next) => (UPLOADS.test(c.req.path) ? audioLimit : jsonLimit)(c, next));
 
   // Who is calling comes first: without a credential the answer is 401, whatever the body.
