@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { obedientReply } from './calibration/obedient-model.js';
+import { wav } from './support/wav.js';
 
 export interface StubBehaviour {
   /** Wait before answering anything. */
@@ -63,25 +64,6 @@ async function readBytes(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 const readBody = async (req: IncomingMessage) => (await readBytes(req)).toString('utf8');
-
-/** `seconds` of silence as a 16-bit mono 8 kHz WAV file. */
-function silence(seconds: number): Buffer {
-  const data = Buffer.alloc(Math.round(seconds * 8000) * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 export async function startStubModel(initial: Partial<StubBehaviour> = {}, port = 0) {
   const behaviour: StubBehaviour = {
@@ -146,7 +128,7 @@ export async function startStubModel(initial: Partial<StubBehaviour> = {}, port 
       const body = JSON.parse(await readBody(req));
       spoken.push(String(body.input));
       // A tenth of a second of silence as WAV: the page plays whatever audio it gets.
-      res.writeHead(200, { 'content-type': 'audio/wav' }).end(silence(0.1));
+      res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav(() => 0, 0.1, 8000));
       return;
     }
     if (req.method !== 'POST' || !url.endsWith('/chat/completions')) {
