@@ -37,6 +37,18 @@ afterAll(async () => {
 });
 
 describe('a shared mockloop in the browser', () => {
+  /** A new browser signed in with the token, in a loop that has asked its first question. */
+  async function signInAndStart() {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(app.base);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Start the interview' }).click();
+    await page.waitForSelector('.msg[data-kind="question"]');
+    return { context, page };
+  }
+
   it('signs in with a token, keeps an HttpOnly cookie, and runs the interview', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -55,13 +67,7 @@ describe('a shared mockloop in the browser', () => {
   }, 60_000);
 
   it('refuses a cross-site form post even with the sign-in cookie in the browser', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(app.base);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Start the interview' }).click();
-    await page.waitForSelector('.msg[data-kind="question"]');
+    const { context, page } = await signInAndStart();
     const id = decodeURIComponent(new URL(page.url()).hash.split('/').at(-1)!);
     const attack = await context.newPage();
     const landed = attack.waitForResponse((r) => r.url().includes('/finish'));
@@ -73,13 +79,7 @@ describe('a shared mockloop in the browser', () => {
   }, 60_000);
 
   it('renders no form, input or style tag that a model reply contains', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(app.base);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Start the interview' }).click();
-    await page.waitForSelector('.msg[data-kind="question"]');
+    const { context, page } = await signInAndStart();
     mock.reply(
       decide('followup', 'action'),
       say(
