@@ -79,6 +79,10 @@ describe('pace and time box', () => {
     expect(short.notes.join(' ')).toMatch(/0:20 of a 3:00 time box/);
     const later = measureDelivery({ ...timed([sentence], 30), durationSeconds: 10 }, TECH, 'server');
     expect(later.speakingSeconds).toBe(30);
+    // No duration from the recorder or the server: nothing is said about time it does not know.
+    const unknown = measureDelivery({ text: sentence, durationSeconds: 0, segments: [] }, STAR, 'server');
+    expect(unknown.wordsPerMinute).toBe(0);
+    expect(unknown.notes.join(' ')).not.toMatch(/time box|words a minute/);
   });
 });
 

@@ -172,7 +172,7 @@ export function measureDelivery(speech: Speech, question: { timeBoxSeconds: numb
   const box = question.timeBoxSeconds;
   if (speakingSeconds > box * 1.1) {
     notes.push(`You spoke for ${clock(speakingSeconds)} against a ${clock(box)} time box: cut the set-up and get to what you did sooner.`);
-  } else if (speakingSeconds < box * 0.25 && words > 0) {
+  } else if (speakingSeconds > 0 && speakingSeconds < box * 0.25 && words > 0) {
     notes.push(
       `You spoke for ${clock(speakingSeconds)} of a ${clock(box)} time box: there is room for detail on what you did and what changed.`,
     );
