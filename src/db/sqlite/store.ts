@@ -847,10 +847,16 @@ function migrateAlongside(db: Db) {
       migrate(db, { migrationsFolder: MIGRATIONS });
       return;
     } catch (e) {
-      const contention =
-        (e as { code?: string }).code?.startsWith('SQLITE_BUSY') || /already exists|database is locked/i.test((e as Error).message);
-      if (!contention || attempt >= 20) throw e;
+      if (!isContention(e) || attempt >= 20) throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25 * attempt);
     }
   }
+}
+
+/** Busy, locked or "already exists", here or in a cause: drizzle wraps the driver's error in its own ("Failed to run the query …"). */
+function isContention(e: unknown): boolean {
+  for (let err = e; err instanceof Error; err = err.cause) {
+    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY') || /already exists|database is locked/i.test(err.message)) return true;
+  }
+  return false;
 }
