@@ -140,7 +140,10 @@ async function answerRow(bases: string[], name = 'POST /api/sessions/:id/answer 
   });
 }
 
-/** Milliseconds to the first streamed token: of the stub directly, or of a candidate's turn through mockloop. */
+/**
+ * Milliseconds to the first streamed token: of the stub directly, or of a candidate's turn through
+ * mockloop. Resolves when the stream has ended, so sequential streams never overlap.
+ */
 function firstToken(url: string, body: unknown, agent: Agent, marker: RegExp): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -148,16 +151,14 @@ function firstToken(url: string, body: unknown, agent: Agent, marker: RegExp): P
       url,
       { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'text/event-stream' } },
       (res) => {
-        let seen = false;
+        let first: number | undefined;
         let buffer = '';
         res.on('data', (d: Buffer) => {
+          if (first !== undefined) return;
           buffer += d.toString();
-          if (!seen && marker.test(buffer)) {
-            seen = true;
-            resolve(performance.now() - started);
-          }
+          if (marker.test(buffer)) first = performance.now() - started;
         });
-        res.on('end', () => (seen ? undefined : reject(new Error(`no token from ${url}: ${buffer.slice(0, 300)}`))));
+        res.on('end', () => (first !== undefined ? resolve(first) : reject(new Error(`no token from ${url}: ${buffer.slice(0, 300)}`))));
       },
     );
     req.on('error', reject);

@@ -33,13 +33,18 @@ export async function eventStream(
   }
   out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
   const gone = once(out, 'close').then(() => undefined);
-  await produce(
+  // Not awaited: the handler and the middleware around it return now, so an open stream holds
+  // only the turn it is producing, not every frame of the request's middleware chain.
+  void produce(
     inOrder(async (event, data) => {
       if (out.destroyed || out.writableEnded) return;
       if (!out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) await Promise.race([once(out, 'drain'), gone]);
     }),
-  );
-  if (!out.destroyed) out.end();
+  )
+    .catch(() => undefined)
+    .finally(() => {
+      if (!out.destroyed) out.end();
+    });
   return RESPONSE_ALREADY_SENT;
 }
 
