@@ -190,6 +190,34 @@ function prepare(db: Db) {
       .from(messages)
       .where(eq(messages.sessionId, p('sessionId')))
       .prepare(),
+    addUsage: db
+      .insert(usage)
+      .values({ userId: p('userId'), month: p('month'), promptTokens: p('promptTokens'), completionTokens: p('completionTokens') })
+      .onConflictDoUpdate({
+        target: [usage.userId, usage.month],
+        set: {
+          promptTokens: sql`${usage.promptTokens} + ${p('promptTokens')}`,
+          completionTokens: sql`${usage.completionTokens} + ${p('completionTokens')}`,
+        },
+      })
+      .prepare(),
+    usage: db
+      .select({ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens })
+      .from(usage)
+      .where(and(eq(usage.userId, p('userId')), eq(usage.month, p('month'))))
+      .prepare(),
+    hit: db
+      .insert(rateLimits)
+      .values({ key: p('key'), hits: p('start'), resetAt: p('fresh') })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          hits: sql`case when ${rateLimits.resetAt} <= ${p('at')} then ${p('start')} else max(0, ${rateLimits.hits} + ${p('by')}) end`,
+          resetAt: sql`case when ${rateLimits.resetAt} <= ${p('at')} then ${p('fresh')} else ${rateLimits.resetAt} end`,
+        },
+      })
+      .returning({ hits: rateLimits.hits, resetAt: rateLimits.resetAt })
+      .prepare(),
     ping: db.$client.prepare('select 1'),
   };
 }
@@ -787,45 +815,24 @@ export class SqliteStore implements Store {
 
   async addUsage(userId: string, month: string, used: Parameters<Store['addUsage']>[2]) {
     await this.free();
-    this.db
-      .insert(usage)
-      .values({ userId, month, promptTokens: used.promptTokens, completionTokens: used.completionTokens })
-      .onConflictDoUpdate({
-        target: [usage.userId, usage.month],
-        set: {
-          promptTokens: sql`${usage.promptTokens} + ${used.promptTokens}`,
-          completionTokens: sql`${usage.completionTokens} + ${used.completionTokens}`,
-        },
-      })
-      .run();
+    this.q.addUsage.run({ userId, month, promptTokens: used.promptTokens, completionTokens: used.completionTokens });
   }
 
   async usage(userId: string, month: string) {
     await this.free();
-    const row = this.db
-      .select({ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens })
-      .from(usage)
-      .where(and(eq(usage.userId, userId), eq(usage.month, month)))
-      .get();
+    const row = this.q.usage.get({ userId, month });
     return { promptTokens: row?.promptTokens ?? 0, completionTokens: row?.completionTokens ?? 0 };
   }
 
   async hit(key: string, windowMs: number, now: Date, by: 1 | -1 = 1) {
     await this.free();
-    const at = now.toISOString();
-    const fresh = new Date(now.getTime() + windowMs).toISOString();
-    const row = this.db
-      .insert(rateLimits)
-      .values({ key, hits: Math.max(0, by), resetAt: fresh })
-      .onConflictDoUpdate({
-        target: rateLimits.key,
-        set: {
-          hits: sql`case when ${rateLimits.resetAt} <= ${at} then ${Math.max(0, by)} else max(0, ${rateLimits.hits} + ${by}) end`,
-          resetAt: sql`case when ${rateLimits.resetAt} <= ${at} then ${fresh} else ${rateLimits.resetAt} end`,
-        },
-      })
-      .returning({ hits: rateLimits.hits, resetAt: rateLimits.resetAt })
-      .get()!;
+    const row = this.q.hit.get({
+      key,
+      by,
+      start: Math.max(0, by),
+      at: now.toISOString(),
+      fresh: new Date(now.getTime() + windowMs).toISOString(),
+    })!;
     return { hits: row.hits, resetAt: new Date(row.resetAt) };
   }
 
