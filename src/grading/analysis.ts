@@ -182,37 +182,49 @@ const ANTONYMS: Array<[RegExp, RegExp]> = [
   [/\bmultiaz\b/, /\bsingle[\s-]az\b/],
 ];
 
-const referenceSentences = memoize((reference: string) =>
-  sentences(plainText(reference)).map((s) => ({ text: words(s.text).join(' '), stems: new StemSet(contentStems(s.text)) })),
-);
+/**
+ * What a reference answer says about each antonym pair, worked out once per reference: whether it
+ * uses one side only (an answer using the other contradicts it), and which of its sentences are
+ * about each side (an answer may swap what they say).
+ */
+const antonymProfile = memoize((reference: string) => {
+  const ref = words(plainText(reference)).join(' ');
+  const refSpans = sentences(plainText(reference)).map((s) => ({
+    text: words(s.text).join(' '),
+    stems: new StemSet(contentStems(s.text)),
+  }));
+  const about = (re: RegExp, other: RegExp) => refSpans.filter((r) => re.test(r.text) && !other.test(r.text));
+  return ANTONYMS.map(([a, b]) => ({
+    a,
+    b,
+    // The side the reference uses alone, if it uses one side only: an answer using the other contradicts it.
+    only: a.test(ref) && !b.test(ref) ? a : b.test(ref) && !a.test(ref) ? b : null,
+    refA: about(a, b),
+    refB: about(b, a),
+  }));
+});
 
 /** Claims that say the opposite of the reference: antonym swaps and negated key statements. */
 export function contradictions(reference: string, answer: string): Span[] {
-  const ref = words(plainText(reference)).join(' ');
+  const profile = antonymProfile(reference);
   const ans = words(answer).join(' ');
   const hits: Span[] = [];
-  const spans = sentences(answer);
-  for (const [a, b] of ANTONYMS) {
-    for (const [mine, theirs] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      if (theirs.test(ref) && !mine.test(ref) && mine.test(ans) && !theirs.test(ans)) {
-        const span = spans.find((s) => mine.test(words(s.text).join(' ')));
-        if (span) hits.push(span);
-      }
+  const spans = sentences(answer).map((s) => ({ span: s, text: words(s.text).join(' ') }));
+  for (const { a, b, only } of profile) {
+    if (!only) continue;
+    const mine = only === a ? b : a;
+    if (mine.test(ans) && !only.test(ans)) {
+      const span = spans.find((s) => mine.test(s.text));
+      if (span) hits.push(span.span);
     }
   }
   // Definitions swapped between two opposite terms: the answer says of "eventual" what the
   // reference says of "strong".
-  const refSpans = referenceSentences(reference);
-  for (const [a, b] of ANTONYMS) {
-    const about = (re: RegExp, other: RegExp) => refSpans.filter((r) => re.test(r.text) && !other.test(r.text));
-    const refA = about(a, b);
-    const refB = about(b, a);
+  for (const { a, b, refA, refB } of profile) {
     if (!refA.length || !refB.length) continue;
     for (const s of spans) {
-      for (const clause of s.text.split(/[;,]\s*(?:and|but|while|whereas)?\s*|\s+(?:while|whereas|but)\s+/)) {
+      if (!a.test(s.text) && !b.test(s.text)) continue;
+      for (const clause of s.span.text.split(/[;,]\s*(?:and|but|while|whereas)?\s*|\s+(?:while|whereas|but)\s+/)) {
         const t = words(clause).join(' ');
         for (const [mine, theirs, refMine, refTheirs] of [
           [a, b, refA, refB],
@@ -222,7 +234,7 @@ export function contradictions(reference: string, answer: string): Span[] {
           const stems = unique(contentStems(clause)).filter((x) => !mine.test(x) && !theirs.test(x));
           const overlap = (refs: typeof refA) => Math.max(...refs.map((r) => stems.filter((x) => r.stems.has(x)).length));
           const withTheirs = overlap(refTheirs);
-          if (withTheirs >= 3 && withTheirs > overlap(refMine) + 1) hits.push(s);
+          if (withTheirs >= 3 && withTheirs > overlap(refMine) + 1) hits.push(s.span);
         }
       }
     }

@@ -85,11 +85,15 @@ const OTHER_LANGUAGES: RegExp[] = [
   /지시를\s*무시|규칙을\s*무시|만점|최고\s*점수/,
 ];
 
-const PATTERNS = [...ENGLISH, ...OTHER_LANGUAGES];
+/**
+ * Every pattern as one expression, tried in one pass (all are case-insensitive, and `^` may start
+ * any line of a longer text).
+ */
+const PATTERN = new RegExp([...ENGLISH, ...OTHER_LANGUAGES].map((re) => `(?:${re.source})`).join('|'), 'im');
 
 /** True when the text (one sentence or a whole answer) addresses the grader. */
 export function addressesGrader(text: string): boolean {
-  return PATTERNS.some((re) => re.test(text));
+  return PATTERN.test(text);
 }
 
 /** The sentences of an answer that address the grader, as spans of the original text. */

@@ -38,8 +38,17 @@ export const clampLevel = (x: number) => Math.max(1, Math.min(5, x));
 /** Content coverage as a level: full marks at the coverage that makes a complete answer for this reference. */
 export const contentLevel = (content: ContentAnalysis) => clampLevel(1 + 4 * Math.min(1, content.content / content.fullCoverage));
 
-const global = (re: RegExp) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-const single = (re: RegExp) => new RegExp(re.source, re.flags.replace('g', ''));
+/** The global and the single-match form of a pattern, each compiled once. */
+const compiled = (make: (re: RegExp) => RegExp) => {
+  const cache = new WeakMap<RegExp, RegExp>();
+  return (re: RegExp) => {
+    let r = cache.get(re);
+    if (!r) cache.set(re, (r = make(re)));
+    return r;
+  };
+};
+const global = compiled((re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`));
+const single = compiled((re) => new RegExp(re.source, re.flags.replace('g', '')));
 
 export function countMatches(text: string, re: RegExp): number {
   return text.match(global(re))?.length ?? 0;
@@ -130,13 +139,27 @@ function rankedContentSpans(ctx: ScoringContext): Span[] {
   return spans;
 }
 
+/** Whether a reference answer has a match of a pattern: worked out once per reference and pattern. */
+const referenceMatches = new WeakMap<RegExp, Map<string, boolean>>();
+function referenceHas(reference: string, re: RegExp): boolean {
+  let byReference = referenceMatches.get(re);
+  if (!byReference) referenceMatches.set(re, (byReference = new Map()));
+  let has = byReference.get(reference);
+  if (has === undefined) {
+    has = single(re).test(reference);
+    if (byReference.size >= 1000) byReference.clear();
+    byReference.set(reference, has);
+  }
+  return has;
+}
+
 /**
  * A criterion the reference answer itself gives no example of (no mechanism, no named service,
  * no trade-off) is not held against a short answer: it is judged on content instead, with the
  * sentences that carry that content as evidence.
  */
 export function relativeToReference(ctx: ScoringContext, re: RegExp, scored: Scored, what: string): Scored {
-  if (distinctMatches(ctx.input.referenceAnswer, re).length > 0) return scored;
+  if (referenceHas(ctx.input.referenceAnswer, re)) return scored;
   const level = ctx.content.content < 0.05 ? null : contentLevel(ctx.content);
   if (level === null || (scored.level !== null && scored.level >= level)) return scored;
   return {
