@@ -103,8 +103,16 @@ const referenceAnalysis = memoize((key: string) => {
   const questionStems = questionStemSet(question);
   const points = keyPoints(reference, signals);
   const pointStems = new StemSet(points.flatMap((p) => p.stems));
+  // Question words count for less (QUESTION_WORD_WEIGHT): each reference word's weight, once.
+  const weight = (x: string) => (questionStems.has(x) ? QUESTION_WORD_WEIGHT : 1);
+  const weighted = (stems: string[]) => {
+    const w = stems.map(weight);
+    return { stems, weights: w, total: w.reduce((a, b) => a + b, 0) };
+  };
   return {
     referenceStems,
+    reference: weighted(referenceStems),
+    weightedPoints: points.map((p) => weighted(p.stems)),
     points,
     onTopic: new StemSet([...referenceStems, ...questionStems.values()]),
     pointStems,
@@ -119,24 +127,23 @@ export function analyzeContent(question: string, reference: string, answer: stri
   const answerSet = new StemSet(answerStems);
   const ref = referenceAnalysis(`${question}\u0000${reference}\u0000${signals.join('\n')}`);
   const { referenceStems, onTopic } = ref;
-  const weight = (s: string) => (questionStems.has(s) ? QUESTION_WORD_WEIGHT : 1);
+  // Whether the answer has each reference word, looked up once per word.
+  const seen = new Map<string, boolean>();
+  const has = (x: string) => {
+    let h = seen.get(x);
+    if (h === undefined) seen.set(x, (h = answerSet.has(x)));
+    return h;
+  };
+  /** The weighted share of the words found in the answer. */
+  const share = ({ stems, weights, total }: { stems: string[]; weights: number[]; total: number }) => {
+    let found = 0;
+    for (let i = 0; i < stems.length; i++) if (has(stems[i]!)) found += weights[i]!;
+    return total > 0 ? found / total : 0;
+  };
 
-  let total = 0;
-  let found = 0;
-  for (const s of referenceStems) {
-    total += weight(s);
-    if (answerSet.has(s)) found += weight(s);
-  }
-  const recall = total > 0 ? found / total : 0;
-
-  const points = ref.points.map((p) => {
-    let w = 0;
-    let m = 0;
-    for (const s of p.stems) {
-      w += weight(s);
-      if (answerSet.has(s)) m += weight(s);
-    }
-    const coverage = w > 0 ? m / w : 0;
+  const recall = share(ref.reference);
+  const points = ref.points.map((p, i) => {
+    const coverage = share(ref.weightedPoints[i]!);
     return { ...p, coverage, covered: coverage >= (signals.includes(p.text) ? 0.3 : 0.5) };
   });
   const pointScore = points.length ? points.reduce((s, p) => s + Math.min(1, p.coverage / 0.6), 0) / points.length : recall;
