@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { LlmGrader } from '../src/grading/llm.js';
@@ -195,6 +197,26 @@ describe('LLM grader', () => {
   ])('maps %s to its own clear error', async (_name, r, code, message) => {
     mock.reply(r);
     await expect(grader().grade(input())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  it('does not follow a redirect from the model endpoint, and says to fix OPENAI_BASE_URL', async () => {
+    let asked = 0;
+    const server = createServer((_req, res) => {
+      asked++;
+      res.writeHead(307, { location: 'http://127.0.0.1:9/v1/chat/completions' }).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      await expect(grader({ OPENAI_BASE_URL: baseURL, OPENAI_MAX_RETRIES: '0' }).grade(input())).rejects.toMatchObject({
+        code: 'model_connection',
+        retryable: false,
+        message: expect.stringMatching(/answered with a redirect: set OPENAI_BASE_URL/),
+      });
+      expect(asked).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 
   it('falls back to JSON mode with the schema in the prompt for servers without json_schema', async () => {

@@ -23,14 +23,25 @@ export function createOpenAI(config: Pick<Config['openai'], 'apiKey' | 'baseURL'
     timeout: config.timeoutMs,
     // The SDK retries 408/409/429/5xx and connection errors with backoff.
     maxRetries: config.maxRetries,
-    // Looked up per call, so a fetch installed later (a proxy, msw in tests) is honoured.
-    fetch: (url, init) => globalThis.fetch(url, init),
+    // Looked up per call, so a fetch installed later (a proxy, msw in tests) is honoured. A redirect
+    // is an error, not followed: an API endpoint that redirects is a wrong OPENAI_BASE_URL (a POST
+    // sent on after a 301 or 302 becomes a GET), and not following one spares every open stream a
+    // second copy of its request body kept for a redirect that never comes.
+    fetch: (url, init) => globalThis.fetch(url, { ...init, redirect: 'error' }),
   });
 }
 
 /** True when an abort came from a turn's deadline (AbortSignal.timeout), not from a client going away. */
 const isDeadline = (signal: AbortSignal | undefined) =>
   signal?.aborted === true && (signal.reason as Error | undefined)?.name === 'TimeoutError';
+
+/** True when the endpoint answered with a redirect (not followed: see createOpenAI). */
+function isRedirect(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+    if (/unexpected redirect/i.test((x as { message?: string }).message ?? '')) return true;
+  }
+  return false;
+}
 
 /** Network failures below HTTP: a dropped or refused connection, a reset socket, a stream cut short. */
 function isConnectionFailure(e: unknown): boolean {
@@ -57,6 +68,13 @@ export function mapModelError(e: unknown, model: string, signal?: AbortSignal): 
   if (e instanceof APIUserAbortError) return new ModelError('model_error', 'The model request was cancelled', cause);
   if (e instanceof APIConnectionTimeoutError) {
     return new ModelError('model_timeout', `The model (${model}) did not answer in time; try again`, cause);
+  }
+  if (isRedirect(e)) {
+    return new ModelError(
+      'model_connection',
+      `The model endpoint for ${model} answered with a redirect: set OPENAI_BASE_URL to the address it redirects to`,
+      { ...cause, retryable: false },
+    );
   }
   if (e instanceof APIConnectionError || (!(e instanceof APIError) && isConnectionFailure(e))) {
     return new ModelError(
