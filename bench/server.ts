@@ -36,6 +36,8 @@ const { values: args } = parseArgs({
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const STREAMS = Number(args.streams);
+/** Streams measured one after another for the added time to first token: enough for a steady p50 and p99. */
+const SEQUENTIAL_STREAMS = 100;
 
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -244,8 +246,8 @@ async function main() {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const direct: number[] = [];
   const through: number[] = [];
-  const sessions = await sessionsFor(withModel.url, 40);
-  for (let i = 0; i < 40; i++) {
+  const sessions = await sessionsFor(withModel.url, SEQUENTIAL_STREAMS);
+  for (let i = 0; i < SEQUENTIAL_STREAMS; i++) {
     direct.push(await firstToken(`${stubV1}/chat/completions`, STUB_STREAM, agent, TOKEN_FROM_STUB));
     through.push(await firstToken(`${withModel.url}/api/sessions/${sessions[i]}/skip`, undefined, agent, TOKEN_FROM_MOCKLOOP));
   }
@@ -293,7 +295,7 @@ async function main() {
       );
     }
     console.log(
-      `\nTime to first token (40 sequential streams, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
+      `\nTime to first token (${SEQUENTIAL_STREAMS} sequential streams, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
     );
     console.log(
       `${f(streams.n)} concurrent streams: idle RSS ${f(streams.idleRssMb)} MB, peak ${f(streams.peakRssMb)} MB, ${f(streams.overIdleMb)} MB over idle, ${f(streams.kbPerStream)} KB per stream; first token p50 ${f(streams.firstToken.p50)} ms, p99 ${f(streams.firstToken.p99)} ms (the stub waits 1,500 ms)`,
