@@ -41,7 +41,10 @@ export async function eventStream(
       if (!out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) await Promise.race([once(out, 'drain'), gone]);
     }),
   )
-    .catch(() => undefined)
+    .catch((e: unknown) =>
+      // The turn reports its own failures as an `error` event; this is only what escaped it.
+      c.var.deps.log(JSON.stringify({ level: 'error', event: 'stream_failed', path: c.req.path, message: (e as Error)?.message })),
+    )
     .finally(() => {
       if (!out.destroyed) out.end();
     });
