@@ -152,6 +152,20 @@ describe('offline grader guards', () => {
     expect(g.strengths).toEqual([]);
   });
 
+  it.each(["I'll pass.", 'Skip this one', "I really don't know, sorry, I have never used it."])('takes "%s" as not knowing', (answer) => {
+    expect(grade('amazon-32', answer).flags).toContain('dont_know');
+  });
+
+  it.each([
+    ['', 'Writes pass through a quorum of three replicas in different AZs, so one node failing loses nothing.'],
+    ["I'm not sure of the exact number, but ", 'DynamoDB copies each partition to three Availability Zones and a write needs two of them.'],
+  ])('does not take an answer with content for not knowing: "%s%s"', (admission, content) => {
+    const g = grade('amazon-32', admission + content);
+    expect(g.flags).not.toContain('dont_know');
+    expect(g.score).toBeGreaterThan(10);
+    expect(g.score).toBeGreaterThanOrEqual(grade('amazon-32', content).score - 5);
+  });
+
   it('flags an off-topic answer', () => {
     const g = grade('amazon-32', technical.offTopic);
     expect(g.flags).toContain('off_topic');

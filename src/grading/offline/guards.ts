@@ -23,8 +23,19 @@ import {
  * question; a behavioural story against the question's theme, never the example story's nouns.
  */
 
+/** Admitting not knowing. Words such as "pass" or "skip" count only as the whole answer ("I'll pass"). */
 const DONT_KNOW =
-  /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember|pass|skip)\b/i;
+  /\b(i\s+(really\s+)?(don'?t|do\s+not)\s+know|no\s+idea|not\s+sure|idk|no\s+clue|i\s+have\s+never\s+(heard|done|used)|i\s+can'?t\s+remember)\b/gi;
+const PASS = /^\W*(?:i'?ll\s+|i\s+will\s+|let\s+me\s+)?(?:pass|skip)(?:\s+(?:on\s+)?(?:this(?:\s+one)?|it|that))?\W*$/i;
+/** What an answer may add to an admission of not knowing and still be no answer ("sorry, never used it"). */
+const MAX_BESIDES_ADMISSION = 3;
+
+/** True when the answer is an admission of not knowing and little else; reasoning towards an answer is not. */
+function admitsNotKnowing(answer: string): boolean {
+  if (PASS.test(answer)) return true;
+  const rest = answer.replace(DONT_KNOW, ' ');
+  return rest !== answer && contentStems(rest).length <= MAX_BESIDES_ADMISSION;
+}
 
 /** Words of an answer about a company and working there, however generic. */
 const COMPANY_TALK =
@@ -55,7 +66,7 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
   const usesReference = kind === 'technical' || kind === 'system_design';
   const referenceSize = usesReference ? unique(contentStems(plainText(input.referenceAnswer))).length : 0;
 
-  if (answerStems.length < 12 && DONT_KNOW.test(answer)) flags.push('dont_know');
+  if (admitsNotKnowing(answer)) flags.push('dont_know');
 
   const minStems = referenceSize ? Math.max(2, Math.min(20, Math.round(referenceSize * 0.25))) : 20;
   if (!flags.includes('dont_know') && answerStems.length < minStems) flags.push('too_short');
