@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type ErrorCode, isAppError } from './errors.js';
 import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
+import { readDeclaredBody } from './middleware/body.js';
 import { rateLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
@@ -89,9 +90,11 @@ export function createApp(deps: Deps) {
   );
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c, next) => {
     // A declared length within the JSON limit needs no counting (Node's parser holds the body to
-    // it), and asking for the body here would build a whole fetch Request for nothing.
+    // it): the body is read as it is, without a fetch Request around it.
     const length = c.req.header('content-length');
-    if (!UPLOADS.test(c.req.path) && length && !c.req.header('transfer-encoding') && Number(length) <= MAX_BODY_BYTES) return next();
+    if (!UPLOADS.test(c.req.path) && length && !c.req.header('transfer-encoding') && Number(length) <= MAX_BODY_BYTES) {
+      return readDeclaredBody(c).then(next);
+    }
     return (UPLOADS.test(c.req.path) ? audioLimit : jsonLimit)(c, next);
   });
 

@@ -25,6 +25,53 @@ describe('over real HTTP', () => {
   });
 });
 
+describe('JSON bodies over real HTTP', () => {
+  const grade = (body: BodyInit, init: RequestInit = {}) =>
+    fetch(`${server.base}/api/grade`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, ...init });
+
+  it('reads a body with a declared length and a chunked one alike, and keeps every character as written', async () => {
+    const answer = 'DynamoDB keeps three replicas — one per AZ — so “naïve” failover loses nothing ✓ 数据.';
+    const declared = await grade(JSON.stringify({ questionId: 'amazon-32', answer }));
+    const bytes = new TextEncoder().encode(JSON.stringify({ questionId: 'amazon-32', answer }));
+    // Split inside a multi-byte character, as a slow client may send it.
+    const cut = bytes.indexOf(0xe2) + 1;
+    const chunked = await grade(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(bytes.slice(0, cut));
+          controller.enqueue(bytes.slice(cut));
+          controller.close();
+        },
+      }),
+      { duplex: 'half' } as RequestInit,
+    );
+    expect([declared.status, chunked.status]).toEqual([200, 200]);
+    type Graded = { score: number; criteria: unknown };
+    const a = (await declared.json()) as Graded;
+    const b = (await chunked.json()) as Graded;
+    expect(a.score).toBe(b.score);
+    expect(a.criteria).toEqual(b.criteria);
+
+    const { id } = (await (await fetch(`${server.base}/api/sessions`, { method: 'POST' })).json()) as { id: string };
+    const sent = await fetch(`${server.base}/api/sessions/${id}/answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: answer }),
+    });
+    expect(sent.status).toBe(200);
+    const session = (await (await fetch(`${server.base}/api/sessions/${id}`)).json()) as {
+      messages: Array<{ role: string; content: string }>;
+    };
+    expect(session.messages.filter((m) => m.role === 'candidate').map((m) => m.content)).toEqual([answer]);
+  });
+
+  it('answers malformed JSON with a 400 that says so', async () => {
+    const res = await grade('{"questionId": "amazon-32", "answer": ');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'bad_request', message: 'Request body is not valid JSON' } });
+  });
+});
+
 describe('AUTH=proxy over real HTTP', () => {
   it('believes the user header only from a trusted proxy address', async () => {
     const trusted = await startServer({ AUTH: 'proxy', TRUSTED_PROXIES: '127.0.0.1' });

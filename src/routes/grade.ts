@@ -46,7 +46,8 @@ export const gradeRoutes = createRouter().openapi(route, async (c) => {
   const chosen = body.provider === 'offline' ? new OfflineGrader() : grader;
   const userId = c.var.caller.user.id;
   if (chosen.kind === 'llm') await assertBudget(c.var.deps, userId);
-  const { grade, usage } = await chosen.grade(input, { signal: c.req.raw.signal });
+  // Only a model call can be cancelled; asking for the signal builds the whole fetch Request.
+  const { grade, usage } = await chosen.grade(input, chosen.kind === 'llm' ? { signal: c.req.raw.signal } : {});
   await c.var.deps.accounts.addUsage(userId, usage);
   return c.json(grade, 200);
 });
