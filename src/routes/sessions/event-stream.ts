@@ -31,10 +31,12 @@ export async function eventStream(
       ),
     );
   }
+  const { log } = c.var.deps;
+  const { path } = c.req;
   out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
   const gone = once(out, 'close').then(() => undefined);
   // Not awaited: the handler and the middleware around it return now, so an open stream holds
-  // only the turn it is producing, not every frame of the request's middleware chain.
+  // only the turn it is producing, not every frame of the request's middleware chain (nor its context).
   void produce(
     inOrder(async (event, data) => {
       if (out.destroyed || out.writableEnded) return;
@@ -43,7 +45,7 @@ export async function eventStream(
   )
     .catch((e: unknown) =>
       // The turn reports its own failures as an `error` event; this is only what escaped it.
-      c.var.deps.log(JSON.stringify({ level: 'error', event: 'stream_failed', path: c.req.path, message: (e as Error)?.message })),
+      log(JSON.stringify({ level: 'error', event: 'stream_failed', path, message: (e as Error)?.message })),
     )
     .finally(() => {
       if (!out.destroyed) out.end();
