@@ -88,14 +88,13 @@ export function createApp(deps: Deps) {
     maxAudioBytes + 64 * 1024,
     `The recording is larger than ${maxAudioBytes / 1024 / 1024} MB (MAX_AUDIO_MB): record a shorter answer, or type it`,
   );
+  // A JSON body of declared length within the limit needs no counting (Node's parser holds the
+  // body to it): it is read as it is, without a fetch Request around it. Any other body is counted.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c, next) => {
-    // A declared length within the JSON limit needs no counting (Node's parser holds the body to
-    // it): the body is read as it is, without a fetch Request around it.
+    if (UPLOADS.test(c.req.path)) return audioLimit(c, next);
     const length = c.req.header('content-length');
-    if (!UPLOADS.test(c.req.path) && length && !c.req.header('transfer-encoding') && Number(length) <= MAX_BODY_BYTES) {
-      return readDeclaredBody(c).then(next);
-    }
-    return (UPLOADS.test(c.req.path) ? audioLimit : jsonLimit)(c, next);
+    if (length && !c.req.header('transfer-encoding') && Number(length) <= MAX_BODY_BYTES) return readDeclaredBody(c).then(() => next());
+    return jsonLimit(c, next);
   });
 
   // Who is calling comes first: without a credential the answer is 401, whatever the body.
