@@ -1,7 +1,7 @@
 import type { ContentAnalysis } from '../analysis.js';
 import type { Flag } from '../grade.js';
 import type { RubricKind } from '../rubrics.js';
-import { contentStems, type Span } from '../text.js';
+import { contentStems, memoize, type Span } from '../text.js';
 import type { GradeInput } from '../types.js';
 import { QUESTION_WORD_WEIGHT } from '../analysis.js';
 import type { Theme } from './lexicon.js';
@@ -38,17 +38,18 @@ export const clampLevel = (x: number) => Math.max(1, Math.min(5, x));
 /** Content coverage as a level: full marks at the coverage that makes a complete answer for this reference. */
 export const contentLevel = (content: ContentAnalysis) => clampLevel(1 + 4 * Math.min(1, content.content / content.fullCoverage));
 
-/** The global and the single-match form of a pattern, each compiled once. */
-const compiled = (make: (re: RegExp) => RegExp) => {
-  const cache = new WeakMap<RegExp, RegExp>();
+/** Something derived from a pattern, made once per pattern. */
+const perPattern = <T>(make: (re: RegExp) => T) => {
+  const cache = new WeakMap<RegExp, T>();
   return (re: RegExp) => {
     let r = cache.get(re);
-    if (!r) cache.set(re, (r = make(re)));
+    if (r === undefined) cache.set(re, (r = make(re)));
     return r;
   };
 };
-const global = compiled((re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`));
-const single = compiled((re) => new RegExp(re.source, re.flags.replace('g', '')));
+/** The global and the single-match form of a pattern, each compiled once. */
+const global = perPattern((re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`));
+const single = perPattern((re) => new RegExp(re.source, re.flags.replace('g', '')));
 
 export function countMatches(text: string, re: RegExp): number {
   return text.match(global(re))?.length ?? 0;
@@ -140,18 +141,7 @@ function rankedContentSpans(ctx: ScoringContext): Span[] {
 }
 
 /** Whether a reference answer has a match of a pattern: worked out once per reference and pattern. */
-const referenceMatches = new WeakMap<RegExp, Map<string, boolean>>();
-function referenceHas(reference: string, re: RegExp): boolean {
-  let byReference = referenceMatches.get(re);
-  if (!byReference) referenceMatches.set(re, (byReference = new Map()));
-  let has = byReference.get(reference);
-  if (has === undefined) {
-    has = single(re).test(reference);
-    if (byReference.size >= 1000) byReference.clear();
-    byReference.set(reference, has);
-  }
-  return has;
-}
+const referenceHas = perPattern((re) => memoize((reference) => single(re).test(reference)));
 
 /**
  * A criterion the reference answer itself gives no example of (no mechanism, no named service,
@@ -159,7 +149,7 @@ function referenceHas(reference: string, re: RegExp): boolean {
  * sentences that carry that content as evidence.
  */
 export function relativeToReference(ctx: ScoringContext, re: RegExp, scored: Scored, what: string): Scored {
-  if (referenceHas(ctx.input.referenceAnswer, re)) return scored;
+  if (referenceHas(re)(ctx.input.referenceAnswer)) return scored;
   const level = ctx.content.content < 0.05 ? null : contentLevel(ctx.content);
   if (level === null || (scored.level !== null && scored.level >= level)) return scored;
   return {
