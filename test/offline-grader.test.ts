@@ -126,6 +126,26 @@ describe('offline grader ranks answers of known quality', () => {
     expect(paraphrase.coveredPoints).toHaveLength(1);
     expect(paraphrase.score).toBeGreaterThan(unrelated.score + 20);
   });
+
+  it('takes a one-phrase reference answer as its one key point', () => {
+    const q = {
+      questionId: 'x',
+      question: 'How are arrays passed to functions in C++?',
+      referenceAnswer: 'By reference.',
+      rubric: rubrics.get('technical')!,
+    };
+    const right = gradeOffline({
+      ...q,
+      answer: 'Arrays are passed to functions by reference, so the function sees the caller’s elements.',
+    });
+    const wrong = gradeOffline({ ...q, answer: 'Arrays are copied into the function one element at a time, so changes stay local.' });
+    const correctness = right.criteria.find((c) => c.id === 'correctness')!;
+    expect(right.coveredPoints).toEqual(['By reference.']);
+    expect(correctness.feedback).not.toMatch(/No reference answer/);
+    expect(correctness.evidence).toEqual(['Arrays are passed to functions by reference, so the function sees the caller’s elements.']);
+    expect(correctness.score).toBe(5);
+    expect(right.score).toBeGreaterThan(wrong.score + 20);
+  });
 });
 
 describe('offline grader guards', () => {
@@ -164,6 +184,21 @@ describe('offline grader guards', () => {
     expect(g.flags).not.toContain('dont_know');
     expect(g.score).toBeGreaterThan(10);
     expect(g.score).toBeGreaterThanOrEqual(grade('amazon-32', content).score - 5);
+  });
+
+  it('does not call a short answer that says what a short reference says too short, and still flags one that does not', () => {
+    const q = {
+      questionId: 'x',
+      question: 'What is the running time of binary search?',
+      referenceAnswer: 'Logarithmic time.',
+      rubric: rubrics.get('technical')!,
+    };
+    const complete = gradeOffline({ ...q, answer: 'Logarithmic.' });
+    const short = gradeOffline({ ...q, answer: 'Very fast.' });
+    expect(complete.flags).not.toContain('too_short');
+    expect(complete.verdict).not.toBe('insufficient_evidence');
+    expect(short.flags).toContain('too_short');
+    expect(complete.score).toBeGreaterThan(50);
   });
 
   it('flags an off-topic answer', () => {

@@ -28,11 +28,20 @@ export function keyPoints(reference: string, signals: string[] = []): KeyPoint[]
   return [...referencePoints(reference), ...signals.map(signalPoint)];
 }
 
-const referencePoints = memoize((reference: string): KeyPoint[] =>
-  sentences(plainText(reference))
-    .map((s) => ({ text: shorten(s.text.replace(/[:;,]$/, ''), 160), stems: unique(contentStems(s.text)) }))
-    .filter((p) => p.stems.length >= 2 && !/:$/.test(p.text.trim())),
-);
+/**
+ * A sentence with fewer than two content words is too slight to be a point of its own, unless it
+ * is the whole reference ("By reference.", "O(log n)."): then the reference is its one key point.
+ */
+const referencePoints = memoize((reference: string): KeyPoint[] => {
+  const all = sentences(plainText(reference)).map((s) => ({
+    text: shorten(s.text.replace(/[:;,]$/, ''), 160),
+    stems: unique(contentStems(s.text)),
+  }));
+  const points = all.filter((p) => p.stems.length >= 2 && !/:$/.test(p.text.trim()));
+  if (points.length) return points;
+  const stems = unique(all.flatMap((p) => p.stems));
+  return stems.length ? [{ text: shorten(plainText(reference).trim(), 160), stems }] : [];
+});
 const signalPoint = memoize((signal: string): KeyPoint => ({ text: signal, stems: unique(contentStems(signal)) }));
 
 export const unique = <T>(xs: T[]) => [...new Set(xs)];

@@ -37,6 +37,9 @@ function admitsNotKnowing(answer: string): boolean {
   return rest !== answer && contentStems(rest).length <= MAX_BESIDES_ADMISSION;
 }
 
+/** The share of a complete answer's reference content from which a short answer is not too short. */
+const COVERS_REFERENCE = 0.75;
+
 /** Words of an answer about a company and working there, however generic. */
 const COMPANY_TALK =
   /\b(amazon|company|companies|culture|customers?|teams?|career|work(ing)? (here|there)|employer|leaders?|principles?|innovat\w*|products?)\b/gi;
@@ -69,7 +72,10 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
   if (admitsNotKnowing(answer)) flags.push('dont_know');
 
   const minStems = referenceSize ? Math.max(2, Math.min(20, Math.round(referenceSize * 0.25))) : 20;
-  if (!flags.includes('dont_know') && answerStems.length < minStems) flags.push('too_short');
+  // A short answer that already says what the reference says is complete, not too short.
+  const coversReference = usesReference && content.content / content.fullCoverage >= COVERS_REFERENCE;
+  const completeness = coversReference ? 1 : Math.min(1, answerStems.length / minStems);
+  if (!flags.includes('dont_know') && completeness < 1) flags.push('too_short');
 
   if (echoesQuestion(content)) flags.push('question_echo');
   if (isKeywordList(answer)) flags.push('keyword_list');
@@ -80,7 +86,7 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
 
   const contradiction = referenceSize ? contradictions(input.referenceAnswer, answer) : [];
   if (contradiction.length) flags.push('contradicts_reference');
-  return { flags, contradiction, completeness: Math.min(1, answerStems.length / minStems) };
+  return { flags, contradiction, completeness };
 }
 
 function echoesQuestion(content: ContentAnalysis): boolean {
