@@ -12,6 +12,7 @@ import OpenAI, {
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Config } from '../config.js';
 import { ModelError } from '../errors.js';
+import { modelFetch } from './transport.js';
 
 export type Message = ChatCompletionMessageParam;
 
@@ -23,11 +24,8 @@ export function createOpenAI(config: Pick<Config['openai'], 'apiKey' | 'baseURL'
     timeout: config.timeoutMs,
     // The SDK retries 408/409/429/5xx and connection errors with backoff.
     maxRetries: config.maxRetries,
-    // Looked up per call, so a fetch installed later (a proxy, msw in tests) is honoured. A redirect
-    // is an error, not followed: an API endpoint that redirects is a wrong OPENAI_BASE_URL (a POST
-    // sent on after a 301 or 302 becomes a GET), and not following one spares every open stream a
-    // second copy of its request body kept for a redirect that never comes.
-    fetch: (url, init) => globalThis.fetch(url, { ...init, redirect: 'error' }),
+    // Over Node's http modules, lighter than the global fetch per open stream (see transport.ts).
+    fetch: modelFetch,
   });
 }
 
