@@ -4,8 +4,11 @@
  * provider, a local OpenAI-compatible stub model, and mockloop pointed at that stub; then it
  * measures, with N concurrent clients (16 by default) on Node's own fetch, the HTTP client of the
  * tools that call this API (each client sends its next request when the last one is answered):
- *   - requests/s, p50 and p99 of each row, with its ratio to the bare server's requests/s;
- *   - the time to first token a candidate sees, against the stub's own (sequential streams);
+ *   - requests/s, p50 and p99 of each row, with its ratio to the bare server's requests/s (the
+ *     row and the bare server take turns in five rounds after a second of warm-up; the ratio is
+ *     the median of the rounds');
+ *   - the time to first token a candidate sees, against the stub's own (sequential streams, after
+ *     a few not counted);
  *   - N concurrent streams (default 1,000): peak RSS over idle, KB per stream, first-token p50/p99;
  *   - when PostgreSQL's server programs are installed, health and the answer turn on a throwaway
  *     PostgreSQL cluster with one replica, and the answer turn with two replicas on it.
@@ -38,6 +41,8 @@ const CONNECTIONS = Number(args.connections);
 const STREAMS = Number(args.streams);
 /** Streams measured one after another for the added time to first token: enough for a steady p50 and p99. */
 const SEQUENTIAL_STREAMS = 100;
+/** Streams sent first and not counted: a process compiles its hot code during its first requests. */
+const WARM_UP_STREAMS = 20;
 
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -83,12 +88,20 @@ interface Row {
   ratio?: number;
 }
 
-/** Requests/s, p50 and p99 of `send`, from CONNECTIONS clients sending back to back for DURATION seconds. */
-async function load(name: string, send: () => Promise<Response>): Promise<Row> {
+type Bare = Parameters<typeof compare>[0];
+
+interface Sample {
+  latencies: number[];
+  non2xx: number;
+  seconds: number;
+}
+
+/** Latencies of `send` over `seconds`, from CONNECTIONS clients each sending its next request when the last is answered. */
+async function measure(send: () => Promise<Response>, seconds: number): Promise<Sample> {
   const latencies: number[] = [];
   let non2xx = 0;
   const started = performance.now();
-  const until = started + DURATION * 1000;
+  const until = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (performance.now() < until) {
@@ -100,8 +113,53 @@ async function load(name: string, send: () => Promise<Response>): Promise<Row> {
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  return { name, requestsPerSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx };
+  return { latencies, non2xx, seconds: (performance.now() - started) / 1000 };
+}
+
+function rowOf(name: string, samples: Sample[], ratio?: number): Row {
+  const latencies = samples.flatMap((x) => x.latencies);
+  const seconds = samples.reduce((t, x) => t + x.seconds, 0);
+  return {
+    name,
+    requestsPerSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    non2xx: samples.reduce((t, x) => t + x.non2xx, 0),
+    ratio,
+  };
+}
+
+/** Rounds per row: the row and the bare server take turns, a slice of DURATION / ROUNDS seconds each. */
+const ROUNDS = 5;
+/** Seconds each row (and the bare server, once) runs before it is measured. */
+const WARM_UP_SECONDS = 1;
+const rps = (x: Sample) => x.latencies.length / x.seconds;
+const median = (xs: number[]) => percentile(xs, 50);
+
+/**
+ * Measures a row against the bare server in turns: ROUNDS rounds of a slice of the bare server
+ * then a slice of the row, the ratio being the median of the rounds' ratios. A noisy moment on
+ * this shared machine then weighs on both sides of one round's ratio, not on one side of a whole
+ * row's. Every bare slice also counts towards the bare server's own row.
+ */
+async function compare(
+  bare: { send: () => Promise<Response>; samples: Sample[] },
+  name: string,
+  send: () => Promise<Response>,
+): Promise<Row> {
+  const slice = DURATION / ROUNDS;
+  // Not counted: the row's first requests compile its code (a fresh route runs at half speed).
+  await measure(send, WARM_UP_SECONDS);
+  const samples: Sample[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const b = await measure(bare.send, slice);
+    const r = await measure(send, slice);
+    bare.samples.push(b);
+    samples.push(r);
+    ratios.push(rps(r) / rps(b));
+  }
+  return rowOf(name, samples, median(ratios));
 }
 
 const get = (url: string) => () => fetch(url);
@@ -128,10 +186,10 @@ async function sessionsFor(base: string, n: number) {
  * The answer turn: each request takes a session no other request is answering (a second answer
  * to a busy session would be a 409), answers its current question, and gives it back.
  */
-async function answerRow(bases: string[], name = 'POST /api/sessions/:id/answer (offline, graded)'): Promise<Row> {
+async function answerRow(bare: Bare, bases: string[], name = 'POST /api/sessions/:id/answer (offline, graded)'): Promise<Row> {
   const free = (await sessionsFor(bases[0]!, 400)).map((id) => ({ id, answered: 0 }));
   let turn = 0;
-  return load(name, async () => {
+  return compare(bare, name, async () => {
     const session = free.shift();
     if (!session) throw new Error('bench:server ran out of sessions: raise the pool');
     // With several replicas, the clients' requests go to each in turn (a round-robin balancer).
@@ -182,7 +240,7 @@ function rssMb(pid: number): number {
  * turn with one replica, then the answer turn with two replicas on the same schema, the clients
  * alternating between them. Skipped, and said so, when PostgreSQL's programs are not installed.
  */
-async function postgresRows(): Promise<Row[]> {
+async function postgresRows(bare: Bare): Promise<Row[]> {
   if (!postgresBin()) {
     console.error('bench:server: no PostgreSQL server programs (apt-get install postgresql): the PostgreSQL rows are skipped');
     return [];
@@ -193,11 +251,11 @@ async function postgresRows(): Promise<Row[]> {
     const env = { DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'bench' };
     const one = await start('src/index.ts', env);
     const rows = [
-      await load('GET /api/health (PostgreSQL)', get(`${one.url}/api/health`)),
-      await answerRow([one.url], 'POST answer (PostgreSQL, 1 replica)'),
+      await compare(bare, 'GET /api/health (PostgreSQL)', get(`${one.url}/api/health`)),
+      await answerRow(bare, [one.url], 'POST answer (PostgreSQL, 1 replica)'),
     ];
     const two = await start('src/index.ts', env);
-    rows.push(await answerRow([one.url, two.url], 'POST answer (PostgreSQL, 2 replicas)'));
+    rows.push(await answerRow(bare, [one.url, two.url], 'POST answer (PostgreSQL, 2 replicas)'));
     one.child.kill('SIGKILL');
     two.child.kill('SIGKILL');
     return rows;
@@ -222,34 +280,34 @@ async function main() {
     OPENAI_TIMEOUT_MS: '120000',
   });
 
+  const baseline: Bare = { send: get(bare.url), samples: [] };
+  await measure(baseline.send, WARM_UP_SECONDS);
   const rows: Row[] = [];
-  rows.push(await load('bare Hono JSON GET', get(bare.url)));
-  rows.push(await load('GET /api/health', get(`${offline.url}/api/health`)));
-  rows.push(await load('GET /api/questions?limit=20', get(`${offline.url}/api/questions?limit=20`)));
+  rows.push(await compare(baseline, 'GET /api/health', get(`${offline.url}/api/health`)));
+  rows.push(await compare(baseline, 'GET /api/questions?limit=20', get(`${offline.url}/api/questions?limit=20`)));
   // Every answer a little different, so no cache of a previous grading can serve it.
   let n = 0;
   rows.push(
-    await load('POST /api/grade (offline)', () =>
+    await compare(baseline, 'POST /api/grade (offline)', () =>
       postJson(`${offline.url}/api/grade`, { questionId: 'amazon-32', answer: `${STRONG} (Answer ${++n}.)` })(),
     ),
   );
-  rows.push(await answerRow([offline.url]));
-  rows.push(...(await postgresRows()));
-  // The bare server is measured again at the end and the better of its two figures is the
-  // denominator, so a noisy moment on this shared machine cannot flatter the ratios.
-  const bareAgain = await load('bare Hono JSON GET', get(bare.url));
-  if (bareAgain.requestsPerSecond > rows[0]!.requestsPerSecond) rows[0] = bareAgain;
-  for (const r of rows) r.ratio = r.requestsPerSecond / rows[0]!.requestsPerSecond;
+  rows.push(await answerRow(baseline, [offline.url]));
+  rows.push(...(await postgresRows(baseline)));
+  rows.unshift(rowOf('bare Hono JSON GET', baseline.samples, 1));
 
   // Time to first token: a skipped question streams the interviewer's next words straight away.
   await post(`${stub.url}/__control`, { firstTokenMs: 20, tokenMs: 2, delayMs: 0 });
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const direct: number[] = [];
   const through: number[] = [];
-  const sessions = await sessionsFor(withModel.url, SEQUENTIAL_STREAMS);
-  for (let i = 0; i < SEQUENTIAL_STREAMS; i++) {
-    direct.push(await firstToken(`${stubV1}/chat/completions`, STUB_STREAM, agent, TOKEN_FROM_STUB));
-    through.push(await firstToken(`${withModel.url}/api/sessions/${sessions[i]}/skip`, undefined, agent, TOKEN_FROM_MOCKLOOP));
+  const sessions = await sessionsFor(withModel.url, WARM_UP_STREAMS + SEQUENTIAL_STREAMS);
+  for (let i = 0; i < sessions.length; i++) {
+    const stub = await firstToken(`${stubV1}/chat/completions`, STUB_STREAM, agent, TOKEN_FROM_STUB);
+    const mockloop = await firstToken(`${withModel.url}/api/sessions/${sessions[i]}/skip`, undefined, agent, TOKEN_FROM_MOCKLOOP);
+    if (i < WARM_UP_STREAMS) continue;
+    direct.push(stub);
+    through.push(mockloop);
   }
   const ttft = {
     stub: { p50: percentile(direct, 50), p99: percentile(direct, 99) },
@@ -295,7 +353,7 @@ async function main() {
       );
     }
     console.log(
-      `\nTime to first token (${SEQUENTIAL_STREAMS} sequential streams, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
+      `\nTime to first token (${SEQUENTIAL_STREAMS} sequential streams after ${WARM_UP_STREAMS} not counted, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
     );
     console.log(
       `${f(streams.n)} concurrent streams: idle RSS ${f(streams.idleRssMb)} MB, peak ${f(streams.peakRssMb)} MB, ${f(streams.overIdleMb)} MB over idle, ${f(streams.kbPerStream)} KB per stream; first token p50 ${f(streams.firstToken.p50)} ms, p99 ${f(streams.firstToken.p99)} ms (the stub waits 1,500 ms)`,
