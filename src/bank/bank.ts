@@ -24,7 +24,8 @@ export interface Facet {
  */
 /** A page of the listing as the API sends it, serialised once, with an ETag of its bytes. */
 export interface SerializedPage {
-  json: string;
+  /** The JSON body as UTF-8 bytes: sent as they are, with no encoding per request. */
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
 }
 
@@ -99,7 +100,8 @@ export class Bank {
     let page = this.pages.get(key);
     if (!page) {
       const json = JSON.stringify({ ...this.list(f), limit: f.limit, offset: f.offset });
-      page = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+      const body = Buffer.from(json);
+      page = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
       if (this.pages.size >= MAX_PAGES) this.pages.delete(this.pages.keys().next().value!);
       this.pages.set(key, page);
     }

@@ -57,7 +57,7 @@ export const questionRoutes = createRouter()
     const page = c.var.deps.bank.page(c.req.valid('query'));
     const headers = { ETag: page.etag, 'Cache-Control': 'no-cache' };
     if (c.req.header('if-none-match') === page.etag) return c.body(null, 304, headers);
-    return c.body(page.json, 200, { ...headers, 'Content-Type': 'application/json' });
+    return c.body(page.body, 200, { ...headers, 'Content-Type': 'application/json' });
   })
   .openapi(one, (c) => {
     const { id } = c.req.valid('param');
