@@ -3,13 +3,12 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { secureHeaders } from 'hono/secure-headers';
 import { type ErrorCode, isAppError } from './errors.js';
 import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { readDeclaredBody } from './middleware/body.js';
 import { rateLimit } from './middleware/limits.js';
-import { hostGuard, jsonBodies, originGuard, UPLOADS } from './middleware/security.js';
+import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
 import { gradeRoutes } from './routes/grade.js';
 import { healthRoutes } from './routes/health.js';
@@ -46,7 +45,7 @@ export function createApp(deps: Deps) {
   // Even if something slipped past the sanitizer, the page runs no inline or foreign script or
   // style, and no form can be sent anywhere. (The API reference's Swagger UI styles itself inline.)
   const csp = (inlineStyles: boolean) =>
-    secureHeaders({
+    securityHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],

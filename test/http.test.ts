@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
 import { startServer } from './helpers/browser.js';
 
 let server: Awaited<ReturnType<typeof startServer>>;
@@ -86,5 +87,40 @@ describe('AUTH=proxy over real HTTP', () => {
       trusted.server.close();
       untrusted.server.close();
     }
+  });
+});
+
+describe('security headers over real HTTP', () => {
+  const securityOf = (res: Response) =>
+    Object.fromEntries(
+      [...res.headers].filter(([name]) => /^(content-security-policy|x-|strict-transport|referrer|cross-origin|origin-agent)/.test(name)),
+    );
+
+  it('sends the same security headers as Hono on the page, on API replies, on errors and on event streams', async () => {
+    const app = createApp(server.deps);
+    const expected = securityOf(await app.request('/', { headers: { host: '127.0.0.1' } }));
+    expect(expected['content-security-policy']).toMatch(/form-action 'none'/);
+    expect(expected['content-security-policy']).not.toMatch(/unsafe-inline/);
+    expect(expected['x-frame-options']).toBe('SAMEORIGIN');
+    expect(expected['x-content-type-options']).toBe('nosniff');
+
+    const { id } = (await (await fetch(`${server.base}/api/sessions`, { method: 'POST' })).json()) as { id: string };
+    const stream = await fetch(`${server.base}/api/sessions/${id}/skip`, { method: 'POST', headers: { accept: 'text/event-stream' } });
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    await stream.text();
+    for (const res of [
+      await fetch(`${server.base}/`),
+      await fetch(`${server.base}/api/health`),
+      await fetch(`${server.base}/api/nope`),
+      stream,
+    ]) {
+      expect(Object.fromEntries(Object.keys(expected).map((name) => [name, res.headers.get(name)]))).toEqual(expected);
+    }
+  });
+
+  it('lets only the API reference style itself inline', async () => {
+    const docs = await fetch(`${server.base}/docs.html`);
+    expect(docs.headers.get('content-security-policy')).toMatch(/style-src 'self' 'unsafe-inline'/);
+    expect(docs.headers.get('content-security-policy')).toMatch(/form-action 'none'/);
   });
 });
