@@ -1,8 +1,13 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { modelFetch } from '../src/llm/transport.js';
+import { mock } from './helpers/openai-mock.js';
+
+// Real sockets only: msw's interceptor would stand between the transport and the server (and
+// read replies through without waiting for the reader).
+beforeAll(() => mock.server.close());
 
 /** A real HTTP server on this machine for one test: what it received, and how it answers. */
 async function serve(handle: (req: IncomingMessage, res: ServerResponse, body: string) => void) {
@@ -55,6 +60,34 @@ describe('the model transport', () => {
     finish();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: last\n\n');
     expect((await reader.read()).done).toBe(true);
+  });
+
+  it('takes a reply only as fast as the caller reads it (back-pressure)', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const total = 64 * 1024 * 1024;
+    let written = 0;
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200);
+      const pump = () => {
+        while (written < total) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    const reader = (await modelFetch(url, { method: 'POST', body: '{}' })).body!.getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 300));
+    const held = written;
+    await new Promise((r) => setTimeout(r, 200));
+    // The server waits for the caller: what it could send is what the sockets' buffers hold.
+    expect(written).toBe(held);
+    expect(held).toBeLessThan(total / 4);
+    for (let i = 0; i < 200; i++) await reader.read();
+    expect(written).toBeGreaterThan(held);
+    await reader.cancel();
   });
 
   it('ends a reply being read with an AbortError when the caller aborts, and closes the connection', async () => {
