@@ -11,6 +11,9 @@ import { RUBRICS_DIR } from '../src/start.js';
 const rubrics = loadRubrics(RUBRICS_DIR);
 const bank = new Map(readBankDir().map((e) => [e.id, e]));
 const grade = (id: string, answer: string) => gradeOffline(inputForQuestion(bank.get(id)!, rubrics, answer));
+/** Grades answers to a technical question of our own, outside the bank. */
+const technicalQuestion = (question: string, referenceAnswer: string) => (answer: string) =>
+  gradeOffline({ questionId: 'x', question, referenceAnswer, rubric: rubrics.get('technical')!, answer });
 
 const technical = {
   strong:
@@ -107,38 +110,24 @@ describe('offline grader ranks answers of known quality', () => {
   });
 
   it('credits paraphrase through stemming and technical aliases', () => {
-    const reference = 'Replicate data across multiple Availability Zones and use an idempotency key so retries do not duplicate orders.';
-    const q = {
-      questionId: 'x',
-      question: 'How do you make order creation resilient?',
-      referenceAnswer: reference,
-      rubric: rubrics.get('technical')!,
-    };
-    const paraphrase = gradeOffline({
-      ...q,
-      answer:
-        'We replicated the data over several AZs, and every request carries a request ID so a retried call never creates a duplicate order.',
-    });
-    const unrelated = gradeOffline({
-      ...q,
-      answer: 'We bought bigger servers with more memory and more CPUs, and we tuned the garbage collector settings of the JVM carefully.',
-    });
+    const gradeFor = technicalQuestion(
+      'How do you make order creation resilient?',
+      'Replicate data across multiple Availability Zones and use an idempotency key so retries do not duplicate orders.',
+    );
+    const paraphrase = gradeFor(
+      'We replicated the data over several AZs, and every request carries a request ID so a retried call never creates a duplicate order.',
+    );
+    const unrelated = gradeFor(
+      'We bought bigger servers with more memory and more CPUs, and we tuned the garbage collector settings of the JVM carefully.',
+    );
     expect(paraphrase.coveredPoints).toHaveLength(1);
     expect(paraphrase.score).toBeGreaterThan(unrelated.score + 20);
   });
 
   it('takes a one-phrase reference answer as its one key point', () => {
-    const q = {
-      questionId: 'x',
-      question: 'How are arrays passed to functions in C++?',
-      referenceAnswer: 'By reference.',
-      rubric: rubrics.get('technical')!,
-    };
-    const right = gradeOffline({
-      ...q,
-      answer: 'Arrays are passed to functions by reference, so the function sees the caller’s elements.',
-    });
-    const wrong = gradeOffline({ ...q, answer: 'Arrays are copied into the function one element at a time, so changes stay local.' });
+    const gradeFor = technicalQuestion('How are arrays passed to functions in C++?', 'By reference.');
+    const right = gradeFor('Arrays are passed to functions by reference, so the function sees the caller’s elements.');
+    const wrong = gradeFor('Arrays are copied into the function one element at a time, so changes stay local.');
     const correctness = right.criteria.find((c) => c.id === 'correctness')!;
     expect(right.coveredPoints).toEqual(['By reference.']);
     expect(correctness.feedback).not.toMatch(/No reference answer/);
@@ -187,14 +176,9 @@ describe('offline grader guards', () => {
   });
 
   it('does not call a short answer that says what a short reference says too short, and still flags one that does not', () => {
-    const q = {
-      questionId: 'x',
-      question: 'What is the running time of binary search?',
-      referenceAnswer: 'Logarithmic time.',
-      rubric: rubrics.get('technical')!,
-    };
-    const complete = gradeOffline({ ...q, answer: 'Logarithmic.' });
-    const short = gradeOffline({ ...q, answer: 'Very fast.' });
+    const gradeFor = technicalQuestion('What is the running time of binary search?', 'Logarithmic time.');
+    const complete = gradeFor('Logarithmic.');
+    const short = gradeFor('Very fast.');
     expect(complete.flags).not.toContain('too_short');
     expect(complete.verdict).not.toBe('insufficient_evidence');
     expect(short.flags).toContain('too_short');
