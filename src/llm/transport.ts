@@ -9,16 +9,16 @@ import { Readable } from 'node:stream';
  *
  * Why not the global fetch: for each call it builds a WHATWG Request, copies the body through a
  * web stream and keeps the fetch algorithm's controllers alive until the reply ends. With a
- * thousand interviewer replies held open on a slow model that was about a third of the memory
+ * thousand interviewer replies held open on a slow model that was about a quarter of the memory
  * of an open stream, and a turn spent half a millisecond more before its model call
- * (`npm run bench:server`, before and after in the closing note of issue 11).
+ * (`npm run bench:server`; README, Throughput).
  *
  * It behaves as the SDK expects of fetch: an abort (the turn's deadline, the SDK's timeout) ends
  * the request or the reply being read with an AbortError; a connection failure rejects with
  * Node's error (its `code` says what happened); a redirect is not followed but is an error (an
  * API endpoint that redirects is a wrong OPENAI_BASE_URL: a POST sent on after a 301 or 302
- * becomes a GET). Modules are looked up per call, so interceptors installed later (msw in tests,
- * an HTTP proxy agent) are honoured.
+ * becomes a GET). The http modules are looked up per call, so an interceptor installed later
+ * (msw in tests) is honoured.
  */
 const httpAgent = new http.Agent({ keepAlive: true });
 const httpsAgent = new https.Agent({ keepAlive: true });
