@@ -219,6 +219,24 @@ describe('LLM grader', () => {
     }
   });
 
+  it('calls a connection dropped in the middle of the reply a connection failure, over real HTTP', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"id":"x","choices":[');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      await expect(grader({ OPENAI_BASE_URL: baseURL, OPENAI_MAX_RETRIES: '0' }).grade(input())).rejects.toMatchObject({
+        code: 'model_connection',
+        retryable: true,
+      });
+    } finally {
+      server.close();
+    }
+  });
+
   it('falls back to JSON mode with the schema in the prompt for servers without json_schema', async () => {
     mock.reply(completion(`\`\`\`json\n${reply()}\n\`\`\``));
     const { grade } = await grader({ OPENAI_RESPONSE_FORMAT: 'json_object' }).grade(input());

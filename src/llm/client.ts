@@ -33,32 +33,19 @@ export function createOpenAI(config: Pick<Config['openai'], 'apiKey' | 'baseURL'
 const isDeadline = (signal: AbortSignal | undefined) =>
   signal?.aborted === true && (signal.reason as Error | undefined)?.name === 'TimeoutError';
 
-/** An error and its causes, outermost first (the SDK and undici each wrap what went wrong below them). */
-function* causes(e: unknown): Generator<{ code?: string; message?: string; name?: string }> {
+/** An error and its causes, outermost first (the SDK wraps what the transport rejected with). */
+function* causes(e: unknown): Generator<{ code?: string; message?: string }> {
   for (let x: unknown = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) yield x as object;
 }
 
-/** True when the endpoint answered with a redirect (not followed: see createOpenAI). */
+/** True when the endpoint answered with a redirect (not followed: see transport.ts). */
 const isRedirect = (e: unknown) => [...causes(e)].some((x) => /unexpected redirect/i.test(x.message ?? ''));
 
-const CONNECTION_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+/** Node's codes for a dropped or refused connection, a reset socket, a reply cut short. */
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** Network failures below HTTP: a dropped or refused connection, a reset socket, a stream cut short. */
-const isConnectionFailure = (e: unknown) =>
-  [...causes(e)].some(
-    (x) =>
-      (x.code !== undefined && CONNECTION_CODES.has(x.code)) ||
-      (x.name === 'TypeError' && /terminated|fetch failed|other side closed|socket/i.test(x.message ?? '')),
-  );
+/** Network failures below HTTP, wherever in the chain of causes Node's error sits. */
+const isConnectionFailure = (e: unknown) => [...causes(e)].some((x) => x.code !== undefined && CONNECTION_CODES.has(x.code));
 
 /** Maps an OpenAI SDK error, by class, to the app's one error type with a plain message. */
 export function mapModelError(e: unknown, model: string, signal?: AbortSignal): ModelError {
