@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
@@ -199,42 +199,39 @@ describe('LLM grader', () => {
     await expect(grader().grade(input())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
   });
 
-  it('does not follow a redirect from the model endpoint, and says to fix OPENAI_BASE_URL', async () => {
-    let asked = 0;
-    const server = createServer((_req, res) => {
-      asked++;
-      res.writeHead(307, { location: 'http://127.0.0.1:9/v1/chat/completions' }).end();
-    });
+  /** Grades with a model endpoint that is a real HTTP server on this machine answering with `handle`. */
+  async function gradeAgainst(handle: RequestListener) {
+    const server = createServer(handle);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      await expect(grader({ OPENAI_BASE_URL: baseURL, OPENAI_MAX_RETRIES: '0' }).grade(input())).rejects.toMatchObject({
-        code: 'model_connection',
-        retryable: false,
-        message: expect.stringMatching(/answered with a redirect: set OPENAI_BASE_URL/),
-      });
-      expect(asked).toBe(1);
+      return await grader({ OPENAI_BASE_URL: baseURL, OPENAI_MAX_RETRIES: '0' }).grade(input());
     } finally {
       server.close();
     }
+  }
+
+  it('does not follow a redirect from the model endpoint, and says to fix OPENAI_BASE_URL', async () => {
+    let asked = 0;
+    const graded = gradeAgainst((_req, res) => {
+      asked++;
+      res.writeHead(307, { location: 'http://127.0.0.1:9/v1/chat/completions' }).end();
+    });
+    await expect(graded).rejects.toMatchObject({
+      code: 'model_connection',
+      retryable: false,
+      message: expect.stringMatching(/answered with a redirect: set OPENAI_BASE_URL/),
+    });
+    expect(asked).toBe(1);
   });
 
   it('calls a connection dropped in the middle of the reply a connection failure, over real HTTP', async () => {
-    const server = createServer((_req, res) => {
+    const graded = gradeAgainst((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"id":"x","choices":[');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    try {
-      const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-      await expect(grader({ OPENAI_BASE_URL: baseURL, OPENAI_MAX_RETRIES: '0' }).grade(input())).rejects.toMatchObject({
-        code: 'model_connection',
-        retryable: true,
-      });
-    } finally {
-      server.close();
-    }
+    await expect(graded).rejects.toMatchObject({ code: 'model_connection', retryable: true });
   });
 
   it('falls back to JSON mode with the schema in the prompt for servers without json_schema', async () => {
