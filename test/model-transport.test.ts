@@ -79,11 +79,19 @@ describe('the model transport', () => {
     });
     const reader = (await modelFetch(url, { method: 'POST', body: '{}' })).body!.getReader();
     await reader.read();
-    await new Promise((r) => setTimeout(r, 300));
-    const held = written;
-    await new Promise((r) => setTimeout(r, 200));
-    // The server waits for the caller: what it could send is what the sockets' buffers hold.
-    expect(written).toBe(held);
+    // The server waits for the caller: once the sockets' buffers are full, it writes nothing more.
+    let held = -1;
+    await expect
+      .poll(
+        async () => {
+          const before = written;
+          await new Promise((r) => setTimeout(r, 200));
+          held = written;
+          return held === before;
+        },
+        { timeout: 10_000, interval: 0 },
+      )
+      .toBe(true);
     expect(held).toBeLessThan(total / 4);
     for (let i = 0; i < 200; i++) await reader.read();
     expect(written).toBeGreaterThan(held);
