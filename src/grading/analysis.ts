@@ -1,4 +1,6 @@
-import { contentStems, memoize, plainText, STOP_WORDS, type Span, sentences, shorten, words } from './text.js';
+import { claims, claimText } from './reference.js';
+import { contentStems, memoize, plainText, STOP_WORDS, type Span, sentences, shorten, stem, words } from './text.js';
+import { vocabulary } from './vocabulary.js';
 
 /**
  * Answer analysis: how much of the reference answer (or, for the Leadership Principles pack, of
@@ -19,6 +21,17 @@ export interface PointCoverage extends KeyPoint {
 /** Question words still count, but less: repeating the question is not knowing the answer. */
 export const QUESTION_WORD_WEIGHT = 0.35;
 
+/**
+ * A name of the field (an acronym or a service of the vocabulary: "fis", "sqs") says more about a
+ * point than any other word of it: naming Fault Injection Simulator is most of "Amazon implements
+ * chaos engineering through AWS Fault Injection Simulator (FIS), which allows developers…".
+ */
+const TERM_WEIGHT = 2;
+let terms: Set<string> | undefined;
+const isTerm = (x: string) => (terms ??= new Set(NAMES.flatMap((f) => vocabulary()[f].map((e) => stem(e.token))))).has(x);
+/** The families whose tokens are names (FIS, SQS), not words of plain English (trace, backup). */
+const NAMES = ['acronyms', 'services'] as const;
+
 /** Reference sizes, in distinct content words, between which a complete answer goes from all of it to 60 %. */
 const SHORT_REFERENCE = 12;
 const LONG_REFERENCE = 40;
@@ -29,18 +42,15 @@ export function keyPoints(reference: string, signals: string[] = []): KeyPoint[]
 }
 
 /**
- * A sentence with fewer than two content words is too slight to be a point of its own, unless it
+ * A claim with fewer than two content words is too slight to be a point of its own, unless it
  * is the whole reference ("By reference.", "O(log n)."): then the reference is its one key point.
  */
 const referencePoints = memoize((reference: string): KeyPoint[] => {
-  const all = sentences(plainText(reference)).map((s) => ({
-    text: shorten(s.text.replace(/[:;,]$/, ''), 160),
-    stems: unique(contentStems(s.text)),
-  }));
-  const points = all.filter((p) => p.stems.length >= 2 && !/:$/.test(p.text.trim()));
+  const all = claims(reference).map((text) => ({ text: shorten(text, 160), stems: unique(contentStems(text)) }));
+  const points = all.filter((p) => p.stems.length >= 2);
   if (points.length) return points;
   const stems = unique(all.flatMap((p) => p.stems));
-  return stems.length ? [{ text: shorten(plainText(reference).trim(), 160), stems }] : [];
+  return stems.length ? [{ text: shorten(claimText(reference).trim(), 160), stems }] : [];
 });
 const signalPoint = memoize((signal: string): KeyPoint => ({ text: signal, stems: unique(contentStems(signal)) }));
 
@@ -108,12 +118,12 @@ const questionStemSet = memoize((question: string) => new StemSet(contentStems(q
 const referenceAnalysis = memoize((key: string) => {
   const [question, reference, signalText] = key.split('\u0000') as [string, string, string];
   const signals = signalText ? signalText.split('\n') : [];
-  const referenceStems = unique(contentStems(`${plainText(reference)}\n${signalText}`));
+  const referenceStems = unique(contentStems(`${claimText(reference)}\n${signalText}`));
   const questionStems = questionStemSet(question);
   const points = keyPoints(reference, signals);
   const pointStems = new StemSet(points.flatMap((p) => p.stems));
-  // Question words count for less (QUESTION_WORD_WEIGHT): each reference word's weight, once.
-  const weight = (x: string) => (questionStems.has(x) ? QUESTION_WORD_WEIGHT : 1);
+  // Question words count for less, the field's terms (the vocabulary's tokens) for more: each reference word's weight, once.
+  const weight = (x: string) => (questionStems.has(x) ? QUESTION_WORD_WEIGHT : isTerm(x) ? TERM_WEIGHT : 1);
   const weighted = (stems: string[]) => {
     const w = stems.map(weight);
     return { stems, weights: w, total: w.reduce((a, b) => a + b, 0) };
@@ -126,7 +136,7 @@ const referenceAnalysis = memoize((key: string) => {
     onTopic: new StemSet([...referenceStems, ...questionStems.values()]),
     pointStems,
     topicStems: new StemSet([...questionStems.values(), ...points.flatMap((p) => p.stems)]),
-    referenceOnly: new StemSet(contentStems(`${plainText(reference)} ${signals.join(' ')}`).filter((x) => !questionStems.has(x))),
+    referenceOnly: new StemSet(contentStems(`${claimText(reference)} ${signals.join(' ')}`).filter((x) => !questionStems.has(x))),
   };
 });
 
@@ -269,4 +279,16 @@ export function isKeywordList(answer: string): boolean {
     .filter(Boolean);
   const avgFragment = fragments.reduce((s, f) => s + f.split(/\s+/).length, 0) / Math.max(1, fragments.length);
   return (ws.length >= 8 && functionShare < 0.1) || (fragments.length >= 4 && avgFragment <= 2.5 && functionShare < 0.25);
+}
+
+/**
+ * How much of a point's content an answer has, 0..1: the share of the point's distinct content
+ * words (after the vocabulary's rewriting and stemming) found in the answer. Used to hold a
+ * model's covered and missed lists to what the answer says.
+ */
+export function support(point: string, answer: string): number {
+  const stems = unique(contentStems(point));
+  if (!stems.length) return 0;
+  const have = new StemSet(contentStems(answer));
+  return stems.filter((x) => have.has(x)).length / stems.length;
 }

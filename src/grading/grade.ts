@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi';
 export const FLAGS = [
   'prompt_injection',
   'off_topic',
+  'off_theme',
   'too_short',
   'dont_know',
   'keyword_list',
@@ -48,8 +49,9 @@ export type CriterionGrade = z.infer<typeof CriterionGrade>;
 
 /** Score caps for flagged answers: a flagged answer cannot earn a high grade, whatever else it says. */
 export const FLAG_CAPS: Partial<Record<Flag, number>> = {
-  dont_know: 5,
+  dont_know: 0,
   off_topic: 15,
+  off_theme: 30,
   question_echo: 20,
   prompt_injection: 40,
   too_short: 50,
@@ -67,6 +69,7 @@ export const CRITERION_CAPS: Partial<Record<Flag, number>> = {
   question_echo: 1,
   keyword_list: 1,
   prompt_injection: 2,
+  off_theme: 2,
 };
 
 /** A criterion without a sentence of the answer to show for it scores at most this. */
@@ -85,55 +88,14 @@ export function criterionCap(flags: readonly Flag[]): { cap: number; because: Fl
   return { cap, because };
 }
 
-/** A criterion as a grader judged it, before the rules every grade obeys. */
-export interface CriterionDraft {
-  id: string;
-  /** 1..5, fractional inside the offline grader; null for no evidence at all. */
-  level: number | null;
-  /** Verified quotes from the answer. */
-  evidence: string[];
-  feedback: string;
-}
-
-/**
- * The rules every grader's criteria obey, whoever scored them: a criterion with no verified
- * quote scores at most UNEVIDENCED_CAP, and a flagged answer's criteria are capped by the flag.
- * Each cap is said in the criterion's feedback. Returns the levels to aggregate (fractions kept)
- * and the criteria to show (whole levels).
- */
-export function settleCriteria(drafts: CriterionDraft[], flags: readonly Flag[]) {
-  const { cap, because } = criterionCap(flags);
-  const settled = drafts.map((d) => {
-    let { level, feedback } = d;
-    const evidence = [...new Set(d.evidence)].slice(0, 3);
-    if (level !== null && !evidence.length && level > UNEVIDENCED_CAP) {
-      level = UNEVIDENCED_CAP;
-      feedback += ` No sentence of the answer shows it, so it stays at ${UNEVIDENCED_CAP}.`;
-    }
-    if (level !== null && level > cap) {
-      level = cap;
-      feedback += ` Capped at ${cap}: ${FLAG_ADVICE[because!].split(/[:;]/)[0]!.toLowerCase()}.`;
-    }
-    return { id: d.id, level, evidence, feedback };
-  });
-  return {
-    levels: settled.map((c) => ({ id: c.id, score: c.level })),
-    criteria: settled.map((c): CriterionGrade => ({
-      id: c.id,
-      score: c.level === null ? null : Math.round(c.level),
-      evidence: c.evidence,
-      feedback: c.feedback,
-    })),
-  };
-}
-
 /** Flags that say the text is not an answer to the question: such a text keeps no points for its topic. */
-export const NOT_AN_ANSWER: readonly Flag[] = ['off_topic', 'dont_know', 'question_echo', 'keyword_list', 'prompt_injection'];
+export const NOT_AN_ANSWER: readonly Flag[] = ['off_topic', 'dont_know', 'question_echo', 'keyword_list', 'prompt_injection', 'off_theme'];
 
 /** What each flag means for the candidate, in plain words. */
 export const FLAG_ADVICE: Record<Flag, string> = {
   prompt_injection: 'Text addressed to the grader was removed and ignored; every criterion is capped at 2 of 5.',
   off_topic: 'The answer does not address the question that was asked.',
+  off_theme: 'The story does not answer this question: tell a story about what the question asks.',
   too_short: 'Too short to show what you know: answer in several full sentences.',
   dont_know: 'No answer given. Say what you do know and reason towards the rest.',
   keyword_list: 'A list of keywords is not an answer: explain how the pieces work together.',
@@ -162,7 +124,8 @@ export function aggregate(
   }
   let score = weightSum > 0 ? (100 * total) / weightSum : 0;
   score *= 0.5 + 0.5 * Math.max(0, Math.min(1, completeness));
-  score = Math.max(score, floor);
+  // Near the floor, half of what was earned still counts on top of it: two answers at the floor rank by what they earned.
+  score = Math.max(score, floor + score / 2);
   for (const f of flags) score = Math.min(score, FLAG_CAPS[f] ?? 100);
   score = Math.round(score * 10) / 10;
   const overall = Math.min(5, Math.max(1, Math.round(1 + (score / 100) * 4)));

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { Message, Model } from '../llm/client.js';
 import { datamark, loadPrompt, neutralizeTags, render, unmark } from '../llm/prompts.js';
 import { completeStructured } from '../llm/structured.js';
-import { aggregate, Flag, FLAG_ADVICE, Grade, settleCriteria } from './grade.js';
+import { support } from './analysis.js';
+import { settleCriteria, strengthsAndImprovements } from './card.js';
+import { aggregate, Flag, Grade } from './grade.js';
 import { injectionSpans, withoutSpans } from './injection.js';
-import { gradeOffline } from './offline/index.js';
+import { adviceBeyondCriteria, gradeOffline, judge } from './offline/index.js';
 import type { Rubric } from './rubrics.js';
 import type { Grader, GradeInput, GradeResult } from './types.js';
 
@@ -30,6 +32,11 @@ export function gradeReplySchema(rubric: Rubric) {
   });
 }
 export type GradeReply = z.infer<ReturnType<typeof gradeReplySchema>>;
+
+/** A model's covered point must share this much of its content with the answer to be kept. */
+const SUPPORTED = 0.34;
+/** A model's missed point with this much of its content in the answer is plainly said, and dropped. */
+const PLAINLY_SAID = 0.7;
 
 /** An LLM grade this many points away from the offline grade of the same answer is flagged. */
 export const DISAGREEMENT_POINTS = 35;
@@ -136,9 +143,11 @@ export class LlmGrader implements Grader {
    */
   toGrade(input: GradeInput, reply: GradeReply): Grade {
     const injection = injectionSpans(input.answer);
-    const haystack = normalize(withoutSpans(input.answer, injection));
+    const clean = withoutSpans(input.answer, injection);
+    const haystack = normalize(clean);
     const isQuote = (q: string) => normalize(unmark(q)).length >= 3 && haystack.includes(normalize(unmark(q)));
-    const offline = gradeOffline(input);
+    const judgement = judge(input);
+    const offline = gradeOffline(input, judgement);
     const flags = [
       ...new Set<Flag>([
         ...reply.flags,
@@ -146,33 +155,47 @@ export class LlmGrader implements Grader {
         ...(injection.length ? (['prompt_injection'] as const) : []),
       ]),
     ];
+    const rubric = input.rubric;
     const { levels, criteria } = settleCriteria(
-      input.rubric.criteria.map((c) => {
+      rubric.criteria.map((c) => {
         const r = reply.criteria[c.id]!;
-        return { id: c.id, level: r.score, evidence: r.evidence.filter(isQuote).map(unmark), feedback: r.feedback };
+        return { id: c.id, level: r.score, evidence: r.evidence.filter(isQuote).map(unmark), shows: r.feedback, lacks: r.feedback };
       }),
       flags,
+      rubric,
     );
-    const weights = new Map(input.rubric.criteria.map((c) => [c.id, c.weight]));
-    const { score, overall, verdict } = aggregate(levels, weights, flags);
+    const weights = new Map(rubric.criteria.map((c) => [c.id, c.weight]));
+    // The same floor as the offline grade: a vague answer on topic above an off-topic one, above none.
+    const { score, overall, verdict } = aggregate(levels, weights, flags, 1, judgement.floor);
     // Not a cap: a sign for the candidate to read this grade with care.
     if (Math.abs(score - offline.score) >= DISAGREEMENT_POINTS) flags.push('grader_disagreement');
-    const flagged = flags.some((f) => f !== 'too_short' && f !== 'grader_disagreement');
+    // The model's lists hold only what the answer supports: a covered point shares a good part of
+    // its words with the answer, a missed one is not plainly in it.
+    const coveredPoints = reply.coveredPoints.filter((p) => support(unmark(p), clean) >= SUPPORTED);
+    const missedPoints = reply.missedPoints.filter((p) => support(unmark(p), clean) < PLAINLY_SAID);
+    const offTheme = flags.includes('off_theme');
+    const { strengths, improvements } = strengthsAndImprovements(
+      rubric,
+      criteria,
+      flags,
+      missedPoints,
+      adviceBeyondCriteria(judgement, score),
+    );
     return {
       questionId: input.questionId,
-      rubricId: input.rubric.id,
+      rubricId: rubric.id,
       grader: { kind: 'llm', model: this.llm.model },
       score,
       overall,
       verdict,
       criteria,
       leadershipPrinciples: reply.leadershipPrinciples
-        .filter((p) => isQuote(p.evidence))
+        .filter((p) => isQuote(p.evidence) && !(offTheme && input.leadershipPrinciples?.includes(p.name)))
         .map((p) => ({ ...p, evidence: unmark(p.evidence) })),
-      coveredPoints: reply.coveredPoints,
-      missedPoints: reply.missedPoints,
-      strengths: flagged ? [] : reply.strengths,
-      improvements: [...flags.map((f) => FLAG_ADVICE[f]), ...reply.improvements],
+      coveredPoints,
+      missedPoints,
+      strengths,
+      improvements,
       flags,
     };
   }

@@ -1,7 +1,8 @@
 import { stemmer } from 'stemmer';
+import { type Rewriter, rewrite, rewriter, vocabulary } from './vocabulary.js';
 
 /**
- * Text analysis for the offline grader: tokens, stems, stop words, technical aliases and
+ * Text analysis for the offline grader: tokens, stems, stop words, the vocabulary's tokens and
  * sentence spans. Everything here is deterministic and works on plain strings.
  */
 
@@ -20,85 +21,8 @@ wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves e
 whether either neither else ever every something anything everything etc`.split(/\s+/),
 );
 
-/**
- * Technical aliases: every variant is rewritten to one canonical token before stemming, so
- * "AZ" and "Availability Zone", or "idempotency key" and "request ID", match each other.
- */
-const ALIASES: Record<string, string[]> = {
-  az: [
-    'availability zones',
-    'availability zone',
-    'azs',
-    'data centers',
-    'data centres',
-    'data center',
-    'data centre',
-    'datacenters',
-    'datacenter',
-  ],
-  replica: ['replicas', 'replicated', 'replicates', 'replicate', 'replicating', 'replication', 'copies of', 'copy of'],
-  multiple: ['more than one', 'several', 'many different'],
-  idempotencykey: [
-    'idempotency keys',
-    'idempotency key',
-    'idempotency tokens',
-    'idempotency token',
-    'request ids',
-    'request id',
-    'client tokens',
-    'client token',
-    'deduplication ids',
-    'deduplication id',
-    'dedup id',
-    'unique request ids',
-    'unique request id',
-  ],
-  cdn: ['content delivery networks', 'content delivery network', 'content distribution network'],
-  iam: ['identity and access management'],
-  kms: ['key management service'],
-  sqs: ['simple queue service'],
-  sns: ['simple notification service'],
-  s3: ['simple storage service'],
-  ec2: ['elastic compute cloud'],
-  ecs: ['elastic container service'],
-  eks: ['elastic kubernetes service'],
-  rds: ['relational database service'],
-  vpc: ['virtual private cloud'],
-  dax: ['dynamodb accelerator'],
-  alb: ['application load balancers', 'application load balancer'],
-  nlb: ['network load balancers', 'network load balancer'],
-  asg: ['auto scaling groups', 'auto scaling group', 'autoscaling groups', 'autoscaling group', 'asgs'],
-  ttl: ['time to live', 'time-to-live'],
-  pitr: ['point in time recovery', 'point-in-time recovery'],
-  cicd: ['ci/cd', 'ci cd', 'continuous integration', 'continuous delivery', 'continuous deployment'],
-  iac: ['infrastructure as code', 'infrastructure-as-code'],
-  dlq: ['dead letter queues', 'dead letter queue', 'dead-letter queues', 'dead-letter queue', 'dlqs'],
-  qps: ['queries per second', 'requests per second', 'req/s', 'rps', 'tps', 'transactions per second'],
-  p99: ['99th percentile', 'tail latency'],
-  k8s: ['kubernetes'],
-  mfa: ['multi factor authentication', 'multi-factor authentication', '2fa', 'two factor authentication'],
-  partitionkey: ['partition keys', 'partition key', 'hash keys', 'hash key', 'shard keys', 'shard key'],
-  sortkey: ['sort keys', 'sort key', 'range keys', 'range key'],
-  gsi: ['global secondary indexes', 'global secondary index'],
-  scaleout: ['horizontal scaling', 'scale out', 'scaling out', 'scale horizontally', 'scales horizontally'],
-  scaleup: ['vertical scaling', 'scale up', 'scaling up', 'scale vertically'],
-  readreplica: ['read replicas', 'read replica'],
-  multiaz: ['multi-az', 'multi az', 'multiple azs', 'multiple availability zones', 'across availability zones', 'across azs'],
-  loadbalancer: ['load balancers', 'load balancer', 'load balancing', 'elb'],
-  circuitbreaker: ['circuit breakers', 'circuit breaker', 'circuit-breaker'],
-  backoff: ['exponential backoff', 'back off', 'back-off'],
-  cache: ['caching', 'cached', 'caches', 'elasticache', 'memcached', 'redis'],
-  tls: ['ssl', 'https'],
-  pubsub: ['publish/subscribe', 'publish subscribe', 'pub/sub', 'pub sub'],
-  lambda: ['aws lambda', 'lambda function', 'lambda functions'],
-};
-
-const aliasList = Object.entries(ALIASES)
-  .flatMap(([canonical, variants]) => variants.map((v) => ({ variant: v, canonical })))
-  .sort((a, b) => b.variant.length - a.variant.length);
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const ALIAS_RE = new RegExp(`(?<![a-z0-9])(${aliasList.map((a) => escape(a.variant)).join('|')})(?![a-z0-9])`, 'g');
-const ALIAS_OF = new Map(aliasList.map((a) => [a.variant, a.canonical]));
+/** The vocabulary as one rewriting expression, built on first use. */
+let vocab: Rewriter | undefined;
 
 /**
  * Memoizes a function of one string. Grading reads the same texts many times over (the reference
@@ -118,11 +42,11 @@ export function memoize<T>(fn: (text: string) => T, size = 1000): (text: string)
   };
 }
 
-/** Lower-cased words with aliases replaced by their canonical token. */
+/** Lower-cased words, each phrase of the vocabulary (vocabulary.yaml) replaced by its token. */
 export const words = memoize(wordsOf);
 function wordsOf(text: string): string[] {
   const lower = text.toLowerCase().replace(/[’‘]/g, "'");
-  const aliased = lower.replace(ALIAS_RE, (m) => ` ${ALIAS_OF.get(m) ?? m} `);
+  const aliased = rewrite(lower, (vocab ??= rewriter(vocabulary())));
   return aliased.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
 }
 

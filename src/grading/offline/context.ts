@@ -4,7 +4,7 @@ import type { RubricKind } from '../rubrics.js';
 import { contentStems, memoize, type Span } from '../text.js';
 import type { GradeInput } from '../types.js';
 import { QUESTION_WORD_WEIGHT } from '../analysis.js';
-import type { Theme } from './lexicon.js';
+import type { Theme } from './themes.js';
 
 /** What every criterion scorer reads: the answer, its sentences, its analysis and the guards' flags. */
 export interface ScoringContext {
@@ -24,12 +24,17 @@ export interface ScoringContext {
 /**
  * A scorer's verdict on one criterion: a level from 1 to 5 (fractional inside the grader; the
  * 0–100 score keeps the detail, criteria show whole levels) or null for no evidence at all, the
- * sentences that earned it, and what to tell the candidate.
+ * sentences that earned it, what the answer does for the criterion and what it lacks. The card
+ * says `shows` at 3 and above and `lacks` at 3 and below (card.ts), so each must be true of the
+ * answer on its own: `lacks` never denies what `shows` found.
  */
 export interface Scored {
   level: number | null;
   evidence: Span[];
-  feedback: string;
+  shows: string;
+  lacks: string;
+  /** Why the scorer held the level down, said whatever the band. */
+  held?: string;
 }
 
 export type Scorer = (ctx: ScoringContext) => Scored;
@@ -55,8 +60,16 @@ export function countMatches(text: string, re: RegExp): number {
   return text.match(global(re))?.length ?? 0;
 }
 
+/** A negation shortly before a match, in the same clause: "with no cache", "never needs sharding or replicas". */
+const NEGATED = /\b(no|not|never|without|nor|neither|don't|doesn't|didn't|isn't|aren't|won't|cannot|can't)\b[^.,;:!?]{0,30}$/i;
+
+/** The distinct things a pattern finds in a text, leaving out those the text denies. */
 export function distinctMatches(text: string, re: RegExp): string[] {
-  return [...new Set((text.match(global(re)) ?? []).map((m) => m.toLowerCase().trim()))];
+  const found = new Set<string>();
+  for (const m of text.matchAll(global(re))) {
+    if (!NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) found.add(m[0].toLowerCase().trim());
+  }
+  return [...found];
 }
 
 /** Longest quote: a longer sentence is cut to the part around what was found. */
@@ -155,23 +168,35 @@ export function relativeToReference(ctx: ScoringContext, re: RegExp, scored: Sco
   return {
     level,
     evidence: scored.evidence.length ? scored.evidence : bestContentSpans(ctx, 1),
-    feedback: `${scored.feedback} (The reference answer has no ${what} either; judged on content.)`,
+    shows: [scored.shows, `Judged on how much of the reference answer it covers, since the reference has no ${what} either`]
+      .filter(Boolean)
+      .join('. '),
+    lacks: scored.lacks,
   };
 }
 
+/** What a marker criterion calls what it found, and what it says when it finds none or too few. */
+export interface MarkerWords {
+  /** "Failure handling": followed by what was found. */
+  found: string;
+  /** When nothing was found. */
+  none: string;
+  /** When something was found but not enough for a 5: what else to bring. */
+  more: string;
+}
+
 /** A criterion judged by how many distinct signals of one pattern the answer has. */
-export function marker(
-  ctx: ScoringContext,
-  re: RegExp,
-  steps: [number, number, number, number],
-  found: string,
-  missing: string,
-  weight = 0.6,
-): Scored {
+export function marker(ctx: ScoringContext, re: RegExp, steps: [number, number, number, number], words: MarkerWords, weight = 0.6): Scored {
   const m = find(ctx, re);
+  const level = blend(markerLevel(m.count, steps), ctx, weight);
   return {
-    level: blend(markerLevel(m.count, steps), ctx, weight),
+    level,
     evidence: m.evidence.length ? m.evidence : bestContentSpans(ctx, 1),
-    feedback: m.count ? `${found} (${m.found.slice(0, 4).join(', ')}).` : missing,
+    shows: m.count
+      ? `${words.found}: ${m.found.slice(0, 4).join(', ')}`
+      : level !== null
+        ? `Covers the reference answer's content on this, though in general terms`
+        : '',
+    lacks: m.count ? (m.count < steps[3] ? words.more : '') : words.none,
   };
 }

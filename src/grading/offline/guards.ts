@@ -1,19 +1,11 @@
 import { type ContentAnalysis, contradictions, isKeywordList, StemSet, unique } from '../analysis.js';
 import type { Flag } from '../grade.js';
 import type { RubricKind } from '../rubrics.js';
-import { contentStems, plainText, type Span } from '../text.js';
+import { contentStems, plainText, type Span, words } from '../text.js';
 import type { GradeInput } from '../types.js';
 import { countMatches, distinctMatches } from './context.js';
-import {
-  AMAZON_SPECIFIC,
-  COMPANY_CONCRETE,
-  CUSTOMER_METRIC,
-  I_ACTION,
-  I_PAST,
-  PRINCIPLE_WORDS,
-  type Theme,
-  WORK_CONTEXT,
-} from './lexicon.js';
+import { AMAZON_SPECIFIC, COMPANY_CONCRETE, CUSTOMER_METRIC, I_ACTION, I_PAST, PRINCIPLE_WORDS, WORK_CONTEXT } from './lexicon.js';
+import { facetsFound, type Theme, THEMES } from './themes.js';
 
 /**
  * The guards: answers that must not earn a grade whatever their words — "I don't know", too
@@ -30,9 +22,46 @@ const PASS = /^\W*(?:i'?ll\s+|i\s+will\s+|let\s+me\s+)?(?:pass|skip)(?:\s+(?:on\
 /** What an answer may add to an admission of not knowing and still be no answer ("sorry, never used it"). */
 const MAX_BESIDES_ADMISSION = 3;
 
-/** True when the answer is an admission of not knowing and little else; reasoning towards an answer is not. */
-function admitsNotKnowing(answer: string): boolean {
-  if (PASS.test(answer)) return true;
+/** Words that say nothing as a whole answer: "fine", "ok", "x", "n/a". */
+const FILLER = new Set([
+  'fine',
+  'ok',
+  'okay',
+  'yes',
+  'yeah',
+  'yep',
+  'no',
+  'nope',
+  'sure',
+  'whatever',
+  'nothing',
+  'none',
+  'na',
+  'n',
+  'idk',
+  'um',
+  'uh',
+  'hmm',
+  'dunno',
+  'next',
+  'pass',
+  'skip',
+  'test',
+  'asdf',
+  'lol',
+  'blah',
+  'good',
+  'great',
+  'cool',
+]);
+
+/**
+ * True when the answer is no answer: an admission of not knowing and little else (reasoning
+ * towards an answer is not), or only filler ("fine", "ok") and stray letters ("x").
+ */
+function admitsNotKnowing(answer: string, content: ContentAnalysis): boolean {
+  const said = words(answer).filter((w) => !FILLER.has(w) && (w.length > 1 || /\d/.test(w)));
+  if (PASS.test(answer) || content.answerStems.length === 0 || said.length === 0) return true;
   const rest = answer.replace(DONT_KNOW, ' ');
   return rest !== answer && contentStems(rest).length <= MAX_BESIDES_ADMISSION;
 }
@@ -49,6 +78,8 @@ const STORY_WORDS = new StemSet(contentStems('tell me about a time describe an e
 
 export interface GuardResult {
   flags: Flag[];
+  /** For an off-theme story: the theme it fits instead. */
+  fits?: Theme;
   /** Answer length against the minimum the question needs, 0..1. */
   completeness: number;
   contradiction: Span[];
@@ -69,7 +100,7 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
   const usesReference = kind === 'technical' || kind === 'system_design';
   const referenceSize = usesReference ? unique(contentStems(plainText(input.referenceAnswer))).length : 0;
 
-  if (admitsNotKnowing(answer)) flags.push('dont_know');
+  if (admitsNotKnowing(answer, content)) flags.push('dont_know');
 
   const minStems = referenceSize ? Math.max(2, Math.min(20, Math.round(referenceSize * 0.25))) : 20;
   // A short answer that already says what the reference says is complete, not too short.
@@ -80,13 +111,38 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
   if (echoesQuestion(content)) flags.push('question_echo');
   if (isKeywordList(answer)) flags.push('keyword_list');
 
-  if (answerStems.length >= 8 && !flags.includes('question_echo') && !onTopic({ input, kind, answer, content, themes })) {
+  if (!flags.includes('dont_know') && !flags.includes('question_echo') && !onTopic({ input, kind, answer, content, themes })) {
     flags.push('off_topic');
   }
 
   const contradiction = referenceSize ? contradictions(input.referenceAnswer, answer) : [];
   if (contradiction.length) flags.push('contradicts_reference');
-  return { flags, contradiction, completeness };
+  const fits =
+    kind === 'star' && !flags.some((f) => f === 'off_topic' || f === 'dont_know')
+      ? otherTheme({ input, kind, answer, content, themes })
+      : undefined;
+  if (fits) flags.push('off_theme');
+  return { flags, contradiction, completeness, fits };
+}
+
+/**
+ * The theme a story fits instead of the question's, if it does: a first-person story that
+ * touches none of the question's facets (or at most one of three) and no more than one of its
+ * signals, while it shows most of another theme's facets (all of them, against one). A story on
+ * the question's theme in words we do not know stays unflagged: only a clear fit elsewhere flags.
+ */
+function otherTheme({ input, answer, content, themes }: GuardInput): Theme | undefined {
+  if (!themes.length || countMatches(answer, I_PAST) < 2) return undefined;
+  const signals = content.points.filter((p) => (input.signals ?? []).includes(p.text) && p.covered).length;
+  if (signals > 1 || questionOverlap(content) >= 2) return undefined;
+  const asked = Math.max(...themes.map((t) => facetsFound(answer, t).length));
+  const askedOfThree = themes.some((t) => t.facets.length >= 3);
+  if (asked > 1 || (asked === 1 && !askedOfThree)) return undefined;
+  const best = THEMES.filter((t) => !themes.includes(t))
+    .map((t) => ({ t, found: facetsFound(answer, t).length }))
+    .filter(({ t, found }) => found >= 2 && found / t.facets.length >= 0.66 && (asked === 0 || found === t.facets.length))
+    .sort((a, b) => b.found / b.t.facets.length - a.found / a.t.facets.length || b.found - a.found)[0];
+  return best?.t;
 }
 
 function echoesQuestion(content: ContentAnalysis): boolean {
@@ -108,6 +164,8 @@ function questionOverlap(content: ContentAnalysis): number {
 }
 
 function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean {
+  // A few words are on topic if any of them is: only a longer answer can be judged as a whole.
+  if (content.answerStems.length < 8) return content.answerStems.some((s) => content.topicStems.has(s)) || storyOnTheme(answer, themes);
   if (kind === 'technical' || kind === 'system_design') return content.precision >= 0.15 || content.recall >= 0.1;
   const overlap = questionOverlap(content);
   if (kind === 'company') {
@@ -126,3 +184,7 @@ function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean 
   const themed = facets + signals + overlap;
   return (story && (work >= 1 || themed >= 1)) || themed >= 2 || (work >= 2 && (themed >= 1 || principles >= 1));
 }
+
+/** A short story that touches the question's theme ("I broke the build and told my team"). */
+const storyOnTheme = (answer: string, themes: Theme[]) =>
+  themes.some((t) => facetsFound(answer, t).length > 0) && countMatches(answer, I_PAST) >= 1;

@@ -13,7 +13,7 @@ export const NUMBER_WITH_UNIT = new RegExp(
   'gi',
 );
 export const MECHANISM =
-  /\b(because|so that|which means|this means|in order to|works by|under the hood|as a result|therefore|thus|that way|which (ensures|allows|prevents|lets|gives)|this (ensures|allows|prevents|lets|gives)|by (using|storing|replicating|partitioning|splitting|hashing|caching|routing|batching|writing|reading|checking|retrying|spreading|distributing|keeping)|if .{3,40} (fails|goes down|is lost|times out)|when .{3,40} (fails|happens|arrives|exceeds))\b/gi;
+  /\b(because|so that|which means|this means|in order to|works by|under the hood|as a result|therefore|thus|that way|(which|this|that) (ensures|allows|prevents|lets|gives|keeps|makes|means|avoids|spreads|stops|reduces|guarantees|lets)|by (using|storing|replicating|partitioning|splitting|hashing|caching|routing|batching|writing|reading|checking|retrying|spreading|distributing|keeping|sending|waiting|comparing|tracking|injecting|measuring|running)|so (the|it|they|you|we|a|an|each|every|no|reads|writes|traffic|load|requests) (\w+ ){0,2}(stays?|keeps?|can|cannot|can't|is|are|never|always|only|gets?|won't|doesn't|does not|spreads?|stops?|survives?|scales?|lands?|goes|hits?|returns?)|if .{3,40} (fails|goes down|is lost|times out|crashes|dies)|when .{3,40} (fails|happens|arrives|exceeds|crashes|grows)|to (check|see|verify|make sure|ensure|prove) (that|whether|if))\b/gi;
 export const TRADEOFF =
   /\b(trade-?offs?|however|downsides?|drawbacks?|limitations?|limits?|at the (cost|expense) of|instead of|rather than|unless|versus|vs\.?|on the other hand|whereas|only if|not suitable|caveats?|overhead|more expensive|cheaper|costs? more|the price is|in exchange|but)\b/gi;
 export const FAILURE =
@@ -90,124 +90,6 @@ export const SETBACK =
 /** A change made afterwards so it does not happen again: a mechanism, not only a lesson. */
 export const CHANGE_AFTER =
   /\b(since then|from then on|ever since|now i|these days i|i now|going forward|afterwards|after that,? i|so (it|this|that) (can't|cannot|won't|doesn't|does not|will not|never) (happen|recur)|(added|introduced|created|built|wrote|set up|put in place|automated|changed|updated|made) (a |an |the )?(check|checklist|alarm|alert|test|tests|runbook|process|mechanism|review|guardrail|gate|canary|template|playbook|policy|dashboard)|checklist|mechanism|guardrails?|post-?mortem|retrospective|lessons? learned)\b/gi;
-
-/** The question's theme, as a few facets an answer on that theme talks about. */
-export interface Theme {
-  id: string;
-  /** Words in the question that call for this theme. */
-  asks: RegExp;
-  /** Facets of a story on the theme; each one found is one signal. */
-  facets: Array<{ name: string; re: RegExp }>;
-}
-
-export const THEMES: Theme[] = [
-  {
-    id: 'failure',
-    asks: /\b(fail\w*|mistakes?|wrong|missed|miss|errors?|setbacks?|went badly|regret\w*|weakness\w*|criticism|goal you did not|didn't go)\b/i,
-    facets: [
-      { name: 'what went wrong', re: SETBACK },
-      { name: 'own accountability', re: ACCOUNTABILITY },
-      { name: 'what changed after', re: CHANGE_AFTER },
-    ],
-  },
-  {
-    id: 'conflict',
-    asks: /\b(disagree\w*|conflicts?|push(ed)? back|challeng\w*|difficult (colleague|person|stakeholder|manager)|argu\w*|committed to a decision)\b/i,
-    facets: [
-      {
-        name: 'the disagreement',
-        re: /\b(disagree\w*|conflicts?|pushed back|push back|objected|concerns?|argu\w*|debat\w*|opposed|challeng\w*)\b/gi,
-      },
-      {
-        name: 'how it was argued',
-        re: /\b(data|evidence|prototype|numbers|metrics?|analysis|experiment|benchmark|convinc\w*|persuad\w*|listened|understood (their|his|her))\b/gi,
-      },
-      {
-        name: 'how it was resolved',
-        re: /\b(agreed|compromise|commit\w*|decided|escalat\w*|aligned|resolved|went with|changed (my|their|his|her) mind)\b/gi,
-      },
-    ],
-  },
-  {
-    id: 'customer',
-    asks: /\b(customers?|clients?|users?|feedback)\b/i,
-    facets: [
-      { name: 'the customer', re: /\b(customers?|clients?|users?|buyers?|sellers?|shoppers?|patients?)\b/gi },
-      {
-        name: 'what they needed',
-        re: /\b(needs?|feedback|complain\w*|requests?|pain|asked for|interview\w*|survey\w*|tickets?|nps|churn\w*|satisf\w*)\b/gi,
-      },
-    ],
-  },
-  {
-    id: 'people',
-    asks: /\b(grow|develop|mentor\w*|coach\w*|hire|hiring|feedback to|struggling|better place to work|team member|colleague)\b/i,
-    facets: [
-      { name: 'the person', re: /\b(colleague|engineer|teammate|report|mentee|new hire|junior|intern|he|she|they)\b/gi },
-      {
-        name: 'the support',
-        re: /\b(mentor\w*|coach\w*|feedback|1:1s?|one-on-ones?|pair\w*|supported|encouraged|sponsor\w*|promot\w*|grew|growth)\b/gi,
-      },
-    ],
-  },
-  {
-    id: 'speed',
-    asks: /\b(quickly|fast|urgent|without waiting|incomplete|unblock\w*|stuck|deadline|pressure|tight)\b/i,
-    facets: [
-      {
-        name: 'the time pressure',
-        re: /\b(deadline|hours?|days?|weeks?|urgent\w*|quickly|immediately|launch date|time pressure|stuck|blocked)\b/gi,
-      },
-      {
-        name: 'the call under uncertainty',
-        re: /\b(risks?|reversible|two-way door|assum\w*|incomplete|decided|trade-?off|prioriti\w*|calculated)\b/gi,
-      },
-    ],
-  },
-  {
-    id: 'simplify',
-    asks: /\b(simpl\w*|innovat\w*|invent\w*|new way|idea|creative)\b/i,
-    facets: [
-      { name: 'the new way', re: /\b(simpl\w*|automat\w*|prototype\w*|replaced|removed|redesign\w*|built|tool|script|idea|invent\w*)\b/gi },
-      { name: 'the effect', re: /\b(saved|reduc\w*|faster|fewer|hours?|minutes?|adopt\w*|removed)\b/gi },
-    ],
-  },
-  {
-    id: 'cost',
-    asks: /\b(cost|resources|budget|frugal\w*|cheaper|less)\b/i,
-    facets: [
-      { name: 'the constraint', re: /\b(budget|cost|\$|headcount|resources|instances|spend\w*|cheap\w*|frugal\w*)\b/gi },
-      { name: 'the saving', re: /\b(saved|cut|reduc\w*|lower\w*|fewer|without (hiring|buying))\b/gi },
-    ],
-  },
-  {
-    id: 'data',
-    asks: /\b(data|root cause|dig|dive|metrics?|numbers)\b/i,
-    facets: [
-      { name: 'the evidence', re: /\b(data|metrics?|logs?|dashboards?|queries|query|traces?|numbers|sql|analy[sz]\w*)\b/gi },
-      { name: 'the finding', re: /\b(root cause|found|discovered|noticed|turned out|showed|revealed|correlat\w*)\b/gi },
-    ],
-  },
-  {
-    id: 'quality',
-    asks: /\b(quality|standards?|bar|not good enough|refused to ship)\b/i,
-    facets: [
-      { name: 'the bar', re: /\b(quality|standards?|bar|tests?|coverage|reviews?|defects?|bugs?)\b/gi },
-      { name: 'holding it', re: /\b(refused|blocked|delayed|insisted|pushed back|raised|required)\b/gi },
-    ],
-  },
-  {
-    id: 'scope',
-    asks: /\b(outside your|beyond|bigger|broader|wider impact|responsibility|owned|ownership)\b/i,
-    facets: [
-      {
-        name: 'beyond the brief',
-        re: /\b(not my (job|team|area)|outside (my|our)|nobody (owned|else)|no one (owned|else)|other teams?|took (it )?on|volunteer\w*|stepped in|broader|platform|company-wide|across teams)\b/gi,
-      },
-      { name: 'the long view', re: /\b(long[\s-]term|years?|scale|mechanism|for good|permanent\w*|every team|all teams)\b/gi },
-    ],
-  },
-];
 
 // ---------------------------------------------------------------------------------------------
 // Company answers

@@ -1,18 +1,29 @@
 import { type Span } from '../text.js';
 import type { ScoringContext } from './context.js';
 import { PRINCIPLE_WORDS } from './lexicon.js';
+import { facetsFound, THEMES } from './themes.js';
 
 const single = (re: RegExp) => new RegExp(re.source, re.flags.replace('g', ''));
 
 /**
  * Leadership Principles the answer shows in the first person: for each, the first sentence where
- * the candidate ("I") does something the principle is about. The question's own principles first.
+ * the candidate ("I") does something the principle is about. The question's own principles
+ * first. A story shows a principle only when it tells most of what a story on the principle's
+ * theme tells (a story that says "I learned" is not thereby about curiosity); a company answer,
+ * which tells no story, by the principle's words.
  */
 export function principleEvidence(ctx: ScoringContext, max = 4): Array<{ name: string; span: Span }> {
   const out: Array<{ name: string; span: Span }> = [];
+  const mine = ctx.spans.filter((s) => /\bI\b/.test(s.text));
   for (const [name, re] of Object.entries(PRINCIPLE_WORDS)) {
-    const one = single(re);
-    const span = ctx.spans.find((s) => one.test(s.text) && /\bI\b/.test(s.text));
+    const patterns =
+      ctx.kind === 'star'
+        ? THEMES.filter((t) => t.principles.includes(name)).flatMap((t) => {
+            const found = facetsFound(ctx.answer, t);
+            return found.length / t.facets.length >= 0.5 ? found.map((f) => single(f.re)) : [];
+          })
+        : [single(re)];
+    const span = mine.find((s) => patterns.some((p) => p.test(s.text)));
     if (span) out.push({ name, span });
   }
   const targeted: string[] = ctx.input.leadershipPrinciples ?? [];

@@ -6,10 +6,19 @@ export const action: Scorer = (ctx) => {
   const mine = countMatches(ctx.answer, I_ACTION);
   const ours = countMatches(ctx.answer, WE);
   let level = mine === 0 ? (ours ? 1 : null) : markerLevel(mine, [1, 2, 3, 5]);
-  if (level !== null && ours > mine * 1.5 && mine > 0) level = Math.max(1, level - 1);
+  const mostlyWe = mine > 0 && ours > mine * 1.5;
+  if (level !== null && mostlyWe) level = Math.max(1, level - 1);
+  const acts = `${mine} action${mine === 1 ? '' : 's'} in the first person`;
   return {
     level,
     evidence: mine ? hits(ctx, I_ACTION, 3) : hits(ctx, WE, 1),
-    feedback: `${mine} action(s) in the first person singular, ${ours} mention(s) of "we/our/the team"${ours > mine ? ': say what you personally did' : ''}.`,
+    shows: mine ? `${acts}: what you did yourself is clear` : '',
+    lacks: mine
+      ? mostlyWe
+        ? `${acts} against ${ours} of "we/our/the team": say what you personally did`
+        : `${acts}: add the other steps you took and why you took them`
+      : ours
+        ? `Only what the team did ("we"): say what you personally did`
+        : 'No actions: say what you did, step by step',
   };
 };

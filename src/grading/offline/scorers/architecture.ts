@@ -9,8 +9,17 @@ export const architecture: Scorer = (ctx) => {
   return {
     level: blend(level, ctx, 0.5),
     evidence: hits(ctx, services.length ? AWS_SERVICES : FLOW),
-    feedback: services.length
-      ? `Components named: ${services.slice(0, 6).join(', ')}${flow ? '; describes the request flow' : '; the request flow is not described'}.`
-      : 'No concrete components or request flow.',
+    shows: services.length
+      ? `Components named: ${services.slice(0, 6).join(', ')}${flow ? ', with the request flow between them' : ''}`
+      : flow
+        ? 'Describes how a request flows'
+        : '',
+    lacks: !services.length
+      ? 'No concrete components: name the services a request passes through'
+      : !flow
+        ? 'The request flow is not described: say how a request passes through the components'
+        : services.length < 5
+          ? 'Name the remaining components and why each is there'
+          : '',
   };
 };

@@ -7,7 +7,7 @@ export const clarity: Scorer = (ctx) => {
   const lengths = ctx.spans.map((s) => s.text.split(/\s+/).filter(Boolean).length);
   const wordsPer = lengths.reduce((a, b) => a + b, 0) / Math.max(1, n);
   if (ctx.flags.includes('keyword_list')) {
-    return { level: 1, evidence: ctx.spans.slice(0, 1), feedback: 'A list of keywords rather than explanation in sentences.' };
+    return { level: 1, evidence: ctx.spans.slice(0, 1), shows: '', lacks: 'A list of keywords rather than explanation in sentences' };
   }
   // As many sentences as the question needs: a one-line reference asks for no essay.
   const needed = Math.max(1, Math.min(3, sentences(plainText(ctx.input.referenceAnswer)).length));
@@ -21,9 +21,16 @@ export const clarity: Scorer = (ctx) => {
     .sort((a, b) => a.distance - b.distance)
     .slice(0, 2)
     .map((x) => x.s);
+  const size = `${n} sentence${n === 1 ? '' : 's'} of about ${Math.round(wordsPer)} words`;
   return {
     level: clampLevel(level),
     evidence: readable,
-    feedback: `${n} sentence(s), about ${Math.round(wordsPer)} words each${wordsPer > 45 ? ': long, hard to follow' : ''}.`,
+    shows: wordsPer > 45 ? size : `${size}, easy to follow`,
+    lacks:
+      wordsPer > 45
+        ? 'The sentences are long and hard to follow: break them into shorter ones'
+        : n < needed
+          ? 'Too little to explain it: walk through it in a few sentences'
+          : 'Structure it as what it is, how it works, and when to use it',
   };
 };

@@ -10,9 +10,12 @@ export const depth: Scorer = (ctx) => {
     {
       level: blend(markerLevel(m.count, [1, 1, 2, 3]), ctx, 0.5),
       evidence: m.evidence.length ? m.evidence : bestContentSpans(ctx, 1),
-      feedback: m.count
-        ? `Explains how or why in ${m.count} place(s) (${m.found.slice(0, 3).join(', ')}).`
-        : 'Names things without explaining how they work or why.',
+      shows: m.count ? `Explains how or why in ${m.count} place${m.count > 1 ? 's' : ''} (${m.found.slice(0, 3).join(', ')})` : '',
+      lacks: m.count
+        ? m.count < 3
+          ? 'Go one level deeper: what happens underneath, and why it gives the property'
+          : ''
+        : 'Names things without explaining how they work or why',
     },
     'explanation of mechanism',
   );

@@ -21,15 +21,20 @@ export const leadershipPrinciples: Scorer = (ctx) => {
   const evidence: Span[] = [...shown.flatMap((f) => f.evidence), ...onTarget.map((x) => x.span)];
   const parts = [
     shown.length ? `shows ${shown.map((f) => f.name).join(', ')}` : '',
-    signals.length ? `${coveredSignals.length} of the ${signals.length} signals interviewers listen for` : '',
-    onTarget.length ? `behaviour of ${onTarget.map((x) => x.name).join(', ')}` : '',
+    signals.length && coveredSignals.length
+      ? `covers ${coveredSignals.length} of the ${signals.length} signals interviewers listen for`
+      : '',
+    onTarget.length ? `shows the behaviour of ${onTarget.map((x) => x.name).join(', ')}` : '',
   ].filter(Boolean);
   const missing = facets.filter((f) => !shown.some((s) => s.name === f.name)).map((f) => f.name);
   return {
     level: markerLevel(n, [1, 2, 3, 4]),
     evidence: [...new Map(evidence.map((s) => [s.start, s])).values()].slice(0, 3),
-    feedback:
-      (parts.length ? `The story ${parts.join('; ')}.` : 'The story does not show what the question asks about.') +
-      (missing.length ? ` Missing: ${missing.join(', ')}.` : ''),
+    shows: parts.length ? `The story ${parts.join('; ')}` : '',
+    lacks: missing.length
+      ? `Missing: ${missing.join(', ')}`
+      : parts.length
+        ? 'Make the behaviour the question asks about more specific'
+        : 'The story does not show what the question asks about',
   };
 };

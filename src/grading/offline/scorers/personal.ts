@@ -8,6 +8,9 @@ export const personal: Scorer = (ctx) => {
   return {
     level: experience.count ? markerLevel(experience.count + 1, [1, 2, 3, 4]) : mentions >= 2 ? 2 : null,
     evidence: experience.evidence,
-    feedback: experience.count ? 'Backs it with your own experience.' : 'Nothing from your own experience.',
+    shows: experience.count ? 'Backs it with your own experience' : '',
+    lacks: experience.count
+      ? 'Add another example of your own that shows it'
+      : 'Nothing from your own experience: say what you did that shows it',
   };
 };

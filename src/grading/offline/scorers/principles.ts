@@ -14,10 +14,15 @@ export const principles: Scorer = (ctx) => {
   return {
     level,
     evidence: [...named.evidence, ...implied.flatMap((p) => hits(ctx, PRINCIPLE_WORDS[p]!, 1))].slice(0, 2),
-    feedback: named.names.length
-      ? `Links to ${named.names.join(', ')}.`
+    shows: named.names.length
+      ? `Links to ${named.names.join(', ')}`
       : implied.length
-        ? `Shows ${implied.join(', ')} in what you propose, without naming the principle.`
-        : 'No link to the Leadership Principles.',
+        ? `Shows ${implied.join(', ')} in what you propose`
+        : '',
+    lacks: named.names.length
+      ? 'Show each principle at work in something you did or propose'
+      : implied.length
+        ? 'Name the principle and apply it'
+        : 'No link to the Leadership Principles',
   };
 };

@@ -10,10 +10,11 @@ export const reflection: Scorer = (ctx) => {
   return {
     level: m.count ? Math.min(5, 2 + m.count + (changed ? 1 : 0)) : null,
     evidence: m.evidence,
-    feedback: m.count
+    shows: m.count ? (changed ? 'Says what you learned and what you changed afterwards' : 'Says what you learned') : '',
+    lacks: m.count
       ? changed
-        ? 'Reflects on what you learned and what you changed afterwards.'
-        : 'Reflects on what you learned; say what you changed afterwards.'
+        ? 'Make the lesson specific and show where you applied it since'
+        : 'Say what you changed afterwards because of it'
       : 'No reflection: what did you learn, what would you do differently?',
   };
 };

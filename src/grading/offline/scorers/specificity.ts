@@ -20,6 +20,9 @@ export const specificity: Scorer = (ctx) => {
     evidence: terms.length
       ? hits(ctx, new RegExp(`${AMAZON_SPECIFIC.source}|${COMPANY_CONCRETE.source}|${CUSTOMER_METRIC.source}`, 'gi'))
       : bestContentSpans(ctx, 1),
-    feedback: terms.length ? `Specific: ${terms.slice(0, 6).join(', ')}.` : 'Generic: nothing specific to Amazon or its customers.',
+    shows: terms.length ? `Specific: ${terms.slice(0, 6).join(', ')}` : level !== null ? 'Makes points the reference answer makes' : '',
+    lacks: terms.length
+      ? 'Name more of what Amazon actually does: its mechanisms, products and customer metrics'
+      : 'Generic: nothing specific to Amazon or its customers',
   };
 };

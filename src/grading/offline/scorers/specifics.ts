@@ -14,7 +14,12 @@ export const specifics: Scorer = (ctx) => {
     {
       level: blend(markerLevel(n, [1, 2, 4, 6]), ctx, 0.6),
       evidence: n ? hits(ctx, CONCRETE) : [],
-      feedback: n ? `Concrete: ${[...services, ...numbers].slice(0, 6).join(', ')}.` : 'No concrete service, setting, number or example.',
+      shows: n ? `Concrete: ${[...services, ...numbers].slice(0, 6).join(', ')}` : '',
+      lacks: n
+        ? numbers.length
+          ? 'Add a worked example with the settings you would use'
+          : 'Add numbers or settings, or a worked example'
+        : 'No concrete service, setting, number or example',
     },
     'named services or numbers',
   );

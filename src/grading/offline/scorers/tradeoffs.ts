@@ -7,9 +7,12 @@ export const tradeoffs: Scorer = (ctx) => {
   const scored = {
     level: markerLevel(m.count, [1, 2, 3, 4]),
     evidence: m.evidence,
-    feedback: m.count
-      ? `Weighs alternatives or limits (${m.found.slice(0, 4).join(', ')}).`
-      : 'No trade-offs, limits or alternatives discussed.',
+    shows: m.count ? `Weighs alternatives or limits (${m.found.slice(0, 4).join(', ')})` : '',
+    lacks: m.count
+      ? m.count < 4
+        ? 'Weigh the alternatives against each other: what each costs and when it wins'
+        : ''
+      : 'No trade-offs, limits or alternatives discussed',
   };
   // A design answer owes its trade-offs whatever the example answer did; a short technical one does not.
   return ctx.kind === 'system_design' ? scored : relativeToReference(ctx, TRADEOFF, scored, 'trade-offs');
