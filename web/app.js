@@ -2,7 +2,7 @@
 // mockloop's page: a hash router over four views.
 import { api, ApiError } from './api.js';
 import { lineChart } from './charts.js';
-import { clear, fmtDate, h, label } from './dom.js';
+import { clear, fmtDate, h, label, plural } from './dom.js';
 import { roomView } from './room.js';
 
 /** The loops offered on the start screen; the SDE loop is the server's default mix (no mix sent). */
@@ -314,7 +314,9 @@ async function progressView() {
   const byCategory = h('canvas', { id: 'progress-category' });
   const byRubric = h('canvas', { id: 'progress-rubric' });
   main.append(
-    h('p.muted', { text: `${points.length} graded answers over ${sessions.length} sessions; each point is a session's mean score.` }),
+    h('p.muted', {
+      text: `${plural(points.length, 'graded answer')} over ${plural(sessions.length, 'session')}; each point is a session's mean score.`,
+    }),
     h('h2', { text: 'By category' }),
     h('div.chart.tall', {}, byCategory),
     h('h2', { text: 'By rubric' }),

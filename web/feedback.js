@@ -7,6 +7,7 @@ import { fmtClock, h, label, markdown } from './dom.js';
 const FLAG_TEXT = {
   prompt_injection: 'text addressed to the grader was removed',
   off_topic: 'off topic',
+  off_theme: 'a story for another question',
   too_short: 'too short',
   dont_know: 'no answer',
   keyword_list: 'a list of keywords',
@@ -166,6 +167,21 @@ export function debriefView(d) {
       ' ',
       d.recommendation.summary,
     ),
+    d.recommendation.decidedBy?.length
+      ? h(
+          'div.decided',
+          { dataset: { testid: 'decided-by' } },
+          h('h3', { text: 'What decided it' }),
+          h(
+            'ul',
+            {},
+            d.recommendation.decidedBy.map((x) =>
+              h('li', {}, h('q', { text: x.prompt }), ` — ${x.score}/100, ${label(x.verdict)}: ${x.why}`),
+            ),
+          ),
+        )
+      : null,
+    d.recommendation.wouldChange ? h('p.would-change', { text: `What would change it: ${d.recommendation.wouldChange}` }) : null,
     h('p.muted', { text: `${d.questionsAnswered} of ${d.questionsAsked} asked questions graded · ${d.grader}` }),
     d.recommendation.evidence.length
       ? h(

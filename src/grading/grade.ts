@@ -91,6 +91,19 @@ export function criterionCap(flags: readonly Flag[]): { cap: number; because: Fl
 /** Flags that say the text is not an answer to the question: such a text keeps no points for its topic. */
 export const NOT_AN_ANSWER: readonly Flag[] = ['off_topic', 'dont_know', 'question_echo', 'keyword_list', 'prompt_injection', 'off_theme'];
 
+/** Each flag in a few words, for lists ("flagged: too short"). */
+export const FLAG_LABEL: Record<Flag, string> = {
+  prompt_injection: 'text addressed to the grader',
+  off_topic: 'off topic',
+  off_theme: 'a story for another question',
+  too_short: 'too short',
+  dont_know: 'no answer',
+  keyword_list: 'a list of keywords',
+  question_echo: 'repeats the question',
+  contradicts_reference: 'contradicts the reference',
+  grader_disagreement: 'the graders disagree',
+};
+
 /** What each flag means for the candidate, in plain words. */
 export const FLAG_ADVICE: Record<Flag, string> = {
   prompt_injection: 'Text addressed to the grader was removed and ignored; every criterion is capped at 2 of 5.',

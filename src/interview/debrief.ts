@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { BankEntry } from '../bank/schema.js';
-import { type Grade, Verdict, verdictFor } from '../grading/grade.js';
+import { FLAG_LABEL, type Grade, Verdict, verdictFor } from '../grading/grade.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { type Delivery, DeliverySummary, summariseDelivery } from '../voice/delivery.js';
 
@@ -31,6 +31,18 @@ export const Debrief = z
       verdict: Verdict,
       summary: z.string(),
       evidence: z.array(z.string()),
+      decidedBy: z
+        .array(z.object({ questionId: z.string(), prompt: z.string(), score: z.number(), verdict: Verdict, why: z.string() }))
+        .optional()
+        .openapi({
+          description:
+            'The answers that decided the recommendation, under the rule in the README; empty when the mean did (absent in debriefs before 0.3)',
+        }),
+      wouldChange: z
+        .string()
+        .nullable()
+        .optional()
+        .openapi({ description: 'What would have changed the recommendation (absent in debriefs before 0.3)' }),
     }),
     practiseNext: z.array(z.object({ topic: z.string(), why: z.string() })),
     grader: z.string(),
@@ -102,16 +114,12 @@ export function buildDebrief({ questions, rubrics, deliveries = [] }: DebriefInp
   const { strongest, weakest } = strongestAndWeakest(ranked, (c) => `${c.name} (${rubrics.get(c.rubricId)?.name ?? c.rubricId})`);
 
   const overallScore = graded.length ? round1(mean(graded.map((q) => q.grade.score))!) : null;
-  const enough = graded.length >= Math.max(1, Math.ceil(asked.length / 2));
-  const verdict = overallScore === null || !enough ? 'insufficient_evidence' : verdictFor(overallScore);
   const evidence = graded.map(
     (q) =>
-      `${q.question.prompt.slice(0, 80)}${q.question.prompt.length > 80 ? '…' : ''} — ${q.grade.score}/100 (${q.grade.verdict.replace(/_/g, ' ')})${q.grade.flags.length ? `, flagged ${q.grade.flags.join(', ')}` : ''}`,
+      `${short(q.question.prompt)} — ${q.grade.score}/100 (${label(q.grade.verdict)})${q.grade.flags.length ? `, flagged: ${q.grade.flags.map((f) => FLAG_LABEL[f]).join(', ')}` : ''}`,
   );
-  const summary =
-    verdict === 'insufficient_evidence'
-      ? `Not enough answered questions to recommend: ${graded.length} of ${questions.length} graded.`
-      : `Mean score ${overallScore}/100 over ${graded.length} graded question(s)${skipped.length ? `, ${skipped.length} skipped` : ''}.${weakest[0] ? ` Weakest: ${weakest[0]}.` : ''}`;
+  const decision = decide(graded, asked.length, byLeadershipPrinciple, overallScore);
+  const recommendation = { ...decision, evidence };
 
   const topicScores = new Map<string, number[]>();
   for (const q of graded) for (const t of q.question.topics) topicScores.set(t, [...(topicScores.get(t) ?? []), q.grade.score]);
@@ -139,7 +147,7 @@ export function buildDebrief({ questions, rubrics, deliveries = [] }: DebriefInp
     byLeadershipPrinciple,
     strongest,
     weakest,
-    recommendation: { verdict, summary, evidence },
+    recommendation,
     practiseNext,
     grader: [...kinds].join(', ') || 'none',
     delivery: summariseDelivery(deliveries),
@@ -171,5 +179,109 @@ export function strongestAndWeakest<T extends { average: number }>(
   return {
     strongest: pick(rankedDesc.filter((c) => c.average >= STRONG_FROM)),
     weakest: pick(rankedDesc.filter((c) => c.average < WEAK_BELOW).reverse()),
+  };
+}
+
+const short = (prompt: string) => (prompt.length > 80 ? `${prompt.slice(0, 79)}…` : prompt);
+const label = (v: Verdict) => v.replace(/_/g, ' ');
+const quoted = (prompt: string) => `“${short(prompt)}”`;
+const RANK: Record<Exclude<Verdict, 'insufficient_evidence'>, number> = { no_hire: 0, lean_no_hire: 1, hire: 2, strong_hire: 3 };
+const LABEL: Record<Verdict, string> = {
+  strong_hire: 'Strong Hire',
+  hire: 'Hire',
+  lean_no_hire: 'Lean No Hire',
+  no_hire: 'No Hire',
+  insufficient_evidence: 'Insufficient evidence',
+};
+/** A Leadership Principle whose answers average below this is below the bar (the No Hire line). */
+const PRINCIPLE_BAR = 42;
+
+type Graded = { question: BankEntry; grade: Grade };
+const targets = (q: Graded, principle: string) => (q.question.leadershipPrinciples as readonly string[]).includes(principle);
+
+/**
+ * How a loop decides, from the per-question outcomes, not the mean (README, "How the debrief
+ * decides"): an answered question that gave no evidence counts at its score's verdict; the mean
+ * sets the verdict only as far as no answer blocks it. A behavioural answer at No Hire, or a
+ * Leadership Principle whose answers average under the No Hire line, blocks Hire: at most Lean
+ * No Hire, and No Hire with two blocks or more. Strong Hire needs every answer at Hire or above.
+ */
+export function decide(
+  graded: Graded[],
+  asked: number,
+  principles: Array<{ name: string; questions: number; score: number | null }>,
+  overall: number | null,
+): Required<Omit<Debrief['recommendation'], 'evidence'>> {
+  if (overall === null || graded.length < Math.max(1, Math.ceil(asked / 2))) {
+    return {
+      verdict: 'insufficient_evidence',
+      summary: `Not enough answered questions to recommend: ${graded.length} of ${asked} graded.`,
+      decidedBy: [],
+      wouldChange:
+        asked > graded.length
+          ? `Answer at least ${Math.max(1, Math.ceil(asked / 2))} of the ${asked} question${asked === 1 ? '' : 's'} asked.`
+          : null,
+    };
+  }
+  const outcome = (g: Grade) => (g.verdict === 'insufficient_evidence' ? verdictFor(g.score) : g.verdict);
+  const entry = (q: Graded, why: string) => ({
+    questionId: q.question.id,
+    prompt: q.question.prompt,
+    score: q.grade.score,
+    verdict: outcome(q.grade),
+    why,
+  });
+  const byMean = verdictFor(overall);
+
+  const failedStories = graded.filter((q) => q.grade.rubricId === 'star' && outcome(q.grade) === 'no_hire');
+  const lowPrinciples = principles.filter((p) => p.questions > 0 && p.score !== null && p.score < PRINCIPLE_BAR);
+  const blocks = [
+    ...failedStories.map((q) =>
+      entry(
+        q,
+        `a behavioural answer at No Hire${q.question.leadershipPrinciples.length ? ` on ${q.question.leadershipPrinciples.join(', ')}` : ''}`,
+      ),
+    ),
+    ...lowPrinciples
+      .filter((p) => !failedStories.some((q) => targets(q, p.name)))
+      .flatMap((p) => {
+        const worst = graded.filter((q) => targets(q, p.name)).sort((a, b) => a.grade.score - b.grade.score)[0];
+        return worst
+          ? [entry(worst, `${p.name} rated below the bar (${p.score}/100 over ${p.questions} answer${p.questions > 1 ? 's' : ''})`)]
+          : [];
+      }),
+  ];
+  const meanLine = `The mean of ${graded.length} answer${graded.length > 1 ? 's' : ''} is ${overall}/100 (${LABEL[byMean]})`;
+
+  if (blocks.length) {
+    const verdict: Verdict = blocks.length >= 2 || byMean === 'no_hire' ? 'no_hire' : 'lean_no_hire';
+    const first = graded.find((q) => q.question.id === blocks[0]!.questionId)!;
+    const advice = first.grade.improvements.find((i) => !/^(Text addressed|The answer does not|No answer)/.test(i));
+    return {
+      verdict,
+      summary: `${blocks.map((b) => `${quoted(b.prompt)} was ${LABEL[b.verdict]} (${b.score}/100), ${b.why}`).join('; ')}. In a loop a Not Inclined vote on a Leadership Principle is not averaged away: ${meanLine}.`,
+      decidedBy: blocks,
+      wouldChange: `An answer to ${quoted(blocks[0]!.prompt)} at Lean No Hire or better${blocks.length > 1 ? `, and to the other ${blocks.length - 1} that blocked` : ''}${advice ? `. ${advice}` : '.'}`,
+    };
+  }
+  const belowHire = graded.filter((q) => RANK[outcome(q.grade)] < RANK.hire);
+  if (byMean === 'strong_hire' && belowHire.length) {
+    return {
+      verdict: 'hire',
+      summary: `${meanLine}, but Strong Hire needs every answer at Hire or above, and ${belowHire.map((q) => `${quoted(q.question.prompt)} was ${LABEL[outcome(q.grade)]} (${q.grade.score}/100)`).join('; ')}.`,
+      decidedBy: belowHire.map((q) => entry(q, 'an answer below Hire')),
+      wouldChange: `Bring ${belowHire.map((q) => quoted(q.question.prompt)).join(' and ')} up to Hire (62/100 or more).`,
+    };
+  }
+  return {
+    verdict: byMean,
+    summary: `${meanLine}, and no answer blocks it.`,
+    decidedBy: [],
+    wouldChange:
+      byMean === 'strong_hire'
+        ? null
+        : byMean === 'hire'
+          ? `A mean of 80/100 with every answer at Hire or above would be Strong Hire.`
+          : `A mean of 62/100 or more would be Hire${belowHire.length ? `; the weakest answer was ${quoted([...belowHire].sort((a, b) => a.grade.score - b.grade.score)[0]!.question.prompt)}` : ''}.`,
   };
 }

@@ -1,3 +1,4 @@
+import { FLAG_LABEL } from '../grading/grade.js';
 import { clock, type Delivery, type DeliverySummary } from '../voice/delivery.js';
 import type { Store } from '../db/store.js';
 import type { Session } from './schemas.js';
@@ -75,7 +76,7 @@ export function toMarkdown(s: Session): string {
       if (g.missedPoints.length) out.push('Missed:', ...g.missedPoints.map((p) => `- ${p}`), '');
       if (g.strengths.length) out.push('Strengths:', ...g.strengths.map((p) => `- ${p}`), '');
       if (g.improvements.length) out.push('To improve:', ...g.improvements.map((p) => `- ${p}`), '');
-      if (g.flags.length) out.push(`Flags: ${g.flags.join(', ')}`, '');
+      if (g.flags.length) out.push(`Flags: ${g.flags.map((f) => FLAG_LABEL[f]).join(', ')}`, '');
     }
     if (q.referenceAnswer) out.push('<details><summary>Reference answer</summary>', '', q.referenceAnswer, '', '</details>', '');
   }
@@ -85,6 +86,14 @@ export function toMarkdown(s: Session): string {
     out.push(`**Recommendation: ${d.recommendation.verdict.replace(/_/g, ' ')}.** ${d.recommendation.summary}`, '');
     for (const e of d.recommendation.evidence) out.push(`- ${e}`);
     out.push('');
+    if (d.recommendation.decidedBy?.length) {
+      out.push(
+        'Decided by:',
+        ...d.recommendation.decidedBy.map((x) => `- “${x.prompt}” — ${x.score}/100, ${x.verdict.replace(/_/g, ' ')}: ${x.why}`),
+        '',
+      );
+    }
+    if (d.recommendation.wouldChange) out.push(`What would change it: ${d.recommendation.wouldChange}`, '');
     if (d.byRubric.length)
       out.push(
         '| rubric | questions | score |',
