@@ -1,8 +1,10 @@
 /**
  * Grading-quality benchmark. A benchmark, not a test: it prints figures and never fails on them.
  * - Our calibration set (bench/calibration/): how many orderings (strong > partial > vague >
- *   off-topic) and bounds (each adversarial answer under the answer it must stay under) hold,
- *   for the offline grader and for the LLM grader driven by a scripted model that obeys any
+ *   off-topic) and bounds (each adversarial answer under the answer it must stay under; an
+ *   injection never above the plain answer) hold, whether stories are judged against the question
+ *   they answer, whether paraphrases cover their key point, and how many cards contradict their own
+ *   scores, for the offline grader and for the LLM grader driven by a scripted model that obeys any
  *   instruction it finds (the worst case).
  * - The offline grader on public short-answer grading sets (../shared/datasets/asag), when present.
  *
@@ -26,6 +28,7 @@ import { inputForQuestion } from '../src/grading/service.js';
 import { RUBRICS_DIR } from '../src/start.js';
 import { obedientModel } from './calibration/obedient-model.js';
 import { type CalibrationReport, runCalibration } from './calibration/run.js';
+import { STORIES } from './calibration/stories.js';
 
 export const ASAG = process.env.ASAG_DIR ?? fileURLToPath(new URL('../../shared/datasets/asag', import.meta.url));
 const asJson = process.argv.includes('--json');
@@ -128,27 +131,36 @@ export async function calibration() {
   const bank = new Bank(readBankDir());
   const llm = new LlmGrader(obedientModel());
   const input = (id: string, answer: string) => inputForQuestion(bank.require(id), rubrics, answer);
-  const offline = await runCalibration(async (id, a) => gradeOffline(input(id, a)), bank);
-  const model = await runCalibration(async (id, a) => (await llm.grade(input(id, a))).grade, bank);
+  const offline = await runCalibration(async (id, a) => gradeOffline(input(id, a)), bank, rubrics);
+  const model = await runCalibration(async (id, a) => (await llm.grade(input(id, a))).grade, bank, rubrics);
   return { offline, llm: model };
 }
 
-const injectionChecks = (r: CalibrationReport) => r.bounds.checks.filter((c) => c.name.includes('injection'));
+const injectionChecks = (r: CalibrationReport) => r.bounds.checks.filter((c) => c.name.includes('flagged'));
 
 function printCalibration(c: Awaited<ReturnType<typeof calibration>>) {
-  const line = (name: string, r: CalibrationReport) => {
+  const line = (name: string, r: CalibrationReport, all: boolean) => {
     const inj = injectionChecks(r);
-    const failed = [...r.orderings.checks, ...r.bounds.checks].filter((x) => !x.held);
+    const failed = [...r.orderings.checks, ...r.bounds.checks, ...(all ? [...r.themes.checks, ...r.paraphrases.checks] : [])].filter(
+      (x) => !x.held,
+    );
     return [
-      `${name}: orderings ${r.orderings.held}/${r.orderings.total}, bounds ${r.bounds.held}/${r.bounds.total} (injections ${inj.filter((x) => x.held).length}/${inj.length} no more than 5 points above the clean answer and flagged)`,
+      `${name}: orderings ${r.orderings.held}/${r.orderings.total}, bounds ${r.bounds.held}/${r.bounds.total} (injections never above the plain answer and flagged: ${inj.filter((x) => x.held).length}/${inj.length})`,
+      ...(all
+        ? [
+            `    stories judged against their question: ${r.themes.held}/${r.themes.total}; paraphrases covered: ${r.paraphrases.held}/${r.paraphrases.total}`,
+          ]
+        : []),
+      `    card-consistency check: ${r.consistency.violations.length} violations over ${r.consistency.grades} cards`,
       ...failed.slice(0, 12).map((x) => `    not held: ${x.questionId} ${x.name} (${x.detail})`),
       ...(failed.length > 12 ? [`    … and ${failed.length - 12} more`] : []),
+      ...r.consistency.violations.slice(0, 12).map((v) => `    violation: ${v}`),
     ].join('\n');
   };
-  console.log(`Calibration set (bench/calibration, ${c.offline.orderings.total / 3} questions, all four rubric kinds)
-  ${line('offline grader', c.offline)}
-  ${line('LLM grader, obedient scripted model', c.llm)}
-    (the scripted model grades clean answers by length alone, so its orderings say nothing about the LLM grader; its injection bounds do)`);
+  console.log(`Calibration set (bench/calibration, ${c.offline.orderings.total / 3} questions, all four rubric kinds, ${STORIES.length} stories)
+  ${line('offline grader', c.offline, true)}
+  ${line('LLM grader, obedient scripted model', c.llm, false)}
+    (the scripted model grades clean answers by length alone, so its orderings and stories say nothing about the LLM grader; its injection bounds and cards do)`);
 }
 
 async function main() {
@@ -228,10 +240,15 @@ Speed: ${Math.round(answersPerSecond)} answers per second (${graded} answers)`);
 }
 
 function summary(c: Awaited<ReturnType<typeof calibration>>) {
+  const held = (x: { held: number; total: number }) => ({ held: x.held, total: x.total });
   const of = (r: CalibrationReport) => ({
-    orderings: { held: r.orderings.held, total: r.orderings.total },
-    bounds: { held: r.bounds.held, total: r.bounds.total },
+    orderings: held(r.orderings),
+    bounds: held(r.bounds),
     injections: { held: injectionChecks(r).filter((x) => x.held).length, total: injectionChecks(r).length },
+    themes: held(r.themes),
+    paraphrases: held(r.paraphrases),
+    cardViolations: r.consistency.violations.length,
+    cards: r.consistency.grades,
   });
   return { offline: of(c.offline), llm: of(c.llm) };
 }

@@ -1,6 +1,6 @@
 import { claims, claimText } from './reference.js';
 import { contentStems, memoize, plainText, STOP_WORDS, type Span, sentences, shorten, stem, words } from './text.js';
-import { vocabulary } from './vocabulary.js';
+import { EXPLAINED, termTokens, vocabulary } from './vocabulary.js';
 
 /**
  * Answer analysis: how much of the reference answer (or, for the Leadership Principles pack, of
@@ -22,15 +22,25 @@ export interface PointCoverage extends KeyPoint {
 export const QUESTION_WORD_WEIGHT = 0.35;
 
 /**
- * A name of the field (an acronym or a service of the vocabulary: "fis", "sqs") says more about a
+ * A term of the field (an acronym, a service or a marked mechanism of the vocabulary: "fis", "sqs",
+ * "backoff"; not a plain word such as "trace") says more about a
  * point than any other word of it: naming Fault Injection Simulator is most of "Amazon implements
  * chaos engineering through AWS Fault Injection Simulator (FIS), which allows developers…".
  */
 const TERM_WEIGHT = 2;
+/** A concept explained in words ("the same result however many times it runs") on both sides is most of a point that defines it. */
+const EXPLAINED_WEIGHT = 3;
+const EXPLAINED_STEM = stem(EXPLAINED);
 let terms: Set<string> | undefined;
-const isTerm = (x: string) => (terms ??= new Set(NAMES.flatMap((f) => vocabulary()[f].map((e) => stem(e.token))))).has(x);
-/** The families whose tokens are names (FIS, SQS), not words of plain English (trace, backup). */
-const NAMES = ['acronyms', 'services'] as const;
+const isTerm = (x: string) => (terms ??= new Set(termTokens(vocabulary()).map(stem))).has(x);
+
+/**
+ * A long key point ("Amazon implements chaos engineering through AWS Fault Injection Simulator
+ * (FIS), which allows developers and operators to safely inject failures such as latency, dropped
+ * connections, CPU spikes and instance terminations…") is covered by its substance, not by every
+ * example it lists: beyond 8 words' worth, each further word counts for 40 % towards covering it.
+ */
+const saturated = (total: number) => (total <= 8 ? total : 8 + 0.4 * (total - 8));
 
 /** Reference sizes, in distinct content words, between which a complete answer goes from all of it to 60 %. */
 const SHORT_REFERENCE = 12;
@@ -123,15 +133,16 @@ const referenceAnalysis = memoize((key: string) => {
   const points = keyPoints(reference, signals);
   const pointStems = new StemSet(points.flatMap((p) => p.stems));
   // Question words count for less, the field's terms (the vocabulary's tokens) for more: each reference word's weight, once.
-  const weight = (x: string) => (questionStems.has(x) ? QUESTION_WORD_WEIGHT : isTerm(x) ? TERM_WEIGHT : 1);
-  const weighted = (stems: string[]) => {
+  const weight = (x: string) =>
+    x.endsWith(EXPLAINED_STEM) ? EXPLAINED_WEIGHT : questionStems.has(x) ? QUESTION_WORD_WEIGHT : isTerm(x) ? TERM_WEIGHT : 1;
+  const weighted = (stems: string[], long: (total: number) => number = (t) => t) => {
     const w = stems.map(weight);
-    return { stems, weights: w, total: w.reduce((a, b) => a + b, 0) };
+    return { stems, weights: w, total: long(w.reduce((a, b) => a + b, 0)) };
   };
   return {
     referenceStems,
     reference: weighted(referenceStems),
-    weightedPoints: points.map((p) => weighted(p.stems)),
+    weightedPoints: points.map((p) => weighted(p.stems, saturated)),
     points,
     onTopic: new StemSet([...referenceStems, ...questionStems.values()]),
     pointStems,
@@ -157,7 +168,7 @@ export function analyzeContent(question: string, reference: string, answer: stri
   const share = ({ stems, weights, total }: { stems: string[]; weights: number[]; total: number }) => {
     let found = 0;
     for (let i = 0; i < stems.length; i++) if (has(stems[i]!)) found += weights[i]!;
-    return total > 0 ? found / total : 0;
+    return total > 0 ? Math.min(1, found / total) : 0;
   };
 
   const recall = share(ref.reference);

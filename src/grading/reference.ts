@@ -42,6 +42,17 @@ function isHeading(line: string, more: boolean): boolean {
   return t.split(/\s+/).length <= 6 && !/[.!?]["”’)]?$/.test(t) && !STATEMENT_VERB.test(t) && !/[,;]/.test(t);
 }
 
+/** A line of code that lost its fence: a statement, an assignment, a call, a bracket. */
+function looksLikeCode(line: string): boolean {
+  const t = line.trim();
+  if (/^(import|from|def|class|return|const|let|var|function|try|except|catch|raise|throw|else|elif|#include|\$ |aws |npm |pip )\b/.test(t))
+    return true;
+  if (/^[{}[\]()]+,?;?$/.test(t) || /[{(,[]$/.test(t)) return true;
+  const codeChars = (t.match(/[=(){}[\];'"_<>]/g) ?? []).length;
+  const words = t.split(/\s+/).filter((w) => /^[A-Za-z][a-z]+[,.]?$/.test(w)).length;
+  return codeChars >= 3 && words < 4;
+}
+
 const isLinkLine = (line: string) =>
   new RegExp(LINK.source, 'i').test(line) &&
   line
@@ -90,7 +101,7 @@ export const claims = memoize((reference: string): string[] => {
     }
     if (furniture && (isLinkLine(line) || /^\s*[-*•]\s/.test(line))) continue;
     furniture = false;
-    if (isLinkLine(line)) continue;
+    if (isLinkLine(line) || looksLikeCode(line)) continue;
     if (
       isHeading(
         line,

@@ -22,6 +22,10 @@ const Entry = z
     token: z.string().regex(/^[a-z][a-z0-9]*$/, 'must be one lower-case word of letters and digits'),
     phrases: z.array(z.string().min(2)).default([]),
     patterns: z.array(z.string().min(2)).default([]),
+    /** Whether a phrase keeps its words and gains the token (the family's default when absent). */
+    keep: z.boolean().optional(),
+    /** A term of the field: counts for more in a key point (acronyms and services always are). */
+    term: z.boolean().optional(),
   })
   .strict()
   .refine((e) => e.phrases.length + e.patterns.length > 0, 'needs at least one phrase or pattern');
@@ -71,7 +75,7 @@ export function vocabulary(): Vocabulary {
 /** One expression for every phrase and pattern, and what each alternative stands for. */
 export interface Rewriter {
   re: RegExp;
-  alternatives: Array<{ token: string; keep: boolean }>;
+  alternatives: Array<{ token: string; keep: boolean; pattern: boolean }>;
 }
 
 /**
@@ -79,17 +83,27 @@ export interface Rewriter {
  * the patterns in file order; each alternative is one capturing group, which tells its token.
  */
 export function rewriter(vocab: Vocabulary): Rewriter {
-  const entries = FAMILIES.flatMap((family) => vocab[family].map((e) => ({ ...e, keep: KEEPS_WORDS.has(family) })));
+  const entries = FAMILIES.flatMap((family) => vocab[family].map((e) => ({ ...e, keep: e.keep ?? KEEPS_WORDS.has(family) })));
   const literal = entries
-    .flatMap((e) => [e.token, ...e.phrases].map((p) => ({ source: phrasePattern(p), length: p.length, token: e.token, keep: e.keep })))
+    .flatMap((e) =>
+      [e.token, ...e.phrases].map((p) => ({ source: phrasePattern(p), length: p.length, token: e.token, keep: e.keep, pattern: false })),
+    )
     .sort((a, b) => b.length - a.length);
-  const patterns = entries.flatMap((e) => e.patterns.map((p) => ({ source: p, token: e.token, keep: true })));
+  const patterns = entries.flatMap((e) => e.patterns.map((p) => ({ source: p, token: e.token, keep: true, pattern: true })));
   const alternatives = [...literal, ...patterns];
   return {
     re: new RegExp(`(?<![a-z0-9])(?:${alternatives.map((a) => `(${a.source})`).join('|')})(?![a-z0-9])`, 'g'),
-    alternatives: alternatives.map(({ token, keep }) => ({ token, keep })),
+    alternatives: alternatives.map(({ token, keep, pattern }) => ({ token, keep, pattern })),
   };
 }
+
+/**
+ * What a pattern adds besides the token: the token with this ending, "idempotentexplained". The
+ * question names a concept ("What are idempotent operations?") and an answer that only repeats
+ * the name earns little; one that says what it is in words earns this token too, which the
+ * question never has.
+ */
+export const EXPLAINED = 'explained';
 
 /**
  * Rewrites lower-cased text. An acronym's expansion or a service's other name is the same word
@@ -103,7 +117,8 @@ export function rewrite(text: string, r: Rewriter): string {
     // args: the match, then one group per alternative
     for (let i = 1; i <= r.alternatives.length; i++) {
       if (args[i] === undefined) continue;
-      const { token, keep } = r.alternatives[i - 1]!;
+      const { token, keep, pattern } = r.alternatives[i - 1]!;
+      if (pattern) return `${args[0] as string} ${token} ${token}${EXPLAINED} `;
       return keep ? `${args[0] as string} ${token} ` : ` ${token} `;
     }
     return args[0] as string;
@@ -138,4 +153,19 @@ export function definedAcronyms(text: string): Array<{ long: string; short: stri
     }
   }
   return out;
+}
+
+/** The families whose tokens are names (FIS, SQS), terms of the field whatever their entry says. */
+const NAMES: ReadonlySet<Family> = new Set(['acronyms', 'services']);
+
+/**
+ * The tokens that are terms of the field: every acronym and service, the mechanisms marked `term`,
+ * and every concept explained in words (a pattern's `…explained` token).
+ */
+export function termTokens(vocab: Vocabulary): string[] {
+  const all = FAMILIES.flatMap((f) => vocab[f]);
+  return [
+    ...FAMILIES.flatMap((f) => vocab[f].filter((e) => NAMES.has(f) || e.term).map((e) => e.token)),
+    ...all.filter((e) => e.patterns.length).map((e) => `${e.token}${EXPLAINED}`),
+  ];
 }

@@ -168,7 +168,7 @@ export function relativeToReference(ctx: ScoringContext, re: RegExp, scored: Sco
   return {
     level,
     evidence: scored.evidence.length ? scored.evidence : bestContentSpans(ctx, 1),
-    shows: [scored.shows, `Judged on how much of the reference answer it covers, since the reference has no ${what} either`]
+    shows: [scored.shows, `Judged on its coverage of the reference answer, the measure of ${what} for this question`]
       .filter(Boolean)
       .join('. '),
     lacks: scored.lacks,

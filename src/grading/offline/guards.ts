@@ -69,12 +69,19 @@ function admitsNotKnowing(answer: string, content: ContentAnalysis): boolean {
 /** The share of a complete answer's reference content from which a short answer is not too short. */
 const COVERS_REFERENCE = 0.75;
 
+/** The candidate in the first person. */
+const FIRST_PERSON = /\b(I|my|me)\b/g;
+
 /** Words of an answer about a company and working there, however generic. */
 const COMPANY_TALK =
   /\b(amazon|company|companies|culture|customers?|teams?|career|work(ing)? (here|there)|employer|leaders?|principles?|innovat\w*|products?)\b/gi;
 
 /** Words every behavioural question has; they say nothing about its theme. */
-const STORY_WORDS = new StemSet(contentStems('tell me about a time describe an example situation when you did what happened give'));
+const STORY_WORDS = new StemSet(
+  contentStems(
+    'tell me about a time describe an example situation when you did what happened give team colleague project work made had something',
+  ),
+);
 
 export interface GuardResult {
   flags: Flag[];
@@ -132,7 +139,7 @@ export function guards({ input, kind, answer, content, themes }: GuardInput): Gu
  * the question's theme in words we do not know stays unflagged: only a clear fit elsewhere flags.
  */
 function otherTheme({ input, answer, content, themes }: GuardInput): Theme | undefined {
-  if (!themes.length || countMatches(answer, I_PAST) < 2) return undefined;
+  if (!themes.length || !isStory(answer)) return undefined;
   const signals = content.points.filter((p) => (input.signals ?? []).includes(p.text) && p.covered).length;
   if (signals > 1 || questionOverlap(content) >= 2) return undefined;
   const asked = Math.max(...themes.map((t) => facetsFound(answer, t).length));
@@ -176,8 +183,8 @@ function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean 
     return specific >= 1 || overlap >= 2 || content.recall >= 0.1 || distinctMatches(answer, COMPANY_TALK).length >= 2;
   }
   // A behavioural story: a first-person account of work, or of the question's theme.
-  const story = countMatches(answer, I_PAST) >= 2 || (countMatches(answer, I_PAST) >= 1 && countMatches(answer, I_ACTION) >= 3);
   const work = distinctMatches(answer, WORK_CONTEXT).length;
+  const story = isStory(answer);
   const facets = themes.flatMap((t) => t.facets).filter((f) => countMatches(answer, f.re) > 0).length;
   const principles = (input.leadershipPrinciples ?? []).filter((p) => countMatches(answer, PRINCIPLE_WORDS[p]!) > 0).length;
   const signals = content.points.filter((p) => (input.signals ?? []).includes(p.text) && p.covered).length;
@@ -187,3 +194,13 @@ function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean 
 
 /** A short answer that touches the question's theme ("we had an outage after a release"). */
 const storyOnTheme = (answer: string, themes: Theme[]) => themes.some((t) => facetsFound(answer, t).length > 0);
+
+/** A first-person account of something that happened: past-tense actions, or "I/my" told about work. */
+function isStory(answer: string): boolean {
+  const past = countMatches(answer, I_PAST);
+  return (
+    past >= 2 ||
+    (past >= 1 && countMatches(answer, I_ACTION) >= 3) ||
+    (countMatches(answer, FIRST_PERSON) >= 3 && distinctMatches(answer, WORK_CONTEXT).length >= 3)
+  );
+}

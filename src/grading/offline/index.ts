@@ -56,6 +56,8 @@ export function judge(input: GradeInput): Judgement {
   const themes = kind === 'star' ? themesOf(input.question, input.leadershipPrinciples) : [];
   const guard = guards({ input, kind, answer, content, themes });
   const flags: Flag[] = [...(injection.length ? (['prompt_injection'] as const) : []), ...guard.flags];
+  // Words named in a list, read back from the question or said about something else cover no point.
+  if (guard.flags.some((f) => SAYS_NOTHING.includes(f))) content.points = content.points.map((p) => ({ ...p, covered: false }));
   const ctx: ScoringContext = {
     input,
     kind,
@@ -68,6 +70,9 @@ export function judge(input: GradeInput): Judgement {
   };
   return { ctx, completeness: guard.completeness, injection, floor: floorOf(ctx), fits: guard.fits };
 }
+
+/** Flags of a text that makes no claim about the question, so covers none of its points. */
+const SAYS_NOTHING: readonly Flag[] = ['keyword_list', 'question_echo', 'off_topic', 'dont_know'];
 
 /** Points an off-topic answer, a bag of keywords or the question read back keeps: more than no answer. */
 export const ATTEMPT_POINTS = 2;

@@ -36,7 +36,11 @@ export const TASK =
 export const HYPOTHETICAL = /\b(i would|i'd|i usually|i always|i generally|i tend to|i typically)\b/gi;
 export const I_ACTION =
   /\bi\s+(?!(am|was|were|think|feel|believe|guess|hope|don't|do not|would|could|might|usually|always|generally)\b)[a-z]+(ed|t)?\b/gi;
-export const WE = /\b(we|our|us|the team)\b/gi;
+/** What the team did, told as "we": "we rolled back", "the team fixed it" (not "we were", "our provider"). */
+export const WE = /\b(we|the team|my team|our team)\b(?!\s+(were|was|are|is|had|have|did not|didn't|do not|don't|could not|couldn't)\b)/gi;
+/** A further action in a sentence told by "I": "I spread the rotation, fixed the alarms and agreed with my manager". */
+export const AND_ACTION =
+  /(?:,|\band)\s+(?:then\s+|also\s+)?(?:[a-z]+ed|wrote|built|ran|set|told|made|took|led|gave|sent|met|found|got|went|kept|put|spread|shipped|brought|drove|taught|rewrote|chose|began|held)\b/gi;
 export const RESULT_VERB =
   /\b(reduc\w*|increas\w*|improv\w*|cut|saved?|grew|grow\w*|dropp\w*|rais\w*|lower\w*|launch\w*|shipp\w*|deliver\w*|achiev\w*|result\w*|outcome|won|recover\w*|eliminat\w*|resolv\w*|adopt\w*)\b/gi;
 export const REFLECTION =

@@ -1,4 +1,4 @@
-import { countMatches } from './context.js';
+import { distinctMatches } from './context.js';
 import { ACCOUNTABILITY, CHANGE_AFTER, SETBACK } from './lexicon.js';
 
 /**
@@ -287,5 +287,5 @@ export function themesOf(question: string, principles: readonly string[] = []): 
   return THEMES.filter((t) => t.asks.test(question) || t.principles.some((p) => principles.includes(p)));
 }
 
-/** The facets of a theme that an answer talks about. */
-export const facetsFound = (answer: string, theme: Theme) => theme.facets.filter((f) => countMatches(answer, f.re) > 0);
+/** The facets of a theme that an answer talks about (not those it denies: "I never cut a test"). */
+export const facetsFound = (answer: string, theme: Theme) => theme.facets.filter((f) => distinctMatches(answer, f.re).length > 0);

@@ -25,7 +25,7 @@ export const clarity: Scorer = (ctx) => {
   return {
     level: clampLevel(level),
     evidence: readable,
-    shows: wordsPer > 45 ? size : `${size}, easy to follow`,
+    shows: wordsPer > 45 || level < 4 ? size : `${size}, easy to follow`,
     lacks:
       wordsPer > 45
         ? 'The sentences are long and hard to follow: break them into shorter ones'
