@@ -1,6 +1,6 @@
 import { claims, claimText } from './reference.js';
 import { contentStems, memoize, plainText, STOP_WORDS, type Span, sentences, shorten, stem, words } from './text.js';
-import { EXPLAINED, termTokens, vocabulary } from './vocabulary.js';
+import { definedAcronyms, EXPLAINED, phrasePattern, termTokens, vocabulary } from './vocabulary.js';
 
 /**
  * Answer analysis: how much of the reference answer (or, for the Leadership Principles pack, of
@@ -56,7 +56,8 @@ export function keyPoints(reference: string, signals: string[] = []): KeyPoint[]
  * is the whole reference ("By reference.", "O(log n)."): then the reference is its one key point.
  */
 const referencePoints = memoize((reference: string): KeyPoint[] => {
-  const all = claims(reference).map((text) => ({ text: shorten(text, 160), stems: unique(contentStems(text)) }));
+  const spell = acronymsOf(reference);
+  const all = claims(reference).map((text) => ({ text: shorten(text, 160), stems: unique(contentStems(spell(text))) }));
   const points = all.filter((p) => p.stems.length >= 2);
   if (points.length) return points;
   const stems = unique(all.flatMap((p) => p.stems));
@@ -65,6 +66,19 @@ const referencePoints = memoize((reference: string): KeyPoint[] => {
 const signalPoint = memoize((signal: string): KeyPoint => ({ text: signal, stems: unique(contentStems(signal)) }));
 
 export const unique = <T>(xs: T[]) => [...new Set(xs)];
+
+/**
+ * The acronyms a reference defines itself ("Database Migration Service (DMS)"), as a rewriting of
+ * any text: each long form becomes its acronym, so the answer that spells it out and the one that
+ * abbreviates it match the reference alike. Worked out once per reference.
+ */
+const acronymsOf = memoize((reference: string): ((text: string) => string) => {
+  const defs = definedAcronyms(plainText(reference));
+  if (!defs.length) return (text) => text;
+  const re = new RegExp(`(?<![\\w-])(${defs.map((d) => phrasePattern(d.long)).join('|')})(?![\\w-])`, 'gi');
+  const short = new Map(defs.map((d) => [d.long.toLowerCase().replace(/[\s-]+/g, ' '), d.short]));
+  return (text) => text.replace(re, (m) => ` ${short.get(m.toLowerCase().replace(/[\s-]+/g, ' ')) ?? m} `);
+});
 
 /** The length from which a stem also matches the stems it starts or that start it. */
 const PREFIX = 5;
@@ -128,7 +142,8 @@ const questionStemSet = memoize((question: string) => new StemSet(contentStems(q
 const referenceAnalysis = memoize((key: string) => {
   const [question, reference, signalText] = key.split('\u0000') as [string, string, string];
   const signals = signalText ? signalText.split('\n') : [];
-  const referenceStems = unique(contentStems(`${claimText(reference)}\n${signalText}`));
+  const spell = acronymsOf(reference);
+  const referenceStems = unique(contentStems(spell(`${claimText(reference)}\n${signalText}`)));
   const questionStems = questionStemSet(question);
   const points = keyPoints(reference, signals);
   const pointStems = new StemSet(points.flatMap((p) => p.stems));
@@ -147,13 +162,13 @@ const referenceAnalysis = memoize((key: string) => {
     onTopic: new StemSet([...referenceStems, ...questionStems.values()]),
     pointStems,
     topicStems: new StemSet([...questionStems.values(), ...points.flatMap((p) => p.stems)]),
-    referenceOnly: new StemSet(contentStems(`${claimText(reference)} ${signals.join(' ')}`).filter((x) => !questionStems.has(x))),
+    referenceOnly: new StemSet(contentStems(spell(`${claimText(reference)} ${signals.join(' ')}`)).filter((x) => !questionStems.has(x))),
   };
 });
 
 export function analyzeContent(question: string, reference: string, answer: string, signals: string[] = []): ContentAnalysis {
   const questionStems = questionStemSet(question);
-  const answerStems = contentStems(answer);
+  const answerStems = contentStems(acronymsOf(reference)(answer));
   const answerSet = new StemSet(answerStems);
   const ref = referenceAnalysis(`${question}\u0000${reference}\u0000${signals.join('\n')}`);
   const { referenceStems, onTopic } = ref;

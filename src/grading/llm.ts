@@ -63,6 +63,37 @@ function describeRubric(rubric: Rubric): string {
 
 const normalize = (s: string) => s.replace(/[“”]/g, '"').replace(/[‘’]/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
 
+/**
+ * Where a quote is in the answer, compared without case, curly quotes or runs of spaces: the
+ * answer's own text there, or undefined when the candidate never wrote it (or it is too short to
+ * be a quote).
+ */
+export function locate(quote: string, answer: string): string | undefined {
+  const q = normalize(quote);
+  if (q.length < 3) return undefined;
+  // Map each character of the normalised answer back to its place in the answer.
+  let norm = '';
+  const at: number[] = [];
+  let space = false;
+  for (let i = 0; i < answer.length; i++) {
+    const ch = answer[i]!;
+    if (/\s/.test(ch)) {
+      space = norm.length > 0;
+      continue;
+    }
+    if (space) {
+      norm += ' ';
+      at.push(i);
+      space = false;
+    }
+    norm += normalize(ch) || ch.toLowerCase();
+    at.push(i);
+  }
+  const from = norm.indexOf(q);
+  if (from < 0) return undefined;
+  return answer.slice(at[from], at[from + q.length - 1]! + 1);
+}
+
 /** The candidate's turns, each without the sentences addressed to the grader. */
 interface Turn {
   role: 'interviewer' | 'candidate';
@@ -144,8 +175,9 @@ export class LlmGrader implements Grader {
   toGrade(input: GradeInput, reply: GradeReply): Grade {
     const injection = injectionSpans(input.answer);
     const clean = withoutSpans(input.answer, injection);
-    const haystack = normalize(clean);
-    const isQuote = (q: string) => normalize(unmark(q)).length >= 3 && haystack.includes(normalize(unmark(q)));
+    // A quote counts when the candidate wrote it, whatever its case or spacing; it is kept as they wrote it.
+    const located = (q: string) => locate(unmark(q), clean);
+    const isQuote = (q: string) => located(q) !== undefined;
     const judgement = judge(input);
     const offline = gradeOffline(input, judgement);
     const flags = [
@@ -159,7 +191,14 @@ export class LlmGrader implements Grader {
     const { levels, criteria } = settleCriteria(
       rubric.criteria.map((c) => {
         const r = reply.criteria[c.id]!;
-        return { id: c.id, level: r.score, evidence: r.evidence.filter(isQuote).map(unmark), shows: r.feedback, lacks: r.feedback };
+        // The model's words were written for its own score: once a cap takes the criterion down to 1–2 they are not said.
+        return {
+          id: c.id,
+          level: r.score,
+          evidence: r.evidence.flatMap((q) => located(q) ?? []),
+          shows: r.feedback,
+          lacks: (r.score ?? 0) <= 3 ? r.feedback : '',
+        };
       }),
       flags,
       rubric,
@@ -191,7 +230,7 @@ export class LlmGrader implements Grader {
       criteria,
       leadershipPrinciples: reply.leadershipPrinciples
         .filter((p) => isQuote(p.evidence) && !(offTheme && input.leadershipPrinciples?.includes(p.name)))
-        .map((p) => ({ ...p, evidence: unmark(p.evidence) })),
+        .map((p) => ({ ...p, evidence: located(p.evidence)! })),
       coveredPoints,
       missedPoints,
       strengths,

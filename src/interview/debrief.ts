@@ -235,7 +235,7 @@ export function decide(
 
   const failedStories = graded.filter((q) => q.grade.rubricId === 'star' && outcome(q.grade) === 'no_hire');
   const lowPrinciples = principles.filter((p) => p.questions > 0 && p.score !== null && p.score < PRINCIPLE_BAR);
-  const blocks = [
+  const blocking = [
     ...failedStories.map((q) =>
       entry(
         q,
@@ -251,6 +251,13 @@ export function decide(
           : [];
       }),
   ];
+  // One answer that blocks on two principles is one block, with both reasons.
+  const blocks: typeof blocking = [];
+  for (const b of blocking) {
+    const same = blocks.find((x) => x.questionId === b.questionId);
+    if (same) same.why += `; ${b.why}`;
+    else blocks.push({ ...b });
+  }
   const meanLine = `The mean of ${graded.length} answer${graded.length > 1 ? 's' : ''} is ${overall}/100 (${LABEL[byMean]})`;
 
   if (blocks.length) {

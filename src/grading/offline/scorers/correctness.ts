@@ -8,6 +8,8 @@ import { shorten } from '../../text.js';
  * most a 2, one of four at most a 3, all of them at least a 4. A long reference holds more than a
  * spoken answer needs: three quarters of its points count as all of them.
  */
+/** Fewer than half the key points covered is a 3 at most, whatever else is touched on. */
+const BELOW_HALF = 3.49;
 /** The coverage from which a point not covered is touched on. */
 const TOUCHED = 0.25;
 
@@ -20,14 +22,15 @@ export const correctness: Scorer = (ctx) => {
   let level: number | null = ctx.content.content < 0.05 && k === 0 ? null : contentLevel(ctx.content);
   if (level !== null && n) {
     const share = Math.min(1, (k + touched / 2) / (n * Math.max(0.75, ctx.content.fullCoverage)));
-    level = clampLevel(Math.max(Math.min(level, 2.4 + 2.6 * share), 1 + 3 * (k / n)));
+    level = clampLevel(Math.max(Math.min(level, 2.4 + 2.6 * share, k / n < 0.5 ? BELOW_HALF : 5), 1 + 3 * (k / n)));
   }
   const count = `${k} of the ${n} key point${n === 1 ? '' : 's'} of the reference answer`;
-  let shows = n ? `Covers ${count}` : '';
+  const more = touched ? ` and touches on ${touched} more` : '';
+  let shows = n ? `Covers ${count}${more}` : '';
   let lacks = n
     ? k === 0
-      ? `Covers none of the ${n} key point${n === 1 ? '' : 's'} of the reference answer`
-      : `Covers ${count}; the Missed list says what is left`
+      ? `Covers none of the ${n} key point${n === 1 ? '' : 's'} of the reference answer${more}`
+      : `Covers ${count}${more}; the Missed list says what is left`
     : 'No reference answer to compare with';
   let held: string | undefined;
   if (ctx.contradiction.length) {
