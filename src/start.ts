@@ -6,6 +6,7 @@ import { loadConfig, readEnv } from './config.js';
 import { openStore } from './db/open.js';
 import { checkScorers } from './grading/offline/scorers/index.js';
 import { loadRubrics } from './grading/rubrics.js';
+import { vocabulary } from './grading/vocabulary.js';
 import { createGrader } from './grading/service.js';
 import { LlmInterviewer, OfflineInterviewer } from './interview/interviewer.js';
 import { InterviewLoop } from './interview/loop.js';
@@ -20,7 +21,7 @@ import { Transcriber } from './voice/transcribe.js';
 export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url));
 
 /**
- * Start-up: read config, rubrics and bank (each validated, each failure a clear message), and
+ * Start-up: read config, rubrics, the grader's vocabulary and bank (each validated, each failure a clear message), and
  * open the store (which applies migrations and loads the bank; `deps.store.ready` says when).
  */
 export function start(
@@ -31,6 +32,8 @@ export function start(
   const config = loadConfig(env);
   const rubrics = loadRubrics(RUBRICS_DIR);
   checkScorers(rubrics.values());
+  // The grader's vocabulary is data too: a broken entry stops start-up naming it, not the first grade.
+  vocabulary();
   const entries = readBankDir();
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
