@@ -42,7 +42,9 @@ export function comment(
 ) {
   const band = bandOf(score);
   if (band === 'high') return join([draft.shows || (score === 5 ? levels[5] : (levels[4] ?? levels[5]))]);
-  if (band === 'mid') return join([draft.shows, draft.lacks || levels[3]]);
+  // At 3 both are said, once each: a lack that repeats what is shown says it alone.
+  if (band === 'mid')
+    return join(draft.shows && draft.lacks.startsWith(draft.shows) ? [draft.lacks] : [draft.shows, draft.lacks || levels[3]]);
   return join([draft.lacks || (score === 2 && levels[2] ? levels[2] : levels[1])]);
 }
 
