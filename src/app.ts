@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { type ErrorCode, isAppError } from './errors.js';
+import { databaseError } from './db/errors.js';
 import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { readDeclaredBody } from './middleware/body.js';
@@ -142,8 +143,11 @@ export function createApp(deps: Deps) {
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
 
-  app.onError((err, c) => {
+  app.onError((found, c) => {
+    // A database that is busy, stopped or full is a 503 to repeat, never a 500.
+    const err = isAppError(found) ? found : (databaseError(found) ?? found);
     if (isAppError(err)) {
+      if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
       if (err.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="mockloop"');
       if (err.status >= 500 && !err.logged) {
         log('request_failed', {
@@ -165,7 +169,7 @@ export function createApp(deps: Deps) {
             : err.message;
       return c.json({ error: { code, message } }, err.status);
     }
-    log('unexpected_error', { path: c.req.path, message: err.message, stack: err.stack });
+    log('unexpected_error', { path: c.req.path, message: (err as Error).message, stack: (err as Error).stack });
     return c.json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
   });
 

@@ -35,6 +35,10 @@ export const ERROR_STATUS = {
   internal: 500,
   /** The server is shutting down: the request was not started; send it again (to another replica). */
   shutting_down: 503,
+  /** SQLite: another writer held the database for longer than the request could wait. */
+  database_busy: 503,
+  /** The database did not answer, or refused the write (stopped, restarting, disk full). */
+  database_unavailable: 503,
   /** A feature this server is not set up for (no transcription or speech model). */
   not_configured: 501,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -45,15 +49,21 @@ export type ModelErrorCode = Extract<ErrorCode, `model_${string}`>;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: ContentfulStatusCode;
+  /** Seconds after which the same request may succeed: sent as Retry-After. */
+  readonly retryAfter: number | undefined;
   /** Set once the error has been written to the server log, so it is logged exactly once. */
   logged = false;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfter?: number }) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_STATUS[code];
+    this.retryAfter = options?.retryAfter ?? DEFAULT_RETRY_AFTER[code];
   }
 }
+
+/** Errors a client should simply repeat, and after how many seconds, when the thrower does not say. */
+const DEFAULT_RETRY_AFTER: Partial<Record<ErrorCode, number>> = { database_busy: 1, database_unavailable: 5, shutting_down: 1 };
 
 /** A setting in the environment is missing or invalid: start-up stops with this message. */
 export class ConfigError extends AppError {

@@ -1,6 +1,7 @@
 import { support } from '../../src/grading/analysis.js';
 import type { Grade } from '../../src/grading/grade.js';
 import { injectionSpans, withoutSpans } from '../../src/grading/injection.js';
+import { claims } from '../../src/grading/reference.js';
 import type { Rubric } from '../../src/grading/rubrics.js';
 
 /**
@@ -28,22 +29,25 @@ export function cardViolations(
   grade: Grade,
   written: string,
   rubric: Rubric,
-  question: { leadershipPrinciples?: readonly string[]; signals?: readonly string[] } = {},
+  question: { leadershipPrinciples?: readonly string[]; signals?: readonly string[]; referenceAnswer?: string } = {},
 ): string[] {
   const out: string[] = [];
   // What the card is about: the answer without the sentences it addressed to the grader.
   const answer = withoutSpans(written, injectionSpans(written));
   const targeted = question.leadershipPrinciples ?? [];
+  const reference = question.referenceAnswer ?? '';
   // A signal is a description of behaviour ("Describes the complexity concretely"), said in other words.
   const enough = (p: string) => ((question.signals ?? []).includes(p) ? 0.25 : 1 / 3);
   const byName = new Map(rubric.criteria.map((c) => [c.name, c.id]));
   const score = new Map(grade.criteria.map((c) => [c.id, c.score]));
+  // A point shown cut short ("…") is checked in full, as the grader read it.
+  const full = (p: string) => (p.endsWith('…') ? (claims(reference).find((c) => c.startsWith(p.slice(0, -1).trimEnd())) ?? p) : p);
   for (const p of grade.coveredPoints) {
-    if (support(p, answer) < enough(p)) out.push(`covered point not in the answer: "${p}"`);
+    if (support(full(p), answer) < enough(p)) out.push(`covered point not in the answer: "${p}"`);
     if (CAPTION.test(p)) out.push(`a caption or heading as a key point: "${p}"`);
   }
   for (const p of grade.missedPoints) {
-    if (support(p, answer) > 0.7) out.push(`missed point the answer says: "${p}"`);
+    if (support(full(p), answer) > 0.7) out.push(`missed point the answer says: "${p}"`);
     if (CAPTION.test(p)) out.push(`a caption or heading as a key point: "${p}"`);
   }
   const lineScore = (line: string) => {

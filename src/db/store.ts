@@ -140,6 +140,8 @@ export interface Store {
   /** Sessions with a grade left unfinished and no claim on them (a failed turn, or a crash before claims). */
   sessionsWithUnfinishedGrades(): Promise<string[]>;
   idempotency(sessionId: string, key: string): Promise<IdempotencyRow | undefined>;
+  /** The newest key of the session whose turn is still running (a crash cut it off), for recovery to complete it under. */
+  runningIdempotency(sessionId: string): Promise<Pick<IdempotencyRow, 'key' | 'fingerprint'> | undefined>;
   saveIdempotency(row: {
     sessionId: string;
     key: string;

@@ -189,7 +189,11 @@ export function analyzeContent(question: string, reference: string, answer: stri
   const recall = share(ref.reference);
   const points = ref.points.map((p, i) => {
     const coverage = share(ref.weightedPoints[i]!);
-    return { ...p, coverage, covered: coverage >= (signals.includes(p.text) ? 0.3 : 0.5) };
+    const signal = signals.includes(p.text);
+    // Weighted, a term or a concept explained carries a point; plainly, at least a third of its words
+    // (a quarter of a signal's, which describes behaviour) must be in the answer too.
+    const plain = p.stems.filter(has).length / Math.max(1, p.stems.length);
+    return { ...p, coverage, covered: coverage >= (signal ? 0.3 : 0.5) && plain >= (signal ? 0.25 : 1 / 3) };
   });
   const pointScore = points.length ? points.reduce((s, p) => s + Math.min(1, p.coverage / 0.6), 0) / points.length : recall;
 
@@ -218,7 +222,7 @@ export function analyzeContent(question: string, reference: string, answer: stri
 
 const ANTONYMS: Array<[RegExp, RegExp]> = [
   [/\bstrong(ly)?\s+consisten/, /\beventual(ly)?\s+consisten/],
-  [/\bsynchronous(ly)?\b/, /\basynchronous(ly)?\b/],
+  [/\bsynchronous(ly)?\b/, /\basynchronous(ly)?\b|\basync\b/],
   [/\bstateless\b/, /\bstateful\b/],
   [/\bscaleout\b/, /\bscaleup\b/],
   [/\bhorizontal(ly)?\b/, /\bvertical(ly)?\b/],
@@ -256,6 +260,17 @@ const antonymProfile = memoize((reference: string) => {
   }));
 });
 
+/** A term named only to be set aside or denied: "instead of X", "rather than X", "not X", "without X". */
+function setAside(text: string, term: RegExp): boolean {
+  const m = new RegExp(term.source, term.flags.replace('g', '')).exec(text);
+  return (
+    m !== null &&
+    /\b(instead of|rather than|not|no|never|without|unlike|avoid\w*|versus|vs|over|than|nor)\b(\s+\w+){0,4}\s*$/.test(
+      text.slice(0, m.index),
+    )
+  );
+}
+
 /** Claims that say the opposite of the reference: antonym swaps and negated key statements. */
 export function contradictions(reference: string, answer: string): Span[] {
   const profile = antonymProfile(reference);
@@ -266,7 +281,8 @@ export function contradictions(reference: string, answer: string): Span[] {
     if (!only) continue;
     const mine = only === a ? b : a;
     if (mine.test(ans) && !only.test(ans)) {
-      const span = spans.find((s) => mine.test(s.text));
+      // "instead of calling each other synchronously" sets the other side aside: it does not claim it.
+      const span = spans.find((s) => mine.test(s.text) && !setAside(s.text, mine));
       if (span) hits.push(span.span);
     }
   }

@@ -3,6 +3,7 @@ import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
 import { type BankEntry, CATEGORIES } from '../bank/schema.js';
 import type { MessageRow, SessionQuestionRow, SessionRow, Store } from '../db/store.js';
+import { databaseError } from '../db/errors.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { checkAnswer, inputForQuestion } from '../grading/service.js';
@@ -70,6 +71,8 @@ export interface TurnRequest {
   idempotencyKey?: string;
   /** Whose turn it is: another user's session is a 404. Absent for the server's own recovery. */
   userId?: string;
+  /** Recovery only: the key (and fingerprint) of the request a crash cut off, so its result is stored under it. */
+  resume?: { key: string; fingerprint: string };
 }
 
 export interface LoopEvents {
@@ -90,6 +93,8 @@ export class InterviewLoop {
   readonly views: SessionViews;
   /** Set on shutdown: no new turn starts. */
   private draining = false;
+  /** Recovery rounds that failed (the database did not answer): reported by health. */
+  recoveryFailures = 0;
 
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
@@ -196,20 +201,23 @@ export class InterviewLoop {
     if (this.running.has(sessionId)) {
       throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
     }
-    const fingerprint = req.idempotencyKey
-      ? createHash('sha256')
-          .update(
-            JSON.stringify([
-              req.action,
-              req.text ?? null,
-              req.position ?? null,
-              req.replyTo ?? null,
-              req.recordingId ?? null,
-              req.speech ?? null,
-            ]),
-          )
-          .digest('hex')
-      : undefined;
+    if (req.resume) req = { ...req, idempotencyKey: req.resume.key };
+    const fingerprint = req.resume
+      ? req.resume.fingerprint
+      : req.idempotencyKey
+        ? createHash('sha256')
+            .update(
+              JSON.stringify([
+                req.action,
+                req.text ?? null,
+                req.position ?? null,
+                req.replyTo ?? null,
+                req.recordingId ?? null,
+                req.speech ?? null,
+              ]),
+            )
+            .digest('hex')
+        : undefined;
     // Marked running before the first await, so a second request in this process is a 409 at once.
     let release!: () => void;
     this.running.set(sessionId, new Promise<void>((r) => (release = r)));
@@ -275,8 +283,12 @@ export class InterviewLoop {
           );
         }
         if (seen?.state === 'done' && seen.result) return { replay: seen.result };
-        if (seen?.state === 'running' && !claimLapsed(session, at)) {
-          throw new AppError('conflict', 'The request with this Idempotency-Key is still running: wait for its reply');
+        if (seen?.state === 'running' && !claimLapsed(session, at) && session.turnClaimedBy !== this.owner) {
+          throw new AppError(
+            'conflict',
+            'Your answer is saved and its reply is still being written (after a restart it is completed for you): send the same request again in a few seconds to get it',
+            { retryAfter: RESEND_AFTER_S },
+          );
         }
         // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
         if (seen) action = 'retry';
@@ -336,6 +348,8 @@ export class InterviewLoop {
   /** A failure as the client should see it: a session deleted mid-turn is a 404, not a database error. */
   private async explain(sessionId: string, e: unknown): Promise<AppError> {
     if (isAppError(e)) return e;
+    const db = databaseError(e);
+    if (db) return db;
     if (!(await this.store.session(sessionId).catch(() => undefined))) {
       return new AppError('not_found', 'The session was deleted while its turn was running', { cause: e });
     }
@@ -381,17 +395,23 @@ export class InterviewLoop {
     // Claimed here for this process, a batch at a time: two replicas recovering at once never take the same session.
     const ids = new Set(await this.store.claimLapsed(this.owner, now, new Date(now.getTime() + this.deps.leaseMs), 100));
     if (atStartUp) for (const id of await this.store.sessionsWithUnfinishedGrades()) ids.add(id);
+    const queue = [...ids].filter((id) => !this.running.has(id));
     let done = 0;
-    for (const id of ids) {
-      if (this.running.has(id)) continue;
-      try {
-        await this.turn(id, { action: 'retry' });
-        done++;
-      } catch (e) {
-        // Another replica took it first: it is being completed.
-        if (!(isAppError(e) && e.code === 'conflict')) onError(id, e);
+    // A few at a time: one slow model call does not hold up the other handed-over turns.
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          // Completed under the key of the request the crash cut off, so that request sent again replays the result.
+          const cut = await this.store.runningIdempotency(id);
+          await this.turn(id, { action: 'retry', resume: cut });
+          done++;
+        } catch (e) {
+          // Another replica took it first: it is being completed.
+          if (!(isAppError(e) && e.code === 'conflict')) onError(id, e);
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(RECOVERY_CONCURRENCY, queue.length) }, worker));
     return done;
   }
 
@@ -411,11 +431,35 @@ export class InterviewLoop {
     return { finished: running.length - left.length, released: left.length };
   }
 
-  /** Keeps recovering, for turns another process (or a previous run of this one) left behind. */
-  startRecovery(everyMs: number, onError: (sessionId: string, e: unknown) => void = () => {}): () => void {
-    const timer = setInterval(() => void this.recover(onError, false), everyMs);
-    timer.unref();
-    return () => clearInterval(timer);
+  /**
+   * Keeps recovering, for turns another process (or a previous run of this one) left behind. A
+   * failure to reach the database never escapes: it is reported, counted and tried again later,
+   * the wait doubling up to RECOVERY_BACKOFF_MAX_MS, and back to `everyMs` once it works.
+   */
+  startRecovery(
+    everyMs: number,
+    onError: (sessionId: string, e: unknown) => void = () => {},
+    onFailure: (e: unknown, retryInMs: number) => void = () => {},
+  ): () => void {
+    let stopped = false;
+    let delay = everyMs;
+    let timer: NodeJS.Timeout;
+    const tick = async () => {
+      try {
+        await this.recover(onError, false);
+        delay = everyMs;
+      } catch (e) {
+        this.recoveryFailures++;
+        delay = Math.min(RECOVERY_BACKOFF_MAX_MS, delay * 2);
+        onFailure(e, delay);
+      }
+      if (!stopped) (timer = setTimeout(tick, delay)).unref();
+    };
+    (timer = setTimeout(tick, everyMs)).unref();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -632,6 +676,13 @@ export class InterviewLoop {
     return (await this.store.snapshot(sq.id)) ?? this.deps.bank.require(sq.questionId);
   }
 }
+
+/** How many handed-over turns recovery runs at once. */
+const RECOVERY_CONCURRENCY = 4;
+/** The longest wait between two recovery rounds while the database fails. */
+const RECOVERY_BACKOFF_MAX_MS = 30_000;
+/** When a client should send a request again whose turn is being completed elsewhere. */
+const RESEND_AFTER_S = 3;
 
 /** A claim its holder stopped renewing: the process crashed or was killed mid-turn. */
 function claimLapsed(session: SessionRow, now: Date): boolean {

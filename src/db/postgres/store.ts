@@ -448,6 +448,18 @@ export class PostgresStore implements Store {
     )[0];
   }
 
+  async runningIdempotency(sessionId: string) {
+    const db = await this.conn();
+    return (
+      await db
+        .select({ key: idempotencyKeys.key, fingerprint: idempotencyKeys.fingerprint })
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.sessionId, sessionId), eq(idempotencyKeys.state, 'running')))
+        .orderBy(desc(idempotencyKeys.createdAt))
+        .limit(1)
+    )[0];
+  }
+
   async saveIdempotency(row: Parameters<Store['saveIdempotency']>[0]) {
     const db = await this.conn();
     await db

@@ -6,7 +6,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, sq
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BankEntry } from '../../bank/schema.js';
-import { ConfigError } from '../../errors.js';
+import { AppError, ConfigError } from '../../errors.js';
 import { bankRow, hashOf, SnapshotCache } from '../shared.js';
 import { mergeStats, type NewMessage, type RecordingRow, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
 import * as schema from './schema.js';
@@ -222,6 +222,57 @@ function prepare(db: Db) {
   };
 }
 
+/** How long a statement waits for a lock held by another process, blocking: short, so nothing else stalls. */
+const BUSY_MS = 20;
+/** At start-up (migrations, the bank) another process is waited for this long. */
+const STARTUP_BUSY_MS = 5000;
+/** How long a call keeps trying for a lock held elsewhere, a short wait at a time, before a 503 database_busy. */
+export const BUSY_WAIT_MS = 3000;
+
+const isBusy = (e: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((e as { code?: string })?.code ?? '');
+
+/**
+ * Runs `fn`, and while the database is locked by another process (a backup, a `sqlite3` shell, a
+ * long import) tries again after a short pause, off the event loop, until BUSY_WAIT_MS: then a
+ * 503 `database_busy` with Retry-After. Health, streams and lease renewals go on meanwhile.
+ */
+async function whenFree<T>(fn: () => T | Promise<T>): Promise<T> {
+  const until = Date.now() + BUSY_WAIT_MS;
+  for (let pause = 10; ; pause = Math.min(200, pause * 2)) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      if (Date.now() + pause > until) {
+        throw new AppError('database_busy', 'The database is locked by another program (a backup or an import?): try again in a moment', {
+          cause: e,
+        });
+      }
+    }
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
+/**
+ * Every call on the store outside a transaction tries again while the database is busy; inside a
+ * transaction the write lock is already held. A call that failed busy wrote nothing, so trying it
+ * again is safe.
+ */
+function retryWhenBusy(store: SqliteStore) {
+  const proto = Object.getPrototypeOf(store) as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const method = proto[name];
+    // The public calls (async); private helpers run inside them.
+    if (name === 'transaction' || typeof method !== 'function' || method.constructor.name !== 'AsyncFunction') continue;
+    Object.defineProperty(store, name, {
+      value: function (this: SqliteStore, ...args: unknown[]) {
+        if ((this as unknown as { holdsConnection: boolean }).holdsConnection) return method.apply(this, args);
+        return whenFree(() => method.apply(this, args));
+      },
+    });
+  }
+}
+
 /**
  * The SQLite store: one file (or `:memory:`), one connection per process, better-sqlite3's
  * synchronous calls behind the async interface. Several processes may share the file: the busy
@@ -250,7 +301,8 @@ export class SqliteStore implements Store {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const sqlite = new Database(path);
-      sqlite.pragma('busy_timeout = 5000');
+      // Long enough to wait out another process's migrations and bank load at start-up.
+      sqlite.pragma(`busy_timeout = ${STARTUP_BUSY_MS}`);
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('synchronous = NORMAL');
@@ -265,7 +317,10 @@ export class SqliteStore implements Store {
     }
     // Immediate, so another process loading the same bank waits for this one instead of failing.
     this.db.$client.transaction(() => this.loadBankNow(bank, new Date())).immediate();
+    // From now on a lock held elsewhere is waited for a moment at a time, off the event loop (`whenFree`).
+    this.db.$client.pragma(`busy_timeout = ${BUSY_MS}`);
     this.ready = Promise.resolve();
+    retryWhenBusy(this);
   }
 
   /** Waits while another caller's transaction holds the connection. */
@@ -281,7 +336,7 @@ export class SqliteStore implements Store {
     this.open = new Promise<void>((r) => (end = r));
     const client = this.db.$client;
     try {
-      client.exec('BEGIN IMMEDIATE');
+      await whenFree(() => client.exec('BEGIN IMMEDIATE'));
       try {
         // The same store, holding the connection: its calls do not wait for the transaction they are in.
         const tx: SqliteStore = Object.create(this, { holdsConnection: { value: true } });
@@ -594,6 +649,17 @@ export class SqliteStore implements Store {
   async idempotency(sessionId: string, key: string) {
     await this.free();
     return this.q.idempotency.get({ sessionId, key });
+  }
+
+  async runningIdempotency(sessionId: string) {
+    await this.free();
+    return this.db
+      .select({ key: idempotencyKeys.key, fingerprint: idempotencyKeys.fingerprint })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.sessionId, sessionId), eq(idempotencyKeys.state, 'running')))
+      .orderBy(desc(idempotencyKeys.createdAt))
+      .limit(1)
+      .get();
   }
 
   async saveIdempotency(row: Parameters<Store['saveIdempotency']>[0]) {

@@ -193,10 +193,13 @@ export function marker(ctx: ScoringContext, re: RegExp, steps: [number, number, 
     level,
     evidence: m.evidence.length ? m.evidence : bestContentSpans(ctx, 1),
     shows: m.count
-      ? `${words.found}: ${m.found.slice(0, 4).join(', ')}`
+      ? `${words.found}: ${quoteAll(m.found.slice(0, 4))}`
       : level !== null
         ? `Covers the reference answer's content on this, though in general terms`
         : '',
     lacks: m.count ? (m.count < steps[3] ? words.more : '') : words.none,
   };
 }
+
+/** What was found, quoted as the answer says it: "so that", "instead of". */
+export const quoteAll = (found: string[]) => found.map((f) => `"${f}"`).join(', ');

@@ -110,6 +110,9 @@ const CONCRETE: Record<GradeInput['rubric']['kind'], string> = {
 export function adviceBeyondCriteria({ ctx, fits }: Judgement, score: number): string[] {
   return [
     ...(fits ? [`This story would fit a question such as "${fits.example}"`] : []),
+    ...(!fits && ctx.flags.includes('off_theme')
+      ? [`Tell a story that shows ${ctx.themes.flatMap((t) => t.facets.filter((f) => !f.setting).map((f) => f.name)).join(', ')}.`]
+      : []),
     ...(score < VAGUE_BELOW && !ctx.flags.some((f) => f !== 'too_short') ? [CONCRETE[ctx.kind]] : []),
   ];
 }

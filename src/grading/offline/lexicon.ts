@@ -30,14 +30,15 @@ export const FLOW =
   /(->|→|\bthen\b|\bbehind\b|\bfronted by\b|\broutes? (to|through)\b|\bforwards?\b|\bcalls?\b|\bpublish\w*\b|\bconsum\w*\b|\bwrites? to\b|\breads? from\b|\bpushes\b|\btriggers?\b)/gi;
 
 export const SITUATION =
-  /\b(when i was|at my (previous|last|current|first)|in my (previous|last|current|first) (role|job|team|company|position)|last (year|quarter|month)|(19|20)\d\d|our team|my team|the team|the project|a project|we were|the company|my manager|a customer|our customers?|the deadline|at the time|back then|a few (months|years) ago)\b/gi;
+  /\b(when i (was|joined|started|worked)|at my (previous|last|current|first)|in my (previous|last|current|first|second|third) (role|job|team|company|position|year)|at (a|an|my|our) (\w+ ){0,2}(company|startup|studio|bank|hospital|agency|firm|retailer|employer|scale-?up)|last (year|quarter|month|spring|summer|autumn|fall|winter)|(19|20)\d\d|our team|my team|the team|the project|a project|we were|we had (a|an)|the company|my manager|a customer|our customers?|the deadline|at the time|back then|a few (months|years) ago|(two|three|four|a few|several) (days|weeks|months) (before|into|after)|(right |just )?(before|during|ahead of) (black friday|peak( season)?|the holidays|(the|a|our) (launch|release|migration|holiday sale))|our (\w+ ){0,2}(service|app|system|product|pipeline|platform|cluster|api|site|database|codebase))\b/gi;
 export const TASK =
-  /\b(i was responsible|my (role|job|task|goal|responsibility|objective|project|team) was|i (needed|had) to|i (owned|led|ran|managed|was leading|was running|was in charge of|was the one)|i was (asked|tasked|assigned|hired)|the goal was|our goal was|i was (the|a) (lead|owner|on-call|tech lead|manager|engineer|pm|product manager)|it was my (job|call|project|responsibility)|i had (promised|committed|agreed))\b/gi;
+  /\b(i was responsible|my (role|job|task|goal|responsibility|objective|project|team) was|i (needed|had) to|i (owned|led|ran|managed|was leading|was running|was in charge of|was the one)|i was (asked|tasked|assigned|hired|handed|given)|i got (handed|asked|assigned|tasked|given)|the goal was|our goal was|i was (the|a|the only) (\w+ )?(lead|owner|on-call|tech lead|manager|engineer|developer|dev|pm|product manager)|it was my (job|call|project|responsibility)|i had (promised|committed|agreed)|(it|this|that) (was|fell) (on|to) me)\b/gi;
 export const HYPOTHETICAL = /\b(i would|i'd|i usually|i always|i generally|i tend to|i typically)\b/gi;
 export const I_ACTION =
   /\bi\s+(?!(am|was|were|think|feel|believe|guess|hope|don't|do not|would|could|might|usually|always|generally)\b)[a-z]+(ed|t)?\b/gi;
-/** What the team did, told as "we": "we rolled back", "the team fixed it" (not "we were", "our provider"). */
-export const WE = /\b(we|the team|my team|our team)\b(?!\s+(were|was|are|is|had|have|did not|didn't|do not|don't|could not|couldn't)\b)/gi;
+/** What the team did, told as "we" with a verb of doing: "we rolled back", "the team fixed it" (not "we were", "we already had"). */
+export const WE =
+  /\b(we|the team|my team|our team)\s+(?:then\s+|also\s+|finally\s+|quickly\s+)?(?!(?:already|just|still|all|both|usually|were|was|are|is|had|have|needed|need|wanted|want|knew|know|thought|think|felt|did not|didn't|do not|don't|could not|couldn't|would|could|should|might|may|can|will)\b)[a-z]+\b/gi;
 /** A further action in a sentence told by "I": "I spread the rotation, fixed the alarms and agreed with my manager". */
 export const AND_ACTION =
   /(?:,|\band)\s+(?:then\s+|also\s+)?(?:[a-z]+ed|wrote|built|ran|set|told|made|took|led|gave|sent|met|found|got|went|kept|put|spread|shipped|brought|drove|taught|rewrote|chose|began|held)\b/gi;

@@ -1,7 +1,7 @@
 import { type Span } from '../text.js';
 import type { ScoringContext } from './context.js';
 import { PRINCIPLE_WORDS } from './lexicon.js';
-import { facetsFound, THEMES } from './themes.js';
+import { facetsFound, showsTheme, THEMES } from './themes.js';
 
 const single = (re: RegExp) => new RegExp(re.source, re.flags.replace('g', ''));
 
@@ -20,13 +20,15 @@ export function principleEvidence(ctx: ScoringContext, max = 4): Array<{ name: s
       ctx.kind === 'star'
         ? THEMES.filter((t) => t.principles.includes(name)).flatMap((t) => {
             const found = facetsFound(ctx.answer, t);
-            return found.length / t.facets.length >= 0.5 ? found.map((f) => single(f.re)) : [];
+            return found.length / t.facets.length >= 0.5 && showsTheme(ctx.answer, t).length ? found.map((f) => single(f.re)) : [];
           })
         : [single(re)];
     const span = mine.find((s) => patterns.some((p) => p.test(s.text)));
     if (span) out.push({ name, span });
   }
   const targeted: string[] = ctx.input.leadershipPrinciples ?? [];
+  // A story told to another question shows none of this question's principles, whatever its words.
+  if (ctx.flags.includes('off_theme')) return out.filter((x) => !targeted.includes(x.name)).slice(0, max);
   return out.sort((a, b) => Number(targeted.includes(b.name)) - Number(targeted.includes(a.name))).slice(0, max);
 }
 

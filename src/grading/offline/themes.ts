@@ -16,13 +16,19 @@ export interface Theme {
   principles: string[];
   /** A question on this theme: where a story that fits it belongs. */
   example: string;
-  /** Facets of a story on the theme; each one found is one signal. */
-  facets: Array<{ name: string; re: RegExp }>;
+  /**
+   * Facets of a story on the theme; each one found is one signal. A `setting` facet (the person,
+   * the customer, the goal) sets the scene any story may have: it does not by itself show the theme.
+   */
+  facets: Array<{ name: string; re: RegExp; setting?: true }>;
+  /** Facets almost any work story touches (something went wrong, a goal, a user): not enough alone to say a story is about this. */
+  broad?: boolean;
 }
 
 export const THEMES: Theme[] = [
   {
     id: 'failure',
+    broad: true,
     asks: /\b(fail\w*|mistakes?|wrong|missed|miss|errors?|setbacks?|went badly|regret\w*|weakness\w*|criticism|goal you did not|didn't go)\b/i,
     // Owning a mistake is Ownership as much as taking on what nobody owned.
     principles: ['Ownership'],
@@ -55,11 +61,12 @@ export const THEMES: Theme[] = [
   },
   {
     id: 'customer',
+    broad: true,
     asks: /\b(customers?|clients?|users?)\b/i,
     principles: ['Customer Obsession'],
     example: 'Tell me about a time you used customer feedback to change a product or process you owned.',
     facets: [
-      { name: 'the customer', re: /\b(customers?|clients?|users?|buyers?|sellers?|shoppers?|patients?)\b/gi },
+      { name: 'the customer', setting: true, re: /\b(customers?|clients?|users?|buyers?|sellers?|shoppers?|patients?)\b/gi },
       {
         name: 'what they needed',
         re: /\b(needs?|needed|feedback|complain\w*|requests?|pain( points?)?|asked for|interview\w*|survey\w*|tickets?|nps|churn\w*|satisf\w*|frustrat\w*)\b/gi,
@@ -72,14 +79,22 @@ export const THEMES: Theme[] = [
     principles: ['Hire and Develop the Best'],
     example: 'Tell me about a time you helped someone on your team grow into a bigger role.',
     facets: [
-      { name: 'the person', re: /\b(colleague|engineer|teammate|report|mentee|new hire|junior|intern|he|she)\b/gi },
+      {
+        name: 'the person',
+        setting: true,
+        re: /\b(he|she|him|her|his|a (junior|senior|new|young) (engineer|developer|dev|hire|colleague|teammate|analyst|designer|pm|manager)|my (report|mentee|peer)|a (colleague|peer|teammate|new hire|report)|an intern)\b/gi,
+      },
+      {
+        name: 'the conversation',
+        re: /\b(feedback|privately|in private|one-on-ones?|1:1s?|told (him|her|them) (directly|honestly|straight)|talked (to|with) (him|her)|specific examples|defensive|hard conversation|difficult conversation|followed up)\b/gi,
+      },
       {
         name: 'the support',
-        re: /\b(mentor\w*|coach\w*|feedback|1:1s?|one-on-ones?|pair\w*|sponsor\w*|promot\w*|stretch|delegat\w*|taught|gave (him|her|them) (the|a|ownership))\b/gi,
+        re: /\b(mentor\w*|coach\w*|pair\w*|sponsor\w*|promot\w*|stretch|delegat\w*|taught|gave (him|her|them) (the|a|ownership))\b/gi,
       },
       {
         name: 'their growth',
-        re: /\b(promot\w*|grew|growth|independent\w*|led (the|a|her|his)|took over|now leads|new scope|bigger role|confidence)\b/gi,
+        re: /\b(promot\w*|grew into|growth|independent\w*|(she|he|they) (now )?(leads?|led|owns?|owned|runs?|ran|presented)|took over|new scope|bigger role|confidence)\b/gi,
       },
     ],
   },
@@ -118,8 +133,14 @@ export const THEMES: Theme[] = [
     principles: ['Frugality'],
     example: 'Tell me about a time you reduced the cost of something you owned.',
     facets: [
-      { name: 'the constraint', re: /\b(budget|costs?|\$|headcount|resources|spend\w*|cheap\w*|frugal\w*|expensive|bill)\b/gi },
-      { name: 'the saving', re: /\b(saved|saving|savings|cut|reduc\w*|lower\w*|fewer|without (hiring|buying)|reused?)\b/gi },
+      {
+        name: 'the constraint',
+        re: /\b(budget|costs?|\$|headcount|resources|spend\w*|cheap\w*|frugal\w*|expensive|bill|estimated?|quoted?|consultan\w*|licen[cs]es?|(two|three|four|five|\d+) (engineers|people|developers) for)\b/gi,
+      },
+      {
+        name: 'the saving',
+        re: /\b(saved|saving|savings|cut|reduc\w*|lower\w*|fewer|without (hiring|buying|paying)|reused?|existing|free tier|for free|instead of (buying|hiring|paying|a managed))\b/gi,
+      },
     ],
   },
   {
@@ -130,6 +151,7 @@ export const THEMES: Theme[] = [
     facets: [
       {
         name: 'the evidence',
+        setting: true,
         re: /\b(data|metrics?|logs?|dashboards?|queries|query|traces?|numbers|sql|analy[sz]\w*|packet capture|profil\w*)\b/gi,
       },
       { name: 'the finding', re: /\b(root cause|found|discovered|noticed|turned out|showed|revealed|correlat\w*|traced)\b/gi },
@@ -176,6 +198,10 @@ export const THEMES: Theme[] = [
         re: /\b(perspectives?|views?|opinions?|asked (\w+ ){0,3}(for|what)|consulted|sought|input from|devil's advocate|disconfirm\w*|evidence against)\b/gi,
       },
       { name: 'checking it', re: /\b(was right|was wrong|turned out|in hindsight|confidence|reviewed|checked|validated|proved)\b/gi },
+      {
+        name: 'changing course',
+        re: /\b(changed my mind|i was wrong|(she|he|they) (was|were) right|withdrew|reconsidered|convinced me|persuaded me|updated my (view|thinking|position)|realized (i|that i) was wrong|let go of|reversed|reversible|assumptions)\b/gi,
+      },
     ],
   },
   {
@@ -193,6 +219,10 @@ export const THEMES: Theme[] = [
         re: /\b(on my own( time)?|in my (own|spare|free) time|evenings?|weekends?|side project|nobody asked|no one asked|not part of my (job|task|work)|outside (of )?(work|my (role|job))|hackathon|for myself)\b/gi,
       },
       {
+        name: 'how I learned',
+        re: /\b(read (the|up|about|through|papers|the source|the spec|the docs?|the code)|studied|taught myself|self-taught|courses?|tutorials?|documentation|asked (\w+ ){0,3}(questions|experts?)|an expert|experts|learn(ed|t)? (by|about|how|the basics)|picked up|got up to speed|ramp(ed)? up|glossary|crash course|sample (data|messages)|built (a|something) (tiny|small|toy)|prototype|sandbox)\b/gi,
+      },
+      {
         name: 'the learning put to use',
         re: /\b(turned out (to be )?useful|came in handy|applied (it|what i learned)|used it (at|in) (work|production)|brought it to (the|my) team|shared (it|what i learned)|taught (the|my) team|tech talk|brown bag|wrote (a|an) (guide|doc|wiki))\b/gi,
       },
@@ -206,7 +236,7 @@ export const THEMES: Theme[] = [
     facets: [
       {
         name: 'the candour',
-        re: /\b(told (them|him|her|the)|candid\w*|honest\w*|transparen\w*|admitted|apologi[sz]\w*|owned up|bad news|upfront|up front)\b/gi,
+        re: /\b(told (them|him|her) (the truth|honestly|straight|directly|early|right away|first)|candid\w*|honest\w*|transparen\w*|admitted|apologi[sz]\w*|owned up|bad news|upfront|up front|didn't sugarcoat|did not sugarcoat|before they (heard|found out))\b/gi,
       },
       {
         name: 'listening',
@@ -234,11 +264,12 @@ export const THEMES: Theme[] = [
   },
   {
     id: 'delivery',
-    asks: /\b(deliver\w*|despite|major setback|missed a goal|on time)\b/i,
+    broad: true,
+    asks: /\b(deliver(ed)? (an?|the) (important |big |key )?(project|result)|despite|major setback|missed a goal|on time)\b/i,
     principles: ['Deliver Results'],
     example: 'Tell me about a time you delivered an important project despite a major setback.',
     facets: [
-      { name: 'the goal', re: /\b(goal|deadline|target|launch date|commit\w*|milestone|due)\b/gi },
+      { name: 'the goal', setting: true, re: /\b(goal|deadline|target|launch date|commit\w*|milestone|due)\b/gi },
       { name: 'the setback', re: SETBACK },
       {
         name: 'what was delivered',
@@ -252,14 +283,14 @@ export const THEMES: Theme[] = [
     principles: ["Strive to be Earth's Best Employer"],
     example: 'Tell me about a time you made your team a better place to work.',
     facets: [
-      { name: 'the people', re: /\b(colleague|teammates?|team members?|engineers|the team|new joiners?|he|she)\b/gi },
+      { name: 'the people', setting: true, re: /\b(colleague|teammates?|team members?|engineers|the team|new joiners?|he|she)\b/gi },
       {
         name: 'how they were doing',
         re: /\b(struggl\w*|burn\w*|stress\w*|overwhelm\w*|morale|wellbeing|well-being|workload|exhaust\w*|isolated|anxious|on-call load|pages at night|attrition|quit)\b/gi,
       },
       {
         name: 'the support',
-        re: /\b(support\w*|check(ed)? in|reached out|rotation|rebalanc\w*|recogni\w*|inclusi\w*|flexib\w*|listened|empath\w*|time off)\b/gi,
+        re: /\b(supported (him|her|them|the team|each other)|support (him|her|them)|check(ed)? in (with|on)|reached out|rotation|rebalanc\w*|recogni[sz]\w*|inclusi\w*|flexib\w*|listened|empath\w*|time off|workload|starts? late)\b/gi,
       },
     ],
   },
@@ -282,10 +313,20 @@ export const THEMES: Theme[] = [
   },
 ];
 
-/** The themes a question asks about: those its words call for, and those of its Leadership Principles. */
+/**
+ * The themes a question asks about: those of its Leadership Principles, and "a time you failed"
+ * when its words say so; a question without principles, the themes its words call for. A word
+ * in passing ("delivered bad news to a customer") does not add the themes of delivery and customers.
+ */
 export function themesOf(question: string, principles: readonly string[] = []): Theme[] {
-  return THEMES.filter((t) => t.asks.test(question) || t.principles.some((p) => principles.includes(p)));
+  const own = THEMES.filter((t) => t.principles.some((p) => principles.includes(p)));
+  if (!own.length) return THEMES.filter((t) => t.asks.test(question));
+  const failure = THEMES.find((t) => t.id === 'failure')!;
+  return failure.asks.test(question) && !own.includes(failure) ? [failure, ...own] : own;
 }
 
 /** The facets of a theme that an answer talks about (not those it denies: "I never cut a test"). */
 export const facetsFound = (answer: string, theme: Theme) => theme.facets.filter((f) => distinctMatches(answer, f.re).length > 0);
+
+/** The facets found that show the theme itself, not only its setting. */
+export const showsTheme = (answer: string, theme: Theme) => facetsFound(answer, theme).filter((f) => !f.setting);

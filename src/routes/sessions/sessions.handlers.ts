@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { CATEGORIES } from '../../bank/schema.js';
 import { AppError, isAppError, ModelError } from '../../errors.js';
+import { databaseError } from '../../db/errors.js';
 import { checkAnswer } from '../../grading/service.js';
 import { toMarkdown, withAudio } from '../../interview/export.js';
 import type { TurnRequest } from '../../interview/loop.js';
@@ -85,11 +86,12 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
       });
       await send('done', { session: result.session });
     } catch (e) {
-      const err = isAppError(e) ? e : new AppError('internal', 'Internal server error', { cause: e });
+      const err = isAppError(e) ? e : (databaseError(e) ?? new AppError('internal', 'Internal server error', { cause: e }));
       await send('error', {
         code: err.code,
         message: err.message,
-        retryable: err instanceof ModelError && err.retryable,
+        // A model that may answer next time, or a database that was busy or away for a moment.
+        retryable: err instanceof ModelError ? err.retryable : err.retryAfter !== undefined,
         // Tokens of a reply that did not complete were not stored: the client must drop them.
         discardPartial: streamed,
       });

@@ -1,4 +1,4 @@
-import { bestContentSpans, blend, find, markerLevel, relativeToReference, type Scorer } from '../context.js';
+import { bestContentSpans, blend, find, markerLevel, quoteAll, relativeToReference, type Scorer } from '../context.js';
 import { MECHANISM } from '../lexicon.js';
 
 /** technical: explains how and why, not only what. */
@@ -10,7 +10,7 @@ export const depth: Scorer = (ctx) => {
     {
       level: blend(markerLevel(m.count, [1, 1, 2, 3]), ctx, 0.5),
       evidence: m.evidence.length ? m.evidence : bestContentSpans(ctx, 1),
-      shows: m.count ? `Explains how or why in ${m.count} place${m.count > 1 ? 's' : ''} (${m.found.slice(0, 3).join(', ')})` : '',
+      shows: m.count ? `Explains how or why in ${m.count} place${m.count > 1 ? 's' : ''} (${quoteAll(m.found.slice(0, 3))})` : '',
       lacks: m.count
         ? m.count < 3
           ? 'Go one level deeper: what happens underneath, and why it gives the property'

@@ -5,10 +5,10 @@ import { CHANGE_AFTER, NUMBER_WITH_UNIT, REFLECTION, SITUATION, TASK } from '../
 
 /** An outcome told: what changed, what shipped, how it ended. */
 const OUTCOME =
-  /\b(reduc\w*|increas\w*|improv\w*|cut|saved?|grew|dropp\w*|fell|rose|lower\w*|launched|shipped|delivered|achiev\w*|result\w*|outcome|won|recover\w*|eliminat\w*|resolv\w*|adopt\w*|passed|went (from|live|down|back)|ended up|in the end|by the end|finished|completed|hit|met|beat|exceeded|succeeded|no longer|drained|halved|doubled|tripled)\b/i;
+  /\b(reduc\w*|increas\w*|improv\w*|cut|saved?|grew|dropp\w*|fell|rose|lower\w*|launched|shipped|delivered|achiev\w*|result\w*|outcome|won|recover\w*|eliminat\w*|resolv\w*|adopt\w*|passed|went (from|live|down|back)|ended up|in the end|by the end|finished|completed|hit|met|beat|exceeded|succeeded|no longer|drained|halved|doubled|tripled|now (take|takes|run|runs|cost|costs|is|are|happen|happens)|(is|are|was|were) (now )?(more|less|faster|cheaper|stable)|went away)\b/i;
 /** Figures of an outcome: quantities, and the counted nothing ("zero defects", "no findings") or the date kept ("on time"). */
 const FIGURE = new RegExp(
-  `${NUMBER_WITH_UNIT.source}|\\b(zero|no) (findings|incidents|errors|defects|complaints|outages|downtime|data loss|escalations|regressions|bugs|pages)\\b|\\b(on time|on schedule|ahead of schedule)\\b|\\bfrom \\$?\\d[\\d,.]*\\s?\\w*(?: \\w+){0,3} to (?:\\$?\\d[\\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|zero)\\b|\\b(?:near|almost|close to|down to) zero\\b|\\bwithin the (?:hour|day|week)\\b`,
+  `${NUMBER_WITH_UNIT.source}|\\b(zero|no) (\\w+ )?(findings|incidents|errors|defects|complaints|outages|downtime|data loss|escalations|regressions|bugs|pages|failures)\\b|\\b(on time|on schedule|ahead of schedule)\\b|\\bfrom \\$?\\d[\\d,.]*\\s?\\w*(?: \\w+){0,3} to (?:\\$?\\d[\\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|zero)\\b|\\b(?:near|almost|close to|down to) zero\\b|\\bwithin the (?:hour|day|week)\\b`,
   'gi',
 );
 const LESSON = new RegExp(`${REFLECTION.source}|${CHANGE_AFTER.source}`, 'i');

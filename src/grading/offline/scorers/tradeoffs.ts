@@ -1,4 +1,4 @@
-import { find, markerLevel, relativeToReference, type Scorer } from '../context.js';
+import { find, markerLevel, quoteAll, relativeToReference, type Scorer } from '../context.js';
 import { TRADEOFF } from '../lexicon.js';
 
 /** technical and system design: alternatives, limits and what each choice costs. */
@@ -7,7 +7,7 @@ export const tradeoffs: Scorer = (ctx) => {
   const scored = {
     level: markerLevel(m.count, [1, 2, 3, 4]),
     evidence: m.evidence,
-    shows: m.count ? `Weighs alternatives or limits (${m.found.slice(0, 4).join(', ')})` : '',
+    shows: m.count ? `Weighs alternatives or limits (${quoteAll(m.found.slice(0, 4))})` : '',
     lacks: m.count
       ? m.count < 4
         ? 'Weigh the alternatives against each other: what each costs and when it wins'
