@@ -21,10 +21,16 @@ try {
   // process sharing the database leaves one behind.
   const onError = (id: string, e: unknown) =>
     deps.log(JSON.stringify({ level: 'error', event: 'resume_failed', session: id, message: (e as Error).message }));
+  // A database that is away for a while is reported and tried again later, never the end of the process.
+  const onFailure = (e: unknown, retryInMs: number) =>
+    deps.log(JSON.stringify({ level: 'warn', event: 'recovery_failed', message: (e as Error).message, retryInMs }));
   server.once('listening', () => {
-    deps.loop.recover(onError).then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`));
+    deps.loop
+      .recover(onError)
+      .then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`))
+      .catch((e: unknown) => onFailure(e, 0));
   });
-  const stopRecovery = deps.loop.startRecovery(Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError);
+  const stopRecovery = deps.loop.startRecovery(Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError, onFailure);
   server.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') fail(`PORT=${port}: the port is already in use on ${host} (another mockloop?); choose another PORT`);
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') {

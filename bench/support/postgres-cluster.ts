@@ -13,6 +13,10 @@ export interface Cluster {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string;
   stop: () => void;
+  /** Stops the server (a fast shutdown, as an operator or a crash would), keeping its data. */
+  pause: () => void;
+  /** Starts it again on the same port and data. */
+  resume: () => void;
 }
 
 /** The folder of initdb and pg_ctl: PG_BIN, then Debian's /usr/lib/postgresql/<newest>/bin, then PATH. */
@@ -70,9 +74,12 @@ export async function startCluster(): Promise<Cluster> {
     '-c max_connections=500',
     '-c shared_buffers=64MB',
   ];
-  run('pg_ctl', ['-D', data, '-o', options.join(' '), '-l', join(dir, 'log'), '-w', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', options.join(' '), '-l', join(dir, 'log'), '-w', 'start']);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     stop: () => {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

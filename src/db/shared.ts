@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { BankEntry } from '../bank/schema.js';
 
 /** What both stores share: how a bank entry is stored, and the snapshot cache. */
@@ -63,3 +63,6 @@ export class SnapshotCache {
 function bounded<K, V>(map: Map<K, V>, size: number) {
   if (map.size >= size) map.delete(map.keys().next().value!);
 }
+
+/** This process's row in `write_probes`. */
+export const PROBE_OWNER = randomUUID();

@@ -79,6 +79,8 @@ export interface Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** Writes this process's row of `write_probes`: throws when the database refuses writes (disk full, read-only). */
+  probeWrite(at: Date): Promise<void>;
   close(): Promise<void>;
 
   // The bank (a copy for joins and history; reads come from memory)

@@ -93,6 +93,8 @@ export class InterviewLoop {
   readonly views: SessionViews;
   /** Set on shutdown: no new turn starts. */
   private draining = false;
+  /** The Idempotency-Key of each turn running here, so a resend of it is told its answer is saved. */
+  private readonly runningKey = new Map<string, string | undefined>();
   /** Recovery rounds that failed (the database did not answer): reported by health. */
   recoveryFailures = 0;
 
@@ -199,7 +201,12 @@ export class InterviewLoop {
     const started = Date.now();
     if (this.draining) throw new AppError('shutting_down', 'This server is shutting down: send the request again in a moment');
     if (this.running.has(sessionId)) {
-      throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
+      if (req.idempotencyKey && this.runningKey.get(sessionId) === (req.resume?.key ?? req.idempotencyKey)) {
+        throw new AppError('conflict', SAVED_AND_RUNNING, { retryAfter: RESEND_AFTER_S });
+      }
+      throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again', {
+        retryAfter: RESEND_AFTER_S,
+      });
     }
     if (req.resume) req = { ...req, idempotencyKey: req.resume.key };
     const fingerprint = req.resume
@@ -221,16 +228,19 @@ export class InterviewLoop {
     // Marked running before the first await, so a second request in this process is a 409 at once.
     let release!: () => void;
     this.running.set(sessionId, new Promise<void>((r) => (release = r)));
+    this.runningKey.set(sessionId, req.idempotencyKey);
     let begun: Awaited<ReturnType<InterviewLoop['begin']>>;
     try {
       begun = await this.begin(sessionId, req, fingerprint);
     } catch (e) {
       this.running.delete(sessionId);
+      this.runningKey.delete(sessionId);
       release();
       throw e;
     }
     if ('replay' in begun) {
       this.running.delete(sessionId);
+      this.runningKey.delete(sessionId);
       release();
       return begun;
     }
@@ -255,6 +265,7 @@ export class InterviewLoop {
         } finally {
           clearInterval(heartbeat);
           this.running.delete(sessionId);
+          this.runningKey.delete(sessionId);
           release();
           // Tokens are spent even when the turn fails later: they count against the owner's budget.
           if (spent.usage) this.deps.onUsage?.(begun.owner, spent.usage);
@@ -284,11 +295,7 @@ export class InterviewLoop {
         }
         if (seen?.state === 'done' && seen.result) return { replay: seen.result };
         if (seen?.state === 'running' && !claimLapsed(session, at) && session.turnClaimedBy !== this.owner) {
-          throw new AppError(
-            'conflict',
-            'Your answer is saved and its reply is still being written (after a restart it is completed for you): send the same request again in a few seconds to get it',
-            { retryAfter: RESEND_AFTER_S },
-          );
+          throw new AppError('conflict', SAVED_AND_RUNNING, { retryAfter: RESEND_AFTER_S });
         }
         // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
         if (seen) action = 'retry';
@@ -683,6 +690,8 @@ const RECOVERY_CONCURRENCY = 4;
 const RECOVERY_BACKOFF_MAX_MS = 30_000;
 /** When a client should send a request again whose turn is being completed elsewhere. */
 const RESEND_AFTER_S = 3;
+const SAVED_AND_RUNNING =
+  'Your answer is saved and its reply is still being written (after a restart it is completed for you): send the same request again in a few seconds to get it';
 
 /** A claim its holder stopped renewing: the process crashed or was killed mid-turn. */
 function claimLapsed(session: SessionRow, now: Date): boolean {

@@ -5,6 +5,8 @@ import { AppError } from '../errors.js';
 import type { AppEnv, Deps } from '../types.js';
 
 const WINDOW_MS = 60_000;
+/** Statuses of requests turned away before anything costly ran. */
+const NOTHING_CALLED = new Set([400, 401, 403, 404, 409, 413, 415, 422, 503]);
 
 /** hono-rate-limiter's store over the database: every process and replica counts in the same rows. */
 function databaseCounter(store: Store, kind: string): RateLimitStore<AppEnv> {
@@ -50,6 +52,10 @@ export function rateLimit(deps: Deps, kind: 'model' | 'transcription' | 'speech'
     standardHeaders: 'draft-6',
     store: databaseCounter(deps.store, kind),
     keyGenerator: (c) => c.var.caller.user.id,
+    // A request refused before any model was called (404, 409, 422, 503: a resend while its turn
+    // runs, a replay of a stored result) costs nothing, so it counts for nothing.
+    skipFailedRequests: true,
+    requestWasSuccessful: (c) => !NOTHING_CALLED.has(c.res.status),
     handler: (c) => {
       const reset = c.res.headers.get('RateLimit-Reset') ?? c.res.headers.get('Retry-After');
       throw new AppError(

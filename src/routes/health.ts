@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { databaseError } from '../db/errors.js';
 import type { Deps } from '../types.js';
 import { createRouter, json, publicErrors } from './common.js';
 
@@ -36,16 +37,20 @@ const ready = createRoute({
   path: '/ready',
   operationId: 'getReadiness',
   tags: ['meta'],
-  summary: 'Readiness: the database answers and, for the openai provider, the model endpoint does (cached a few seconds)',
+  summary:
+    'Readiness: the database answers and takes a write, and, for the openai provider, the model endpoint answers (cached a few seconds). False while the database is unreachable or refuses writes, true again by itself when it is back',
   security: [],
   responses: { 200: json(Ready, 'Ready to take turns'), 503: json(Ready, 'Not ready: the reasons are in the body'), ...publicErrors(500) },
 });
 
-async function databaseCheck({ store, bank }: Deps): Promise<{ ok: boolean; questions: number; reason?: string }> {
+/** Whether the database answers; for readiness (`write`), whether it takes a write too (a full disk answers reads). */
+async function databaseCheck({ store, bank }: Deps, write = false): Promise<{ ok: boolean; questions: number; reason?: string }> {
   try {
-    return { ok: await store.ping(), questions: bank.entries.length };
+    const ok = await store.ping();
+    if (write) await store.probeWrite(new Date());
+    return { ok, questions: bank.entries.length };
   } catch (e) {
-    return { ok: false, questions: 0, reason: `the database did not answer: ${(e as Error).message}` };
+    return { ok: false, questions: 0, reason: (databaseError(e) ?? (e as Error)).message };
   }
 }
 
@@ -66,7 +71,7 @@ export const healthRoutes = createRouter()
     );
   })
   .openapi(ready, async (c) => {
-    const { ok, reason } = await databaseCheck(c.var.deps);
+    const { ok, reason } = await databaseCheck(c.var.deps, true);
     const model = c.var.deps.modelProbe ? await c.var.deps.modelProbe.check() : null;
     const body = { ready: ok && (model?.ok ?? true), database: { ok, reason }, model };
     return body.ready ? c.json(body, 200) : c.json(body, 503);

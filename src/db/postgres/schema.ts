@@ -193,6 +193,12 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.sessionId, t.key] })],
 );
 
+/** One row per server process: readiness writes its time here, so a database that refuses writes (disk full) is not ready. */
+export const writeProbes = pgTable('write_probes', {
+  owner: text('owner').primaryKey(),
+  at: text('at').notNull(),
+});
+
 export const rateLimits = pgTable('rate_limits', {
   key: text('key').primaryKey(),
   hits: integer('hits').notNull(),

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { BankEntry } from '../../bank/schema.js';
 import type { DatabaseConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
-import { bankRow, hashOf, SnapshotCache } from '../shared.js';
+import { bankRow, hashOf, PROBE_OWNER, SnapshotCache } from '../shared.js';
 import { mergeStats, type NewMessage, type RecordingRow, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
 import * as schema from './schema.js';
 import {
@@ -18,6 +18,7 @@ import {
   messages,
   questions,
   rateLimits,
+  writeProbes,
   recordings,
   sessionQuestions,
   sessions,
@@ -114,6 +115,14 @@ export class PostgresStore implements Store {
     await this.ready;
     // The same store, bound to the transaction: its calls run in it.
     return this.db.transaction((conn) => fn(Object.create(this, { inTransaction: { value: conn } })));
+  }
+
+  async probeWrite(at: Date) {
+    const db = await this.conn();
+    await db
+      .insert(writeProbes)
+      .values({ owner: PROBE_OWNER, at: at.toISOString() })
+      .onConflictDoUpdate({ target: writeProbes.owner, set: { at: at.toISOString() } });
   }
 
   async ping() {

@@ -201,6 +201,12 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.sessionId, t.key] })],
 );
 
+/** One row per server process: readiness writes its time here, so a database that refuses writes (disk full) is not ready. */
+export const writeProbes = sqliteTable('write_probes', {
+  owner: text('owner').primaryKey(),
+  at: text('at').notNull(),
+});
+
 /** Rate-limit windows (fixed, per key): shared by every process using the database. */
 export const rateLimits = sqliteTable('rate_limits', {
   key: text('key').primaryKey(),

@@ -7,7 +7,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BankEntry } from '../../bank/schema.js';
 import { AppError, ConfigError } from '../../errors.js';
-import { bankRow, hashOf, SnapshotCache } from '../shared.js';
+import { bankRow, hashOf, PROBE_OWNER, SnapshotCache } from '../shared.js';
 import { mergeStats, type NewMessage, type RecordingRow, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
 import * as schema from './schema.js';
 import {
@@ -19,6 +19,7 @@ import {
   messages,
   questions,
   rateLimits,
+  writeProbes,
   recordings,
   sessionQuestions,
   sessions,
@@ -331,12 +332,16 @@ export class SqliteStore implements Store {
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.holdsConnection) return fn(this);
-    await this.free();
-    let end!: () => void;
-    this.open = new Promise<void>((r) => (end = r));
     const client = this.db.$client;
+    let end!: () => void;
+    // The connection is held from the moment the write lock is taken, not while it is waited for:
+    // meanwhile other calls (health, a replay) go on.
+    await whenFree(async () => {
+      await this.free();
+      client.exec('BEGIN IMMEDIATE');
+      this.open = new Promise<void>((r) => (end = r));
+    });
     try {
-      await whenFree(() => client.exec('BEGIN IMMEDIATE'));
       try {
         // The same store, holding the connection: its calls do not wait for the transaction they are in.
         const tx: SqliteStore = Object.create(this, { holdsConnection: { value: true } });
@@ -351,6 +356,15 @@ export class SqliteStore implements Store {
       this.open = null;
       end();
     }
+  }
+
+  async probeWrite(at: Date) {
+    await this.free();
+    this.db
+      .insert(writeProbes)
+      .values({ owner: PROBE_OWNER, at: at.toISOString() })
+      .onConflictDoUpdate({ target: writeProbes.owner, set: { at: at.toISOString() } })
+      .run();
   }
 
   async ping() {
