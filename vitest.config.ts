@@ -20,10 +20,17 @@ export default defineConfig({
     testTimeout: 20000,
     hookTimeout: 30000,
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/replicas.test.ts'] } },
       {
         extends: true,
-        test: { name: 'postgres', include: [...BOTH, 'test/replicas.test.ts'], globalSetup: ['test/postgres.setup.ts'] },
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/replicas.test.ts', 'test/postgres-outage.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: [...BOTH, 'test/replicas.test.ts', 'test/postgres-outage.test.ts'],
+          globalSetup: ['test/postgres.setup.ts'],
+        },
       },
     ],
   },

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Cluster, startCluster } from '../bench/support/postgres-cluster.js';
+import { type ServerProcess, spawnServer, waitFor } from './helpers/process.js';
+
+/**
+ * PostgreSQL stopped under two replicas and started again, for real: a cluster of this test's
+ * own, stopped with a fast shutdown (as an operator or a crash would) for longer than the claim
+ * lease. Both replicas stay up, say they are not ready while it is away, answer turns with 503
+ * and Retry-After instead of 500, and are ready again by themselves when it is back.
+ * (Runs in the `postgres` test project only.)
+ */
+const processes: ServerProcess[] = [];
+let cluster: Cluster | undefined;
+afterEach(() => {
+  for (const p of processes.splice(0)) p.child.kill('SIGKILL');
+  cluster?.stop();
+  cluster = undefined;
+});
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const ANSWER = 'DynamoDB replicates each partition across three Availability Zones, and a write succeeds once a quorum of replicas has it.';
+
+describe('two replicas when PostgreSQL stops and starts again', () => {
+  it('stay up, are not ready during the outage, answer 503 with Retry-After, and take turns again afterwards', async () => {
+    cluster = await startCluster();
+    const env = { DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'outage', DATABASE_POOL_SIZE: '4', TURN_LEASE_MS: '1000' };
+    const first = await spawnServer(env);
+    processes.push(first);
+    expect((await first.started).code, first.output()).toBeNull();
+    const second = await spawnServer(env);
+    processes.push(second);
+    expect((await second.started).code, second.output()).toBeNull();
+    const replicas = [first, second];
+
+    const session = (await (
+      await post(`${first.base}/api/sessions`, { questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 })
+    ).json()) as {
+      id: string;
+    };
+    expect((await post(`${second.base}/api/sessions/${session.id}/answer`, { text: ANSWER })).status).toBe(200);
+
+    cluster.pause();
+    // Longer than the lease and several recovery rounds: before, the first failed round ended the process.
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const r of replicas) {
+      expect(r.child.exitCode, r.output()).toBeNull();
+      const ready = await fetch(`${r.base}/api/ready`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { database: { ok: boolean } }).database.ok).toBe(false);
+      const health = await fetch(`${r.base}/api/health`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('degraded');
+      const turn = await post(`${r.base}/api/sessions/${session.id}/answer`, { text: ANSWER });
+      expect(turn.status).toBe(503);
+      expect(turn.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await turn.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+    }
+
+    cluster.resume();
+    for (const r of replicas) {
+      await waitFor(async () => ((await fetch(`${r.base}/api/ready`)).status === 200 ? true : undefined), 20_000, 'ready again');
+    }
+    const after = await post(`${first.base}/api/sessions/${session.id}/answer`, { text: ANSWER });
+    expect(after.status, await after.clone().text()).toBe(200);
+    const replay = (await (await fetch(`${second.base}/api/sessions/${session.id}`)).json()) as {
+      messages: Array<{ kind: string }>;
+      gradedCount: number;
+    };
+    // Every acknowledged answer kept, once; none of the refused ones stored.
+    expect(replay.messages.filter((m) => m.kind === 'answer')).toHaveLength(2);
+    expect(replay.gradedCount).toBe(2);
+    for (const r of replicas) {
+      expect(r.child.exitCode).toBeNull();
+      expect(r.output()).not.toMatch(/unhandled|uncaught/i);
+    }
+  }, 90_000);
+});
