@@ -5,7 +5,7 @@
  * obedient scripted model (bench/calibration); it cannot hear, so a transcription is the scripted
  * `transcript`, spread over `transcriptSeconds` in timed segments. Its behaviour can be changed
  * while it runs with POST /__control:
- *   { "delayMs": 0, "firstTokenMs": 0, "tokenMs": 0, "fault": null | "500" | "429" | "drop" | "length",
+ *   { "delayMs": 0, "firstTokenMs": 0, "tokenMs": 0, "fault": null | "500" | "429" | "drop" | "length" | "error",
  *     "transcript": "…", "transcriptSeconds": 30, "transcriptionFault": null | "500" | "401" | "drop" }
  *
  *   node --import tsx bench/stub-model.ts [--port 0]   prints "stub model on http://127.0.0.1:PORT/v1"
@@ -23,8 +23,8 @@ export interface StubBehaviour {
   /** For streams: wait before the first token, and between tokens. */
   firstTokenMs: number;
   tokenMs: number;
-  /** How to fail: an HTTP status, a dropped connection mid-reply, or a reply cut off by its length limit. */
-  fault: null | '500' | '429' | 'drop' | 'length';
+  /** How to fail: an HTTP status, a dropped connection mid-reply, a reply cut off by its length limit, or an error event mid-reply. */
+  fault: null | '500' | '429' | 'drop' | 'length' | 'error';
   /** What every recording "says", and how long it lasts. */
   transcript: string;
   transcriptSeconds: number;
@@ -168,6 +168,12 @@ export async function startStubModel(initial: Partial<StubBehaviour> = {}, port 
     for (let i = 0; i < words.length; i++) {
       if (behaviour.fault === 'drop' && i === 3) {
         res.destroy();
+        return;
+      }
+      if (behaviour.fault === 'error' && i === 3) {
+        // What providers send when they give up mid-reply, after the 200 went out.
+        send({ error: { message: 'The server is overloaded, please try again later', type: 'overloaded_error', code: 529 } });
+        res.end();
         return;
       }
       chunk({ content: words[i] });

@@ -152,3 +152,35 @@ describe('the model transport', () => {
     expect(received[0]!.body).toContain('filename="answer.wav"');
   });
 });
+
+describe('a model that stops its streamed reply with an error event', () => {
+  it("keeps the provider's status and words, over real HTTP, and says the turn may be retried", async () => {
+    const { startStubModel } = await import('../bench/stub-model.js');
+    const { createModel } = await import('../src/llm/client.js');
+    const { streamText } = await import('../src/llm/stream.js');
+    const stub = await startStubModel();
+    try {
+      stub.set({ fault: 'error' });
+      const llm = createModel({ ...MODEL_CONFIG, baseURL: `${stub.url}` });
+      const tokens: string[] = [];
+      const err = await streamText(llm, [{ role: 'user', content: 'Ask me a question.' }], (t) => void tokens.push(t)).catch(
+        (e: unknown) => e,
+      );
+      expect(tokens.length).toBe(3);
+      expect(err).toMatchObject({ code: 'model_unavailable', upstreamStatus: 529, retryable: true });
+      expect((err as Error).message).toMatch(/\(529, overloaded_error\): The server is overloaded/);
+      expect((err as Error).message).not.toMatch(/no status/);
+    } finally {
+      await stub.close();
+    }
+  });
+});
+
+const MODEL_CONFIG = {
+  apiKey: 'stub',
+  baseURL: undefined,
+  model: 'stub',
+  responseFormat: 'json_schema' as const,
+  timeoutMs: 10_000,
+  maxRetries: 0,
+};

@@ -92,8 +92,27 @@ export function mapModelError(e: unknown, model: string, signal?: AbortSignal): 
   if (e instanceof InternalServerError) {
     return new ModelError('model_unavailable', `The model provider had a server error (${e.status}); retry later`, upstream);
   }
-  if (e instanceof APIError) return new ModelError('model_error', `The model request failed (${e.status ?? 'no status'})`, upstream);
+  if (e instanceof APIError && e.status === undefined) return midReply(e, cause);
+  if (e instanceof APIError) return new ModelError('model_error', `The model request failed (${e.status})`, upstream);
   return new ModelError('model_error', 'The model request failed', cause);
+}
+
+/**
+ * An error the provider sent in the middle of a streamed reply (`data: {"error": {…}}`), after the
+ * 200 went out: its status (when the body carries one) and its own words are kept, so the candidate
+ * reads "overloaded (529)", not "no status". A 5xx, an overload or a rate limit may pass: retryable.
+ */
+function midReply(e: APIError, cause: { cause: unknown }): ModelError {
+  const body = (e.error ?? {}) as { message?: unknown; type?: unknown; code?: unknown; status?: unknown };
+  const status = Number(body.status ?? body.code) || undefined;
+  const said = typeof body.message === 'string' && body.message ? body.message : e.message;
+  const kind = typeof body.type === 'string' ? body.type : undefined;
+  const passing = status === undefined || status >= 500 || status === 429 || /overload|server_error|rate_limit/i.test(kind ?? '');
+  return new ModelError(
+    passing ? 'model_unavailable' : 'model_error',
+    `The model provider stopped its reply with an error (${[status, kind].filter(Boolean).join(', ') || 'no status'}): ${said}`,
+    { ...cause, upstreamStatus: status, retryable: passing },
+  );
 }
 
 /** A configured model: the client, the model name, and how it does structured output. */
