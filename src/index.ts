@@ -39,19 +39,22 @@ try {
     if (e.code === 'EACCES') fail(`PORT=${port}: not allowed to listen on this port; choose one above 1024`);
     fail(`${e.message}`);
   });
-  // Graceful shutdown: stop taking connections and turns, let running turns end (or hand their
-  // claims over to another replica), close the database, exit.
+  // Graceful shutdown: new turns get 503 shutting_down at once (readiness says not ready, so the
+  // load balancer stops sending), running turns get SHUTDOWN_GRACE_MS to end; the claims of any still
+  // running are handed to another replica and their clients told to ask again; then the listener
+  // and the connections close, the database closes, and the process exits.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     stopRecovery();
-    // No new connections; idle ones close, open ones once their response is sent.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const { finished, released } = await deps.loop.drain(deps.config.shutdownGraceMs);
     console.log(`mockloop stopping on ${signal}: ${finished} turn(s) finished, ${released} handed over`);
-    // The finished turns' responses go out; a handed-over turn's client gets a closed connection.
-    await Promise.race([closed, new Promise((r) => setTimeout(r, released ? 0 : 2000))]);
+    // The handed-over turns' streams carry their last event before the connections close.
+    await new Promise((r) => setTimeout(r, released ? 200 : 0));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
     if ('closeAllConnections' in server) server.closeAllConnections();
     await deps.store.close().catch(() => {});
     process.exit(0);

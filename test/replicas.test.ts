@@ -119,6 +119,19 @@ describe('two replicas on one PostgreSQL database', () => {
     const running = post(`${a!.base}/api/sessions/${first}/answer`, { text: ANSWER });
     await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     a!.child.kill('SIGTERM');
+    // While it drains it still answers: a new turn is a 503 to send elsewhere, and it is not ready.
+    const other = await createSession(b!.base, { questionIds: ['amazon-32'], maxFollowUps: 0 });
+    const refused = await waitFor(
+      async () => {
+        const r = await post(`${a!.base}/api/sessions/${other}/answer`, { text: ANSWER });
+        return r.status === 503 ? r : undefined;
+      },
+      1000,
+      'a 503 from the draining replica',
+    );
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await refused.json()).error.code).toBe('shutting_down');
+    expect((await fetch(`${a!.base}/api/ready`)).status).toBe(503);
     const res = await running;
     expect(res.status).toBe(200);
     expect((await res.json()).grades).toHaveLength(1);
@@ -135,11 +148,29 @@ describe('two replicas on one PostgreSQL database', () => {
     const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
     model.stub().requests.chat = 0;
     model.stub().set({ delayMs: 3000 });
-    void post(`${a!.base}/api/sessions/${id}/answer`, { text: ANSWER }).catch(() => undefined);
+    const key = { 'Idempotency-Key': 'handed-over' };
+    const stream = fetch(`${a!.base}/api/sessions/${id}/answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...key },
+      body: JSON.stringify({ text: ANSWER }),
+    }).then(async (r) => {
+      // Read as it comes: the connection closes once the stream's last event is out.
+      let text = '';
+      const decoder = new TextDecoder();
+      const reader = r.body!.getReader();
+      try {
+        for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value, { stream: true });
+      } catch {
+        // closed by the stopping server
+      }
+      return text;
+    });
     await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     const stopped = Date.now();
     a!.child.kill('SIGTERM');
     expect(await a!.exited).toBe(0);
+    // The stream ends with an event that tells the page to ask again, not by just closing.
+    expect(await stream.catch(() => '')).toMatch(/event: handover\ndata: .*"retryAfter":\d+/);
     expect(a!.output()).toMatch(/0 turn\(s\) finished, 1 handed over/);
     model.stub().set({ delayMs: 0 });
     await waitFor(
@@ -152,5 +183,9 @@ describe('two replicas on one PostgreSQL database', () => {
     );
     // Recovery runs every 4 s (half the lease): well before the 8 s lease would have lapsed.
     expect(Date.now() - stopped).toBeLessThan(8000);
+    // Asked again with the same key, the other replica gives the result of that turn.
+    const again = await post(`${b!.base}/api/sessions/${id}/answer`, { text: ANSWER }, key);
+    expect(again.status).toBe(200);
+    expect((await again.json()).grades.map((g: any) => g.grade.questionId)).toEqual(['amazon-32']);
   }, 40_000);
 });

@@ -204,7 +204,7 @@ export async function roomView(main, id, ctx) {
    * own Idempotency-Key, and Retry sends the same request with the same key: if the first one
    * reached the server after all, the server replays its result instead of storing the answer twice.
    */
-  async function turn(action, body, key = crypto.randomUUID()) {
+  async function turn(action, body, key = crypto.randomUUID(), handoverTries = 0) {
     if (busy) return;
     setBusy(true);
     errorBox.hidden = true;
@@ -225,6 +225,8 @@ export async function roomView(main, id, ctx) {
       /** @type {{ code: string, message: string } | undefined} */
       let failed;
       let finished = false;
+      /** @type {{ message: string, retryAfter: number } | undefined} */
+      let handedOver;
       await streamTurn(id, action, body, key, (event, data) => {
         serverHasIt = true;
         if (event === 'token') {
@@ -240,12 +242,26 @@ export async function roomView(main, id, ctx) {
           streamedWords = false;
         } else if (event === 'done') {
           finished = true;
+        } else if (event === 'handover') {
+          // The server is restarting: the answer is saved; another server completes the turn.
+          handedOver = data;
         } else if (event === 'error') {
           failed = data;
           // The reply was cut off and not stored: its words must not stay on the page.
           if (data.discardPartial) live?.parentElement?.remove();
         }
+      }).catch((e) => {
+        if (!handedOver) throw e;
       });
+      if (handedOver && handoverTries < 10) {
+        live?.parentElement?.remove();
+        if (action === 'answer') transcript.lastElementChild?.remove();
+        status.textContent = handedOver.message;
+        await new Promise((r) => setTimeout(r, handedOver.retryAfter * 1000));
+        setBusy(false);
+        // The same request with the same key: the reply of the turn another server completed.
+        return turn(action, body, key, handoverTries + 1);
+      }
       if (failed) throw new ApiError(502, failed.code, failed.message);
       // The turn's reply is lean; the whole session (transcript, grades, debrief) is one GET away.
       if (finished) render(await api.getSession(id));
@@ -257,6 +273,11 @@ export async function roomView(main, id, ctx) {
       if (session.status !== 'finished') textarea.focus();
     } catch (e) {
       setBusy(false);
+      // Handed over, and the other server is still writing the reply: ask again in a moment.
+      if (handoverTries > 0 && handoverTries < 10 && e.code === 'conflict') {
+        await new Promise((r) => setTimeout(r, 3000));
+        return turn(action, body, key, handoverTries + 1);
+      }
       const saved = serverHasIt && action === 'answer';
       if (saved) {
         textarea.value = '';

@@ -81,6 +81,11 @@ export interface LoopEvents {
   /** A complete interviewer message, already stored. */
   message?: (message: Message) => void;
   grade?: (grade: GradeEvent) => void;
+  /**
+   * This server is shutting down and hands the turn over to another replica: the answer is saved
+   * and the same request, sent again after `retryAfter` seconds, gets the result.
+   */
+  handover?: (retryAfter: number) => void;
 }
 
 export class InterviewLoop {
@@ -93,6 +98,8 @@ export class InterviewLoop {
   readonly views: SessionViews;
   /** Set on shutdown: no new turn starts. */
   private draining = false;
+  /** How to tell each running turn's client that the turn is handed over (a shutdown). */
+  private readonly handovers = new Map<string, (retryAfter: number) => void>();
   /** The Idempotency-Key of each turn running here, so a resend of it is told its answer is saved. */
   private readonly runningKey = new Map<string, string | undefined>();
   /** Recovery rounds that failed (the database did not answer): reported by health. */
@@ -246,6 +253,7 @@ export class InterviewLoop {
     }
     return {
       run: async (events: LoopEvents = {}) => {
+        if (events.handover) this.handovers.set(sessionId, events.handover);
         const signal = AbortSignal.timeout(this.deps.turnTimeoutMs);
         const spent: { usage?: Usage } = {};
         const heartbeat = setInterval(
@@ -266,6 +274,7 @@ export class InterviewLoop {
           clearInterval(heartbeat);
           this.running.delete(sessionId);
           this.runningKey.delete(sessionId);
+          this.handovers.delete(sessionId);
           release();
           // Tokens are spent even when the turn fails later: they count against the owner's budget.
           if (spent.usage) this.deps.onUsage?.(begun.owner, spent.usage);
@@ -435,7 +444,14 @@ export class InterviewLoop {
     const left = [...this.running.keys()];
     const past = new Date(0);
     await Promise.all(left.map((id) => this.store.renewClaim(id, this.owner, past).catch(() => {})));
+    // Their clients are told to ask again: another replica completes the turn and replays it.
+    for (const id of left) this.handovers.get(id)?.(RESEND_AFTER_S);
     return { finished: running.length - left.length, released: left.length };
+  }
+
+  /** True from the start of a shutdown: no new turn starts here, and readiness says so. */
+  get isDraining() {
+    return this.draining;
   }
 
   /**

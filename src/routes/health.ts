@@ -71,6 +71,9 @@ export const healthRoutes = createRouter()
     );
   })
   .openapi(ready, async (c) => {
+    if (c.var.deps.loop.isDraining) {
+      return c.json({ ready: false, database: { ok: true, reason: 'this server is shutting down' }, model: null }, 503);
+    }
     const { ok, reason } = await databaseCheck(c.var.deps, true);
     const model = c.var.deps.modelProbe ? await c.var.deps.modelProbe.check() : null;
     const body = { ready: ok && (model?.ok ?? true), database: { ok, reason }, model };

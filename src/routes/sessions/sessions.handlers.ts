@@ -83,6 +83,12 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
           void send('message', m);
         },
         grade: (g) => void send('grade', g),
+        handover: (retryAfter) =>
+          void send('handover', {
+            message:
+              'This server is restarting: your answer is saved and another server completes the reply. Send the same request again to get it.',
+            retryAfter,
+          }),
       });
       await send('done', { session: result.session });
     } catch (e) {
