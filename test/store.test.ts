@@ -2,7 +2,9 @@ import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as pg from '../src/db/postgres/schema.js';
 import * as sqlite from '../src/db/sqlite/schema.js';
-import { makeApp } from './helpers/app.js';
+import Database from 'better-sqlite3';
+import pgDriver from 'pg';
+import { makeApp, testDatabase } from './helpers/app.js';
 
 /** Each table as `name: column:type:notNull`, in a form both dialects share. */
 function shape(tables: Record<string, unknown>) {
@@ -72,5 +74,36 @@ describe('the store', () => {
     const later = await deps.store.hit('model:alice', 60_000, new Date(t0.getTime() + 61_000));
     expect(later).toEqual({ hits: 1, resetAt: new Date(t0.getTime() + 121_000) });
     expect((await deps.store.hit('model:bob', 60_000, t0)).hits).toBe(1);
+  });
+});
+
+describe('a database migrated by a newer mockloop', () => {
+  it('is refused at start-up, naming its migrations and the ones this version knows', async () => {
+    const env = testDatabase({ persistent: true });
+    const { deps } = makeApp(env);
+    await deps.store.ready;
+    // A newer version added a migration this code does not have.
+    const later = Date.now() + 86_400_000;
+    if (deps.store.kind === 'sqlite') {
+      const raw = new Database(env.DATABASE_PATH!);
+      raw.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)').run('from-the-future', later);
+      raw.close();
+    } else {
+      const client = new pgDriver.Client({ connectionString: env.DATABASE_URL });
+      await client.connect();
+      await client.query(`insert into "${env.DATABASE_SCHEMA}"."__drizzle_migrations" (hash, created_at) values ($1, $2)`, [
+        'from-the-future',
+        later,
+      ]);
+      await client.end();
+    }
+    await deps.store.close();
+    const reopen = async () => {
+      const { deps: again } = makeApp(env);
+      await again.store.ready;
+    };
+    await expect(reopen()).rejects.toThrow(
+      /was migrated by a newer version of mockloop: it has \d+ migrations, the latest from \d{4}-.*this version knows \d+, up to \d{4}_write_probes/,
+    );
   });
 });

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { BankEntry } from '../../bank/schema.js';
 import type { DatabaseConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
+import { refuseNewer } from '../migrations.js';
 import { bankRow, hashOf, PROBE_OWNER, SnapshotCache } from '../shared.js';
 import { mergeStats, type NewMessage, type RecordingRow, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
 import * as schema from './schema.js';
@@ -725,8 +726,15 @@ async function migrate(client: pg.PoolClient, schemaName: string) {
   const table = `"${schemaName}"."__drizzle_migrations"`;
   await client.query(`create schema if not exists "${schemaName}"`);
   await client.query(`create table if not exists ${table} (id serial primary key, hash text not null, created_at bigint)`);
-  const last = await client.query<{ created_at: string }>(`select created_at from ${table} order by created_at desc limit 1`);
+  const last = await client.query<{ created_at: string; count: string }>(
+    `select max(created_at) as created_at, count(*) as count from ${table}`,
+  );
   const since = Number(last.rows[0]?.created_at ?? -1);
+  refuseNewer(
+    { count: Number(last.rows[0]?.count ?? 0), latest: last.rows[0]?.created_at == null ? undefined : since },
+    MIGRATIONS,
+    `The PostgreSQL schema "${schemaName}"`,
+  );
   const pending = readMigrationFiles({ migrationsFolder: MIGRATIONS }).filter((m) => m.folderMillis > since);
   if (!pending.length) return;
   await client.query('begin');

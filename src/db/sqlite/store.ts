@@ -7,6 +7,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BankEntry } from '../../bank/schema.js';
 import { AppError, ConfigError } from '../../errors.js';
+import { refuseNewer } from '../migrations.js';
 import { bankRow, hashOf, PROBE_OWNER, SnapshotCache } from '../shared.js';
 import { mergeStats, type NewMessage, type RecordingRow, type SessionRow, type SessionStats, type Store, tokenColumns } from '../store.js';
 import * as schema from './schema.js';
@@ -309,7 +310,7 @@ export class SqliteStore implements Store {
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('secure_delete = ON');
       this.db = drizzle(sqlite, { schema });
-      migrateAlongside(this.db);
+      migrateAlongside(this.db, `DATABASE_PATH=${path} (${this.location})`);
       this.q = prepare(this.db);
     } catch (e) {
       throw new ConfigError(`DATABASE_PATH=${path}: cannot use the SQLite database at ${this.location}: ${(e as Error).message}`, {
@@ -928,7 +929,15 @@ export class SqliteStore implements Store {
  * slower of two processes can find its migration already applied ("already exists") or the file
  * locked. It then waits a little and tries again, and on the next try sees them applied.
  */
-function migrateAlongside(db: Db) {
+function migrateAlongside(db: Db, where: string) {
+  const migrated = db.$client.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  if (migrated) {
+    const applied = db.$client.prepare('select count(*) as count, max(created_at) as latest from __drizzle_migrations').get() as {
+      count: number;
+      latest: number | null;
+    };
+    refuseNewer({ count: applied.count, latest: applied.latest ?? undefined }, MIGRATIONS, where);
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       migrate(db, { migrationsFolder: MIGRATIONS });
