@@ -178,6 +178,64 @@ describe('AUTH=token', () => {
   });
 });
 
+describe('a browser sign-in', () => {
+  const signIn = async (app: Awaited<ReturnType<typeof teamApp>>['app'], token: string, origin = 'http://localhost') => {
+    const login = await app.request(`${origin}/api/login`, {
+      method: 'POST',
+      headers: { ...json, origin },
+      body: JSON.stringify({ token }),
+    });
+    expect(login.status).toBe(204);
+    return login.headers.get('set-cookie')!;
+  };
+
+  it('ends when the token that made it is revoked', async () => {
+    const { app } = await teamApp();
+    const laptop = await app.deps.accounts.createToken('alice', { name: 'laptop' });
+    const cookie = (await signIn(app, laptop.token)).split(';')[0]!;
+    expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(200);
+    await app.deps.accounts.revokeToken(laptop.info.prefix);
+    expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('never outlives its token: the cookie expires with it, and the sign-in ends when it does', async () => {
+    const clock = testClock();
+    const { app } = await teamApp({ LOGIN_DAYS: '7' }, clock);
+    const shortLived = await app.deps.accounts.createToken('alice', { expiresInDays: 1 });
+    const setCookie = await signIn(app, shortLived.token);
+    const expires = Date.parse(/Expires=([^;]+)/i.exec(setCookie)![1]!);
+    expect(expires - clock.now().getTime()).toBeLessThanOrEqual(86_400_000);
+    const cookie = setCookie.split(';')[0]!;
+    clock.advance(2 * 86_400_000);
+    expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('believes no sign-in cookie when the browser sends two (cookie tossing from another port)', async () => {
+    const { app, bob } = await teamApp();
+    const mine = (await signIn(app, (await app.deps.accounts.createToken('alice')).token)).split(';')[0]!;
+    const theirs = (await signIn(app, bob)).split(';')[0]!;
+    expect((await app.request('/api/me', { headers: { cookie: mine } })).status).toBe(200);
+    for (const cookie of [`${theirs}; ${mine}`, `${mine}; ${theirs}`]) {
+      expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(401);
+    }
+  });
+
+  it('is a __Host- cookie, Secure, when served over https', async () => {
+    const { app, alice } = await teamApp({ PUBLIC_URL: 'https://interviews.example.com' });
+    const setCookie = await signIn(app, alice, 'https://interviews.example.com');
+    expect(setCookie).toMatch(/^__Host-mockloop_login=[\w-]+;/);
+    expect(setCookie).toMatch(/Secure/);
+    expect(setCookie).toMatch(/Path=\//);
+    expect(setCookie).not.toMatch(/Domain=/i);
+    const cookie = setCookie.split(';')[0]!;
+    const me = await app.request('https://interviews.example.com/api/me', { headers: { cookie } });
+    expect(me.status).toBe(200);
+    // The plain name is not believed over https: only the __Host- one.
+    const plain = cookie.replace('__Host-', '');
+    expect((await app.request('https://interviews.example.com/api/me', { headers: { cookie: plain } })).status).toBe(401);
+  });
+});
+
 describe('limits', () => {
   it('answers 429 with Retry-After past the per-minute limit of model requests', async () => {
     const app = makeApp({ ...MODEL_ENV, RATE_LIMIT_PER_MINUTE: '2' });

@@ -123,6 +123,11 @@ export class Accounts {
 
   /** The user a bearer token stands for, or undefined when it is unknown, revoked or expired. */
   async authenticate(token: string): Promise<User | undefined> {
+    return (await this.tokenOf(token))?.user;
+  }
+
+  /** The user of a live token, and the token: what a sign-in made with it is bound to. */
+  private async tokenOf(token: string): Promise<{ user: User; id: string; expiresAt: string | null } | undefined> {
     const m = TOKEN.exec(token.trim());
     if (!m) return undefined;
     const row = await this.store.tokenByPrefix(m[1]!);
@@ -130,21 +135,37 @@ export class Accounts {
     const at = this.now();
     if (row.revokedAt || (row.expiresAt && row.expiresAt <= at.toISOString())) return undefined;
     await this.store.setTokenUsed(row.id, at);
-    return { id: row.userId, name: row.userName };
+    return { user: { id: row.userId, name: row.userName }, id: row.id, expiresAt: row.expiresAt };
   }
 
-  /** A browser sign-in: the returned id goes in an HttpOnly cookie; only its hash is stored. */
-  async createLogin(user: User, days: number): Promise<{ id: string; expiresAt: Date }> {
+  /**
+   * Signs a browser in with a token: the returned id goes in an HttpOnly cookie; only its hash is
+   * stored, with the token it was made with. It ends when the token is revoked or expires, and
+   * never lasts longer than the token: undefined when the token is not live.
+   */
+  async login(token: string, days: number): Promise<{ id: string; expiresAt: Date } | undefined> {
+    const live = await this.tokenOf(token);
+    if (!live) return undefined;
     const id = randomBytes(32).toString('base64url');
     const at = this.now();
-    const expiresAt = new Date(at.getTime() + days * 86_400_000);
-    await this.store.insertLogin({ hash: sha256(id), userId: user.id, createdAt: at.toISOString(), expiresAt: expiresAt.toISOString() });
+    const wanted = at.getTime() + days * 86_400_000;
+    const expiresAt = new Date(live.expiresAt ? Math.min(wanted, Date.parse(live.expiresAt)) : wanted);
+    await this.store.insertLogin({
+      hash: sha256(id),
+      userId: live.user.id,
+      tokenId: live.id,
+      createdAt: at.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
     return { id, expiresAt };
   }
 
   async userOfLogin(id: string): Promise<User | undefined> {
     const row = await this.store.userOfLogin(sha256(id));
-    if (!row || row.expiresAt <= this.now().toISOString()) return undefined;
+    const now = this.now().toISOString();
+    if (!row || row.expiresAt <= now) return undefined;
+    // Bound to its token: a revoked, expired or deleted token (or none, from before) ends the sign-in.
+    if (!row.tokenId || row.tokenRevokedAt || (row.tokenExpiresAt && row.tokenExpiresAt <= now)) return undefined;
     return { id: row.id, name: row.name };
   }
 

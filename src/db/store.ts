@@ -173,8 +173,14 @@ export interface Store {
   tokenByPrefix(prefix: string): Promise<(TokenRow & { userName: string }) | undefined>;
   setTokenUsed(id: string, at: Date): Promise<void>;
   revokeToken(id: string, at: Date): Promise<void>;
-  insertLogin(row: { hash: string; userId: string; createdAt: string; expiresAt: string }): Promise<void>;
-  userOfLogin(hash: string): Promise<{ id: string; name: string; expiresAt: string } | undefined>;
+  insertLogin(row: { hash: string; userId: string; tokenId: string; createdAt: string; expiresAt: string }): Promise<void>;
+  /** The user of a sign-in, with its expiry and the state of the token that made it (null fields: no such token). */
+  userOfLogin(
+    hash: string,
+  ): Promise<
+    | { id: string; name: string; expiresAt: string; tokenId: string | null; tokenRevokedAt: string | null; tokenExpiresAt: string | null }
+    | undefined
+  >;
   deleteLogin(hash: string): Promise<void>;
   /** Adds model tokens to a user's month. */
   addUsage(userId: string, month: string, used: Usage): Promise<void>;

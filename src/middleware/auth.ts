@@ -1,6 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import { AppError } from '../errors.js';
@@ -9,6 +8,28 @@ import { bodyTypeFor, hasBearer, sameOrigin } from './security.js';
 
 /** The browser's sign-in cookie: HttpOnly, SameSite=Strict; it holds a sign-in id whose hash the server keeps. */
 export const LOGIN_COOKIE = 'mockloop_login';
+
+/** The cookie's name as the browser sends it: `__Host-mockloop_login` over https (hono adds the prefix when setting it). */
+export const loginCookieName = (config: { web: { secure: boolean } }) => (config.web.secure ? `__Host-${LOGIN_COOKIE}` : LOGIN_COOKIE);
+
+/**
+ * The sign-in id the request carries, if it carries exactly one. A page on another port of the
+ * same host can set a second cookie of the same name (cookies do not keep ports apart), and
+ * browsers send both: then neither is believed, so no one can be signed in as someone else.
+ */
+export function loginCookieValue(c: Context<AppEnv>): string | undefined {
+  const name = loginCookieName(c.var.deps.config);
+  const values = (c.req.header('cookie') ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p.startsWith(`${name}=`));
+  if (values.length !== 1) return undefined;
+  try {
+    return decodeURIComponent(values[0]!.slice(name.length + 1)) || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Routes anyone may call: liveness, readiness and signing in. */
 const PUBLIC = new Set(['GET /api/health', 'GET /api/ready', 'POST /api/login']);
@@ -36,7 +57,7 @@ async function identify(c: Context<AppEnv>): Promise<Caller | undefined> {
     if (name && from && config.auth.trustedProxies.includes(from)) return { user: await accounts.userFromProxy(name), via: 'proxy' };
     return undefined;
   }
-  const login = getCookie(c, LOGIN_COOKIE);
+  const login = loginCookieValue(c);
   const user = login ? await accounts.userOfLogin(login) : undefined;
   return user && { user, via: 'cookie' };
 }

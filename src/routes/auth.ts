@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../errors.js';
-import { LOGIN_COOKIE } from '../middleware/auth.js';
+import { LOGIN_COOKIE, loginCookieValue } from '../middleware/auth.js';
 import { createRouter, errors, json, publicErrors } from './common.js';
 
 const Me = z
@@ -69,15 +69,23 @@ export const authRoutes = createRouter()
   .openapi(login, async (c) => {
     const { config, accounts } = c.var.deps;
     if (config.auth.mode !== 'token') throw new AppError('not_found', `There is no sign-in page with AUTH=${config.auth.mode}`);
-    const user = await accounts.authenticate(c.req.valid('json').token);
-    if (!user) throw new AppError('unauthorized', 'That token is unknown, revoked or expired');
-    const { id, expiresAt } = await accounts.createLogin(user, config.auth.loginDays);
-    setCookie(c, LOGIN_COOKIE, id, { httpOnly: true, sameSite: 'Strict', secure: config.web.secure, path: '/', expires: expiresAt });
+    const signedIn = await accounts.login(c.req.valid('json').token, config.auth.loginDays);
+    if (!signedIn) throw new AppError('unauthorized', 'That token is unknown, revoked or expired');
+    setCookie(c, LOGIN_COOKIE, signedIn.id, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: config.web.secure,
+      path: '/',
+      expires: signedIn.expiresAt,
+      // Over https the __Host- prefix: only this host, over https, path / — a page on another port cannot set it.
+      ...(config.web.secure ? { prefix: 'host' as const } : {}),
+    });
     return c.body(null, 204);
   })
   .openapi(logout, async (c) => {
-    const id = getCookie(c, LOGIN_COOKIE);
+    const id = loginCookieValue(c);
     if (id) await c.var.deps.accounts.endLogin(id);
-    deleteCookie(c, LOGIN_COOKIE, { path: '/' });
+    const { config } = c.var.deps;
+    deleteCookie(c, LOGIN_COOKIE, { path: '/', secure: config.web.secure, ...(config.web.secure ? { prefix: 'host' as const } : {}) });
     return c.body(null, 204);
   });

@@ -657,9 +657,17 @@ export class PostgresStore implements Store {
   async userOfLogin(hash: string) {
     const db = await this.conn();
     const rows = await db
-      .select({ id: users.id, name: users.name, expiresAt: logins.expiresAt })
+      .select({
+        id: users.id,
+        name: users.name,
+        expiresAt: logins.expiresAt,
+        tokenId: apiTokens.id,
+        tokenRevokedAt: apiTokens.revokedAt,
+        tokenExpiresAt: apiTokens.expiresAt,
+      })
       .from(logins)
       .innerJoin(users, eq(users.id, logins.userId))
+      .leftJoin(apiTokens, eq(apiTokens.id, logins.tokenId))
       .where(eq(logins.hash, hash));
     return rows[0];
   }

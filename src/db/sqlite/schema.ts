@@ -69,6 +69,8 @@ export const logins = sqliteTable('logins', {
   userId: text('user_id')
     .notNull()
     .references(() => users.id, { onDelete: 'cascade' }),
+  /** The token that signed the browser in: revoking or deleting it ends the sign-in (null: from before 0.3, ended). */
+  tokenId: text('token_id').references(() => apiTokens.id, { onDelete: 'cascade' }),
   createdAt: text('created_at').notNull(),
   expiresAt: text('expires_at').notNull(),
 });

@@ -882,9 +882,17 @@ export class SqliteStore implements Store {
   async userOfLogin(hash: string) {
     await this.free();
     return this.db
-      .select({ id: users.id, name: users.name, expiresAt: logins.expiresAt })
+      .select({
+        id: users.id,
+        name: users.name,
+        expiresAt: logins.expiresAt,
+        tokenId: apiTokens.id,
+        tokenRevokedAt: apiTokens.revokedAt,
+        tokenExpiresAt: apiTokens.expiresAt,
+      })
       .from(logins)
       .innerJoin(users, eq(users.id, logins.userId))
+      .leftJoin(apiTokens, eq(apiTokens.id, logins.tokenId))
       .where(eq(logins.hash, hash))
       .get();
   }

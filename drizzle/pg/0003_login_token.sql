@@ -1,0 +1,2 @@
+ALTER TABLE "logins" ADD COLUMN "token_id" text;--> statement-breakpoint
+ALTER TABLE "logins" ADD CONSTRAINT "logins_token_id_api_tokens_id_fk" FOREIGN KEY ("token_id") REFERENCES "public"."api_tokens"("id") ON DELETE cascade ON UPDATE no action;

@@ -1,0 +1,1 @@
+ALTER TABLE `logins` ADD `token_id` text REFERENCES api_tokens(id);
