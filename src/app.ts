@@ -8,7 +8,7 @@ import { databaseError } from './db/errors.js';
 import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { readDeclaredBody } from './middleware/body.js';
-import { rateLimit } from './middleware/limits.js';
+import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
 import { gradeRoutes } from './routes/grade.js';
@@ -101,9 +101,18 @@ export function createApp(deps: Deps) {
   app.use('/api/*', authenticate);
   app.use('/api/*', jsonBodies);
   const limit = rateLimit(deps, 'model');
-  for (const path of ['/api/sessions/:id/answer', '/api/sessions/:id/retry', '/api/grade']) app.on('POST', path, limit);
+  // Every route that may call the model: answers, retries, skips and finishes (grading, the closing) and grading.
+  for (const path of [
+    '/api/sessions/:id/answer',
+    '/api/sessions/:id/retry',
+    '/api/sessions/:id/skip',
+    '/api/sessions/:id/finish',
+    '/api/grade',
+  ]) {
+    app.on('POST', path, limit);
+  }
   app.on('POST', '/api/sessions/:id/answer/audio', rateLimit(deps, 'transcription'));
-  app.on('POST', '/api/speech', rateLimit(deps, 'speech'));
+  app.on('POST', '/api/speech', speechLimit(deps));
 
   const routes = app
     .route('/api', healthRoutes)

@@ -254,8 +254,23 @@ describe('limits', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await last!.json()).toMatchObject({ error: { code: 'rate_limited' } });
     expect(mock.requests).toHaveLength(2);
-    // the bank is not rate limited
+    // the bank is not rate limited, nor is grading offline: it calls no model
     expect((await app.request('/api/questions?limit=1')).status).toBe(200);
+    const offline = await app.request('/api/grade', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER, provider: 'offline' }),
+    });
+    expect(offline.status).toBe(200);
+  });
+
+  it('counts skips and finishes, which grade and close with the model, in the same limit', async () => {
+    const app = makeApp({ ...MODEL_ENV, RATE_LIMIT_PER_MINUTE: '2' });
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31', 'amazon-33'] })).body.id;
+    mock.reply({ kind: 'stream', chunks: ['Next.'] }, { kind: 'stream', chunks: ['Next.'] }, { kind: 'stream', chunks: ['Bye.'] });
+    const statuses = [];
+    for (const path of ['skip', 'skip', 'finish']) statuses.push((await app.post(`/api/sessions/${id}/${path}`, {})).status);
+    expect(statuses).toEqual([200, 200, 429]);
   });
 
   it('stops model calls once the monthly token budget is spent; the offline grader still works', async () => {

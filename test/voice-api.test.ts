@@ -456,4 +456,39 @@ describe("the interviewer's server voice", () => {
     const none = await makeApp().post('/api/speech', { text: 'Hello' });
     expect(none.status).toBe(501);
   });
+
+  it('limits speech by the characters read a minute, not by requests, and counts it in the budget', async () => {
+    let spoken = 0;
+    mock.server.use(
+      http.post('http://tts.test/v1/audio/speech', async () => {
+        spoken++;
+        return new HttpResponse(new Uint8Array([0xff, 0xfb]), { headers: { 'content-type': 'audio/mpeg' } });
+      }),
+    );
+    // One request a minute: 200 characters of speech a minute.
+    const app = makeApp({
+      SPEECH_MODEL: 'tts-1',
+      SPEECH_BASE_URL: 'http://tts.test/v1',
+      RATE_LIMIT_PER_MINUTE: '1',
+      USER_TOKEN_BUDGET: '60',
+    });
+    const sentence = (n: number) => 'x'.repeat(n);
+    const speak = (a: typeof app, text: string) =>
+      a.request('/api/speech', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    expect((await speak(app, sentence(150))).status).toBe(200);
+    const over = await app.post('/api/speech', { text: sentence(100) });
+    expect(over.status).toBe(429);
+    expect(over.body.error.message).toMatch(/200 characters a minute/);
+    expect(Number(over.res.headers.get('retry-after'))).toBeGreaterThan(0);
+    // What was refused was not counted: 50 characters are left this minute.
+    expect((await speak(app, sentence(40))).status).toBe(200);
+    expect(spoken).toBe(2);
+    // 190 characters read ≈ 48 tokens of the 60 budget; the next sentence would pass it only after this one.
+    expect((await app.json('/api/me')).body.usage.promptTokens).toBe(48);
+    const later = makeApp({ SPEECH_MODEL: 'tts-1', SPEECH_BASE_URL: 'http://tts.test/v1', USER_TOKEN_BUDGET: '10' });
+    expect((await speak(later, sentence(60))).status).toBe(200);
+    const spent = await later.post('/api/speech', { text: sentence(10) });
+    expect(spent.status).toBe(429);
+    expect(spent.body.error.code).toBe('budget_exhausted');
+  });
 });

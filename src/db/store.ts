@@ -189,7 +189,7 @@ export interface Store {
    * Counts a hit (or, with `by` -1, takes one back) against `key` in a fixed window: every
    * replica counts in the same row. Returns the hits in the current window and when it ends.
    */
-  hit(key: string, windowMs: number, now: Date, by?: 1 | -1): Promise<{ hits: number; resetAt: Date }>;
+  hit(key: string, windowMs: number, now: Date, by?: number): Promise<{ hits: number; resetAt: Date }>;
   resetHits(key: string): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { rateLimiter, type Store as RateLimitStore } from 'hono-rate-limiter';
 import type { Store } from '../db/store.js';
@@ -56,6 +57,8 @@ export function rateLimit(deps: Deps, kind: 'model' | 'transcription' | 'speech'
     // runs, a replay of a stored result) costs nothing, so it counts for nothing.
     skipFailedRequests: true,
     requestWasSuccessful: (c) => !NOTHING_CALLED.has(c.res.status),
+    // Offline work calls no model: never held by the model's limit.
+    skip: kind === 'model' ? offlineGrade : undefined,
     handler: (c) => {
       const reset = c.res.headers.get('RateLimit-Reset') ?? c.res.headers.get('Retry-After');
       throw new AppError(
@@ -66,10 +69,40 @@ export function rateLimit(deps: Deps, kind: 'model' | 'transcription' | 'speech'
   });
 }
 
-/** Stops a model call before it is made when the user's monthly token budget (USER_TOKEN_BUDGET) is spent. */
-export async function assertBudget(deps: Deps, userId: string): Promise<void> {
+/**
+ * The speech model is paid by the character: its limit counts characters a minute (each sentence
+ * read costs its length), SPEECH_CHARS_PER_REQUEST for each request the model limit allows.
+ */
+export function speechLimit(deps: Deps) {
+  const perMinute = deps.config.limits.perMinute * SPEECH_CHARS_PER_REQUEST;
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (deps.config.voice.speech === null || perMinute === 0) return next();
+    const text = ((await c.req.json().catch(() => ({}))) as { text?: unknown }).text;
+    const chars = typeof text === 'string' ? text.length : 0;
+    const at = new Date();
+    const { hits, resetAt } = await deps.store.hit(`speech-chars:${c.var.caller.user.id}`, WINDOW_MS, at, chars);
+    if (hits > perMinute) {
+      await deps.store.hit(`speech-chars:${c.var.caller.user.id}`, WINDOW_MS, at, -chars);
+      const wait = Math.max(1, Math.ceil((resetAt.getTime() - at.getTime()) / 1000));
+      throw new AppError(
+        'rate_limited',
+        `Too much text to read aloud: the limit is ${perMinute} characters a minute (RATE_LIMIT_PER_MINUTE × ${SPEECH_CHARS_PER_REQUEST}); try again in ${wait} s`,
+        { retryAfter: wait },
+      );
+    }
+    await next();
+  });
+}
+/** Characters of speech a minute for each request a minute RATE_LIMIT_PER_MINUTE allows. */
+export const SPEECH_CHARS_PER_REQUEST = 200;
+
+/**
+ * Stops a costly call before it is made when the user's monthly token budget (USER_TOKEN_BUDGET)
+ * is spent: a model call with the openai provider, or speech, whatever the provider.
+ */
+export async function assertBudget(deps: Deps, userId: string, costly = deps.config.provider !== 'offline'): Promise<void> {
   const budget = deps.config.limits.monthlyTokens;
-  if (deps.config.provider === 'offline' || budget === undefined) return;
+  if (!costly || budget === undefined) return;
   const used = await deps.accounts.usageThisMonth(userId);
   const total = used.promptTokens + used.completionTokens;
   if (total >= budget) {
@@ -78,4 +111,11 @@ export async function assertBudget(deps: Deps, userId: string): Promise<void> {
       `Your model token budget for ${used.month} is spent (${total} of ${budget} tokens): it renews next month. POST /api/grade with "provider": "offline" still works.`,
     );
   }
+}
+
+/** A request to grade with the offline grader (`"provider": "offline"`): it calls no model. */
+async function offlineGrade(c: Context<AppEnv>): Promise<boolean> {
+  if (c.req.path !== '/api/grade') return false;
+  const body = await c.req.json().catch(() => undefined);
+  return (body as { provider?: unknown } | undefined)?.provider === 'offline';
 }

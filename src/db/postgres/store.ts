@@ -700,7 +700,7 @@ export class PostgresStore implements Store {
     return { promptTokens: rows[0]?.promptTokens ?? 0, completionTokens: rows[0]?.completionTokens ?? 0 };
   }
 
-  async hit(key: string, windowMs: number, now: Date, by: 1 | -1 = 1) {
+  async hit(key: string, windowMs: number, now: Date, by = 1) {
     const db = await this.conn();
     const at = now.toISOString();
     const fresh = new Date(now.getTime() + windowMs).toISOString();

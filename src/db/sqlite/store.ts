@@ -913,7 +913,7 @@ export class SqliteStore implements Store {
     return { promptTokens: row?.promptTokens ?? 0, completionTokens: row?.completionTokens ?? 0 };
   }
 
-  async hit(key: string, windowMs: number, now: Date, by: 1 | -1 = 1) {
+  async hit(key: string, windowMs: number, now: Date, by = 1) {
     await this.free();
     const row = this.q.hit.get({
       key,
