@@ -7,6 +7,7 @@ import { type ErrorCode, isAppError } from './errors.js';
 import { databaseError } from './db/errors.js';
 import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
+import { uploadAllowed, uploadParts } from './middleware/uploads.js';
 import { readDeclaredBody } from './middleware/body.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
@@ -88,6 +89,11 @@ export function createApp(deps: Deps) {
     maxAudioBytes + 64 * 1024,
     `The recording is larger than ${maxAudioBytes / 1024 / 1024} MB (MAX_AUDIO_MB): record a shorter answer, or type it`,
   );
+  // Who is calling comes first: without a credential the answer is 401 and the body is never read.
+  app.use('/api/*', authenticate);
+  // A recording is checked before its body is read (the session is the caller's, the server can
+  // transcribe) and before its form is parsed (no more parts than a recording needs).
+  app.on('POST', '/api/sessions/:id/answer/audio', uploadAllowed);
   // A JSON body of declared length within the limit needs no counting (Node's parser holds the
   // body to it): it is read as it is, without a fetch Request around it. Any other body is counted.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c, next) => {
@@ -96,9 +102,8 @@ export function createApp(deps: Deps) {
     if (length && !c.req.header('transfer-encoding') && Number(length) <= MAX_BODY_BYTES) return readDeclaredBody(c).then(() => next());
     return jsonLimit(c, next);
   });
+  app.on('POST', '/api/sessions/:id/answer/audio', uploadParts);
 
-  // Who is calling comes first: without a credential the answer is 401, whatever the body.
-  app.use('/api/*', authenticate);
   app.use('/api/*', jsonBodies);
   const limit = rateLimit(deps, 'model');
   // Every route that may call the model: answers, retries, skips and finishes (grading, the closing) and grading.
@@ -158,6 +163,10 @@ export function createApp(deps: Deps) {
     if (isAppError(err)) {
       if (err.retryAfter !== undefined) c.header('Retry-After', String(err.retryAfter));
       if (err.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="mockloop"');
+      // A body left unread is not waited for: the connection closes after the answer.
+      if ((err.code === 'unauthorized' || err.code === 'not_found' || err.code === 'not_configured') && c.req.header('content-length')) {
+        c.header('Connection', 'close');
+      }
       if (err.status >= 500 && !err.logged) {
         log('request_failed', {
           path: c.req.path,

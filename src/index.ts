@@ -2,6 +2,10 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { start } from './start.js';
 
+/** How long a client has to send its request headers, and its whole request (a 25 MB recording on a slow line included). */
+const HEADERS_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 120_000;
+
 /** Starts the server: nothing else happens here. */
 const fail = (message: string) => {
   console.error(`mockloop could not start: ${message}`);
@@ -17,6 +21,11 @@ try {
       `mockloop listening on http://${info.address}:${info.port} (provider: ${deps.config.provider}, database: ${deps.store.kind} ${deps.store.location})`,
     );
   });
+  // A client that sends its headers or its body a byte at a time is not waited for: 408 and closed.
+  if ('headersTimeout' in server) {
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
+  }
   // Turns that a crash, a kill or a restart left half done continue now, and whenever another
   // process sharing the database leaves one behind.
   const onError = (id: string, e: unknown) =>
