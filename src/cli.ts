@@ -8,6 +8,7 @@ import { importGuide } from './bank/importer.js';
 import { BANK_DIR, readBankDir } from './bank/load.js';
 import { loadConfig } from './config.js';
 import { openStore } from './db/open.js';
+import type { Store } from './db/store.js';
 import { AppError, isAppError, UsageError } from './errors.js';
 import { loadRubrics } from './grading/rubrics.js';
 import { createGrader, gradeTarget, resolveGradeInput } from './grading/service.js';
@@ -22,37 +23,70 @@ const USAGE = `Usage:
   npm run -s cli -- grade --batch <file.jsonl> [--provider offline|openai]
       One {"id", "questionId" | "question"+"referenceAnswer"+"rubricId", "answer"} per line in;
       one JSON line per input out ({id, questionId, score, overall, verdict, flags} or {id, line, error}).
-  npm run -s cli -- user add <name> | user list | user remove <name>
-      The people of a shared mockloop (AUTH=token); removing one revokes their tokens.
+  npm run -s cli -- user add <name> | user list | user remove <name> [--delete-sessions | --hand-over-to <name>]
+      The people of a shared mockloop (AUTH=token); names are the same whatever their case. Removing one
+      ends their tokens and sign-ins; their sessions are deleted or handed over (with sessions, one is needed).
+  npm run -s cli -- session list --user <name> | session delete <id>
+      A user's sessions, newest first; delete one and everything in it.
   npm run -s cli -- token create --user <name> [--name LABEL] [--expires DAYS] | token list [--user NAME] | token revoke <id|prefix>
       API tokens: shown once when created, stored only as a hash.
 `;
 
-/** Runs `fn` on the accounts of the database DATABASE_URL or DATABASE_PATH names, opened with the same checks as the server. */
-async function withAccounts<T>(fn: (accounts: Accounts) => Promise<T>): Promise<T> {
+/** Runs `fn` on the database DATABASE_URL or DATABASE_PATH names, opened with the same checks as the server. */
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   const store = openStore(loadConfig().database);
   try {
     await store.ready;
-    return await fn(new Accounts(store));
+    return await fn(store);
   } finally {
     await store.close();
   }
 }
 
+const withAccounts = <T>(fn: (accounts: Accounts) => Promise<T>) => withStore((store) => fn(new Accounts(store)));
+
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 function users(args: string[]) {
-  const [command, name, ...extra] = args;
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'delete-sessions': { type: 'boolean' }, 'hand-over-to': { type: 'string' } },
+  });
+  const [command, name, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
   if (command === 'add' && name) return withAccounts(async (accounts) => print(await accounts.addUser(name)));
   if (command === 'list' && !name) return withAccounts(async (accounts) => print(await accounts.listUsers()));
   if (command === 'remove' && name) {
+    const to = values['hand-over-to'];
+    if (values['delete-sessions'] && to) throw new UsageError('say either --delete-sessions or --hand-over-to, not both');
     return withAccounts(async (accounts) => {
-      await accounts.removeUser(name);
-      process.stderr.write(`Removed user ${name} and their tokens\n`);
+      const { sessions } = await accounts.removeUser(name, values['delete-sessions'] ? 'delete' : to ? { handOverTo: to } : undefined);
+      process.stderr.write(
+        `Removed user ${name} and their tokens${sessions ? `; ${sessions} session(s) ${to ? `handed over to ${to}` : 'deleted'}` : ''}\n`,
+      );
     });
   }
-  throw new UsageError('user needs: add <name> | list | remove <name>');
+  throw new UsageError('user needs: add <name> | list | remove <name> [--delete-sessions | --hand-over-to <name>]');
+}
+
+function sessions(args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { user: { type: 'string' } } });
+  const [command, id, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected "${extra.join(' ')}"`);
+  if (command === 'list' && !id && values.user) {
+    return withAccounts(async (accounts) => {
+      const user = await accounts.requireUser(values.user!);
+      print(await accounts.sessionIdsOf(user.id));
+    });
+  }
+  if (command === 'delete' && id) {
+    return withStore(async (store) => {
+      if (!(await store.deleteSession(id))) throw new AppError('not_found', `No session with id "${id}"`);
+      process.stderr.write(`Deleted session ${id}\n`);
+    });
+  }
+  throw new UsageError('session needs: list --user <name> | delete <id>');
 }
 
 function tokens(args: string[]) {
@@ -182,6 +216,7 @@ async function main(argv: string[]) {
   if (group === 'grade') return grade([command, ...rest].filter((x): x is string => x !== undefined));
   if (group === 'user') return users([command, ...rest].filter((x): x is string => x !== undefined));
   if (group === 'token') return tokens([command, ...rest].filter((x): x is string => x !== undefined));
+  if (group === 'session') return sessions([command, ...rest].filter((x): x is string => x !== undefined));
   if (group === undefined || group === 'help' || group === '--help') {
     process.stdout.write(USAGE);
     return;

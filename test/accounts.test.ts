@@ -178,6 +178,39 @@ describe('AUTH=token', () => {
   });
 });
 
+describe('users', () => {
+  it('are the same whatever the case of their name', async () => {
+    const { app } = await teamApp();
+    await expect(app.deps.accounts.addUser('Alice')).rejects.toThrow(/already a user/);
+    const token = (await app.deps.accounts.createToken('ALICE')).token;
+    expect((await app.request('/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('are not removed with sessions unless those are deleted or handed over', async () => {
+    const { app, alice, as } = await teamApp();
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] }, as(alice))).body.id;
+    const { accounts } = app.deps;
+    await expect(accounts.removeUser('alice')).rejects.toThrow(/alice has 1 session: say --delete-sessions, or --hand-over-to/);
+    expect(await accounts.removeUser('alice', { handOverTo: 'bob' })).toEqual({ sessions: 1 });
+    const bob = (await accounts.createToken('bob')).token;
+    expect((await app.json(`/api/sessions/${id}`, { headers: as(bob) })).status).toBe(200);
+    expect(await accounts.removeUser('bob', 'delete')).toEqual({ sessions: 1 });
+    expect(await app.deps.store.session(id)).toBeUndefined();
+  });
+
+  it("see another user's session as a 404 even while a turn of it runs", async () => {
+    const { app, alice, bob, as } = await teamApp(MODEL_ENV);
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }, as(alice))).body.id;
+    mock.reply({ kind: 'delay', ms: 300, then: gradeReply('technical', 4, 'quorum') }, { kind: 'stream', chunks: ['Next.'] });
+    const running = app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(alice));
+    await new Promise((r) => setTimeout(r, 50));
+    const theirs = await app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(bob));
+    expect(theirs.status).toBe(404);
+    expect((await app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(alice))).status).toBe(409);
+    expect((await running).status).toBe(200);
+  });
+});
+
 describe('a browser sign-in', () => {
   const signIn = async (app: Awaited<ReturnType<typeof teamApp>>['app'], token: string, origin = 'http://localhost') => {
     const login = await app.request(`${origin}/api/login`, {

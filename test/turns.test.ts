@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,6 +222,33 @@ describe('deleting a session', () => {
         continue;
       }
       expect(bytes.includes('zanzibarquokka'), file).toBe(false);
+    }
+    await app.deps.store.close();
+  });
+});
+
+describe('deleting a user', () => {
+  it.skipIf(onPostgres())('with their sessions leaves none of their answers in the SQLite files, which are theirs alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockloop-delete-user-'));
+    const path = join(dir, 'data', 'db.sqlite');
+    const app = makeApp({ DATABASE_PATH: path, AUTH: 'token' });
+    await app.deps.accounts.addUser('carolquuxington');
+    const token = (await app.deps.accounts.createToken('carolquuxington')).token;
+    const as = { authorization: `Bearer ${token}` };
+    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] }, as)).body.id;
+    await app.post(`/api/sessions/${id}/answer`, { text: 'Carol writes the word okapivelvet once.' }, as);
+    expect((statSync(join(dir, 'data')).mode & 0o777).toString(8)).toBe('700');
+    expect((statSync(path).mode & 0o777).toString(8)).toBe('600');
+    await app.deps.accounts.removeUser('CAROLQUUXINGTON', 'delete');
+    for (const file of ['db.sqlite', 'db.sqlite-wal']) {
+      let bytes = '';
+      try {
+        bytes = readFileSync(join(dir, 'data', file)).toString('latin1');
+      } catch {
+        continue;
+      }
+      expect(bytes.includes('okapivelvet'), file).toBe(false);
+      expect(bytes.includes('carolquuxington'), file).toBe(false);
     }
     await app.deps.store.close();
   });

@@ -79,9 +79,39 @@ export class Accounts {
   }
 
   /** Removes a user with their tokens and sign-ins (their sessions stay, unreachable, until deleted). */
-  async removeUser(name: string): Promise<void> {
+  /**
+   * Removes a user and their tokens and sign-ins. Their sessions are deleted with them
+   * (`sessions: 'delete'`) or handed over to another user; with sessions and neither said, it is
+   * refused, so nothing is lost by accident and nothing is left behind that no one can delete.
+   */
+  async removeUser(name: string, sessions?: 'delete' | { handOverTo: string }): Promise<{ sessions: number }> {
     const user = await this.requireUser(name);
+    const owned = await this.sessionIdsOf(user.id);
+    let moved = 0;
+    if (owned.length && sessions === undefined) {
+      throw new AppError(
+        'conflict',
+        `${user.name} has ${owned.length} session${owned.length === 1 ? '' : 's'}: say --delete-sessions, or --hand-over-to <name> to give them to someone else`,
+      );
+    }
+    if (sessions === 'delete') for (const id of owned) await this.store.deleteSession(id);
+    else if (sessions) {
+      const to = await this.requireUser(sessions.handOverTo);
+      if (to.id === user.id) throw new AppError('bad_request', 'Hand the sessions over to another user');
+      moved = await this.store.handOverSessions(user.id, to.id);
+    }
     await this.store.deleteUser(user.id);
+    return { sessions: sessions === 'delete' ? owned.length : moved };
+  }
+
+  /** Every session of a user, newest first. */
+  async sessionIdsOf(userId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (let offset = 0; ; offset += 500) {
+      const page = await this.store.listSessions(userId, 500, offset);
+      ids.push(...page.map((s) => s.id));
+      if (page.length < 500) return ids;
+    }
   }
 
   /** A new token for a user: the returned `token` is the only time it is ever shown. */

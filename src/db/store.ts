@@ -164,7 +164,10 @@ export interface Store {
 
   // Accounts
   insertUser(row: UserRow): Promise<void>;
+  /** The user of a name, whatever its case ("Alice" is "alice"). */
   userByName(name: string): Promise<UserRow | undefined>;
+  /** Gives every session of one user to another (`user remove --hand-over-to`); how many moved. */
+  handOverSessions(fromUserId: string, toUserId: string): Promise<number>;
   /** Users by name, each with how many live tokens they hold. */
   listUsers(): Promise<Array<UserRow & { tokens: number }>>;
   deleteUser(id: string): Promise<void>;

@@ -208,6 +208,8 @@ export class InterviewLoop {
     const started = Date.now();
     if (this.draining) throw new AppError('shutting_down', 'This server is shutting down: send the request again in a moment');
     if (this.running.has(sessionId)) {
+      // Another user's session is a 404 whether or not a turn of it runs: busy says nothing of it.
+      if (req.userId) await this.views.require(sessionId, req.userId);
       if (req.idempotencyKey && this.runningKey.get(sessionId) === (req.resume?.key ?? req.idempotencyKey)) {
         throw new AppError('conflict', SAVED_AND_RUNNING, { retryAfter: RESEND_AFTER_S });
       }

@@ -595,7 +595,18 @@ export class PostgresStore implements Store {
 
   async userByName(name: string) {
     const db = await this.conn();
-    return (await db.select().from(users).where(eq(users.name, name)))[0];
+    return (
+      await db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.name}) = ${name.toLowerCase()}`)
+    )[0];
+  }
+
+  async handOverSessions(fromUserId: string, toUserId: string) {
+    const db = await this.conn();
+    return (await db.update(sessions).set({ userId: toUserId }).where(eq(sessions.userId, fromUserId)).returning({ id: sessions.id }))
+      .length;
   }
 
   async listUsers() {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -301,7 +301,8 @@ export class SqliteStore implements Store {
   constructor(path: string, bank: BankEntry[] = []) {
     this.location = path === ':memory:' ? path : resolve(path);
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      // Answers, transcripts and tokens' hashes are the candidate's own: the folder and files are theirs alone.
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const sqlite = new Database(path);
       // Long enough to wait out another process's migrations and bank load at start-up.
       sqlite.pragma(`busy_timeout = ${STARTUP_BUSY_MS}`);
@@ -321,6 +322,7 @@ export class SqliteStore implements Store {
     this.db.$client.transaction(() => this.loadBankNow(bank, new Date())).immediate();
     // From now on a lock held elsewhere is waited for a moment at a time, off the event loop (`whenFree`).
     this.db.$client.pragma(`busy_timeout = ${BUSY_MS}`);
+    if (path !== ':memory:') for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
     this.ready = Promise.resolve();
     retryWhenBusy(this);
   }
@@ -444,8 +446,7 @@ export class SqliteStore implements Store {
     await this.free();
     this.snapshots.clear();
     const deleted = this.db.delete(sessions).where(eq(sessions.id, id)).run().changes > 0;
-    // Nothing of it stays readable in the write-ahead log either.
-    if (deleted && !this.open) this.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    if (deleted) this.scrub();
     return deleted;
   }
 
@@ -606,12 +607,13 @@ export class SqliteStore implements Store {
 
   async discardRecording(id: string) {
     await this.free();
-    return (
+    const deleted =
       this.db
         .delete(recordings)
         .where(and(eq(recordings.id, id), isNull(recordings.messageId)))
-        .run().changes > 0
-    );
+        .run().changes > 0;
+    if (deleted) this.scrub();
+    return deleted;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -818,7 +820,16 @@ export class SqliteStore implements Store {
 
   async userByName(name: string) {
     await this.free();
-    return this.db.select().from(users).where(eq(users.name, name)).get();
+    return this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.name}) = ${name.toLowerCase()}`)
+      .get();
+  }
+
+  async handOverSessions(fromUserId: string, toUserId: string) {
+    await this.free();
+    return this.db.update(sessions).set({ userId: toUserId }).where(eq(sessions.userId, fromUserId)).run().changes;
   }
 
   async listUsers() {
@@ -836,6 +847,12 @@ export class SqliteStore implements Store {
   async deleteUser(id: string) {
     await this.free();
     this.db.delete(users).where(eq(users.id, id)).run();
+    this.scrub();
+  }
+
+  /** Nothing deleted stays readable in the write-ahead log: it is checkpointed into the file, whose deleted rows are zeroed (secure_delete). */
+  private scrub() {
+    if (!this.open) this.db.$client.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async insertToken(row: Parameters<Store['insertToken']>[0]) {
