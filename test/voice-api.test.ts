@@ -1,6 +1,9 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { makeApp } from './helpers/app.js';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeApp, onPostgres } from './helpers/app.js';
 import { speechLikeWav } from './helpers/audio.js';
 import { mock } from './helpers/openai-mock.js';
 
@@ -365,6 +368,20 @@ describe('confirming a transcript', () => {
     const b = (await upload(audioForm())).body;
     await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: b.id });
     expect((await request(`/api/sessions/${session.id}/recordings/${b.id}`, { method: 'DELETE' })).status).toBe(409);
+  });
+
+  it.skipIf(onPostgres())('leaves nothing of a discarded transcript readable in the SQLite files', async () => {
+    const secret = 'I explained the quorum with the word pangolinmarmalade once.';
+    whisper(() => HttpResponse.json(verbose(secret, 10)));
+    const path = join(mkdtempSync(join(tmpdir(), 'mockloop-discard-')), 'db.sqlite');
+    const { upload, session, request } = await behaviouralSession({ DATABASE_PATH: path });
+    const t = (await upload(audioForm())).body;
+    expect(t.transcript).toBe(secret);
+    expect((await request(`/api/sessions/${session.id}/recordings/${t.id}`, { method: 'DELETE' })).status).toBe(204);
+    for (const file of [path, `${path}-wal`]) {
+      const bytes = existsSync(file) ? readFileSync(file).toString('latin1') : '';
+      expect(bytes.includes('pangolinmarmalade'), file).toBe(false);
+    }
   });
 
   it("stores the browser recogniser's transcript and timing with the answer, with delivery figures", async () => {
