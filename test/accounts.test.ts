@@ -297,6 +297,19 @@ describe('limits', () => {
     expect(offline.status).toBe(200);
   });
 
+  it('holds the budget before each model call: parallel requests cannot together pass it', async () => {
+    const app = makeApp({ ...MODEL_ENV, USER_TOKEN_BUDGET: '1000' });
+    const slow = { kind: 'delay' as const, ms: 200, then: gradeReply('technical', 4, 'quorum') };
+    mock.reply(slow, slow, slow);
+    const grade = () =>
+      app.request('/api/grade', { method: 'POST', headers: json, body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER }) });
+    const statuses = (await Promise.all([grade(), grade(), grade()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 429, 429]);
+    expect(mock.requests).toHaveLength(1);
+    // What the one call really used is what counts, once it is done: nothing is left held.
+    expect((await app.json('/api/me')).body.usage).toMatchObject({ promptTokens: 900, completionTokens: 200 });
+  });
+
   it('counts skips and finishes, which grade and close with the model, in the same limit', async () => {
     const app = makeApp({ ...MODEL_ENV, RATE_LIMIT_PER_MINUTE: '2' });
     const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31', 'amazon-33'] })).body.id;

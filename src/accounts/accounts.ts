@@ -209,6 +209,18 @@ export class Accounts {
     await this.store.addUsage(userId, month(this.now()), used);
   }
 
+  /**
+   * Holds up to `tokens` of this month's budget for a call about to be made: how many were held,
+   * 0 when the budget is spent. Release them once the call's real usage is recorded.
+   */
+  reserve(userId: string, tokens: number, budget: number): Promise<number> {
+    return this.store.reserveUsage(userId, month(this.now()), tokens, budget);
+  }
+
+  release(userId: string, tokens: number): Promise<void> {
+    return this.store.addUsage(userId, month(this.now()), { promptTokens: -tokens, completionTokens: 0 });
+  }
+
   async usageThisMonth(userId: string): Promise<{ month: string; promptTokens: number; completionTokens: number }> {
     const m = month(this.now());
     return { month: m, ...(await this.store.usage(userId, m)) };

@@ -187,6 +187,12 @@ export interface Store {
   deleteLogin(hash: string): Promise<void>;
   /** Adds model tokens to a user's month. */
   addUsage(userId: string, month: string, used: Usage): Promise<void>;
+  /**
+   * Holds up to `tokens` of the month's `budget` by adding them to its usage, as many as remain,
+   * in one atomic statement (parallel requests cannot both take what is left): a reservation
+   * before a costly call. Returns how many were held; 0 when the budget is spent.
+   */
+  reserveUsage(userId: string, month: string, tokens: number, budget: number): Promise<number>;
   usage(userId: string, month: string): Promise<{ promptTokens: number; completionTokens: number }>;
   /**
    * Counts a hit (or, with `by` -1, takes one back) against `key` in a fixed window: every

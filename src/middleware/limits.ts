@@ -96,21 +96,34 @@ export function speechLimit(deps: Deps) {
 /** Characters of speech a minute for each request a minute RATE_LIMIT_PER_MINUTE allows. */
 export const SPEECH_CHARS_PER_REQUEST = 200;
 
+/** Tokens held from the budget for each costly request until its real usage is known. */
+export const RESERVED_TOKENS = 4000;
+
 /**
- * Stops a costly call before it is made when the user's monthly token budget (USER_TOKEN_BUDGET)
- * is spent: a model call with the openai provider, or speech, whatever the provider.
+ * Holds up to RESERVED_TOKENS of the user's monthly token budget (USER_TOKEN_BUDGET) before a
+ * costly call (a model call with the openai provider, or speech, whatever the provider), in one
+ * transaction, so parallel requests cannot together pass the budget: the first takes what is
+ * left, the others get 429 budget_exhausted. Returns the release, to call once the real usage is
+ * recorded.
  */
-export async function assertBudget(deps: Deps, userId: string, costly = deps.config.provider !== 'offline'): Promise<void> {
+export async function reserveBudget(deps: Deps, userId: string, costly = deps.config.provider !== 'offline'): Promise<() => Promise<void>> {
   const budget = deps.config.limits.monthlyTokens;
-  if (!costly || budget === undefined) return;
-  const used = await deps.accounts.usageThisMonth(userId);
-  const total = used.promptTokens + used.completionTokens;
-  if (total >= budget) {
+  if (!costly || budget === undefined) return async () => {};
+  const held = await deps.accounts.reserve(userId, RESERVED_TOKENS, budget);
+  if (held === 0) {
+    const used = await deps.accounts.usageThisMonth(userId);
+    const total = used.promptTokens + used.completionTokens;
     throw new AppError(
       'budget_exhausted',
-      `Your model token budget for ${used.month} is spent (${total} of ${budget} tokens): it renews next month. POST /api/grade with "provider": "offline" still works.`,
+      `Your model token budget for ${used.month} is spent (${total} of ${budget} tokens, counting requests still running): it renews next month. POST /api/grade with "provider": "offline" still works.`,
     );
   }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    await deps.accounts.release(userId, held).catch(() => {});
+  };
 }
 
 /** A request to grade with the offline grader (`"provider": "offline"`): it calls no model. */

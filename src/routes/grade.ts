@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Grade } from '../grading/grade.js';
 import { OfflineGrader } from '../grading/offline/index.js';
 import { gradeTarget, MAX_ANSWER_CHARS, resolveGradeInput } from '../grading/service.js';
-import { assertBudget } from '../middleware/limits.js';
+import { reserveBudget } from '../middleware/limits.js';
 import { createRouter, errors, json } from './common.js';
 
 const GradeRequest = z
@@ -45,9 +45,13 @@ export const gradeRoutes = createRouter().openapi(route, async (c) => {
   const input = resolveGradeInput((id) => bank.get(id), rubrics, gradeTarget(body), body.answer);
   const chosen = body.provider === 'offline' ? new OfflineGrader() : grader;
   const userId = c.var.caller.user.id;
-  if (chosen.kind === 'llm') await assertBudget(c.var.deps, userId);
-  // Only a model call can be cancelled; asking for the signal builds the whole fetch Request.
-  const { grade, usage } = await chosen.grade(input, chosen.kind === 'llm' ? { signal: c.req.raw.signal } : {});
-  await c.var.deps.accounts.addUsage(userId, usage);
-  return c.json(grade, 200);
+  const release = await reserveBudget(c.var.deps, userId, chosen.kind === 'llm');
+  try {
+    // Only a model call can be cancelled; asking for the signal builds the whole fetch Request.
+    const { grade, usage } = await chosen.grade(input, chosen.kind === 'llm' ? { signal: c.req.raw.signal } : {});
+    await c.var.deps.accounts.addUsage(userId, usage);
+    return c.json(grade, 200);
+  } finally {
+    await release();
+  }
 });

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../errors.js';
-import { assertBudget } from '../middleware/limits.js';
+import { reserveBudget } from '../middleware/limits.js';
 import { createRouter, errors, json } from './common.js';
 
 /** What the page may offer for speaking and listening, and the interviewer's server voice. */
@@ -73,10 +73,16 @@ export const voiceRoutes = createRouter()
         throw new AppError('not_configured', "This server has no speech model (SPEECH_MODEL): the page uses the browser's voice");
       const { text } = c.req.valid('json');
       const userId = c.var.caller.user.id;
-      await assertBudget(c.var.deps, userId, true);
-      const { audio, type } = await speaker.speak(text, c.req.raw.signal);
-      // Speech is paid by the character: it counts in the month's budget, about four characters a token.
-      await c.var.deps.accounts.addUsage(userId, { promptTokens: Math.ceil(text.length / 4), completionTokens: 0 });
+      const release = await reserveBudget(c.var.deps, userId, true);
+      let spoken: Awaited<ReturnType<typeof speaker.speak>>;
+      try {
+        spoken = await speaker.speak(text, c.req.raw.signal);
+        // Speech is paid by the character: it counts in the month's budget, about four characters a token.
+        await c.var.deps.accounts.addUsage(userId, { promptTokens: Math.ceil(text.length / 4), completionTokens: 0 });
+      } finally {
+        await release();
+      }
+      const { audio, type } = spoken;
       return c.body(audio, 200, { 'Content-Type': type, 'Cache-Control': 'private, max-age=86400' });
     },
   );

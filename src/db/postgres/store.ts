@@ -688,6 +688,26 @@ export class PostgresStore implements Store {
     await db.delete(logins).where(eq(logins.hash, hash));
   }
 
+  async reserveUsage(userId: string, month: string, tokens: number, budget: number) {
+    return this.transaction(async (tx) => {
+      const db = await (tx as PostgresStore).conn();
+      await db.insert(usage).values({ userId, month }).onConflictDoNothing();
+      // Locked until commit: a parallel reservation for the same month waits, then sees this one.
+      const [row] = await db
+        .select({ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens })
+        .from(usage)
+        .where(and(eq(usage.userId, userId), eq(usage.month, month)))
+        .for('update');
+      const held = Math.min(tokens, budget - (row?.promptTokens ?? 0) - (row?.completionTokens ?? 0));
+      if (held <= 0) return 0;
+      await db
+        .update(usage)
+        .set({ promptTokens: sql`${usage.promptTokens} + ${held}` })
+        .where(and(eq(usage.userId, userId), eq(usage.month, month)));
+      return held;
+    });
+  }
+
   async addUsage(userId: string, month: string, used: Parameters<Store['addUsage']>[2]) {
     const db = await this.conn();
     await db

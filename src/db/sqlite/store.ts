@@ -340,7 +340,9 @@ export class SqliteStore implements Store {
     // The connection is held from the moment the write lock is taken, not while it is waited for:
     // meanwhile other calls (health, a replay) go on.
     await whenFree(async () => {
-      await this.free();
+      // Checked again right before BEGIN, in the same synchronous step: another transaction that
+      // took the connection while this one waited is waited for too.
+      while (this.open) await this.open;
       client.exec('BEGIN IMMEDIATE');
       this.open = new Promise<void>((r) => (end = r));
     });
@@ -922,6 +924,17 @@ export class SqliteStore implements Store {
   async addUsage(userId: string, month: string, used: Parameters<Store['addUsage']>[2]) {
     await this.free();
     this.q.addUsage.run({ userId, month, promptTokens: used.promptTokens, completionTokens: used.completionTokens });
+  }
+
+  async reserveUsage(userId: string, month: string, tokens: number, budget: number) {
+    // BEGIN IMMEDIATE: one writer at a time, across processes, between the read and the write.
+    return this.transaction(async () => {
+      const row = this.q.usage.get({ userId, month });
+      const held = Math.min(tokens, budget - (row?.promptTokens ?? 0) - (row?.completionTokens ?? 0));
+      if (held <= 0) return 0;
+      this.q.addUsage.run({ userId, month, promptTokens: held, completionTokens: 0 });
+      return held;
+    });
   }
 
   async usage(userId: string, month: string) {

@@ -6,7 +6,7 @@ import { checkAnswer } from '../../grading/service.js';
 import { toMarkdown, withAudio } from '../../interview/export.js';
 import type { TurnRequest } from '../../interview/loop.js';
 import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS } from '../../interview/schemas.js';
-import { assertBudget } from '../../middleware/limits.js';
+import { reserveBudget } from '../../middleware/limits.js';
 import type { AppEnv, AppRouteHandler } from '../../types.js';
 import { eventStream } from './event-stream.js';
 import type * as routes from './sessions.routes.js';
@@ -59,11 +59,28 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
 async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) {
   const key = c.req.header('idempotency-key');
   const userId = c.var.caller.user.id;
-  await assertBudget(c.var.deps, userId);
-  const prepared = await c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined, userId });
+  // Part of the budget is held until the turn's real usage is recorded: parallel turns cannot pass it together.
+  const release = await reserveBudget(c.var.deps, userId);
+  let prepared: Awaited<ReturnType<typeof c.var.deps.loop.prepare>>;
+  try {
+    prepared = await c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined, userId });
+  } catch (e) {
+    await release();
+    throw e;
+  }
   const sse = (c.req.header('accept') ?? '').includes('text/event-stream');
-  if ('replay' in prepared) c.header('Idempotent-Replayed', 'true');
-  if (!sse) return c.json('replay' in prepared ? prepared.replay : await prepared.run(), 200);
+  if ('replay' in prepared) {
+    await release();
+    c.header('Idempotent-Replayed', 'true');
+  }
+  if (!sse) {
+    if ('replay' in prepared) return c.json(prepared.replay, 200);
+    try {
+      return c.json(await prepared.run(), 200);
+    } finally {
+      await release();
+    }
+  }
   return eventStream(c, 'replay' in prepared ? { 'Idempotent-Replayed': 'true' } : {}, async (send) => {
     if ('replay' in prepared) {
       for (const g of prepared.replay.grades) await send('grade', g);
@@ -101,6 +118,8 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
         // Tokens of a reply that did not complete were not stored: the client must drop them.
         discardPartial: streamed,
       });
+    } finally {
+      await release();
     }
   });
 }
@@ -121,11 +140,15 @@ export const answer: AppRouteHandler<typeof routes.answer> = (c) => {
 export const transcribe: AppRouteHandler<typeof routes.transcribe> = async (c) => {
   const { id } = c.req.valid('param');
   const { audio, durationMs, position } = c.req.valid('form');
-  await assertBudget(c.var.deps, c.var.caller.user.id);
-  return c.json(
-    await c.var.deps.recordings.transcribe(id, c.var.caller.user.id, { file: audio, durationMs, position }, c.req.raw.signal),
-    201,
-  );
+  const release = await reserveBudget(c.var.deps, c.var.caller.user.id);
+  try {
+    return c.json(
+      await c.var.deps.recordings.transcribe(id, c.var.caller.user.id, { file: audio, durationMs, position }, c.req.raw.signal),
+      201,
+    );
+  } finally {
+    await release();
+  }
 };
 
 export const discardRecording: AppRouteHandler<typeof routes.discardRecording> = async (c) => {
