@@ -58,6 +58,9 @@ describe('web security in every mode', () => {
       { 'sec-fetch-site': 'cross-site' },
       { origin: 'null' },
       { 'sec-fetch-site': 'same-site', origin: 'http://localhost:9999' },
+      // Each check alone: another port of the same host is another origin, and same-site is not same-origin.
+      { origin: 'http://localhost:9999' },
+      { 'sec-fetch-site': 'same-site' },
     ];
     for (const headers of crossSite) {
       expect((await app.request('/api/sessions', { method: 'POST', headers })).status, JSON.stringify(headers)).toBe(403);

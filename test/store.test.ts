@@ -103,7 +103,29 @@ describe('a database migrated by a newer mockloop', () => {
       await again.store.ready;
     };
     await expect(reopen()).rejects.toThrow(
-      /was migrated by a newer version of mockloop: it has \d+ migrations, the latest from \d{4}-.*this version knows \d+, up to \d{4}_write_probes/,
+      /was migrated by a newer version of mockloop: it has \d+ migrations, the latest from \d{4}-.*this version knows \d+, up to \d{4}_\w+/,
     );
+  });
+});
+
+describe('turn claims', () => {
+  it('are taken over only once they have lapsed, by one claimer, and never while they hold', async () => {
+    const { deps, post } = makeApp();
+    await deps.store.ready;
+    const id = (await post('/api/sessions', { questionIds: ['amazon-32'] })).body.id as string;
+    const { store } = deps;
+    const t0 = new Date('2026-12-03T10:00:00.000Z');
+    const later = (ms: number) => new Date(t0.getTime() + ms);
+    expect(await store.claimTurn(id, 'replica-a', t0, later(10_000))).toBe(true);
+    // Held by a: b cannot take it, and it is not lapsed, just before its end.
+    expect(await store.claimTurn(id, 'replica-b', later(9_999), later(20_000))).toBe(false);
+    expect(await store.claimLapsed('replica-b', later(9_999), later(20_000), 10)).toEqual([]);
+    // Its holder renews it freely.
+    expect(await store.claimTurn(id, 'replica-a', later(5_000), later(10_000))).toBe(true);
+    // Once lapsed, one claimer takes it, and the next sees it held again.
+    expect(await store.claimLapsed('replica-b', later(10_001), later(20_000), 10)).toEqual([id]);
+    expect(await store.claimLapsed('replica-c', later(10_002), later(20_000), 10)).toEqual([]);
+    expect(await store.claimTurn(id, 'replica-a', later(10_003), later(20_000))).toBe(false);
+    expect(await store.claimTurn(id, 'replica-c', later(20_001), later(30_000))).toBe(true);
   });
 });
