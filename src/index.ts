@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { keepRecovering } from './interview/recovery.js';
 import { start } from './start.js';
 
 /** How long a client has to send its request headers, and its whole request (a 25 MB recording on a slow line included). */
@@ -34,12 +35,12 @@ try {
   const onFailure = (e: unknown, retryInMs: number) =>
     deps.log(JSON.stringify({ level: 'warn', event: 'recovery_failed', message: (e as Error).message, retryInMs }));
   server.once('listening', () => {
-    deps.loop
+    deps.loop.turns
       .recover(onError)
       .then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`))
       .catch((e: unknown) => onFailure(e, 0));
   });
-  const stopRecovery = deps.loop.startRecovery(Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError, onFailure);
+  const stopRecovery = keepRecovering(deps.loop.turns, Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError, onFailure);
   server.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') fail(`PORT=${port}: the port is already in use on ${host} (another mockloop?); choose another PORT`);
     if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') {
@@ -57,7 +58,7 @@ try {
     if (stopping) return;
     stopping = true;
     stopRecovery();
-    const { finished, released } = await deps.loop.drain(deps.config.shutdownGraceMs);
+    const { finished, released } = await deps.loop.turns.drain(deps.config.shutdownGraceMs);
     console.log(`mockloop stopping on ${signal}: ${finished} turn(s) finished, ${released} handed over`);
     // The handed-over turns' streams carry their last event before the connections close.
     await new Promise((r) => setTimeout(r, released ? 200 : 0));

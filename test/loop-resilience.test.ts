@@ -98,7 +98,7 @@ describe('a restart in the middle of grading', () => {
 
     const after = start(env, { log: () => {} });
     mock.reply(gradeReply('technical', 4, 'Quorum writes across three AZs'), say('Next question.'));
-    expect(await after.loop.recover()).toBe(1);
+    expect(await after.loop.turns.recover()).toBe(1);
     const s = await after.loop.views.get(id);
     expect(s.questions[0]!.state).toBe('graded');
     expect(s.questions[0]!.grade!.criteria[0]).toMatchObject({ score: 4, evidence: ['Quorum writes across three AZs'] });

@@ -271,7 +271,7 @@ describe('shutting down', () => {
   it('refuses a new turn with a 503 once the server drains, and stores nothing of it', async () => {
     const app = makeApp();
     const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
-    expect(await app.deps.loop.drain(0)).toEqual({ finished: 0, released: 0 });
+    expect(await app.deps.loop.turns.drain(0)).toEqual({ finished: 0, released: 0 });
     const res = await app.post(`/api/sessions/${id}/answer`, { text: ANSWER });
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('shutting_down');

@@ -71,7 +71,7 @@ export const healthRoutes = createRouter()
     );
   })
   .openapi(ready, async (c) => {
-    if (c.var.deps.loop.isDraining) {
+    if (c.var.deps.loop.turns.isDraining) {
       return c.json({ ready: false, database: { ok: true, reason: 'this server is shutting down' }, model: null }, 503);
     }
     const { ok, reason } = await databaseCheck(c.var.deps, true);

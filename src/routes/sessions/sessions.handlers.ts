@@ -61,9 +61,9 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
   const userId = c.var.caller.user.id;
   // Part of the budget is held until the turn's real usage is recorded: parallel turns cannot pass it together.
   const release = await reserveBudget(c.var.deps, userId);
-  let prepared: Awaited<ReturnType<typeof c.var.deps.loop.prepare>>;
+  let prepared: Awaited<ReturnType<typeof c.var.deps.loop.turns.prepare>>;
   try {
-    prepared = await c.var.deps.loop.prepare(sessionId, { ...req, idempotencyKey: key || undefined, userId });
+    prepared = await c.var.deps.loop.turns.prepare(sessionId, { ...req, idempotencyKey: key || undefined, userId });
   } catch (e) {
     await release();
     throw e;

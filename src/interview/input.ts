@@ -1,0 +1,126 @@
+import type { Bank } from '../bank/bank.js';
+import type { MessageRow, SessionQuestionRow, SessionRow, Store } from '../db/store.js';
+import { AppError } from '../errors.js';
+import type { Rubric } from '../grading/rubrics.js';
+import { isStar, recordingRow } from '../voice/recordings.js';
+import type { Usage } from '../llm/usage.js';
+import type { TurnRequest } from './turns.js';
+
+/**
+ * What a turn stores before the interview moves on, in the turn's transaction: the candidate's
+ * answer (refused when it is for a question the interview has left, or repeats a recording), or
+ * the message a skip or a finish leaves; and the interviewer's messages as they are written.
+ */
+
+/** Checks and stores the turn's input: the answer, or what a skip or a finish closes. */
+export async function acceptInput(
+  deps: { bank: Bank; rubrics: Map<string, Rubric> },
+  tx: Store,
+  session: SessionRow,
+  req: TurnRequest,
+  at: Date,
+): Promise<MessageRow[]> {
+  const current = (await tx.questions(session.id))[session.currentPosition];
+  if (!current) throw new AppError('internal', 'The session has no current question');
+  const stored: MessageRow[] = [];
+  if (req.action === 'answer') {
+    const star = req.speech ? isStar((await tx.snapshot(current.id)) ?? deps.bank.require(current.questionId), deps.rubrics) : false;
+    stored.push(await acceptAnswer(tx, session, current, req, star, at));
+  }
+  if (req.action === 'skip' && current.state === 'asked') stored.push(...(await closeQuestion(tx, session.id, current, 'skip', at)));
+  if (req.action === 'finish') {
+    if (current.state === 'asked') stored.push(...(await closeQuestion(tx, session.id, current, 'finish', at)));
+    await tx.updateSession(session.id, { status: 'finishing', updatedAt: at.toISOString() });
+  }
+  return stored;
+}
+
+/** Stores the answer to the current question, unless it is for a question the interview has left. */
+async function acceptAnswer(
+  store: Store,
+  session: SessionRow,
+  current: SessionQuestionRow,
+  req: TurnRequest,
+  star: boolean,
+  at: Date,
+): Promise<MessageRow> {
+  if (req.position !== undefined && req.position !== session.currentPosition) {
+    throw new AppError(
+      'conflict',
+      `This answer is for question ${req.position + 1}, but the interview is on question ${session.currentPosition + 1} now: it was not saved`,
+    );
+  }
+  if (req.replyTo !== undefined && req.replyTo !== (await store.lastInterviewerMessageId(session.id))) {
+    throw new AppError('conflict', 'The interviewer has said more since the message this answer replies to: read it, then answer again');
+  }
+  if (current.state !== 'asked' && current.state !== 'grading') {
+    throw new AppError('conflict', "The interviewer's reply to your last answer is missing: retry the turn (POST …/retry) to get it first");
+  }
+  if (req.recordingId !== undefined) {
+    const recording = await store.recording(req.recordingId);
+    if (!recording || recording.sessionId !== session.id) {
+      throw new AppError('not_found', `No recording with id "${req.recordingId}" in this session: record the answer again, or type it`);
+    }
+    if (recording.messageId !== null) throw new AppError('conflict', 'This recording was already sent as an answer');
+    if (recording.sessionQuestionId !== current.id) {
+      throw new AppError('conflict', 'This recording answers a question the interview has left: it was not saved');
+    }
+  }
+  const row = await store.insertMessage({
+    sessionId: session.id,
+    sessionQuestionId: current.id,
+    role: 'candidate',
+    kind: 'answer',
+    content: req.text!,
+    at,
+  });
+  if (req.recordingId !== undefined) await store.attachRecording(req.recordingId, row.id);
+  if (req.speech) {
+    const { transcript, durationSeconds, segments } = req.speech;
+    const speech = { text: transcript, durationSeconds, segments };
+    await store.insertRecording(
+      recordingRow({ sessionId: session.id, question: current, star, source: 'browser', speech, messageId: row.id, at }),
+    );
+  }
+  await store.markAnswered(current.id, at);
+  await store.touch(session.id, at);
+  return row;
+}
+
+/** Ends the current question: with answers it is graded as it stands, without it is skipped (the skip message is returned). */
+export async function closeQuestion(
+  store: Store,
+  sessionId: string,
+  current: SessionQuestionRow,
+  why: 'skip' | 'finish',
+  at: Date,
+): Promise<MessageRow[]> {
+  const answered = (await store.questionMessages(current.id)).some((m) => m.role === 'candidate' && m.kind === 'answer');
+  if (answered) {
+    await store.setQuestionState(current.id, 'grading');
+    return [];
+  }
+  const row = await store.insertMessage({
+    sessionId,
+    sessionQuestionId: current.id,
+    role: 'candidate',
+    kind: 'skip',
+    content: why === 'skip' ? '(skipped)' : '(not answered: loop finished)',
+    at,
+  });
+  await store.setQuestionState(current.id, 'skipped', at);
+  return [row];
+}
+
+/** An interviewer message: opening, question, follow-up or closing. */
+export function say(
+  store: Store,
+  sessionId: string,
+  sessionQuestionId: number | null,
+  kind: MessageRow['kind'],
+  content: string,
+  at: Date,
+  usage?: Usage,
+): Promise<MessageRow> {
+  return store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
+}
