@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeApp, testClock } from './helpers/app.js';
-import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { mock, MODEL_ENV, until } from './helpers/openai-mock.js';
 import { gradeReply } from './helpers/replies.js';
 
 const ANSWER = 'DynamoDB replicates each partition across three Availability Zones and acknowledges writes once a quorum has them.';
@@ -206,7 +206,7 @@ describe('users', () => {
     const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }, as(alice))).body.id;
     mock.reply({ kind: 'delay', ms: 300, then: gradeReply('technical', 4, 'quorum') }, { kind: 'stream', chunks: ['Next.'] });
     const running = app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(alice));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => mock.requests.length > 0);
     const theirs = await app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(bob));
     expect(theirs.status).toBe(404);
     expect((await app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(alice))).status).toBe(409);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import { makeApp, testDatabase } from './helpers/app.js';
 import { startServer } from './helpers/browser.js';
-import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { mock, MODEL_ENV, until } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
 
@@ -114,7 +114,7 @@ describe('answers sent at the same time', () => {
     const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
     mock.reply({ kind: 'delay', ms: 300, then: decide('next') }, gradeReply('technical', 3), say('Next.'));
     const first = post(`/api/sessions/${id}/answer`, { text: 'First answer: DynamoDB replicates data.' });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => mock.requests.length > 0);
     const second = await post(`/api/sessions/${id}/answer`, { text: 'Second answer: it also uses quorum writes.' });
     expect(second.status).toBe(409);
     expect(second.body.error.message).toMatch(/still being answered/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { body, makeApp } from './helpers/app.js';
+import { body, makeApp, testClock } from './helpers/app.js';
 
 describe('starting a session', () => {
   it('gives the same questions for the same seed, never one twice', async () => {
@@ -152,9 +152,10 @@ describe('turns on a session', () => {
   });
 
   it('lists sessions newest first with a summary score', async () => {
-    const { post, json } = makeApp();
+    const clock = testClock();
+    const { post, json } = makeApp({}, clock);
     const older = (await post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
-    await new Promise((r) => setTimeout(r, 5));
+    clock.advance(1000);
     const newer = (await post('/api/sessions', { questionIds: ['amazon-31'] })).body.id;
     const list = (await json('/api/sessions')).body;
     expect(list.items.map((s: any) => s.id)).toEqual([newer, older]);

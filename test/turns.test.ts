@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Bank } from '../src/bank/bank.js';
 import { SessionViews } from '../src/interview/views.js';
 import { makeApp, onPostgres } from './helpers/app.js';
-import { mock, MODEL_ENV, type Reply } from './helpers/openai-mock.js';
+import { mock, MODEL_ENV, type Reply, until } from './helpers/openai-mock.js';
 import { decide, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
 
@@ -160,11 +160,12 @@ describe('the streaming path under model faults', () => {
     const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
     // Each call alone is within the limit; together they are not.
     mock.reply({ kind: 'delay', ms: 600, then: decide('followup', 'depth') }, { kind: 'delay', ms: 600, then: say('Why?') });
-    const started = Date.now();
     const res = await turnOf(app)(id, 'answer', { text: ANSWER });
+    // Each call alone would pass a per-call limit: only a limit on the whole turn stops the second.
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: { code: 'model_timeout' } });
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(mock.requests).toHaveLength(2);
+    expect((await app.json(`/api/sessions/${id}`)).body.messages.filter((m: { kind: string }) => m.kind === 'followup')).toEqual([]);
   });
 });
 
@@ -199,7 +200,8 @@ describe('deleting a session', () => {
     const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
     mock.reply({ kind: 'delay', ms: 300, then: decide('followup', 'depth') }, say('Why?'));
     const answering = turnOf(app)(id, 'answer', { text: ANSWER });
-    await new Promise((r) => setTimeout(r, 50));
+    // The turn is running: its model call has been made.
+    await until(() => mock.requests.length > 0);
     const deleted = await app.request(`/api/sessions/${id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
     expect((await answering).status).toBe(200);

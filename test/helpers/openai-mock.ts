@@ -161,3 +161,12 @@ export const MODEL_ENV = {
 
 /** The one mocked model of the test run; test/setup.ts starts it, resets it after each test and stops it. */
 export const mock = createModelMock();
+
+/** Resolves once `condition` holds (checked on every turn of the event loop): a wait on what happened, not on the clock. */
+export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`the condition did not hold within ${timeoutMs} ms`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
