@@ -1,0 +1,66 @@
+import { eq } from 'drizzle-orm';
+import type { GradesArea } from '../areas/grades.js';
+import { gradeValues } from '../shared.js';
+import { p, prepared, type SqliteContext } from './context.js';
+import { debriefs, grades } from './schema.js';
+
+const insert = prepared((db) =>
+  db
+    .insert(grades)
+    .values({
+      sessionId: p('sessionId'),
+      sessionQuestionId: p('sessionQuestionId'),
+      score: p('score'),
+      grade: p('grade'),
+      promptTokens: p('promptTokens'),
+      completionTokens: p('completionTokens'),
+      createdAt: p('createdAt'),
+    })
+    .prepare(),
+);
+const ofSession = prepared((db) =>
+  db
+    .select()
+    .from(grades)
+    .where(eq(grades.sessionId, p('sessionId')))
+    .prepare(),
+);
+const scoresOf = prepared((db) =>
+  db
+    .select({ sessionQuestionId: grades.sessionQuestionId, score: grades.score })
+    .from(grades)
+    .where(eq(grades.sessionId, p('sessionId')))
+    .prepare(),
+);
+
+/** Grades and debriefs, in SQLite (`../postgres/grades.ts` is its twin). */
+export const gradesArea = {
+  async insertGrade(g) {
+    await this.free();
+    insert(this.db).run(gradeValues(g));
+  },
+
+  async grades(sessionId) {
+    await this.free();
+    return ofSession(this.db).all({ sessionId });
+  },
+
+  async scores(sessionId) {
+    await this.free();
+    return scoresOf(this.db).all({ sessionId });
+  },
+
+  async saveDebrief(sessionId, debrief, at) {
+    await this.free();
+    this.db
+      .insert(debriefs)
+      .values({ sessionId, debrief, createdAt: at.toISOString() })
+      .onConflictDoUpdate({ target: debriefs.sessionId, set: { debrief, createdAt: at.toISOString() } })
+      .run();
+  },
+
+  async debrief(sessionId) {
+    await this.free();
+    return this.db.select().from(debriefs).where(eq(debriefs.sessionId, sessionId)).get();
+  },
+} satisfies GradesArea & ThisType<SqliteContext>;

@@ -1,0 +1,70 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { MessagesArea } from '../areas/messages.js';
+import { messageValues } from '../shared.js';
+import { p, prepared, type SqliteContext } from './context.js';
+import { messages } from './schema.js';
+
+const ofSession = prepared((db) =>
+  db
+    .select()
+    .from(messages)
+    .where(eq(messages.sessionId, p('sessionId')))
+    .orderBy(asc(messages.id))
+    .prepare(),
+);
+const ofQuestion = prepared((db) =>
+  db
+    .select()
+    .from(messages)
+    .where(eq(messages.sessionQuestionId, p('id')))
+    .orderBy(asc(messages.id))
+    .prepare(),
+);
+const lastInterviewer = prepared((db) =>
+  db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.sessionId, p('sessionId')), eq(messages.role, 'interviewer')))
+    .orderBy(desc(messages.id))
+    .limit(1)
+    .prepare(),
+);
+const insert = prepared((db) =>
+  db
+    .insert(messages)
+    .values({
+      sessionId: p('sessionId'),
+      sessionQuestionId: p('sessionQuestionId'),
+      role: p('role'),
+      kind: p('kind'),
+      content: p('content'),
+      promptTokens: p('promptTokens'),
+      completionTokens: p('completionTokens'),
+      createdAt: p('createdAt'),
+    })
+    .returning()
+    .prepare(),
+);
+
+/** The conversation, in SQLite (`../postgres/messages.ts` is its twin). */
+export const messagesArea = {
+  async messages(sessionId) {
+    await this.free();
+    return ofSession(this.db).all({ sessionId });
+  },
+
+  async questionMessages(sessionQuestionId) {
+    await this.free();
+    return ofQuestion(this.db).all({ id: sessionQuestionId });
+  },
+
+  async lastInterviewerMessageId(sessionId) {
+    await this.free();
+    return lastInterviewer(this.db).get({ sessionId })?.id ?? 0;
+  },
+
+  async insertMessage(m) {
+    await this.free();
+    return insert(this.db).get(messageValues(m))!;
+  },
+} satisfies MessagesArea & ThisType<SqliteContext>;
