@@ -1,29 +1,34 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AccountsArea } from '../areas/accounts.js';
 import { toHold, usageOf } from '../shared.js';
-import { p, prepared, type SqliteContext } from './context.js';
+import type { Db, SqliteContext } from './context.js';
 import { apiTokens, logins, sessions, usage, users } from './schema.js';
 
-const added = prepared((db) =>
+/**
+ * Adds to a user's month. Functions of the connection, not calls on the store: inside a
+ * reservation's transaction the store's own calls would wait for that transaction to end.
+ */
+const addTo = (db: Db, userId: string, month: string, used: { promptTokens: number; completionTokens: number }) =>
   db
     .insert(usage)
-    .values({ userId: p('userId'), month: p('month'), promptTokens: p('promptTokens'), completionTokens: p('completionTokens') })
+    .values({ userId, month, promptTokens: used.promptTokens, completionTokens: used.completionTokens })
     .onConflictDoUpdate({
       target: [usage.userId, usage.month],
       set: {
-        promptTokens: sql`${usage.promptTokens} + ${p('promptTokens')}`,
-        completionTokens: sql`${usage.completionTokens} + ${p('completionTokens')}`,
+        promptTokens: sql`${usage.promptTokens} + ${used.promptTokens}`,
+        completionTokens: sql`${usage.completionTokens} + ${used.completionTokens}`,
       },
     })
-    .prepare(),
-);
-const used = prepared((db) =>
-  db
-    .select({ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens })
-    .from(usage)
-    .where(and(eq(usage.userId, p('userId')), eq(usage.month, p('month'))))
-    .prepare(),
-);
+    .run();
+
+const usedIn = (db: Db, userId: string, month: string) =>
+  usageOf(
+    db
+      .select({ promptTokens: usage.promptTokens, completionTokens: usage.completionTokens })
+      .from(usage)
+      .where(and(eq(usage.userId, userId), eq(usage.month, month)))
+      .get(),
+  );
 
 /** Users, tokens, sign-ins and usage, in SQLite (`../postgres/accounts.ts` is its twin). */
 export const accountsArea = {
@@ -130,21 +135,21 @@ export const accountsArea = {
 
   async addUsage(userId, month, tokens) {
     await this.free();
-    added(this.db).run({ userId, month, promptTokens: tokens.promptTokens, completionTokens: tokens.completionTokens });
+    addTo(this.db, userId, month, tokens);
   },
 
   async reserveUsage(userId, month, tokens, budget) {
     // BEGIN IMMEDIATE: one writer at a time, across processes, between the read and the write.
     return this.transaction(async () => {
-      const held = toHold(tokens, budget, usageOf(used(this.db).get({ userId, month })));
+      const held = toHold(tokens, budget, usedIn(this.db, userId, month));
       if (held <= 0) return 0;
-      added(this.db).run({ userId, month, promptTokens: held, completionTokens: 0 });
+      addTo(this.db, userId, month, { promptTokens: held, completionTokens: 0 });
       return held;
     });
   },
 
   async usage(userId, month) {
     await this.free();
-    return usageOf(used(this.db).get({ userId, month }));
+    return usedIn(this.db, userId, month);
   },
 } satisfies AccountsArea & ThisType<SqliteContext>;

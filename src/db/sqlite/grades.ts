@@ -4,6 +4,7 @@ import { gradeValues } from '../shared.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { debriefs, grades } from './schema.js';
 
+// Every graded turn inserts its grade: prepared once (`prepared` in ./context.ts says why).
 const insert = prepared((db) =>
   db
     .insert(grades)
@@ -18,21 +19,6 @@ const insert = prepared((db) =>
     })
     .prepare(),
 );
-const ofSession = prepared((db) =>
-  db
-    .select()
-    .from(grades)
-    .where(eq(grades.sessionId, p('sessionId')))
-    .prepare(),
-);
-const scoresOf = prepared((db) =>
-  db
-    .select({ sessionQuestionId: grades.sessionQuestionId, score: grades.score })
-    .from(grades)
-    .where(eq(grades.sessionId, p('sessionId')))
-    .prepare(),
-);
-
 /** Grades and debriefs, in SQLite (`../postgres/grades.ts` is its twin). */
 export const gradesArea = {
   async insertGrade(g) {
@@ -42,12 +28,16 @@ export const gradesArea = {
 
   async grades(sessionId) {
     await this.free();
-    return ofSession(this.db).all({ sessionId });
+    return this.db.select().from(grades).where(eq(grades.sessionId, sessionId)).all();
   },
 
   async scores(sessionId) {
     await this.free();
-    return scoresOf(this.db).all({ sessionId });
+    return this.db
+      .select({ sessionQuestionId: grades.sessionQuestionId, score: grades.score })
+      .from(grades)
+      .where(eq(grades.sessionId, sessionId))
+      .all();
   },
 
   async saveDebrief(sessionId, debrief, at) {

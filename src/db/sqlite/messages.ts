@@ -4,29 +4,13 @@ import { messageValues } from '../shared.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { messages } from './schema.js';
 
-const ofSession = prepared((db) =>
-  db
-    .select()
-    .from(messages)
-    .where(eq(messages.sessionId, p('sessionId')))
-    .orderBy(asc(messages.id))
-    .prepare(),
-);
+// What every turn runs, prepared once (`prepared` in ./context.ts says why these and no others).
 const ofQuestion = prepared((db) =>
   db
     .select()
     .from(messages)
     .where(eq(messages.sessionQuestionId, p('id')))
     .orderBy(asc(messages.id))
-    .prepare(),
-);
-const lastInterviewer = prepared((db) =>
-  db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.sessionId, p('sessionId')), eq(messages.role, 'interviewer')))
-    .orderBy(desc(messages.id))
-    .limit(1)
     .prepare(),
 );
 const insert = prepared((db) =>
@@ -50,7 +34,7 @@ const insert = prepared((db) =>
 export const messagesArea = {
   async messages(sessionId) {
     await this.free();
-    return ofSession(this.db).all({ sessionId });
+    return this.db.select().from(messages).where(eq(messages.sessionId, sessionId)).orderBy(asc(messages.id)).all();
   },
 
   async questionMessages(sessionQuestionId) {
@@ -60,7 +44,14 @@ export const messagesArea = {
 
   async lastInterviewerMessageId(sessionId) {
     await this.free();
-    return lastInterviewer(this.db).get({ sessionId })?.id ?? 0;
+    const row = this.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.sessionId, sessionId), eq(messages.role, 'interviewer')))
+      .orderBy(desc(messages.id))
+      .limit(1)
+      .get();
+    return row?.id ?? 0;
   },
 
   async insertMessage(m) {

@@ -4,6 +4,7 @@ import { mergeStats, statsBySession } from '../shared.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { grades, messages, questions, recordings, sessionQuestions, sessions } from './schema.js';
 
+// A turn's reply carries its session's figures (`stats`): prepared once, as what every turn runs (`prepared` in ./context.ts).
 const questionStats = prepared((db) =>
   db
     .select({

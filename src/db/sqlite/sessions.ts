@@ -6,6 +6,7 @@ import { idempotencyKeys, sessionQuestions, sessions } from './schema.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
 
+// What every turn runs, prepared once (`prepared` in ./context.ts says why these and no others).
 const byId = prepared((db) =>
   db
     .select()
@@ -80,13 +81,6 @@ const claim = prepared((db) =>
         sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
       ),
     )
-    .prepare(),
-);
-const renew = prepared((db) =>
-  db
-    .update(sessions)
-    .set({ turnClaimedUntil: sql`${p('until')}` })
-    .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
     .prepare(),
 );
 const release = prepared((db) =>
@@ -183,7 +177,11 @@ export const sessionsArea = {
 
   async renewClaim(sessionId, owner, until) {
     await this.free();
-    renew(this.db).run({ id: sessionId, owner, until: until.toISOString() });
+    this.db
+      .update(sessions)
+      .set({ turnClaimedUntil: until.toISOString() })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)))
+      .run();
   },
 
   async releaseClaim(sessionId, owner) {
