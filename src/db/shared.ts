@@ -91,12 +91,13 @@ export const hitWindow = (now: Date, windowMs: number, by: number) => ({
   start: Math.max(0, by),
 });
 
+/** A session's aggregates, as each dialect's read model selects them: of its questions, its grades, its messages. */
+type QuestionFigures = { questions: number; skipped: number };
+type GradeFigures = { graded: number; score: number | null; promptTokens: number; completionTokens: number };
+type MessageFigures = { promptTokens: number; completionTokens: number };
+
 /** One session's figures from its question, grade and message aggregates. */
-export function mergeStats(
-  q: { questions: number; skipped: number } | undefined,
-  g: { graded: number; score: number | null; promptTokens: number; completionTokens: number } | undefined,
-  m: { promptTokens: number; completionTokens: number } | undefined,
-): SessionStats {
+export function mergeStats(q: QuestionFigures | undefined, g: GradeFigures | undefined, m: MessageFigures | undefined): SessionStats {
   return {
     questions: Number(q?.questions ?? 0),
     skipped: Number(q?.skipped ?? 0),
@@ -110,9 +111,9 @@ export function mergeStats(
 /** Each session's figures from aggregates grouped by session (a session absent from one has none of it). */
 export function statsBySession(
   ids: string[],
-  q: Array<{ sessionId: string } & Parameters<typeof mergeStats>[0] & {}>,
-  g: Array<{ sessionId: string } & Parameters<typeof mergeStats>[1] & {}>,
-  m: Array<{ sessionId: string } & Parameters<typeof mergeStats>[2] & {}>,
+  q: Array<QuestionFigures & { sessionId: string }>,
+  g: Array<GradeFigures & { sessionId: string }>,
+  m: Array<MessageFigures & { sessionId: string }>,
 ): Map<string, SessionStats> {
   const bySession = <T extends { sessionId: string }>(rows: T[]) => new Map(rows.map((r) => [r.sessionId, r]));
   const [qs, gs, ms] = [bySession(q), bySession(g), bySession(m)];

@@ -25,9 +25,10 @@ export const p = sql.placeholder;
  * A statement prepared once per connection, on its first use (drizzle `.prepare()` with
  * placeholders; times are values, never frozen defaults). Only for the statements every turn
  * runs (an answer runs some twenty): there the plain query, built and compiled again each call,
- * costs 25–180 µs against 1–50 µs prepared, a large share of a turn's ~2 ms. Elsewhere (the
- * whole session read once a page, usage and rate limits beside a model call, heartbeats) the
- * plain query is kept: what preparing would save there cannot be measured.
+ * costs 25–180 µs against 1–50 µs prepared, and without them the answer turn serves about a third
+ * fewer requests (`npm run bench:server`). Elsewhere (a whole session read when a page opens,
+ * usage and rate limits beside a model call, the claim's heartbeat, health's `select 1`) the plain
+ * query is kept: what preparing would save there does not show.
  */
 export function prepared<T>(make: (db: Db) => T): (db: Db) => T {
   const byConnection = new WeakMap<Db, T>();

@@ -4,8 +4,8 @@ import { gradeValues } from '../shared.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { debriefs, grades } from './schema.js';
 
-// Every graded turn inserts its grade: prepared once (`prepared` in ./context.ts says why).
-const insert = prepared((db) =>
+// Every graded turn inserts its grade: prepared once, named after the call (`prepared` in ./context.ts says why).
+const insertGrade = prepared((db) =>
   db
     .insert(grades)
     .values({
@@ -23,7 +23,7 @@ const insert = prepared((db) =>
 export const gradesArea = {
   async insertGrade(g) {
     await this.free();
-    insert(this.db).run(gradeValues(g));
+    insertGrade(this.db).run(gradeValues(g));
   },
 
   async grades(sessionId) {

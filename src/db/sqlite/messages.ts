@@ -4,8 +4,8 @@ import { messageValues } from '../shared.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { messages } from './schema.js';
 
-// What every turn runs, prepared once (`prepared` in ./context.ts says why these and no others).
-const ofQuestion = prepared((db) =>
+// What every turn runs, prepared once, each named after the call that runs it (`prepared` in ./context.ts says why these and no others).
+const questionMessages = prepared((db) =>
   db
     .select()
     .from(messages)
@@ -13,7 +13,7 @@ const ofQuestion = prepared((db) =>
     .orderBy(asc(messages.id))
     .prepare(),
 );
-const insert = prepared((db) =>
+const insertMessage = prepared((db) =>
   db
     .insert(messages)
     .values({
@@ -39,7 +39,7 @@ export const messagesArea = {
 
   async questionMessages(sessionQuestionId) {
     await this.free();
-    return ofQuestion(this.db).all({ id: sessionQuestionId });
+    return questionMessages(this.db).all({ id: sessionQuestionId });
   },
 
   async lastInterviewerMessageId(sessionId) {
@@ -56,6 +56,6 @@ export const messagesArea = {
 
   async insertMessage(m) {
     await this.free();
-    return insert(this.db).get(messageValues(m))!;
+    return insertMessage(this.db).get(messageValues(m))!;
   },
 } satisfies MessagesArea & ThisType<SqliteContext>;

@@ -6,29 +6,29 @@ import { idempotencyKeys, sessionQuestions, sessions } from './schema.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
 
-// What every turn runs, prepared once (`prepared` in ./context.ts says why these and no others).
-const byId = prepared((db) =>
+// What every turn runs, prepared once, each named after the call that runs it (`prepared` in ./context.ts says why these and no others).
+const session = prepared((db) =>
   db
     .select()
     .from(sessions)
     .where(eq(sessions.id, p('id')))
     .prepare(),
 );
-const touched = prepared((db) =>
+const touch = prepared((db) =>
   db
     .update(sessions)
     .set({ updatedAt: sql`${p('at')}` })
     .where(eq(sessions.id, p('id')))
     .prepare(),
 );
-const moved = prepared((db) =>
+const moveTo = prepared((db) =>
   db
     .update(sessions)
     .set({ currentPosition: sql`${p('position')}`, updatedAt: sql`${p('at')}` })
     .where(eq(sessions.id, p('id')))
     .prepare(),
 );
-const questionsOf = prepared((db) =>
+const questions = prepared((db) =>
   db
     .select(questionColumns)
     .from(sessionQuestions)
@@ -36,42 +36,42 @@ const questionsOf = prepared((db) =>
     .orderBy(asc(sessionQuestions.position))
     .prepare(),
 );
-const snapshotOf = prepared((db) =>
+const snapshot = prepared((db) =>
   db
     .select({ question: sql<string | null>`${sessionQuestions.question}` })
     .from(sessionQuestions)
     .where(eq(sessionQuestions.id, p('id')))
     .prepare(),
 );
-const answered = prepared((db) =>
+const markAnswered = prepared((db) =>
   db
     .update(sessionQuestions)
     .set({ answeredAt: sql`coalesce(${sessionQuestions.answeredAt}, ${p('at')})` })
     .where(eq(sessionQuestions.id, p('id')))
     .prepare(),
 );
-const stateSet = prepared((db) =>
+const setQuestionState = prepared((db) =>
   db
     .update(sessionQuestions)
     .set({ state: sql`${p('state')}`, doneAt: sql`${p('doneAt')}` })
     .where(eq(sessionQuestions.id, p('id')))
     .prepare(),
 );
-const asked = prepared((db) =>
+const askQuestion = prepared((db) =>
   db
     .update(sessionQuestions)
     .set({ state: 'asked', askedAt: sql`${p('at')}` })
     .where(eq(sessionQuestions.id, p('id')))
     .prepare(),
 );
-const followedUp = prepared((db) =>
+const countFollowUp = prepared((db) =>
   db
     .update(sessionQuestions)
     .set({ followUps: sql`${sessionQuestions.followUps} + 1` })
     .where(eq(sessionQuestions.id, p('id')))
     .prepare(),
 );
-const claim = prepared((db) =>
+const claimTurn = prepared((db) =>
   db
     .update(sessions)
     .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
@@ -83,14 +83,14 @@ const claim = prepared((db) =>
     )
     .prepare(),
 );
-const release = prepared((db) =>
+const releaseClaim = prepared((db) =>
   db
     .update(sessions)
     .set({ turnClaimedBy: null, turnClaimedUntil: null })
     .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
     .prepare(),
 );
-const keyOf = prepared((db) =>
+const idempotency = prepared((db) =>
   db
     .select()
     .from(idempotencyKeys)
@@ -102,7 +102,7 @@ const keyOf = prepared((db) =>
 export const sessionsArea = {
   async session(id) {
     await this.free();
-    return byId(this.db).get({ id });
+    return session(this.db).get({ id });
   },
 
   async insertSession(row, rows) {
@@ -132,47 +132,47 @@ export const sessionsArea = {
 
   async touch(sessionId, at) {
     await this.free();
-    touched(this.db).run({ id: sessionId, at: at.toISOString() });
+    touch(this.db).run({ id: sessionId, at: at.toISOString() });
   },
 
   async moveTo(sessionId, position, at) {
     await this.free();
-    moved(this.db).run({ id: sessionId, position, at: at.toISOString() });
+    moveTo(this.db).run({ id: sessionId, position, at: at.toISOString() });
   },
 
   async questions(sessionId) {
     await this.free();
-    return questionsOf(this.db).all({ sessionId });
+    return questions(this.db).all({ sessionId });
   },
 
   async snapshot(sessionQuestionId) {
     await this.free();
-    return this.snapshots.get(sessionQuestionId, () => snapshotOf(this.db).get({ id: sessionQuestionId })?.question ?? null);
+    return this.snapshots.get(sessionQuestionId, () => snapshot(this.db).get({ id: sessionQuestionId })?.question ?? null);
   },
 
   async markAnswered(sessionQuestionId, at) {
     await this.free();
-    answered(this.db).run({ id: sessionQuestionId, at: at.toISOString() });
+    markAnswered(this.db).run({ id: sessionQuestionId, at: at.toISOString() });
   },
 
   async setQuestionState(sessionQuestionId, state, doneAt = null) {
     await this.free();
-    stateSet(this.db).run({ id: sessionQuestionId, state, doneAt: doneAt?.toISOString() ?? null });
+    setQuestionState(this.db).run({ id: sessionQuestionId, state, doneAt: doneAt?.toISOString() ?? null });
   },
 
   async askQuestion(sessionQuestionId, at) {
     await this.free();
-    asked(this.db).run({ id: sessionQuestionId, at: at.toISOString() });
+    askQuestion(this.db).run({ id: sessionQuestionId, at: at.toISOString() });
   },
 
   async countFollowUp(sessionQuestionId) {
     await this.free();
-    followedUp(this.db).run({ id: sessionQuestionId });
+    countFollowUp(this.db).run({ id: sessionQuestionId });
   },
 
   async claimTurn(sessionId, owner, now, until) {
     await this.free();
-    return claim(this.db).run({ id: sessionId, owner, until: until.toISOString(), now: now.toISOString() }).changes > 0;
+    return claimTurn(this.db).run({ id: sessionId, owner, until: until.toISOString(), now: now.toISOString() }).changes > 0;
   },
 
   async renewClaim(sessionId, owner, until) {
@@ -186,7 +186,7 @@ export const sessionsArea = {
 
   async releaseClaim(sessionId, owner) {
     await this.free();
-    release(this.db).run({ id: sessionId, owner });
+    releaseClaim(this.db).run({ id: sessionId, owner });
   },
 
   /** SQLite has one writer at a time: the claim is one UPDATE over the lapsed rows. */
@@ -220,7 +220,7 @@ export const sessionsArea = {
 
   async idempotency(sessionId, key) {
     await this.free();
-    return keyOf(this.db).get({ sessionId, key });
+    return idempotency(this.db).get({ sessionId, key });
   },
 
   async runningIdempotency(sessionId) {

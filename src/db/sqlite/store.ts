@@ -12,7 +12,6 @@ import { bankRow, hashOf, SnapshotCache } from '../shared.js';
 import type { Areas, Store } from '../store.js';
 import { accountsArea } from './accounts.js';
 import type { Db, SqliteContext } from './context.js';
-import { prepared } from './context.js';
 import { gradesArea } from './grades.js';
 import { limitsArea } from './limits.js';
 import { messagesArea } from './messages.js';
@@ -73,8 +72,6 @@ function retryWhenBusy(store: SqliteStore) {
     });
   }
 }
-
-const selectOne = prepared((db) => db.$client.prepare('select 1'));
 
 /** The calls of the areas (`./sessions.ts` and the others) are the store's own methods. */
 export interface SqliteStore extends Areas {}
@@ -170,7 +167,7 @@ export class SqliteStore implements SqliteContext {
 
   async ping() {
     await this.free();
-    return selectOne(this.db).get() !== undefined;
+    return this.db.get(sql`select 1`) !== undefined;
   }
 
   async close() {
