@@ -1,12 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { BankEntry } from '../bank/schema.js';
+import type { Usage } from '../llm/usage.js';
+import type { NewGrade } from './areas/grades.js';
+import type { NewMessage } from './areas/messages.js';
+import type { SessionStats } from './areas/read-models.js';
+import type { NewIdempotencyKey } from './areas/sessions.js';
+import type { QuestionRow } from './rows.js';
 
-/** What both stores share: how a bank entry is stored, and the snapshot cache. */
+/**
+ * What both stores share: how a bank entry, a message, a grade and an idempotency key are stored,
+ * how stored figures are read back, and the snapshot cache. The queries stay in each dialect.
+ */
 
 export const hashOf = (e: BankEntry) => createHash('sha256').update(JSON.stringify(e)).digest('hex');
 
 /** A bank entry as a row of the questions table. */
-export function bankRow(e: BankEntry, contentHash: string, at: Date) {
+export function bankRow(e: BankEntry, contentHash: string, at: Date): QuestionRow {
   return {
     id: e.id,
     number: e.number,
@@ -22,6 +31,93 @@ export function bankRow(e: BankEntry, contentHash: string, at: Date) {
     contentHash,
     updatedAt: at.toISOString(),
   };
+}
+
+/** Usage as stored: null columns when the model reported none. */
+export const tokenColumns = (usage: Usage | undefined) => ({
+  promptTokens: usage?.promptTokens ?? null,
+  completionTokens: usage?.completionTokens ?? null,
+});
+
+/** A message as the values of its row (the id is the database's). */
+export const messageValues = (m: NewMessage) => ({
+  sessionId: m.sessionId,
+  sessionQuestionId: m.sessionQuestionId,
+  role: m.role,
+  kind: m.kind,
+  content: m.content,
+  ...tokenColumns(m.usage),
+  createdAt: m.at.toISOString(),
+});
+
+/** A grade as the values of its row: the score is a column of its own, for the read models' averages. */
+export const gradeValues = (g: NewGrade) => ({
+  sessionId: g.sessionId,
+  sessionQuestionId: g.sessionQuestionId,
+  score: g.grade.score,
+  grade: g.grade,
+  ...tokenColumns(g.usage),
+  createdAt: g.at.toISOString(),
+});
+
+/** An idempotency key as the values of its row; saved again, only its state and result change. */
+export const idempotencyValues = (row: NewIdempotencyKey) => ({
+  sessionId: row.sessionId,
+  key: row.key,
+  fingerprint: row.fingerprint,
+  state: row.state,
+  result: row.result ?? null,
+  createdAt: row.at.toISOString(),
+});
+
+/** Kept audio, typed (a recording without audio has none to play). */
+export const audioOf = (row: { audio: Buffer | null; audioType: string | null } | undefined) =>
+  row?.audio ? { audio: row.audio, audioType: row.audioType ?? 'application/octet-stream' } : undefined;
+
+/** A month's usage: nothing used yet when there is no row. */
+export const usageOf = (row: { promptTokens: number; completionTokens: number } | undefined) => ({
+  promptTokens: row?.promptTokens ?? 0,
+  completionTokens: row?.completionTokens ?? 0,
+});
+
+/** How many of `tokens` a reservation holds: as many as remain of the budget (0 or less: none). */
+export const toHold = (tokens: number, budget: number, used: { promptTokens: number; completionTokens: number }) =>
+  Math.min(tokens, budget - used.promptTokens - used.completionTokens);
+
+/** A rate-limit hit's times: `fresh` ends the window a hit at `at` would open, which starts at `start` hits. */
+export const hitWindow = (now: Date, windowMs: number, by: number) => ({
+  at: now.toISOString(),
+  fresh: new Date(now.getTime() + windowMs).toISOString(),
+  start: Math.max(0, by),
+});
+
+/** A session's aggregates, as each dialect's read model selects them: of its questions, its grades, its messages. */
+type QuestionFigures = { questions: number; skipped: number };
+type GradeFigures = { graded: number; score: number | null; promptTokens: number; completionTokens: number };
+type MessageFigures = { promptTokens: number; completionTokens: number };
+
+/** One session's figures from its question, grade and message aggregates. */
+export function mergeStats(q: QuestionFigures | undefined, g: GradeFigures | undefined, m: MessageFigures | undefined): SessionStats {
+  return {
+    questions: Number(q?.questions ?? 0),
+    skipped: Number(q?.skipped ?? 0),
+    graded: Number(g?.graded ?? 0),
+    score: g?.score == null ? null : Math.round(Number(g.score) * 10) / 10,
+    promptTokens: Number(g?.promptTokens ?? 0) + Number(m?.promptTokens ?? 0),
+    completionTokens: Number(g?.completionTokens ?? 0) + Number(m?.completionTokens ?? 0),
+  };
+}
+
+/** Each session's figures from aggregates grouped by session (a session absent from one has none of it). */
+export function statsBySession(
+  ids: string[],
+  q: Array<QuestionFigures & { sessionId: string }>,
+  g: Array<GradeFigures & { sessionId: string }>,
+  m: Array<MessageFigures & { sessionId: string }>,
+): Map<string, SessionStats> {
+  const bySession = <T extends { sessionId: string }>(rows: T[]) => new Map(rows.map((r) => [r.sessionId, r]));
+  const [qs, gs, ms] = [bySession(q), bySession(g), bySession(m)];
+  return new Map(ids.map((id) => [id, mergeStats(qs.get(id), gs.get(id), ms.get(id))]));
 }
 
 /**

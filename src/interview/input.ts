@@ -1,5 +1,6 @@
 import type { Bank } from '../bank/bank.js';
-import type { MessageRow, SessionQuestionRow, SessionRow, Store } from '../db/store.js';
+import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
+import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { isStar, recordingRow } from '../voice/recordings.js';

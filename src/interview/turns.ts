@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { databaseError } from '../db/errors.js';
-import type { MessageRow, SessionRow, Store } from '../db/store.js';
+import type { MessageRow, SessionRow } from '../db/rows.js';
+import type { Store } from '../db/store.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Usage } from '../llm/usage.js';
 import type { GradeEvent, Message, TurnResult } from './schemas.js';

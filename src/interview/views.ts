@@ -11,15 +11,9 @@ import {
 } from './schemas.js';
 import { AppError } from '../errors.js';
 import { recordingView } from '../voice/schemas.js';
-import {
-  EMPTY_STATS,
-  type MessageRow,
-  type RecordingInfo,
-  type SessionQuestionRow,
-  type SessionRow,
-  type SessionStats,
-  type Store,
-} from '../db/store.js';
+import { EMPTY_STATS, type SessionStats } from '../db/areas/read-models.js';
+import type { MessageRow, RecordingInfo, SessionQuestionRow, SessionRow } from '../db/rows.js';
+import type { Store } from '../db/store.js';
 
 /**
  * The read models of the sessions feature: what the API, the export and the page see of the

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { RecordingInfo } from '../db/store.js';
+import type { RecordingInfo } from '../db/rows.js';
 import { Delivery, Segment } from './delivery.js';
 
 /** The shapes of spoken answers, as the API validates and documents them. */

@@ -4,6 +4,7 @@ import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
 import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../../interview/schemas.js';
 import type { Delivery, Segment } from '../../voice/delivery.js';
+import type { Drifted, NoDrift } from '../rows.js';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
 
@@ -244,3 +245,6 @@ export const recordings = sqliteTable(
   },
   (t) => [index('recordings_session_idx').on(t.sessionId)],
 );
+
+/** The rows of every table are the ones `../rows.ts` defines: `tsc` fails here, naming the tables, when they drift. */
+export type RowsMatch = NoDrift<Drifted<typeof import('./schema.js')>>;
