@@ -82,6 +82,13 @@ export function markdown(text) {
   return el;
 }
 
+/** An element index.html always has: without it the page cannot work, and says which one is missing. */
+export function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page has no #${id}`);
+  return el;
+}
+
 export function clear(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;
