@@ -130,14 +130,16 @@ export const api = {
   voice: () => call('GET', '/api/voice'),
   /**
    * Sends a recording to be transcribed; the transcript comes back for the candidate to confirm.
-   * @param {string} id @param {Blob} blob @param {number} durationMs @param {number} position
+   * @param {string} id @param {Blob} blob @param {number | undefined} durationMs as the recorder measured it, if known
+   * @param {number} position
    * @returns {Promise<Recording>}
    */
   transcribe: async (id, blob, durationMs, position) => {
     const form = new FormData();
     const ext = (blob.type.split('/')[1] ?? 'webm').split(';')[0];
     form.set('audio', new File([blob], `answer.${ext}`, { type: blob.type }));
-    form.set('durationMs', String(Math.round(durationMs)));
+    // The server can do without it: the transcriber times the audio itself.
+    if (durationMs !== undefined) form.set('durationMs', String(Math.round(durationMs)));
     form.set('position', String(position));
     let res;
     try {

@@ -76,9 +76,10 @@ export function createVoiceControls({ id, voice, composer, position }) {
    */
   function showPending(message, canRetry) {
     clear(pendingBox).hidden = false;
+    pendingBox.append(h('p', { text: message }));
+    // A transcript from the browser's recogniser has no audio to play back.
+    if (pending?.url) pendingBox.append(h('audio', { controls: true, src: pending.url, 'aria-label': 'Your recording, not sent yet' }));
     pendingBox.append(
-      h('p', { text: message }),
-      pending?.url ? h('audio', { controls: true, src: pending.url, 'aria-label': 'Your recording, not sent yet' }) : null,
       h(
         'span.buttons',
         {},

@@ -41,7 +41,7 @@ export function startView(main, ctx) {
       }),
     ]),
   );
-  const topicBoxes = ctx.topics.map((t) => h('label.chip', {}, h('input', { type: 'checkbox', value: t }), label(t)));
+  const topicBoxes = ctx.topics.map((topic) => ({ topic, input: h('input', { type: 'checkbox', value: topic }) }));
   const custom = h(
     'fieldset.custom',
     { hidden: true },
@@ -52,7 +52,11 @@ export function startView(main, ctx) {
       CATEGORIES.map(([c, name]) => h('label', { for: `n-${c}` }, name, counts[c])),
     ),
     h('p', { text: 'Topics (optional)' }),
-    h('div.chips', {}, topicBoxes),
+    h(
+      'div.chips',
+      {},
+      topicBoxes.map(({ topic, input }) => h('label.chip', {}, input, label(topic))),
+    ),
   );
   const followUps = h(
     'select',
@@ -93,11 +97,9 @@ export function startView(main, ctx) {
         if (p.mix) body.mix = p.mix;
         else if (p.id === 'custom') {
           body.mix = Object.fromEntries(CATEGORIES.map(([c]) => [c, Number(counts[c].value) || 0]));
-          const topics = topicBoxes
-            .map((l) => l.querySelector('input'))
-            .filter((i) => i.checked)
-            .map((i) => i.value);
-          if (topics.length) body.topics = topics;
+          const topics = topicBoxes.filter((b) => b.input.checked).map((b) => b.topic);
+          // The topics offered are the bank's own (GET /api/questions/facets), so each one is a Topic.
+          if (topics.length) body.topics = /** @type {NonNullable<typeof body.topics>} */ (topics);
         }
         try {
           const s = await api.createSession(body);
