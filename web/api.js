@@ -1,6 +1,61 @@
 // @ts-check
 // The HTTP API, as the page uses it. Errors keep the server's { error: { code, message } }.
 
+// What the server returns, typed by the server's own schemas: a change there is a type error here.
+/** @typedef {import('../src/interview/schemas.js').Session} Session */
+/** @typedef {import('../src/interview/schemas.js').SessionList} SessionList */
+/** @typedef {import('../src/interview/schemas.js').SessionState} SessionState */
+/** @typedef {import('../src/interview/schemas.js').Message} Message */
+/** @typedef {import('../src/interview/schemas.js').GradeEvent} GradeEvent */
+/** @typedef {Session['questions'][number]} SessionQuestion */
+/** @typedef {import('zod').infer<typeof import('../src/interview/schemas.js').SessionDefaults>} SessionDefaults */
+/** @typedef {import('zod').input<typeof import('../src/interview/schemas.js').CreateSession>} CreateSessionBody */
+/** @typedef {import('../src/grading/grade.js').Grade} Grade */
+/** @typedef {import('../src/grading/rubrics.js').Rubric} Rubric */
+/** @typedef {import('../src/interview/debrief.js').Debrief} Debrief */
+/** @typedef {import('../src/voice/schemas.js').Recording} Recording */
+/** @typedef {import('zod').input<typeof import('../src/voice/schemas.js').BrowserSpeech>} BrowserSpeech */
+/** @typedef {import('../src/voice/delivery.js').Delivery} Delivery */
+/** @typedef {import('../src/voice/delivery.js').DeliverySummary} DeliverySummary */
+
+// These answers' schemas are private to their route modules (src/routes/), which bring the whole
+// server with them (handlers, database, Node): their shapes are repeated here.
+/**
+ * @typedef {{ status: 'ok' | 'degraded', provider: 'offline' | 'openai', model: string | null, grader: string,
+ *   database: { ok: boolean, kind: 'sqlite' | 'postgres', questions: number } }} Health
+ * @typedef {{ ok: boolean, reason?: string }} Check
+ * @typedef {{ ready: boolean, database: Check, model: (Check & { checkedAt: string }) | null }} Ready
+ * @typedef {{ user: { name: string }, mode: 'none' | 'token' | 'proxy', via: 'local' | 'token' | 'cookie' | 'proxy',
+ *   usage: { month: string, promptTokens: number, completionTokens: number, budget: number | null } }} Me
+ * @typedef {{ transcription: { model: string } | null, speech: { model: string, voice: string } | null,
+ *   keepAudio: boolean, maxAudioSeconds: number, maxAudioBytes: number }} Voice
+ * @typedef {Array<{ id: string, count: number }>} Facet
+ * @typedef {{ categories: Facet, topics: Facet, sources: Facet }} Facets
+ * @typedef {{ sessionId: string, sessionCreatedAt: string, gradedAt: string, questionId: string, category: string,
+ *   rubricId: string, score: number }} ProgressPoint
+ * @typedef {{ points: ProgressPoint[], delivery: Array<DeliverySummary & { sessionId: string, sessionCreatedAt: string }> }} Progress
+ */
+
+/**
+ * The body of POST /api/sessions/{id}/answer (the route's AnswerBody).
+ * @typedef {{ text: string, position?: number, replyTo?: number, recordingId?: string, speech?: BrowserSpeech }} AnswerBody
+ */
+/** @typedef {'answer' | 'retry' | 'skip' | 'finish'} TurnAction */
+/**
+ * An event of a turn's stream and its data, as the server sends them.
+ * @typedef {['token', { text: string }]
+ *   | ['message', Message]
+ *   | ['grade', GradeEvent]
+ *   | ['done', { session: SessionState }]
+ *   | ['handover', { message: string, retryAfter: number }]
+ *   | ['error', { code: string, message: string, retryable: boolean, discardPartial: boolean }]} TurnEvent
+ */
+
+/**
+ * What the page learns from the server when it starts, for every view.
+ * @typedef {{ rubrics: Map<string, Rubric>, health: Health | null, topics: string[], defaults: SessionDefaults, voice: Voice }} Ctx
+ */
+
 export class ApiError extends Error {
   constructor(status, code, message) {
     super(message);
@@ -33,31 +88,58 @@ async function call(method, path, body) {
 }
 
 export const api = {
+  /** @returns {Promise<Health>} */
   health: () => call('GET', '/api/health'),
+  /** @returns {Promise<Me>} */
   me: () => call('GET', '/api/me'),
+  /** @param {string} token @returns {Promise<null>} */
   login: (token) => call('POST', '/api/login', { token }),
+  /** @returns {Promise<null>} */
   logout: () => call('POST', '/api/logout'),
-  /** Readiness: 503 still carries the reasons, so it is read, not thrown. */
+  /**
+   * Readiness: 503 still carries the reasons, so it is read, not thrown.
+   * @returns {Promise<Ready>}
+   */
   ready: () =>
     fetch('/api/ready')
       .then((r) => r.json())
-      .catch(() => ({ ready: false, database: { ok: false }, model: { ok: false, reason: 'The mockloop server did not answer' } })),
+      .catch(() => ({
+        ready: false,
+        database: { ok: false },
+        model: { ok: false, reason: 'The mockloop server did not answer', checkedAt: new Date().toISOString() },
+      })),
+  /** @returns {Promise<Facets>} */
   facets: () => call('GET', '/api/questions/facets'),
+  /** @returns {Promise<{ items: Rubric[] }>} */
   rubrics: () => call('GET', '/api/rubrics'),
+  /** @returns {Promise<SessionDefaults>} */
   sessionDefaults: () => call('GET', '/api/sessions/defaults'),
+  /** @param {CreateSessionBody} body @returns {Promise<Session>} */
   createSession: (body) => call('POST', '/api/sessions', body),
+  /** @returns {Promise<SessionList>} */
   listSessions: (limit = 100) => call('GET', `/api/sessions?limit=${limit}`),
+  /** @param {string} id @returns {Promise<Session>} */
   getSession: (id) => call('GET', `/api/sessions/${encodeURIComponent(id)}`),
+  /** @param {string} id @returns {Promise<null>} */
   deleteSession: (id) => call('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
+  /** @returns {Promise<Progress>} */
   progress: () => call('GET', '/api/progress'),
+  /** @param {string} id @param {'md' | 'json'} format */
   exportUrl: (id, format) => `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`,
+  /** @returns {Promise<Voice>} */
   voice: () => call('GET', '/api/voice'),
-  /** Sends a recording to be transcribed; the transcript comes back for the candidate to confirm. */
+  /**
+   * Sends a recording to be transcribed; the transcript comes back for the candidate to confirm.
+   * @param {string} id @param {Blob} blob @param {number | undefined} durationMs as the recorder measured it, if known
+   * @param {number} position
+   * @returns {Promise<Recording>}
+   */
   transcribe: async (id, blob, durationMs, position) => {
     const form = new FormData();
     const ext = (blob.type.split('/')[1] ?? 'webm').split(';')[0];
     form.set('audio', new File([blob], `answer.${ext}`, { type: blob.type }));
-    form.set('durationMs', String(Math.round(durationMs)));
+    // The server can do without it: the transcriber times the audio itself.
+    if (durationMs !== undefined) form.set('durationMs', String(Math.round(durationMs)));
     form.set('position', String(position));
     let res;
     try {
@@ -68,9 +150,13 @@ export const api = {
     if (!res.ok) throw await failure(res);
     return res.json();
   },
+  /** @param {string} id @param {string} recordingId @returns {Promise<null>} */
   discardRecording: (id, recordingId) =>
     call('DELETE', `/api/sessions/${encodeURIComponent(id)}/recordings/${encodeURIComponent(recordingId)}`),
-  /** The interviewer's words as audio from the server's speech model. */
+  /**
+   * The interviewer's words as audio from the server's speech model.
+   * @param {string} text
+   */
   speech: async (text) => {
     const res = await fetch('/api/speech', {
       method: 'POST',
@@ -84,8 +170,13 @@ export const api = {
 
 /**
  * Runs a turn (answer, retry, skip, finish) over Server-Sent Events, with an Idempotency-Key.
- * `on` receives each event (token, message, grade, done, error) as it arrives. Resolves when the
- * stream ends.
+ * `on` receives each event (token, message, grade, done, handover, error) as it arrives. Resolves
+ * when the stream ends.
+ * @param {string} id
+ * @param {TurnAction} action
+ * @param {AnswerBody | undefined} body
+ * @param {string} key
+ * @param {(...event: TurnEvent) => void} on
  */
 export async function streamTurn(id, action, body, key, on) {
   let res;
@@ -99,7 +190,8 @@ export async function streamTurn(id, action, body, key, on) {
     throw new ApiError(0, 'network', 'Could not reach the mockloop server. Your answer is still in the box: try again.');
   }
   if (!res.ok || !(res.headers.get('content-type') ?? '').includes('text/event-stream')) throw await failure(res);
-  const reader = res.body.getReader();
+  const reader = res.body?.getReader();
+  if (!reader) throw new ApiError(res.status, 'error', 'The mockloop server sent an empty reply: try again.');
   const decoder = new TextDecoder();
   let buffer = '';
   for (;;) {
@@ -116,7 +208,7 @@ export async function streamTurn(id, action, body, key, on) {
         if (line.startsWith('event: ')) event = line.slice(7);
         else if (line.startsWith('data: ')) data.push(line.slice(6));
       }
-      if (data.length) on(event, JSON.parse(data.join('\n')));
+      if (data.length) on(.../** @type {TurnEvent} */ ([event, JSON.parse(data.join('\n'))]));
     }
   }
 }

@@ -6,7 +6,20 @@ import DOMPurify from '/vendor/purify.js';
 
 marked.setOptions({ gfm: true, breaks: true });
 
-/** h('div.card', { onclick }, child, 'text') — strings become text nodes. */
+/**
+ * The element a tag names: h('input.x') is an HTMLInputElement, h('.x') a div.
+ * @template {string} T
+ * @typedef {T extends `${infer N}.${string}` ? ElementOf<N> : T extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[T] : T extends '' ? HTMLDivElement : HTMLElement} ElementOf
+ */
+
+/**
+ * h('div.card', { onclick }, child, 'text') — strings become text nodes.
+ * @template {string} T
+ * @param {T} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...any} children
+ * @returns {ElementOf<T>}
+ */
 export function h(tag, attrs, ...children) {
   const [name, ...classes] = tag.split('.');
   const el = document.createElement(name || 'div');
@@ -24,7 +37,7 @@ export function h(tag, attrs, ...children) {
     if (child === undefined || child === null || child === false) continue;
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
-  return el;
+  return /** @type {ElementOf<T>} */ (el);
 }
 
 /**
@@ -79,6 +92,13 @@ export function markdown(text) {
     a.setAttribute('rel', 'noopener noreferrer');
     a.setAttribute('target', '_blank');
   }
+  return el;
+}
+
+/** An element index.html always has: without it the page cannot work, and says which one is missing. */
+export function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page has no #${id}`);
   return el;
 }
 

@@ -7,7 +7,8 @@ import { api } from './api.js';
 /** @returns {any} the browser's SpeechRecognition constructor, if it has one */
 const Recognition = () => /** @type {any} */ (window).SpeechRecognition ?? /** @type {any} */ (window).webkitSpeechRecognition;
 
-const canRecord = () => Boolean(navigator.mediaDevices?.getUserMedia && window.MediaRecorder);
+// Outside a secure context (https or localhost) the browser has no mediaDevices at all.
+const canRecord = () => typeof navigator.mediaDevices?.getUserMedia === 'function' && typeof window.MediaRecorder === 'function';
 
 /**
  * How the candidate can speak here: `server` (record, the server transcribes), `browser` (the

@@ -1,0 +1,81 @@
+// @ts-check
+// Progress: scores over time by category and by rubric, and how the spoken answers went.
+import { api } from '../api.js';
+import { lineChart } from '../charts.js';
+import { clear, fmtDate, h, label, plural } from '../dom.js';
+
+/**
+ * @param {HTMLElement} main
+ * @param {import('../api.js').Ctx} ctx
+ */
+export async function progressView(main, ctx) {
+  clear(main).append(h('h1', { text: 'Progress' }));
+  const { points, delivery } = await api.progress();
+  if (!points.length && !delivery.length) {
+    main.append(h('p', {}, 'Nothing graded yet. ', h('a', { href: '#/', text: 'Start a loop' }), ' and your scores will appear here.'));
+    return;
+  }
+  const sessions = [...new Map(points.map((p) => [p.sessionId, p.sessionCreatedAt])).entries()];
+  const labels = sessions.map(([, at]) => fmtDate(at));
+  const series = (key, names) =>
+    [...new Set(points.map((p) => p[key]))].map((k) => ({
+      label: names?.(k) ?? label(k),
+      data: sessions.map(([sid]) => {
+        const s = points.filter((p) => p.sessionId === sid && p[key] === k).map((p) => p.score);
+        return s.length ? Math.round(s.reduce((a, b) => a + b, 0) / s.length) : null;
+      }),
+    }));
+  const byCategory = h('canvas', { id: 'progress-category' });
+  const byRubric = h('canvas', { id: 'progress-rubric' });
+  main.append(
+    h('p.muted', {
+      text: `${plural(points.length, 'graded answer')} over ${plural(sessions.length, 'session')}; each point is a session's mean score.`,
+    }),
+    h('h2', { text: 'By category' }),
+    h('div.chart.tall', {}, byCategory),
+    h('h2', { text: 'By rubric' }),
+    h('div.chart.tall', {}, byRubric),
+  );
+  if (delivery.length) {
+    main.append(
+      h('h2', { text: 'Spoken answers' }),
+      h(
+        'table.delivery-table',
+        { dataset: { testid: 'progress-delivery' } },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Session', 'Spoken answers', 'Words a minute', 'Fillers a minute', 'Long pauses', 'Over time box'].map((t) =>
+              h('th', { scope: 'col', text: t }),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          delivery.map((d) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, h('a', { href: `#/session/${encodeURIComponent(d.sessionId)}`, text: fmtDate(d.sessionCreatedAt) })),
+              [d.spokenAnswers, d.wordsPerMinute ?? '–', d.fillersPerMinute ?? '–', d.longPauses, d.overTimeBox].map((x) =>
+                h('td', { text: String(x) }),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  if (!points.length) return;
+  await lineChart(byCategory, labels, series('category'), 'Score by category over time');
+  await lineChart(
+    byRubric,
+    labels,
+    series('rubricId', (id) => ctx.rubrics.get(id)?.name ?? id),
+    'Score by rubric over time',
+  );
+}
