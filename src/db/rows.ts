@@ -1,7 +1,8 @@
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
 import type { Grade } from '../grading/grade.js';
 import type { Debrief } from '../interview/debrief.js';
-import type { MESSAGE_KINDS, QUESTION_STATES, SessionRequest, TurnResult } from '../interview/schemas.js';
+import type { SessionRequest, TurnResult } from '../interview/schemas.js';
+import type { MessageKind, QuestionState } from '../shapes.js';
 import type { Delivery, Segment } from '../voice/delivery.js';
 
 /**
@@ -89,7 +90,7 @@ export interface SessionQuestionRow {
   sessionId: string;
   position: number;
   questionId: string;
-  state: (typeof QUESTION_STATES)[number];
+  state: QuestionState;
   followUps: number;
   timeBoxSeconds: number;
   askedAt: string | null;
@@ -109,7 +110,7 @@ export interface MessageRow {
   sessionId: string;
   sessionQuestionId: number | null;
   role: 'interviewer' | 'candidate';
-  kind: (typeof MESSAGE_KINDS)[number];
+  kind: MessageKind;
   content: string;
   promptTokens: number | null;
   completionTokens: number | null;
@@ -174,8 +175,8 @@ export interface RecordingRow {
 export type RecordingInfo = Omit<RecordingRow, 'audio'> & { hasAudio: boolean };
 
 /**
- * Each table's rows, by the names a dialect's schema module exports its tables under: the schema
- * ends with `NoDrift<Drifted<typeof import('./schema.js')>>`, which `tsc` refuses, naming the
+ * Each table's rows, by the names a dialect's schema module exports its tables under: `rows-match.ts`
+ * checks `NoDrift<Drifted<typeof schema>>` for each dialect, which `tsc` refuses, naming the
  * tables, unless every table is there and selects exactly these rows.
  */
 export interface Rows {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, Topic } from '../bank/schema.js';
 import { Grade } from '../grading/grade.js';
+import { MESSAGE_KINDS, QUESTION_STATES } from '../shapes.js';
 import { wholeNumber } from '../validation.js';
 import { Recording } from '../voice/schemas.js';
 import { Debrief } from './debrief.js';
@@ -66,7 +67,6 @@ export const SessionDefaults = z
 
 export const Usage = z.object({ promptTokens: z.number(), completionTokens: z.number() });
 
-export const MESSAGE_KINDS = ['opening', 'question', 'followup', 'answer', 'skip', 'closing'] as const;
 export const Message = z
   .object({
     id: z.number().int(),
@@ -108,7 +108,6 @@ export const SessionList = z
   .openapi('SessionList');
 export type SessionList = z.infer<typeof SessionList>;
 
-export const QUESTION_STATES = ['pending', 'asked', 'grading', 'graded', 'skipped'] as const;
 export const SessionQuestion = z
   .object({
     id: z.number().int(),

@@ -10,7 +10,7 @@ import {
   type SessionSummary,
 } from './schemas.js';
 import { AppError } from '../errors.js';
-import { recordingView } from '../voice/schemas.js';
+import { recordingView } from '../voice/views.js';
 import { EMPTY_STATS, type SessionStats } from '../db/areas/read-models.js';
 import type { MessageRow, RecordingInfo, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';

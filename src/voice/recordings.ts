@@ -9,7 +9,8 @@ import { AppError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { requireSession } from '../interview/views.js';
 import { measureDelivery, type Speech } from './delivery.js';
-import { type Recording, recordingView } from './schemas.js';
+import type { Recording } from './schemas.js';
+import { recordingView } from './views.js';
 import type { Transcriber } from './transcribe.js';
 
 /**

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import type { RecordingInfo } from '../db/rows.js';
 import { Delivery, Segment } from './delivery.js';
 
 /** The shapes of spoken answers, as the API validates and documents them. */
@@ -29,16 +28,3 @@ export const Recording = z
   })
   .openapi('Recording');
 export type Recording = z.infer<typeof Recording>;
-
-export function recordingView(r: RecordingInfo, position: number | null): Recording {
-  return {
-    id: r.id,
-    position,
-    source: r.source,
-    transcript: r.transcript,
-    durationSeconds: Math.round(r.durationMs / 100) / 10,
-    delivery: r.delivery,
-    confirmed: r.messageId !== null,
-    audioUrl: r.hasAudio ? `/api/sessions/${encodeURIComponent(r.sessionId)}/recordings/${encodeURIComponent(r.id)}/audio` : null,
-  };
-}

@@ -14,9 +14,9 @@ import {
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
-import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../../interview/schemas.js';
+import type { SessionRequest, TurnResult } from '../../interview/schemas.js';
+import { MESSAGE_KINDS, QUESTION_STATES } from '../../shapes.js';
 import type { Delivery, Segment } from '../../voice/delivery.js';
-import type { Drifted, NoDrift } from '../rows.js';
 
 /**
  * The PostgreSQL schema: the same tables, columns and row types as `../sqlite/schema.ts` (a test
@@ -233,6 +233,3 @@ export const recordings = pgTable(
   },
   (t) => [index('recordings_session_idx').on(t.sessionId)],
 );
-
-/** The rows of every table are the ones `../rows.ts` defines: `tsc` fails here, naming the tables, when they drift. */
-export type RowsMatch = NoDrift<Drifted<typeof import('./schema.js')>>;

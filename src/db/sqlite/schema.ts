@@ -2,9 +2,9 @@ import { type AnySQLiteColumn, blob, index, integer, primaryKey, real, sqliteTab
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
-import { MESSAGE_KINDS, QUESTION_STATES, type SessionRequest, type TurnResult } from '../../interview/schemas.js';
+import type { SessionRequest, TurnResult } from '../../interview/schemas.js';
+import { MESSAGE_KINDS, QUESTION_STATES } from '../../shapes.js';
 import type { Delivery, Segment } from '../../voice/delivery.js';
-import type { Drifted, NoDrift } from '../rows.js';
 
 /** Times are ISO-8601 strings in UTC, set by the caller (never frozen by a prepared default). */
 
@@ -245,6 +245,3 @@ export const recordings = sqliteTable(
   },
   (t) => [index('recordings_session_idx').on(t.sessionId)],
 );
-
-/** The rows of every table are the ones `../rows.ts` defines: `tsc` fails here, naming the tables, when they drift. */
-export type RowsMatch = NoDrift<Drifted<typeof import('./schema.js')>>;

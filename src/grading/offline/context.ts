@@ -4,6 +4,7 @@ import type { RubricKind } from '../rubrics.js';
 import { contentStems, memoize, type Span } from '../text.js';
 import type { GradeInput } from '../types.js';
 import { QUESTION_WORD_WEIGHT } from '../analysis.js';
+import { distinctMatches, perPattern, single } from './matching.js';
 import type { Theme } from './themes.js';
 
 /** What every criterion scorer reads: the answer, its sentences, its analysis and the guards' flags. */
@@ -43,34 +44,7 @@ export const clampLevel = (x: number) => Math.max(1, Math.min(5, x));
 /** Content coverage as a level: full marks at the coverage that makes a complete answer for this reference. */
 export const contentLevel = (content: ContentAnalysis) => clampLevel(1 + 4 * Math.min(1, content.content / content.fullCoverage));
 
-/** Something derived from a pattern, made once per pattern. */
-const perPattern = <T>(make: (re: RegExp) => T) => {
-  const cache = new WeakMap<RegExp, T>();
-  return (re: RegExp) => {
-    let r = cache.get(re);
-    if (r === undefined) cache.set(re, (r = make(re)));
-    return r;
-  };
-};
-/** The global and the single-match form of a pattern, each compiled once. */
-const global = perPattern((re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`));
-const single = perPattern((re) => new RegExp(re.source, re.flags.replace('g', '')));
-
-export function countMatches(text: string, re: RegExp): number {
-  return text.match(global(re))?.length ?? 0;
-}
-
-/** A negation shortly before a match, in the same clause: "with no cache", "never needs sharding or replicas". */
-const NEGATED = /\b(no|not|never|without|nor|neither|don't|doesn't|didn't|isn't|aren't|won't|cannot|can't)\b[^.,;:!?]{0,30}$/i;
-
-/** The distinct things a pattern finds in a text, leaving out those the text denies. */
-export function distinctMatches(text: string, re: RegExp): string[] {
-  const found = new Set<string>();
-  for (const m of text.matchAll(global(re))) {
-    if (!NEGATED.test(text.slice(Math.max(0, m.index - 40), m.index))) found.add(m[0].toLowerCase().trim());
-  }
-  return [...found];
-}
+export { countMatches, distinctMatches } from './matching.js';
 
 /** Longest quote: a longer sentence is cut to the part around what was found. */
 const MAX_QUOTE = 220;

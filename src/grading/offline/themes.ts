@@ -1,4 +1,4 @@
-import { distinctMatches } from './context.js';
+import { distinctMatches } from './matching.js';
 import { ACCOUNTABILITY, CHANGE_AFTER, SETBACK } from './lexicon.js';
 
 /**
