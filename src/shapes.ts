@@ -10,3 +10,7 @@ export type MessageKind = (typeof MESSAGE_KINDS)[number];
 /** Where a question of a session stands. */
 export const QUESTION_STATES = ['pending', 'asked', 'grading', 'graded', 'skipped'] as const;
 export type QuestionState = (typeof QUESTION_STATES)[number];
+
+/** Amazon's engineering levels a candidate practises for: SDE I (L4) to Principal (L7). */
+export const LEVELS = ['L4', 'L5', 'L6', 'L7'] as const;
+export type Level = (typeof LEVELS)[number];

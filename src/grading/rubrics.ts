@@ -18,6 +18,22 @@ export const Criterion = z
   .strict();
 
 /**
+ * One thing that rises with the level (scope, ambiguity, scale…): what each level expects of it,
+ * and the follow-up that asks for it.
+ */
+export const BarExpectation = z
+  .object({
+    name: z.string().min(1),
+    L4: z.string().min(1),
+    L5: z.string().min(1),
+    L6: z.string().min(1),
+    L7: z.string().min(1),
+    probe: z.string().min(1),
+  })
+  .strict();
+export type BarExpectation = z.infer<typeof BarExpectation>;
+
+/**
  * What a rubric grades, which decides what its reference answer is for: the key points of a
  * technical or design answer; one good answer among several for a company question; for a STAR
  * story, an example whose structure (not content) sets the bar.
@@ -33,6 +49,8 @@ export const Rubric = z
     name: z.string().min(1),
     description: z.string().min(1),
     criteria: z.array(Criterion).min(1),
+    /** What each level expects, by dimension id; an answer's bar is read on these. */
+    bar: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case letters and digits'), BarExpectation).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {

@@ -144,7 +144,8 @@ describe('the chat in the browser', () => {
       await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.msg[data-kind="question"]');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('answer');
+    // the room focuses the answer box once it has restored any unsent recording
+    await page.waitForFunction(() => document.activeElement?.id === 'answer', null, { timeout: 5000 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await page.locator('.transcript').getAttribute('aria-live')).toBe('polite');
