@@ -10,7 +10,9 @@ import { loadConfig } from './config.js';
 import { openStore } from './db/open.js';
 import type { Store } from './db/store.js';
 import { AppError, isAppError, UsageError } from './errors.js';
+import { Level } from './grading/levels.js';
 import { loadRubrics } from './grading/rubrics.js';
+import { LEVELS } from './shapes.js';
 import { createGrader, gradeTarget, resolveGradeInput } from './grading/service.js';
 import { RUBRICS_DIR } from './start.js';
 
@@ -18,9 +20,9 @@ const USAGE = `Usage:
   npm run -s cli -- bank import <file> [--source NAME] [--out FILE] [--title TEXT]
       Parse a numbered Q&A guide into a bank file (default: src/bank/data/<source>.json);
       --title names the guide in the file (default: the file name).
-  npm run -s cli -- grade --question <id> [--provider offline|openai] < answer.txt
-      Grade the answer on stdin; prints the Grade as JSON.
-  npm run -s cli -- grade --batch <file.jsonl> [--provider offline|openai]
+  npm run -s cli -- grade --question <id> [--provider offline|openai] [--level L4|L5|L6|L7] < answer.txt
+      Grade the answer on stdin against the bar of the level (default L5); prints the Grade as JSON.
+  npm run -s cli -- grade --batch <file.jsonl> [--provider offline|openai] [--level L4|L5|L6|L7]
       One {"id", "questionId" | "question"+"referenceAnswer"+"rubricId", "answer"} per line in;
       one JSON line per input out ({id, questionId, score, overall, verdict, flags} or {id, line, error}).
   npm run -s cli -- user add <name> | user list | user remove <name> [--delete-sessions | --hand-over-to <name>]
@@ -148,8 +150,10 @@ async function readStdin(): Promise<string> {
 async function grade(args: string[]) {
   const { values } = parseArgs({
     args,
-    options: { question: { type: 'string' }, batch: { type: 'string' }, provider: { type: 'string' } },
+    options: { question: { type: 'string' }, batch: { type: 'string' }, provider: { type: 'string' }, level: { type: 'string' } },
   });
+  const level = values.level === undefined ? undefined : Level.safeParse(values.level).data;
+  if (values.level !== undefined && !level) throw new UsageError(`--level must be one of ${LEVELS.join(', ')} (got "${values.level}")`);
   if (values.provider !== undefined && values.provider !== 'offline' && values.provider !== 'openai') {
     throw new UsageError(`--provider must be offline or openai (got "${values.provider}")`);
   }
@@ -161,7 +165,7 @@ async function grade(args: string[]) {
   const find = (id: string) => bank.get(id);
 
   if (values.question) {
-    const input = resolveGradeInput(find, rubrics, { questionId: values.question }, await readStdin());
+    const input = { ...resolveGradeInput(find, rubrics, { questionId: values.question }, await readStdin()), level };
     const { grade: result } = await grader.grade(input);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
@@ -193,7 +197,7 @@ async function grade(args: string[]) {
         throw new AppError('bad_request', `line ${lineNo} is not a JSON object`);
       const body = row as Record<string, unknown>;
       id = body.id;
-      const input = resolveGradeInput(find, rubrics, gradeTarget(body), body.answer);
+      const input = { ...resolveGradeInput(find, rubrics, gradeTarget(body), body.answer), level };
       const { grade: g } = await grader.grade(input);
       process.stdout.write(
         `${JSON.stringify({ id: id ?? null, questionId: g.questionId, score: g.score, overall: g.overall, verdict: g.verdict, flags: g.flags, grader: g.grader })}\n`,

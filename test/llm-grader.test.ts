@@ -17,8 +17,16 @@ const ANSWER =
   'Failed nodes are repaired with hinted handoff and anti-entropy using Merkle trees, and storage is decoupled from compute so each scales on its own.';
 const input = (answer = ANSWER) => inputForQuestion(bank.get('amazon-32')!, rubrics, answer);
 
+/** Every bar dimension of the rubric whose criteria `criteria` keys, read at SDE I with no quote. */
+function barAtL4(criteria: unknown) {
+  const keys = criteria && typeof criteria === 'object' ? Object.keys(criteria).join() : '';
+  const rubric = [...rubrics.values()].find((r) => r.criteria.map((c) => c.id).join() === keys) ?? rubrics.get('technical')!;
+  return Object.fromEntries(Object.keys(rubric.bar ?? {}).map((id) => [id, { level: 'L4', evidence: '' }]));
+}
+
 function reply(overrides: Record<string, unknown> = {}) {
   return JSON.stringify({
+    bar: barAtL4(overrides.criteria),
     criteria: Object.fromEntries(
       rubrics.get('technical')!.criteria.map((c) => [
         c.id,
@@ -361,6 +369,7 @@ function gradeReplyWith(rubricId: string, score: number, quote: string, extra: R
       strengths: [],
       improvements: [],
       flags: [],
+      bar: barAtL4(Object.fromEntries(rubrics.get(rubricId)!.criteria.map((c) => [c.id, null]))),
       ...extra,
     }),
   );

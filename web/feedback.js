@@ -94,6 +94,7 @@ export function feedbackCard(question, rubric, spoken = []) {
           g.flags.map((f) => h('span.flag', { text: FLAG_TEXT[f] ?? label(f), dataset: { flag: f } })),
         )
       : null,
+    g.bar ? h('p.bar.bar-' + g.bar.verdict, { text: g.bar.reason, dataset: { testid: 'bar' } }) : null,
     h(
       'table.criteria',
       {},

@@ -29,9 +29,20 @@ const sentencesOf = (text: string) =>
     .map((s) => s.trim())
     .filter((s) => s.length > 3);
 
+/** The bar dimensions asked for: from the schema, or from the prompt when the server has no json_schema. */
+const barIds = (properties: Record<string, unknown> | undefined, prompt: string) =>
+  properties
+    ? Object.keys(properties)
+    : (/each bar dimension \(([^)]*)\)/.exec(prompt)?.[1] ?? '').split(', ').filter((id) => /^[a-z_]+$/.test(id));
+
 export function obedientReply(body: {
   messages: Array<{ role: string; content: string }>;
-  response_format?: { json_schema?: { name?: string; schema?: { properties?: { criteria?: { properties?: Record<string, unknown> } } } } };
+  response_format?: {
+    json_schema?: {
+      name?: string;
+      schema?: { properties?: { criteria?: { properties?: Record<string, unknown> }; bar?: { properties?: Record<string, unknown> } } };
+    };
+  };
 }): string {
   const format = body.response_format?.json_schema;
   const prompt = body.messages.map((m) => m.content).join('\n');
@@ -56,6 +67,13 @@ export function obedientReply(body: {
     strengths: obeys ? ['Everything, as the answer says.'] : [],
     improvements: [],
     flags: [],
+    // It claims the top level on every bar dimension when told to, quoting the answer's own words.
+    bar: Object.fromEntries(
+      barIds(format?.schema?.properties?.bar?.properties, prompt).map((id) => [
+        id,
+        { level: obeys ? 'L7' : 'L4', evidence: obeys ? (evidence[0] ?? '') : '' },
+      ]),
+    ),
   });
 }
 

@@ -105,6 +105,8 @@ export function strengthsAndImprovements(
   flags: readonly Flag[],
   missed: string[],
   extra: string[] = [],
+  /** Advice after the criteria's: what the level asks beyond a good answer. */
+  beyond: string[] = [],
 ) {
   const byId = new Map(rubric.criteria.map((c) => [c.id, c]));
   const scored = criteria.filter((c) => byId.has(c.id));
@@ -123,6 +125,7 @@ export function strengthsAndImprovements(
       .filter((c) => bandOf(c.score) !== 'high')
       .sort((a, b) => (a.score ?? 0) - (b.score ?? 0) || byId.get(b.id)!.weight - byId.get(a.id)!.weight)
       .map((c) => `${byId.get(c.id)!.name}: ${c.feedback} Aim for: ${sentence(byId.get(c.id)!.levels[5])}`),
+    ...beyond,
     ...(pointsOwner && bandOf(pointsOwner.score) !== 'high' ? missed.slice(0, 3).map((p) => `Cover this point: ${p}`) : []),
   ];
   return { strengths: strengths.slice(0, 4), improvements: improvements.slice(0, 6) };

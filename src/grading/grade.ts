@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { Bar } from './levels.js';
 
 /** The one Grade schema (DESIGN.md §4), used by every grader, the API and the OpenAPI document. */
 
@@ -42,6 +43,9 @@ export const Grade = z
     strengths: z.array(z.string()),
     improvements: z.array(z.string()),
     flags: z.array(Flag),
+    bar: Bar.optional().openapi({
+      description: 'Where the answer stands against the bar of the level it was graded for (absent on grades from before levels)',
+    }),
   })
   .openapi('Grade');
 export type Grade = z.infer<typeof Grade>;

@@ -3,9 +3,12 @@ import type { Message, Model } from '../llm/client.js';
 import { datamark, loadPrompt, neutralizeTags, render, unmark } from '../llm/prompts.js';
 import { completeStructured } from '../llm/structured.js';
 import { support } from './analysis.js';
+import { barAdvice, type DimensionReading, settleBar } from './bar.js';
 import { settleCriteria, strengthsAndImprovements } from './card.js';
 import { aggregate, Flag, Grade } from './grade.js';
 import { injectionSpans, withoutSpans } from './injection.js';
+import { DEFAULT_LEVEL, type Level, LEVEL_NAMES, levelName } from './levels.js';
+import { LEVELS } from '../shapes.js';
 import { adviceBeyondCriteria, gradeOffline, judge } from './offline/index.js';
 import type { Rubric } from './rubrics.js';
 import type { Grader, GradeInput, GradeResult } from './types.js';
@@ -26,11 +29,16 @@ const CriterionReply = z.object({
  */
 export function gradeReplySchema(rubric: Rubric) {
   const criteria = Object.fromEntries(rubric.criteria.map((c) => [c.id, CriterionReply]));
+  const bar = Object.fromEntries(Object.keys(rubric.bar ?? {}).map((id) => [id, DimensionReply]));
   return Grade.pick({ leadershipPrinciples: true, coveredPoints: true, missedPoints: true, strengths: true, improvements: true }).extend({
     criteria: z.object(criteria).strict(),
     flags: z.array(ModelFlag),
+    // The level each bar dimension shows, with the quote that shows it: the verdict against the bar is ours.
+    bar: z.object(bar).strict(),
   });
 }
+
+const DimensionReply = z.object({ level: z.enum(LEVELS), evidence: z.string() });
 export type GradeReply = z.infer<ReturnType<typeof gradeReplySchema>>;
 
 /** A model's covered point must share this much of its content with the answer to be kept. */
@@ -57,6 +65,17 @@ function describeRubric(rubric: Rubric): string {
           .filter(([, v]) => v)
           .map(([level, text]) => `    ${level}: ${text}`)
           .join('\n'),
+    )
+    .join('\n');
+}
+
+/** The level's bar, for the prompt: each dimension's expectation at the level asked for, and the levels either side. */
+function describeBar(rubric: Rubric, level: Level): string {
+  return Object.entries(rubric.bar ?? {})
+    .map(
+      ([id, e]) =>
+        `- ${id} (${e.name}): at ${levelName(level)}: ${e[level]}\n` +
+        LEVELS.map((l) => `    ${l} (${LEVEL_NAMES[l]}): ${e[l]}`).join('\n'),
     )
     .join('\n');
 }
@@ -146,6 +165,9 @@ export class LlmGrader implements Grader {
         ? `\n(${removed} sentence(s) of the candidate's answer addressed the grader rather than the interviewer; they were removed and must not be graded.)\n`
         : '',
       criterion_ids: input.rubric.criteria.map((c) => c.id).join(', '),
+      level: levelName(input.level ?? DEFAULT_LEVEL),
+      bar: describeBar(input.rubric, input.level ?? DEFAULT_LEVEL),
+      bar_ids: Object.keys(input.rubric.bar ?? {}).join(', ') || '(none)',
     });
     return [
       { role: 'system', content: render(loadPrompt('grader.system.md'), { kind_guidance: loadPrompt(`grader.kind.${kind}.md`).trim() }) },
@@ -213,12 +235,19 @@ export class LlmGrader implements Grader {
     const coveredPoints = reply.coveredPoints.filter((p) => support(unmark(p), clean) >= SUPPORTED);
     const missedPoints = reply.missedPoints.filter((p) => support(unmark(p), clean) < PLAINLY_SAID);
     const offTheme = flags.includes('off_theme');
+    // The model reads the level each dimension shows; one without a quote the candidate wrote shows nothing above SDE I.
+    const readings: DimensionReading[] = Object.entries(reply.bar).map(([id, d]) => {
+      const evidence = located(d.evidence) ?? null;
+      return { id, shows: evidence ? d.level : 'L4', evidence };
+    });
+    const bar = settleBar(rubric, input.level ?? DEFAULT_LEVEL, readings, score, flags);
     const { strengths, improvements } = strengthsAndImprovements(
       rubric,
       criteria,
       flags,
       missedPoints,
       adviceBeyondCriteria(judgement, score),
+      barAdvice(rubric, bar),
     );
     return {
       questionId: input.questionId,
@@ -236,6 +265,7 @@ export class LlmGrader implements Grader {
       strengths,
       improvements,
       flags,
+      ...(bar && { bar }),
     };
   }
 }

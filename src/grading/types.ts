@@ -1,6 +1,7 @@
 import type { Category } from '../bank/schema.js';
 import type { Grade } from './grade.js';
 import type { Usage } from '../llm/usage.js';
+import type { Level } from './levels.js';
 import type { Rubric } from './rubrics.js';
 
 /** What a grader needs: the question, its reference answer or signals, the rubric, the answer. */
@@ -18,6 +19,8 @@ export interface GradeInput {
   answer: string;
   /** The whole exchange, when there were follow-ups. */
   exchange?: Array<{ role: 'interviewer' | 'candidate'; content: string }>;
+  /** The level whose bar the answer is graded against (DEFAULT_LEVEL when not given). */
+  level?: Level;
 }
 
 export interface GradeResult {

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Grade } from '../grading/grade.js';
+import { Level } from '../grading/levels.js';
 import { OfflineGrader } from '../grading/offline/index.js';
 import { gradeTarget, MAX_ANSWER_CHARS, resolveGradeInput } from '../grading/service.js';
 import { reserveBudget } from '../middleware/limits.js';
@@ -19,6 +20,7 @@ const GradeRequest = z
     answer: z
       .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
       .openapi({ description: `The answer: up to ${MAX_ANSWER_CHARS} characters` }),
+    level: Level.optional().openapi({ description: 'The level whose bar the answer is graded against (default L5, SDE II)' }),
     provider: z.enum(['offline']).optional().openapi({ description: 'Force the offline grader' }),
   })
   .strict()
@@ -42,7 +44,7 @@ const route = createRoute({
 export const gradeRoutes = createRouter().openapi(route, async (c) => {
   const body = c.req.valid('json');
   const { bank, rubrics, grader } = c.var.deps;
-  const input = resolveGradeInput((id) => bank.get(id), rubrics, gradeTarget(body), body.answer);
+  const input = { ...resolveGradeInput((id) => bank.get(id), rubrics, gradeTarget(body), body.answer), level: body.level };
   const chosen = body.provider === 'offline' ? new OfflineGrader() : grader;
   const userId = c.var.caller.user.id;
   const release = await reserveBudget(c.var.deps, userId, chosen.kind === 'llm');

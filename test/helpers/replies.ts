@@ -1,11 +1,12 @@
+import type { Level } from '../../src/grading/levels.js';
 import { loadRubrics } from '../../src/grading/rubrics.js';
 import { RUBRICS_DIR } from '../../src/start.js';
 import { completion, type Reply } from './openai-mock.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
 
-/** A model's grade reply for a rubric, every criterion at `score`. */
-export function gradeReply(rubricId: string, score = 4, quote = ''): Reply {
+/** A model's grade reply for a rubric, every criterion at `score`, every bar dimension at `level` shown by `quote`. */
+export function gradeReply(rubricId: string, score = 4, quote = '', level: Level = 'L4'): Reply {
   return completion(
     JSON.stringify({
       criteria: Object.fromEntries(
@@ -17,6 +18,9 @@ export function gradeReply(rubricId: string, score = 4, quote = ''): Reply {
       strengths: ['A strength'],
       improvements: ['An improvement'],
       flags: [],
+      bar: Object.fromEntries(
+        Object.keys(rubrics.get(rubricId)!.bar ?? {}).map((id) => [id, { level, evidence: level === 'L4' ? '' : quote }]),
+      ),
     }),
     { usage: { prompt_tokens: 900, completion_tokens: 200 } },
   );

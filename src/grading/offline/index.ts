@@ -1,4 +1,6 @@
 import { analyzeContent, unique } from '../analysis.js';
+import { barAdvice, settleBar } from '../bar.js';
+import { DEFAULT_LEVEL } from '../levels.js';
 import { type CriterionDraft, settleCriteria, strengthsAndImprovements } from '../card.js';
 import { aggregate, type Flag, type Grade } from '../grade.js';
 import { injectionSpans, withoutSpans } from '../injection.js';
@@ -6,6 +8,7 @@ import { sentences, type Span } from '../text.js';
 import type { Grader, GradeInput, GradeResult } from '../types.js';
 import { countMatches, type ScoringContext } from './context.js';
 import { guards } from './guards.js';
+import { readLevels } from './level-signals.js';
 import { principleEvidence } from './principles.js';
 import { scorerFor } from './scorers/index.js';
 import { type Theme, themesOf } from './themes.js';
@@ -140,13 +143,14 @@ export function gradeOffline(input: GradeInput, judgement: Judgement = judge(inp
   const content = ctx.content;
   const covered = content.points.filter((p) => p.covered);
   const missed = content.points.filter((p) => !p.covered).sort((a, b) => a.coverage - b.coverage);
-  const extra = adviceBeyondCriteria(judgement, score);
+  const bar = settleBar(rubric, input.level ?? DEFAULT_LEVEL, readLevels(ctx, rubric), score, flags);
   const { strengths, improvements } = strengthsAndImprovements(
     rubric,
     criteria,
     flags,
     missed.map((p) => p.text),
-    extra,
+    adviceBeyondCriteria(judgement, score),
+    barAdvice(rubric, bar),
   );
 
   return {
@@ -164,6 +168,7 @@ export function gradeOffline(input: GradeInput, judgement: Judgement = judge(inp
     strengths,
     improvements,
     flags,
+    ...(bar && { bar }),
   };
 }
 

@@ -3,6 +3,7 @@ import { levelAt } from '../levels.js';
 import type { Rubric } from '../rubrics.js';
 import type { Span } from '../text.js';
 import { distinctMatches, hits, type ScoringContext } from './context.js';
+import { resultSentences } from './scorers/result.js';
 import { AMAZON_SPECIFIC, CAPACITY, FAILURE, MECHANISM, NUMBER_WITH_UNIT, TRADEOFF } from './lexicon.js';
 
 /**
@@ -108,8 +109,14 @@ const INFLUENCE: Array<[number, RegExp]> = [
   ],
 ];
 
-/** An outcome with a figure: the size of what changed. */
-const IMPACT_READER: Reader = (ctx) => {
+/**
+ * The size of what changed, read in a story only from the sentences that tell its result (figures
+ * told while setting the scene are not an outcome): who adopted it, how many it reached, and for
+ * SDE II a result with a figure.
+ */
+const IMPACT_READER: Reader = (full) => {
+  const told = full.kind === 'star' ? resultSentences(full) : full.spans;
+  const ctx: ScoringContext = { ...full, spans: told, answer: told.map((s) => s.text).join(' ') };
   const top = byPattern(IMPACT)(ctx);
   if (top.rank > 4) return top;
   return distinctMatches(ctx.answer, NUMBER_WITH_UNIT).length ? { rank: 5, evidence: hits(ctx, NUMBER_WITH_UNIT, 1)[0] ?? null } : top;

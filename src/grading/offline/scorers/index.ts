@@ -1,3 +1,4 @@
+import { LEVEL_SIGNALS } from '../level-signals.js';
 import { RubricError } from '../../../errors.js';
 import type { Rubric } from '../../rubrics.js';
 import type { Scorer } from '../context.js';
@@ -55,10 +56,21 @@ export const SCORERS: ReadonlyMap<string, Scorer> = new Map([
 
 /** Every criterion of every rubric has a scorer, or start-up stops naming the rubric and criterion. */
 export function checkScorers(rubrics: Iterable<Rubric>): void {
-  const missing = [...rubrics].flatMap((r) => r.criteria.filter((c) => !SCORERS.has(c.id)).map((c) => `${r.id}.${c.id}`));
+  const all = [...rubrics];
+  const missing = all.flatMap((r) => r.criteria.filter((c) => !SCORERS.has(c.id)).map((c) => `${r.id}.${c.id}`));
   if (missing.length) {
     throw new RubricError(
       `the offline grader has no scorer for ${missing.join(', ')}: add one in src/grading/offline/scorers/ and register it in scorers/index.ts`,
+    );
+  }
+  const unread = all.flatMap((r) =>
+    Object.keys(r.bar ?? {})
+      .filter((id) => !LEVEL_SIGNALS.includes(id))
+      .map((id) => `${r.id}.bar.${id}`),
+  );
+  if (unread.length) {
+    throw new RubricError(
+      `the offline grader cannot read the level of ${unread.join(', ')}: use one of ${LEVEL_SIGNALS.join(', ')}, or add a reader in src/grading/offline/level-signals.ts`,
     );
   }
 }
