@@ -6,6 +6,7 @@ import { loadConfig, readEnv } from './config.js';
 import { openStore } from './db/open.js';
 import { checkScorers } from './grading/offline/scorers/index.js';
 import { loadRubrics } from './grading/rubrics.js';
+import { interviewers } from './interview/plan.js';
 import { vocabulary } from './grading/vocabulary.js';
 import { createGrader } from './grading/service.js';
 import { LlmInterviewer, OfflineInterviewer } from './interview/interviewer.js';
@@ -34,6 +35,7 @@ export function start(
   checkScorers(rubrics.values());
   // The grader's vocabulary is data too: a broken entry stops start-up naming it, not the first grade.
   vocabulary();
+  interviewers();
   const entries = readBankDir();
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);

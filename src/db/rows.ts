@@ -1,6 +1,7 @@
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
 import type { Grade } from '../grading/grade.js';
 import type { Debrief } from '../interview/debrief.js';
+import type { LoopPlan } from '../interview/plan.js';
 import type { SessionRequest, TurnResult } from '../interview/schemas.js';
 import type { MessageKind, QuestionState } from '../shapes.js';
 import type { Delivery, Segment } from '../voice/delivery.js';
@@ -72,6 +73,8 @@ export interface SessionRow {
   userId: string;
   status: 'active' | 'finishing' | 'finished';
   request: SessionRequest;
+  /** A loop's interviews, interviewers and owned principles (null: a practice session, or one from before loops). */
+  plan: LoopPlan | null;
   seed: string;
   maxFollowUps: number;
   currentPosition: number;

@@ -5,6 +5,7 @@ import { type BankEntry, CATEGORIES } from '../bank/schema.js';
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
+import { DEFAULT_LEVEL } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { checkAnswer, inputForQuestion } from '../grading/service.js';
 import type { Grader } from '../grading/types.js';
@@ -16,10 +17,12 @@ import {
   type CreateSessionRequest,
   DEFAULT_MAX_FOLLOW_UPS,
   type GradeEvent,
+  MIX_BY_LEVEL,
   type Message,
   type Session,
   type TurnResult,
 } from './schemas.js';
+import { planLoop } from './plan.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
 import { CATEGORY_LABEL, SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
@@ -88,15 +91,26 @@ export class InterviewLoop implements TurnMachine {
     const { store, rubrics, bank } = this.deps;
     const explicitSeed = req.seed !== undefined;
     const seed = req.seed ?? randomUUID();
-    const picked = selectQuestions({
-      bank: bank.entries,
-      mix: req.mix,
-      questionIds: req.questionIds,
-      topics: req.topics,
-      seed,
-      // With an explicit seed the loop is reproducible; without one, recent questions are avoided.
-      recent: explicitSeed ? undefined : await store.recentQuestionIds(userId, 5),
-    });
+    const level = req.level ?? DEFAULT_LEVEL;
+    // With an explicit seed the loop is reproducible; without one, recent questions are avoided.
+    const recent = explicitSeed ? undefined : await store.recentQuestionIds(userId, 5);
+    if (req.interviews !== undefined && (req.mix || req.questionIds)) {
+      throw new AppError('bad_request', 'interviews plans a whole loop: give it without mix or questionIds');
+    }
+    const { plan, questions: picked } =
+      req.interviews !== undefined
+        ? planLoop({ bank: bank.entries, level, interviews: req.interviews, seed, topics: req.topics, recent })
+        : {
+            plan: null,
+            questions: selectQuestions({
+              bank: bank.entries,
+              mix: req.mix ?? (req.questionIds ? undefined : MIX_BY_LEVEL[level]),
+              questionIds: req.questionIds,
+              topics: req.topics,
+              seed,
+              recent,
+            }),
+          };
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
     const at = this.now();
@@ -107,7 +121,8 @@ export class InterviewLoop implements TurnMachine {
           id,
           userId,
           status: 'active',
-          request: { ...req, seed },
+          request: { ...req, level, seed },
+          plan,
           seed,
           maxFollowUps,
           currentPosition: 0,

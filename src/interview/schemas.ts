@@ -1,6 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, Topic } from '../bank/schema.js';
 import { Grade } from '../grading/grade.js';
+import { Level } from '../grading/levels.js';
+import { LoopPlan, MAX_INTERVIEWS } from './plan.js';
 import { MESSAGE_KINDS, QUESTION_STATES } from '../shapes.js';
 import { wholeNumber } from '../validation.js';
 import { Recording } from '../voice/schemas.js';
@@ -23,7 +25,24 @@ export const DEFAULT_MIX: Mix = { behavioral: 2, technical: 2, system_design: 1 
 export const DEFAULT_MAX_FOLLOW_UPS = 2;
 export const MAX_FOLLOW_UPS = 3;
 
+/** The default mix of a practice session at each level: no design at SDE I, two designs from SDE III. */
+export const MIX_BY_LEVEL: Record<Level, Mix> = {
+  L4: { behavioral: 2, technical: 3 },
+  L5: DEFAULT_MIX,
+  L6: { behavioral: 2, technical: 1, system_design: 2 },
+  L7: { behavioral: 2, technical: 1, system_design: 2 },
+};
+
 const SessionOptions = z.object({
+  level: Level.optional().openapi({
+    description: 'The level the candidate interviews for: sets the default mix and the bar (default L5, SDE II)',
+  }),
+  interviews: wholeNumber(1, MAX_INTERVIEWS, { message: `must be a whole number from 1 to ${MAX_INTERVIEWS}` })
+    .optional()
+    .openapi({
+      description:
+        'A loop of this many interviews, each with its interviewer owning Leadership Principles (a whole loop: 4 at L4, 4 and the Bar Raiser from L5). Not with mix or questionIds.',
+    }),
   mix: Mix.optional().openapi({
     example: DEFAULT_MIX,
     description: 'Questions per category; default an SDE loop (2 behavioural, 2 technical, 1 system design)',
@@ -94,6 +113,7 @@ export const SessionSummary = z
     provider: z.string(),
     model: z.string().nullable(),
     loop: z.string(),
+    level: Level.nullable().openapi({ description: 'The level practised for (null: a session from before levels)' }),
     questionCount: z.number().int(),
     gradedCount: z.number().int(),
     skippedCount: z.number().int(),
@@ -128,6 +148,11 @@ export const SessionQuestion = z
     signals: z.array(z.string()),
     grade: Grade.nullable(),
     gradeUsage: Usage.nullable(),
+    interview: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'In a loop, the index of the interview (in plan.interviews) that asks it' }),
   })
   .openapi('SessionQuestion');
 
@@ -136,6 +161,7 @@ export const Session = SessionSummary.extend({
   seed: z.string(),
   maxFollowUps: z.number().int(),
   currentPosition: z.number().int(),
+  plan: LoopPlan.nullable().openapi({ description: "A loop's interviews, interviewers and owned principles; null for a practice session" }),
   questions: z.array(SessionQuestion),
   messages: z.array(Message),
   debrief: Debrief.nullable(),

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { type BankEntry, CATEGORIES, type Category } from '../bank/schema.js';
 import { AppError } from '../errors.js';
+import { rng, shuffled } from './random.js';
 import { DEFAULT_MIX, type Mix } from './schemas.js';
 
 /** Time box per question, by category (seconds). */
@@ -10,26 +10,6 @@ export const TIME_BOX: Record<Category, number> = {
   technical: 5 * 60,
   system_design: 20 * 60,
 };
-
-/** mulberry32, seeded from a hash of the seed text: the same seed gives the same sequence. */
-function rng(seed: string): () => number {
-  let a = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: T[], random: () => number): T[] {
-  const a = [...items];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 export interface SelectionRequest {
   bank: readonly BankEntry[];

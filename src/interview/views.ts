@@ -10,6 +10,8 @@ import {
   type SessionSummary,
 } from './schemas.js';
 import { AppError } from '../errors.js';
+import { LEVEL_NAMES } from '../grading/levels.js';
+import { interviewAt, type LoopPlan } from './plan.js';
 import { recordingView } from '../voice/views.js';
 import { EMPTY_STATS, type SessionStats } from '../db/areas/read-models.js';
 import type { MessageRow, RecordingInfo, SessionQuestionRow, SessionRow } from '../db/rows.js';
@@ -28,7 +30,12 @@ export const CATEGORY_LABEL: Record<Category, string> = {
 };
 
 /** "2 behavioural + 2 technical + 1 system design on caching": how the loop was asked for. */
-export function describeLoop(req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics'>): string {
+export function describeLoop(req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics' | 'level'>, plan: LoopPlan | null = null): string {
+  if (plan) {
+    const barRaiser = plan.interviews.some((i) => i.interviewer.barRaiser);
+    const others = plan.interviews.length - (barRaiser ? 1 : 0);
+    return `${LEVEL_NAMES[plan.level]} loop: ${others} interview${others === 1 ? '' : 's'}${barRaiser ? ' and the Bar Raiser' : ''}`;
+  }
   if (req.questionIds?.length) return `${req.questionIds.length} chosen question${req.questionIds.length === 1 ? '' : 's'}`;
   const mix = req.mix ?? DEFAULT_MIX;
   const parts = CATEGORIES.filter((c) => (mix[c] ?? 0) > 0).map((c) => `${mix[c]} ${CATEGORY_LABEL[c]}`);
@@ -81,7 +88,8 @@ export class SessionViews {
       finishedAt: row.finishedAt,
       provider: row.provider,
       model: row.model,
-      loop: describeLoop(row.request),
+      loop: describeLoop(row.request, row.plan),
+      level: row.request.level ?? null,
       questionCount: stats.questions,
       gradedCount: stats.graded,
       skippedCount: stats.skipped,
@@ -127,6 +135,7 @@ export class SessionViews {
       seed: row.seed,
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
+      plan: row.plan,
       questions: all.map((sq, i) => {
         // What was asked, as it was asked: a later bank update does not change an old session.
         const q = asked[i]!;
@@ -152,6 +161,7 @@ export class SessionViews {
           signals: done ? q.signals : [],
           grade: g?.grade ?? null,
           gradeUsage: g ? usageOf(g) : null,
+          interview: interviewAt(row.plan, sq.position) ?? null,
         };
       }),
       messages: messages.map((m) => this.message(m, all, spoken)),

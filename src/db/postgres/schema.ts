@@ -14,6 +14,7 @@ import {
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
+import type { LoopPlan } from '../../interview/plan.js';
 import type { SessionRequest, TurnResult } from '../../interview/schemas.js';
 import { MESSAGE_KINDS, QUESTION_STATES } from '../../shapes.js';
 import type { Delivery, Segment } from '../../voice/delivery.js';
@@ -105,6 +106,7 @@ export const sessions = pgTable(
     userId: text('user_id').notNull().default('local'),
     status: text('status', { enum: ['active', 'finishing', 'finished'] }).notNull(),
     request: jsonb('request').$type<SessionRequest>().notNull(),
+    plan: jsonb('plan').$type<LoopPlan>(),
     seed: text('seed').notNull(),
     maxFollowUps: integer('max_follow_ups').notNull(),
     currentPosition: integer('current_position').notNull().default(0),

@@ -2,6 +2,7 @@ import { type AnySQLiteColumn, blob, index, integer, primaryKey, real, sqliteTab
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
+import type { LoopPlan } from '../../interview/plan.js';
 import type { SessionRequest, TurnResult } from '../../interview/schemas.js';
 import { MESSAGE_KINDS, QUESTION_STATES } from '../../shapes.js';
 import type { Delivery, Segment } from '../../voice/delivery.js';
@@ -98,6 +99,8 @@ export const sessions = sqliteTable(
     status: text('status', { enum: ['active', 'finishing', 'finished'] }).notNull(),
     /** What the candidate asked for: mix, topics, questionIds, seed, maxFollowUps. */
     request: text('request', { mode: 'json' }).$type<SessionRequest>().notNull(),
+    /** A loop's plan: its interviews, interviewers and owned principles (null outside a loop). */
+    plan: text('plan', { mode: 'json' }).$type<LoopPlan>(),
     seed: text('seed').notNull(),
     maxFollowUps: integer('max_follow_ups').notNull(),
     currentPosition: integer('current_position').notNull().default(0),
