@@ -209,6 +209,55 @@ export const JOBS: Job[] = [
   },
 ];
 
+/**
+ * Harder pairs: two different incidents on the same system (same service, same kind of event,
+ * same people), and retellings that keep few figures or round them.
+ */
+const HARDER: StoryPair[] = [
+  {
+    name: 'payments payouts: another incident on the same consumer',
+    kind: 'same-job',
+    earlier: JOBS[0]!.told,
+    later:
+      'Another night on call for the Payouts team at Paystream: on payday the Kafka consumer that feeds the Postgres ledger stopped making progress, and payouts to merchants were stuck for 6 hours. Lag grew to 2.3 million messages. I found a single malformed payout instruction from a new bank integration that made the consumer crash and restart on the same offset, forever. I skipped the message by hand, with Dana on the call, and the backlog drained in 40 minutes. Then I added a dead-letter topic so one bad message can never stop the pipeline again, and an alarm on consumer lag per partition. Merchants got their money the same day.',
+  },
+  {
+    name: 'logistics dispatch: another Black Friday problem',
+    kind: 'same-job',
+    earlier: JOBS[1]!.retold,
+    later:
+      "On the Dispatch team at Routewise, Black Friday week again, a different problem: drivers in the Manchester and Bristol depots couldn't download their routes to the driver app at the start of the morning shift. Route assignment itself was fine. The CDN in front of the route files was caching an error response for 10 minutes after a brief Redis hiccup, so every driver retrying got the cached error. I purged the cache, changed the CDN rule to never cache 5xx responses, and added a synthetic check that downloads a route per depot every minute. About 180 drivers started late that morning; Tom and I wrote to the depot managers the same day.",
+  },
+  {
+    name: 'SRE alerting: another on-call change',
+    kind: 'same-job',
+    earlier: JOBS[12]!.told,
+    later:
+      "At Streamly, on the SRE team, our incidents dragged on because nobody knew who was in charge: in one outage five engineers were changing things at once. I proposed an incident commander role for the on-call rotation, wrote the runbook, and ran game days every month with Omar's support so people could practise it. I also built a Slack bot that opens an incident channel, pages the commander and starts a timeline. Over the next two quarters our median incident length fell from 95 minutes to 38, and post-mortems were written within 2 days instead of 2 weeks.",
+  },
+  {
+    name: 'firmware update: another OTA rollout',
+    kind: 'same-job',
+    earlier: JOBS[15]!.told,
+    later:
+      'At HomeHive, after we had staged OTA rollouts, a firmware release with a new learning schedule started draining the batteries of thermostats installed without a common wire. The staged rollout was at 3% when our battery health signal fired, so it halted on its own, about 9,000 devices in. I was on the device cloud team and led the response with Kenji: we rolled those devices back to the previous firmware over the air, and the firmware team added a check for the missing wire. The fixed release went out two weeks later to all 1.4 million thermostats with no battery complaints.',
+  },
+  {
+    name: 'search relevance: retold short, one figure kept',
+    kind: 'retelling',
+    earlier: JOBS[7]!.told,
+    later:
+      "At BookNest a lot of searches, nearly a fifth, came back empty, usually because people misspelled an author's name. I built a spelling dictionary from our catalog and a year of search queries and added fuzzy matching in Elasticsearch. After a two-week A/B test, far fewer searches came back empty and more searches turned into orders. The merchandising team now gets a weekly list of the top empty searches.",
+  },
+  {
+    name: 'checkout conversion: retold with figures rounded',
+    kind: 'retelling',
+    earlier: JOBS[13]!.retold,
+    later:
+      'I would use the ZipCart checkout as my example of diving deep. Everyone knew mobile web converted worse than the app, by about ten points, but nobody knew where people gave up. I timed real sessions on phones and found the address form took close to half of the whole checkout. So I built address autocomplete and saved addresses in React, about a month of work, and A/B tested it. Mobile conversion went up almost four points, which finance valued at around two million dollars a year.',
+  },
+];
+
 /** Stories with nothing specific in them, and stories from different jobs sharing a theme. */
 const EXTRA: StoryPair[] = [
   {
@@ -245,4 +294,4 @@ const EXTRA: StoryPair[] = [
   },
 ];
 
-export const STORY_PAIRS: StoryPair[] = [...pairsOf(JOBS), ...EXTRA];
+export const STORY_PAIRS: StoryPair[] = [...pairsOf(JOBS), ...HARDER, ...EXTRA];
