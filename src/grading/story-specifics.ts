@@ -88,7 +88,7 @@ const UNITS: Record<string, string> = {
 const NUMBER_WORD = Object.keys(NUMBER_WORDS).join('|');
 /** A number in digits or words, an optional multiplier and an optional unit or counted noun. */
 const QUANTITY = new RegExp(
-  `(\\$\\s?)?(?:(\\d[\\d,]*(?:\\.\\d+)?)|\\b((?:${NUMBER_WORD})(?:[\\s-](?:${NUMBER_WORD}))?(?:\\s(?:hundred|thousand))?)\\b)` +
+  `(\\$\\s?)?(?:(\\d(?:[\\d,]*\\d)?(?:\\.\\d+)?)|\\b((?:${NUMBER_WORD})(?:[\\s-](?:${NUMBER_WORD}))?(?:\\s(?:hundred|thousand))?)\\b)` +
     `(?:\\s?-?(k|m|mm|bn|b|thousand|million|billion)\\b)?(?:\\s?-?(%|per ?cent\\b|[a-z]+))?`,
   'gi',
 );
@@ -183,6 +183,10 @@ function phrasesOf(text: string): Map<string, string> {
       continue;
     }
     if (STOP_WORDS.has(w)) continue;
+    if (w in NUMBER_WORDS || w === 'hundred' || w === 'thousand') {
+      prev = undefined; // figures are compared as quantities
+      continue;
+    }
     const s = stem(w);
     if (prev && !(isStoryCommon(prev.stem) && isStoryCommon(s))) {
       const key = `${prev.stem} ${s}`;
