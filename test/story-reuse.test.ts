@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { measureStoryReuse } from '../bench/calibration/story-reuse.js';
 import { HELD_OUT_PAIRS } from '../bench/calibration/story-pairs-heldout.js';
 import { JOBS, STORY_PAIRS } from '../bench/calibration/story-pairs.js';
-import { sameStory } from '../src/grading/story-reuse.js';
+import { compareStories, sameStory } from '../src/grading/story-reuse.js';
 import { storySpecifics } from '../src/grading/story-specifics.js';
 
 const payouts = JOBS.find((j) => j.job === 'payments payouts')!;
@@ -10,6 +10,12 @@ const pair = (name: string) => STORY_PAIRS.find((p) => p.name === name)!;
 /** The payouts story a third time, shorter, for another interviewer. */
 const payoutsThirdTime =
   'For Earn Trust I would tell you about the Friday night when Paystream paid 1,140 merchants twice, about $380K. I was on call, so I stopped the payout job and found every double entry in the Postgres ledger. Marcus in finance ops and I sent reversal files to the bank, and Dana kept the merchants informed. We got back all but $12K within 4 days, and I made payouts idempotent and reconciled the ledger with the bank every hour.';
+
+/** Two different stories from one job, told in the same everyday words of work. */
+const everydayWords = [
+  'At Brightline, on the mobile team, my manager asked me to lead the release of our new onboarding feature for customers. The deadline was tight and the team was worried about quality. I planned the work, reviewed every change, wrote the tests and built a dashboard, and we shipped the feature on time. Customers finished onboarding 12% more often, and my manager asked me to lead the next release as well. I learned that planning early and reviewing changes with the team makes a tight deadline possible.',
+  'At Brightline, on the mobile team, customers reported that the app lost their saved cart after a release. My manager asked me to find the problem. I looked at the crash reports and the dashboard, found that a database migration in the release had dropped a table, and fixed it with the team the same day. We shipped the fix, reviewed the tests of every migration and added a check to the release process. Customer complaints stopped within a week. I learned to review changes with the team before every release, however tight the deadline.',
+] as const;
 
 describe('story reuse', () => {
   it('catches a reworded retelling and names the figures, people and phrases both tell, as the later answer writes them', () => {
@@ -26,6 +32,12 @@ describe('story reuse', () => {
     const m = sameStory(incident.earlier, incident.later);
     expect(m.same).toBe(false);
     expect(m.similarity).toBeLessThan(0.5);
+  });
+
+  it('counts the words every work story uses for little: two stories told in the same everyday words share little', () => {
+    const [a, b] = everydayWords;
+    expect(compareStories(a, b).words).toBeLessThan(0.3);
+    expect(sameStory(a, b).same).toBe(false);
   });
 
   it('catches a retelling whose figures were rounded or dropped, on the situation and its phrases', () => {

@@ -1,6 +1,7 @@
 import { AWS_SERVICES } from './offline/lexicon.js';
 import { contentStems, memoize, STOP_WORDS, stem } from './text.js';
 import { isStoryCommon } from './story-words.js';
+import { EXPLAINED, vocabulary } from './vocabulary.js';
 
 /**
  * The specifics of one story, read from the candidate's text for the story-reuse detector: the
@@ -198,12 +199,27 @@ function phrasesOf(text: string): Map<string, string> {
   return phrases;
 }
 
+let tags: Set<string> | undefined;
+/**
+ * The vocabulary's tags, stemmed: the behaviours family's tokens ("shippressure") and every
+ * pattern's "…explained" token. They mark what an interviewer listens for, which any two STAR
+ * answers share, and repeat words the answer already has: not a story's content.
+ */
+function isTag(stemmed: string): boolean {
+  if (!tags) {
+    const v = vocabulary();
+    const all = [...v.acronyms, ...v.services, ...v.mechanisms, ...v.behaviours];
+    tags = new Set([...v.behaviours.map((e) => e.token), ...all.map((e) => `${e.token}${EXPLAINED}`)].map((w) => stem(w)));
+  }
+  return tags.has(stemmed);
+}
+
 /** The specifics of one answer, read once. */
 export const storySpecifics = memoize(
   (text: string): StorySpecifics => ({
     quantities: quantitiesOf(text),
     ...namesOf(text),
-    stems: new Set(contentStems(text)),
+    stems: new Set(contentStems(text).filter((s) => !isTag(s))),
     phrases: phrasesOf(text),
     length: text.split(/\s+/).filter(Boolean).length,
   }),
