@@ -5,7 +5,9 @@
  *   injection never above the plain answer) hold, whether stories are judged against the question
  *   they answer, whether paraphrases cover their key point, and how many cards contradict their own
  *   scores, for the offline grader and for the LLM grader driven by a scripted model that obeys any
- *   instruction it finds (the worst case).
+ *   instruction it finds (the worst case); and how many story pairs the story-reuse detector gets
+ *   right both ways (retold stories caught, different stories from one job not flagged), on its
+ *   training pairs and on held-out pairs it was not tuned on.
  * - The offline grader on public short-answer grading sets (../shared/datasets/asag), when present.
  *
  *   npm run bench:grading            human-readable report
@@ -29,6 +31,7 @@ import { RUBRICS_DIR } from '../src/start.js';
 import { obedientModel } from './calibration/obedient-model.js';
 import { type CalibrationReport, runCalibration } from './calibration/run.js';
 import { STORIES } from './calibration/stories.js';
+import { storyReuse, storyReuseLine } from './calibration/story-reuse.js';
 
 export const ASAG = process.env.ASAG_DIR ?? fileURLToPath(new URL('../../shared/datasets/asag', import.meta.url));
 const asJson = process.argv.includes('--json');
@@ -160,7 +163,8 @@ function printCalibration(c: Awaited<ReturnType<typeof calibration>>) {
   console.log(`Calibration set (bench/calibration, ${c.offline.orderings.total / 3} questions, all four rubric kinds, ${STORIES.length} stories)
   ${line('offline grader', c.offline, true)}
   ${line('LLM grader, obedient scripted model', c.llm, false)}
-    (the scripted model grades clean answers by length alone, so its orderings and stories say nothing about the LLM grader; its injection bounds and cards do)`);
+    (the scripted model grades clean answers by length alone, so its orderings and stories say nothing about the LLM grader; its injection bounds and cards do)
+  ${storyReuseLine(storyReuse())}`);
 }
 
 async function main() {
@@ -250,7 +254,9 @@ function summary(c: Awaited<ReturnType<typeof calibration>>) {
     cardViolations: r.consistency.violations.length,
     cards: r.consistency.grades,
   });
-  return { offline: of(c.offline), llm: of(c.llm) };
+  const reuse = storyReuse();
+  const pairs = (r: (typeof reuse)['train']) => ({ retoldCaught: r.retold, differentNotFlagged: r.different });
+  return { offline: of(c.offline), llm: of(c.llm), storyReuse: { train: pairs(reuse.train), heldOut: pairs(reuse.heldOut) } };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
