@@ -120,7 +120,17 @@ describe('a full loop with a model (mocked with msw)', () => {
     expect(failed.status).toBe(502);
     expect(failed.body.error.code).toBe('model_invalid_output');
     const schema = mock.requests[0]!.response_format.json_schema.schema;
-    expect(schema.properties.criterionId.anyOf[0].enum).toEqual(['correctness', 'depth', 'specifics', 'tradeoffs', 'clarity']);
+    // a criterion of the rubric, or a bar dimension of the level
+    expect(schema.properties.criterionId.anyOf[0].enum).toEqual([
+      'correctness',
+      'depth',
+      'specifics',
+      'tradeoffs',
+      'clarity',
+      'bar.depth',
+      'bar.tradeoffs',
+      'bar.operations',
+    ]);
     expect(mock.requests[1]!.messages.at(-1).content).toMatch(/criterionId: .*"correctness"\|"depth"/);
   });
 });

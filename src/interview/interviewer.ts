@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { BankEntry } from '../bank/schema.js';
 import { gradeOffline } from '../grading/offline/index.js';
+import { type Level, levelName, rankOf } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
+import type { Interview } from './plan.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';
 import { loadPrompt, neutralizeTags, render } from '../llm/prompts.js';
@@ -24,6 +26,10 @@ export interface TurnContext {
   maxFollowUps: number;
   /** Worked out only when a model interviewer asks for it. */
   summary: () => Promise<string>;
+  /** The level the candidate interviews for: how deep the follow-ups go. */
+  level: Level;
+  /** In a loop, the interview this question belongs to: who asks it. */
+  interview?: Interview;
 }
 
 export interface Decision {
@@ -32,9 +38,12 @@ export interface Decision {
   reason: string;
 }
 
+/** What a follow-up can probe: a criterion, or a bar dimension of the level ("bar.scope"). */
+const probeIds = (rubric: Rubric) => [...rubric.criteria.map((c) => c.id), ...Object.keys(rubric.bar ?? {}).map((id) => `bar.${id}`)];
+
 /** The decision's reply schema for one rubric: `criterionId` can only be one of its criterion ids, or null. */
 export function decisionSchema(rubric: Rubric) {
-  const ids = rubric.criteria.map((c) => c.id) as [string, ...string[]];
+  const ids = probeIds(rubric) as [string, ...string[]];
   return z.object({ action: z.enum(['followup', 'next']), criterionId: z.enum(ids).nullable(), reason: z.string() });
 }
 
@@ -72,7 +81,22 @@ function asGradeInput(ctx: TurnContext): GradeInput {
     pitfalls: q.pitfalls,
     leadershipPrinciples: q.leadershipPrinciples,
     answer: answersOf(ctx.exchange),
+    level: ctx.level,
   };
+}
+
+/** A follow-up on a bar dimension ("bar.scope") rather than a criterion: probing for the level. */
+const BAR_PROBE = 'bar.';
+
+/** The probe of a bar dimension the answer falls short on for its level, not yet asked; none at SDE I. */
+function barGap(ctx: TurnContext, grade: ReturnType<typeof gradeOffline>, asked: Set<string>) {
+  const bar = grade.bar;
+  if (!bar || bar.verdict !== 'below' || bar.shows === null || ctx.level === 'L4') return undefined;
+  return bar.dimensions
+    .filter((d) => rankOf(d.shows) < rankOf(ctx.level))
+    .sort((a, b) => rankOf(a.shows) - rankOf(b.shows))
+    .map((d) => ({ id: d.id, name: d.name, probe: ctx.rubric.bar![d.id]!.probe }))
+    .find((d) => !asked.has(d.probe));
 }
 
 /** Which probes were already asked in this exchange, so the same one is not asked twice. */
@@ -81,6 +105,7 @@ function askedProbes(ctx: TurnContext): Set<string> {
   for (const m of ctx.exchange) {
     if (m.kind !== 'followup') continue;
     for (const c of ctx.rubric.criteria) for (const p of c.probes) if (m.content.includes(p)) asked.add(p);
+    for (const d of Object.values(ctx.rubric.bar ?? {})) if (m.content.includes(d.probe)) asked.add(d.probe);
   }
   return asked;
 }
@@ -112,7 +137,20 @@ export class OfflineInterviewer implements Interviewer {
       .filter(({ criterion }) => criterion.probes.some((p) => !asked.has(p)))
       .sort((a, b) => b.criterion.weight * (5 - (b.c.score ?? 0)) - a.criterion.weight * (5 - (a.c.score ?? 0)));
     const top = gaps[0];
-    if (!top) return { decision: { action: 'next' as const, criterionId: null, reason: 'no important criterion is missing' } };
+    if (!top) {
+      // A good answer below the level's bar: probe the dimension it falls shortest on (scope, trade-offs…).
+      const short = barGap(ctx, grade, asked);
+      if (short) {
+        return {
+          decision: {
+            action: 'followup' as const,
+            criterionId: `${BAR_PROBE}${short.id}`,
+            reason: `${short.name} is below the ${ctx.level} bar`,
+          },
+        };
+      }
+      return { decision: { action: 'next' as const, criterionId: null, reason: 'no important criterion is missing' } };
+    }
     return {
       decision: {
         action: 'followup' as const,
@@ -123,6 +161,10 @@ export class OfflineInterviewer implements Interviewer {
   }
 
   async followUp(ctx: TurnContext, decision: Decision, onToken: OnToken) {
+    const dimension = decision.criterionId?.startsWith(BAR_PROBE)
+      ? ctx.rubric.bar?.[decision.criterionId.slice(BAR_PROBE.length)]
+      : undefined;
+    if (dimension) return speak(dimension.probe, onToken);
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
     const asked = askedProbes(ctx);
     const probe = criterion.probes.find((p) => !asked.has(p)) ?? criterion.probes[0]!;
@@ -134,10 +176,29 @@ export class OfflineInterviewer implements Interviewer {
   }
 }
 
-function describeCriteria(rubric: Rubric): string {
-  return rubric.criteria
-    .map((c) => `- ${c.id} (${c.name}, weight ${c.weight}): ${c.description} Probes: ${c.probes.join(' | ')}`)
-    .join('\n');
+function describeCriteria(rubric: Rubric, level: Level): string {
+  return [
+    ...rubric.criteria.map((c) => `- ${c.id} (${c.name}, weight ${c.weight}): ${c.description} Probes: ${c.probes.join(' | ')}`),
+    ...Object.entries(rubric.bar ?? {}).map(([id, d]) => `- bar.${id} (${d.name} at ${levelName(level)}): ${d[level]} Probe: ${d.probe}`),
+  ].join('\n');
+}
+
+/** The interviewer's instructions: the rules, the level, and in a loop who they are and what they own. */
+function systemPrompt(ctx: TurnContext): string {
+  const i = ctx.interview;
+  const persona = i
+    ? render(loadPrompt('interviewer.persona.md'), {
+        name: i.interviewer.name,
+        role: i.interviewer.role,
+        style: i.interviewer.style,
+        principles: i.principles.join(', '),
+        area: i.area ? `, and ${i.area === 'technical' ? 'a technical' : 'a system design'} question` : '',
+        bar_raiser: i.interviewer.barRaiser
+          ? ' You are the Bar Raiser: from outside the hiring team, you hold the bar for the whole company.'
+          : '',
+      })
+    : '';
+  return `${loadPrompt('interviewer.system.md').trimEnd()}\n${persona}${render(loadPrompt('interviewer.level.md'), { level: levelName(ctx.level) })}`;
 }
 
 function describeExchange(exchange: ExchangeMessage[]): string {
@@ -164,7 +225,7 @@ export class LlmInterviewer implements Interviewer {
       name: 'decision',
       signal,
       messages: [
-        { role: 'system', content: loadPrompt('interviewer.system.md') },
+        { role: 'system', content: systemPrompt(ctx) },
         {
           role: 'user',
           content: render(loadPrompt('interviewer.decide.md'), {
@@ -172,7 +233,7 @@ export class LlmInterviewer implements Interviewer {
             question: q.prompt,
             reference,
             rubric_id: ctx.rubric.id,
-            criteria: describeCriteria(ctx.rubric),
+            criteria: describeCriteria(ctx.rubric, ctx.level),
             exchange: describeExchange(ctx.exchange),
             follow_ups_used: String(ctx.followUpsUsed),
             follow_ups_max: String(ctx.maxFollowUps),
@@ -180,22 +241,28 @@ export class LlmInterviewer implements Interviewer {
         },
       ],
       check: (d) =>
-        d.action === 'followup' && !ctx.rubric.criteria.some((c) => c.id === d.criterionId)
-          ? `criterionId must be one of ${ctx.rubric.criteria.map((c) => c.id).join(', ')} when action is "followup"`
+        d.action === 'followup' && !probeIds(ctx.rubric).includes(d.criterionId ?? '')
+          ? `criterionId must be one of ${probeIds(ctx.rubric).join(', ')} when action is "followup"`
           : undefined,
     });
     return { decision: value, usage };
   }
 
   async followUp(ctx: TurnContext, decision: Decision, onToken: OnToken, signal?: AbortSignal) {
+    const dimension = decision.criterionId?.startsWith(BAR_PROBE)
+      ? ctx.rubric.bar?.[decision.criterionId.slice(BAR_PROBE.length)]
+      : undefined;
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
     return this.stream(
+      ctx,
       render(loadPrompt('interviewer.followup.md'), {
         question: ctx.question.prompt,
         exchange: describeExchange(ctx.exchange),
         summary: await ctx.summary(),
-        criterion: `${criterion.name}: ${criterion.description}`,
-        probe: criterion.probes[0]!,
+        criterion: dimension
+          ? `${dimension.name} for ${levelName(ctx.level)}: ${dimension[ctx.level]}`
+          : `${criterion.name}: ${criterion.description}`,
+        probe: dimension ? dimension.probe : criterion.probes[0]!,
       }),
       onToken,
       signal,
@@ -204,6 +271,7 @@ export class LlmInterviewer implements Interviewer {
 
   async transition(ctx: TurnContext, next: NextQuestion | undefined, onToken: OnToken, signal?: AbortSignal) {
     return this.stream(
+      ctx,
       render(loadPrompt('interviewer.transition.md'), {
         question: ctx.question.prompt,
         summary: await ctx.summary(),
@@ -214,11 +282,11 @@ export class LlmInterviewer implements Interviewer {
     );
   }
 
-  private stream(user: string, onToken: OnToken, signal?: AbortSignal): Promise<Spoken> {
+  private stream(ctx: TurnContext, user: string, onToken: OnToken, signal?: AbortSignal): Promise<Spoken> {
     return streamText(
       this.llm,
       [
-        { role: 'system', content: loadPrompt('interviewer.system.md') },
+        { role: 'system', content: systemPrompt(ctx) },
         { role: 'user', content: user },
       ],
       onToken,

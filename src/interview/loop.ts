@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
-import { type BankEntry, CATEGORIES } from '../bank/schema.js';
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
@@ -9,10 +8,9 @@ import { DEFAULT_LEVEL } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { checkAnswer, inputForQuestion } from '../grading/service.js';
 import type { Grader } from '../grading/types.js';
-import { loadPrompt, render } from '../llm/prompts.js';
+import { loadPrompt } from '../llm/prompts.js';
 import { addUsage, type Usage } from '../llm/usage.js';
-import { buildDebrief, type Debrief } from './debrief.js';
-import { answersOf, type ExchangeMessage, type Interviewer, type TurnContext } from './interviewer.js';
+import { answersOf, type Interviewer } from './interviewer.js';
 import {
   type CreateSessionRequest,
   DEFAULT_MAX_FOLLOW_UPS,
@@ -22,9 +20,11 @@ import {
   type Session,
   type TurnResult,
 } from './schemas.js';
-import { planLoop } from './plan.js';
+import { interviewAt, type LoopPlan, planLoop } from './plan.js';
+import { LoopReader } from './reading.js';
+import { handoffText, introText, openingText } from './wording.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
-import { CATEGORY_LABEL, SessionViews } from './views.js';
+import { SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
 
 /**
@@ -63,6 +63,7 @@ export class InterviewLoop implements TurnMachine {
   private readonly now: () => Date;
   private readonly store: Store;
   readonly views: SessionViews;
+  private readonly reader: LoopReader;
   /** Runs each turn exactly once: claims, leases, idempotency keys, recovery, shutdown (turns.ts). */
   readonly turns: TurnRunner;
 
@@ -70,6 +71,7 @@ export class InterviewLoop implements TurnMachine {
     this.now = deps.now ?? (() => new Date());
     this.store = deps.store;
     this.views = new SessionViews(this.store, deps.bank);
+    this.reader = new LoopReader(this.store, deps.bank, deps.rubrics);
     this.turns = new TurnRunner(
       {
         store: this.store,
@@ -146,8 +148,16 @@ export class InterviewLoop implements TurnMachine {
           question: q,
         })),
       );
-      await say(tx, id, null, 'opening', this.opening(picked, maxFollowUps), at);
-      await say(tx, id, rows[0]!.id, 'question', picked[0]!.prompt, at);
+      await say(
+        tx,
+        id,
+        null,
+        'opening',
+        openingText({ picked, maxFollowUps, plan, grader: this.deps.grader.kind, model: this.deps.model }),
+        at,
+      );
+      const intro = plan ? `${introText(plan.interviews[0]!, 0, plan.interviews.length)}\n\n` : '';
+      await say(tx, id, rows[0]!.id, 'question', `${intro}${picked[0]!.prompt}`, at);
     });
     return this.views.get(id, userId);
   }
@@ -235,7 +245,7 @@ export class InterviewLoop implements TurnMachine {
     for (let guard = 0; guard < 100; guard++) {
       if (session.status === 'finished') return all;
       const current = all[session.currentPosition]!;
-      const ctx = () => this.turnContext(session, all, current);
+      const ctx = () => this.reader.turnContext(session, all, current);
 
       if (current.state === 'asked') {
         const last = (await store.questionMessages(current.id)).at(-1);
@@ -291,11 +301,15 @@ export class InterviewLoop implements TurnMachine {
       if (current.state === 'graded' || current.state === 'skipped') {
         const next = session.status === 'active' ? all[current.position + 1] : undefined;
         const c = await ctx();
-        const nextInfo = next ? { position: next.position, total: all.length, category: (await this.question(next)).category } : undefined;
+        const nextInfo = next
+          ? { position: next.position, total: all.length, category: (await this.reader.question(next)).category }
+          : undefined;
         const spoken = await this.deps.interviewer.transition(c, nextInfo, (t) => events.token?.(t), signal);
         spent.usage = addUsage(spent.usage, spoken.usage);
         const usage = addUsage(pendingUsage, spoken.usage);
-        const tail = next ? (await this.question(next)).prompt : loadPrompt('closing.md').trim();
+        const tail = next
+          ? `${this.handoff(session.plan, current.position, next.position)}${(await this.reader.question(next)).prompt}`
+          : loadPrompt('closing.md').trim();
         const joiner = '\n\n';
         events.token?.(joiner);
         events.token?.(tail);
@@ -313,7 +327,7 @@ export class InterviewLoop implements TurnMachine {
           events.message?.(this.views.message(row, all));
           return all;
         }
-        const debrief = await this.debrief(sessionId, all);
+        const debrief = await this.reader.debrief(session, all);
         const row = await store.transaction(async (tx) => {
           const m = await say(tx, sessionId, null, 'closing', content, at, usage);
           await tx.saveDebrief(sessionId, debrief, at);
@@ -332,66 +346,11 @@ export class InterviewLoop implements TurnMachine {
     throw new AppError('internal', 'The interview loop did not settle');
   }
 
-  private async turnContext(session: SessionRow, all: SessionQuestionRow[], current: SessionQuestionRow): Promise<TurnContext> {
-    const question = await this.question(current);
-    const exchange: ExchangeMessage[] = (await this.store.questionMessages(current.id)).map((m) => ({
-      role: m.role,
-      kind: m.kind,
-      content: m.content,
-    }));
-    return {
-      question,
-      rubric: this.deps.rubrics.get(question.rubric)!,
-      exchange,
-      followUpsUsed: current.followUps,
-      maxFollowUps: session.maxFollowUps,
-      // Only a model interviewer reads it.
-      summary: () => this.summary(session.id, all, current.position),
-    };
-  }
-
-  /** A compact, bounded summary of the questions before this one. */
-  private async summary(sessionId: string, all: SessionQuestionRow[], position: number): Promise<string> {
-    const earlier = all.slice(0, position);
-    if (!earlier.length) return `This is question 1 of ${all.length}.`;
-    const scores = (await this.store.scores(sessionId))
-      .filter((g) => earlier.some((q) => q.id === g.sessionQuestionId))
-      .map((g) => g.score);
-    const skipped = earlier.filter((q) => q.state === 'skipped').length;
-    const mean = scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : null;
-    const last = await this.question(earlier.at(-1)!);
-    return `This is question ${position + 1} of ${all.length}. Earlier: ${scores.length} graded${mean === null ? '' : ` (mean ${mean}/100)`}, ${skipped} skipped; the previous one was ${CATEGORY_LABEL[last.category]}.`;
-  }
-
-  private opening(picked: BankEntry[], maxFollowUps: number): string {
-    const counts = CATEGORIES.map((c) => ({ c, n: picked.filter((q) => q.category === c).length })).filter((x) => x.n > 0);
-    const minutes = picked.reduce((s, q) => s + TIME_BOX[q.category] / 60, 0);
-    return render(loadPrompt('opening.md'), {
-      count: String(picked.length),
-      breakdown: counts.map((x) => `${x.n} ${CATEGORY_LABEL[x.c]}`).join(', '),
-      minutes: String(minutes),
-      follow_ups: String(maxFollowUps),
-      grader:
-        this.deps.grader.kind === 'offline'
-          ? 'You are using the offline interviewer and grader: no AI model is involved, feedback comes from rubric rules and the reference answers.'
-          : `Your answers are graded by ${this.deps.model ?? 'the configured model'} against the reference answers and rubrics.`,
-    }).trim();
-  }
-
-  private async debrief(sessionId: string, all: SessionQuestionRow[]): Promise<Debrief> {
-    const gradeBy = new Map((await this.store.grades(sessionId)).map((g) => [g.sessionQuestionId, g.grade]));
-    const questions = await Promise.all(
-      all.map(async (q) => ({ question: await this.question(q), state: q.state, grade: gradeBy.get(q.id) })),
-    );
-    const deliveries = (await this.store.recordings(sessionId)).filter((r) => r.messageId !== null).map((r) => r.delivery);
-    return buildDebrief({ questions, rubrics: this.deps.rubrics, deliveries });
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Reading
-
-  /** The question as it was asked (its snapshot), or from the bank for sessions stored before snapshots. */
-  private async question(sq: SessionQuestionRow): Promise<BankEntry> {
-    return (await this.store.snapshot(sq.id)) ?? this.deps.bank.require(sq.questionId);
+  /** Between two interviews of a loop, the handoff to the next interviewer (with a blank line after); else nothing. */
+  private handoff(plan: LoopPlan | null, from: number, to: number): string {
+    const a = interviewAt(plan, from);
+    const b = interviewAt(plan, to);
+    if (!plan || a === undefined || b === undefined || a === b) return '';
+    return `${handoffText(plan.interviews[a]!, plan.interviews[b]!, b, plan.interviews.length)}\n\n`;
   }
 }
