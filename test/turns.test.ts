@@ -264,7 +264,7 @@ describe('what was asked', () => {
     const later = new Bank(
       app.deps.bank.entries.map((e) => (e.id === 'amazon-32' ? { ...e, prompt: 'A reworded prompt.', referenceAnswer: 'New.' } : e)),
     );
-    const view = await new SessionViews(app.deps.store, later).get(id);
+    const view = await new SessionViews(app.deps.store, later, app.deps.rubrics).get(id);
     expect(view.questions[0]!.prompt).toBe(original.prompt);
   });
 });

@@ -3,6 +3,9 @@ import type { BankEntry } from '../bank/schema.js';
 import { FLAG_LABEL, type Grade, Verdict, verdictFor } from '../grading/grade.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { type Delivery, DeliverySummary, summariseDelivery } from '../voice/delivery.js';
+import { type LoopQuestion, retoldStories, StoryReuse } from './feedback.js';
+import { holdMeeting, Meeting } from './meeting.js';
+import { interviewerAt, type LoopPlan } from './plan.js';
 
 export const Debrief = z
   .object({
@@ -49,12 +52,18 @@ export const Debrief = z
     delivery: DeliverySummary.nullable()
       .optional()
       .openapi({ description: 'How the spoken answers were delivered (pace, fillers, time); null when none was spoken' }),
+    retold: z.array(StoryReuse).optional().openapi({ description: 'Stories told twice in the session (absent in debriefs before 0.4)' }),
+    meeting: Meeting.nullable()
+      .optional()
+      .openapi({ description: "A loop's debrief meeting: votes, the Bar Raiser, the decision at the level; null outside a loop" }),
   })
   .openapi('Debrief');
 export type Debrief = z.infer<typeof Debrief>;
 
 export interface DebriefInput {
-  questions: Array<{ question: BankEntry; state: string; grade?: Grade }>;
+  questions: Array<{ question: BankEntry; state: string; grade?: Grade; position?: number; answer?: string }>;
+  /** A loop's plan: its debrief is a meeting. */
+  plan?: LoopPlan | null;
   rubrics: Map<string, Rubric>;
   /** The delivery figures of the spoken answers, if any. */
   deliveries?: Delivery[];
@@ -64,7 +73,7 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The end-of-loop debrief, computed from the stored grades: the same for every provider. */
-export function buildDebrief({ questions, rubrics, deliveries = [] }: DebriefInput): Debrief {
+export function buildDebrief({ questions, rubrics, deliveries = [], plan = null }: DebriefInput): Debrief {
   const graded = questions.filter((q): q is typeof q & { grade: Grade } => q.grade !== undefined);
   const asked = questions.filter((q) => q.state !== 'pending');
   const skipped = questions.filter((q) => q.state === 'skipped');
@@ -151,7 +160,15 @@ export function buildDebrief({ questions, rubrics, deliveries = [] }: DebriefInp
     practiseNext,
     grader: [...kinds].join(', ') || 'none',
     delivery: summariseDelivery(deliveries),
+    ...loopNotes(questions, rubrics, plan),
   };
+}
+
+/** The stories told twice, and for a loop its meeting. */
+function loopNotes(questions: DebriefInput['questions'], rubrics: Map<string, Rubric>, plan: LoopPlan | null) {
+  const loop: LoopQuestion[] = questions.map((q, i) => ({ ...q, position: q.position ?? i, answer: q.answer ?? '' }));
+  const retold = retoldStories(loop, (position) => interviewerAt(plan, position));
+  return { retold, meeting: plan ? holdMeeting(plan, loop, rubrics, retold) : null };
 }
 
 /** A criterion averaging this or more is a strength; below WEAK_BELOW it is a weakness; between, neither. */

@@ -70,7 +70,7 @@ export class InterviewLoop implements TurnMachine {
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
     this.store = deps.store;
-    this.views = new SessionViews(this.store, deps.bank);
+    this.views = new SessionViews(this.store, deps.bank, deps.rubrics);
     this.reader = new LoopReader(this.store, deps.bank, deps.rubrics);
     this.turns = new TurnRunner(
       {

@@ -188,3 +188,9 @@ export function interviewAt(plan: LoopPlan | null | undefined, position: number)
   const i = plan?.interviews.findIndex((x) => x.positions.includes(position)) ?? -1;
   return i >= 0 ? i : undefined;
 }
+
+/** The name of the interviewer who asks the question at `position`, or null outside a loop. */
+export function interviewerAt(plan: LoopPlan | null | undefined, position: number): string | null {
+  const i = interviewAt(plan, position);
+  return i === undefined ? null : plan!.interviews[i]!.interviewer.name;
+}

@@ -5,6 +5,7 @@ import type { Store } from '../db/store.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { buildDebrief, type Debrief } from './debrief.js';
+import { answersBy } from './feedback.js';
 import type { ExchangeMessage, TurnContext } from './interviewer.js';
 import { interviewAt } from './plan.js';
 import { CATEGORY_LABEL } from './views.js';
@@ -57,10 +58,17 @@ export class LoopReader {
 
   async debrief(session: SessionRow, all: SessionQuestionRow[]): Promise<Debrief> {
     const gradeBy = new Map((await this.store.grades(session.id)).map((g) => [g.sessionQuestionId, g.grade]));
+    const answers = answersBy(await this.store.messages(session.id));
     const questions = await Promise.all(
-      all.map(async (q) => ({ question: await this.question(q), state: q.state, grade: gradeBy.get(q.id) })),
+      all.map(async (q) => ({
+        question: await this.question(q),
+        state: q.state,
+        grade: gradeBy.get(q.id),
+        position: q.position,
+        answer: answers.get(q.id) ?? '',
+      })),
     );
     const deliveries = (await this.store.recordings(session.id)).filter((r) => r.messageId !== null).map((r) => r.delivery);
-    return buildDebrief({ questions, rubrics: this.rubrics, deliveries });
+    return buildDebrief({ questions, rubrics: this.rubrics, deliveries, plan: session.plan });
   }
 }

@@ -7,6 +7,7 @@ import { MESSAGE_KINDS, QUESTION_STATES } from '../shapes.js';
 import { wholeNumber } from '../validation.js';
 import { Recording } from '../voice/schemas.js';
 import { Debrief } from './debrief.js';
+import { InterviewFeedback, StoryReuse } from './feedback.js';
 
 /**
  * The shapes of the sessions feature, defined once: the API validates and documents them, the
@@ -153,6 +154,7 @@ export const SessionQuestion = z
       .int()
       .nullable()
       .openapi({ description: 'In a loop, the index of the interview (in plan.interviews) that asks it' }),
+    retold: z.array(StoryReuse).openapi({ description: 'Where this answer tells the same story as another answer of the session' }),
   })
   .openapi('SessionQuestion');
 
@@ -162,6 +164,9 @@ export const Session = SessionSummary.extend({
   maxFollowUps: z.number().int(),
   currentPosition: z.number().int(),
   plan: LoopPlan.nullable().openapi({ description: "A loop's interviews, interviewers and owned principles; null for a practice session" }),
+  feedback: z
+    .array(InterviewFeedback)
+    .openapi({ description: 'In a loop, the written feedback and vote of each interview that is over (all its questions done)' }),
   questions: z.array(SessionQuestion),
   messages: z.array(Message),
   debrief: Debrief.nullable(),

@@ -11,11 +11,13 @@ import {
 } from './schemas.js';
 import { AppError } from '../errors.js';
 import { LEVEL_NAMES } from '../grading/levels.js';
-import { interviewAt, type LoopPlan } from './plan.js';
+import { answersBy, feedbackSoFar, type LoopQuestion, retoldStories } from './feedback.js';
+import { interviewAt, interviewerAt, type LoopPlan } from './plan.js';
 import { recordingView } from '../voice/views.js';
 import { EMPTY_STATS, type SessionStats } from '../db/areas/read-models.js';
 import type { MessageRow, RecordingInfo, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
+import type { Rubric } from '../grading/rubrics.js';
 
 /**
  * The read models of the sessions feature: what the API, the export and the page see of the
@@ -61,6 +63,7 @@ export class SessionViews {
   constructor(
     private readonly store: Store,
     private readonly bank: Bank,
+    private readonly rubrics: Map<string, Rubric>,
   ) {}
 
   message(m: MessageRow, questions: SessionQuestionRow[], spoken?: Map<number, RecordingInfo>): Message {
@@ -128,6 +131,15 @@ export class SessionViews {
     const debrief = await this.store.debrief(id);
     const asked = await Promise.all(all.map(async (sq) => (await this.store.snapshot(sq.id)) ?? this.bank.require(sq.questionId)));
     const messages = await this.store.messages(id);
+    const answers = answersBy(messages);
+    const loop: LoopQuestion[] = all.map((sq, i) => ({
+      position: sq.position,
+      question: asked[i]!,
+      state: sq.state,
+      grade: gradeBy.get(sq.id)?.grade,
+      answer: answers.get(sq.id) ?? '',
+    }));
+    const retold = retoldStories(loop, (p) => interviewerAt(row.plan, p));
     const spoken = new Map((await this.store.recordings(id)).filter((r) => r.messageId !== null).map((r) => [r.messageId!, r]));
     return {
       ...this.summary(row, stats),
@@ -136,6 +148,7 @@ export class SessionViews {
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
       plan: row.plan,
+      feedback: feedbackSoFar(row.plan, loop, this.rubrics, retold),
       questions: all.map((sq, i) => {
         // What was asked, as it was asked: a later bank update does not change an old session.
         const q = asked[i]!;
@@ -162,6 +175,7 @@ export class SessionViews {
           grade: g?.grade ?? null,
           gradeUsage: g ? usageOf(g) : null,
           interview: interviewAt(row.plan, sq.position) ?? null,
+          retold: retold.filter((r) => r.earlier.position === sq.position || r.later.position === sq.position),
         };
       }),
       messages: messages.map((m) => this.message(m, all, spoken)),
