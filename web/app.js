@@ -13,7 +13,14 @@ const ctx = {
   rubrics: new Map(),
   health: null,
   topics: [],
-  defaults: { mix: {}, maxFollowUps: 2, maxFollowUpsLimit: 3, categories: [] },
+  defaults: {
+    mix: {},
+    maxFollowUps: 2,
+    maxFollowUpsLimit: 3,
+    categories: [],
+    level: 'L5',
+    levels: [{ id: 'L5', name: 'SDE II', interviews: 5, mix: {} }],
+  },
   /** What the server offers for speaking and listening (GET /api/voice). */
   voice: { transcription: null, speech: null, keepAudio: false, maxAudioSeconds: 600, maxAudioBytes: 0 },
 };

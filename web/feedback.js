@@ -1,5 +1,6 @@
 // @ts-check
 // The feedback card after each question, and the debrief at the end.
+import { meetingView } from './views/meeting.js';
 import { barChart } from './charts.js';
 import { fmtClock, h, label, markdown } from './dom.js';
 
@@ -95,6 +96,15 @@ export function feedbackCard(question, rubric, spoken = []) {
         )
       : null,
     g.bar ? h('p.bar.bar-' + g.bar.verdict, { text: g.bar.reason, dataset: { testid: 'bar' } }) : null,
+    (question.retold ?? []).map((r) => {
+      const other = r.earlier.position === question.position ? r.later : r.earlier;
+      return h(
+        'p.flags',
+        { dataset: { testid: 'retold' } },
+        h('span.flag', { text: 'story told twice' }),
+        ` The same story as question ${other.position + 1}${other.interviewer ? ` (told to ${other.interviewer})` : ''}: ${r.shared.join(', ')}.`,
+      );
+    }),
     h(
       'table.criteria',
       {},
@@ -161,14 +171,18 @@ export function debriefView(d) {
     'section.debrief',
     { 'aria-labelledby': 'debrief-title', dataset: { testid: 'debrief' } },
     h('h2', { id: 'debrief-title', text: 'Debrief' }),
-    h(
-      'p.recommendation',
-      {},
-      h('span.verdict.v-' + d.recommendation.verdict, { text: label(d.recommendation.verdict) }),
-      ' ',
-      d.recommendation.summary,
-    ),
-    d.recommendation.decidedBy?.length
+    // A loop decides in its meeting; a practice session by the rule over its answers.
+    d.meeting ? meetingView(d.meeting) : null,
+    d.meeting
+      ? null
+      : h(
+          'p.recommendation',
+          {},
+          h('span.verdict.v-' + d.recommendation.verdict, { text: label(d.recommendation.verdict) }),
+          ' ',
+          d.recommendation.summary,
+        ),
+    !d.meeting && d.recommendation.decidedBy?.length
       ? h(
           'div.decided',
           { dataset: { testid: 'decided-by' } },
@@ -182,7 +196,9 @@ export function debriefView(d) {
           ),
         )
       : null,
-    d.recommendation.wouldChange ? h('p.would-change', { text: `What would change it: ${d.recommendation.wouldChange}` }) : null,
+    !d.meeting && d.recommendation.wouldChange
+      ? h('p.would-change', { text: `What would change it: ${d.recommendation.wouldChange}` })
+      : null,
     h('p.muted', { text: `${d.questionsAnswered} of ${d.questionsAsked} asked questions graded · ${d.grader}` }),
     d.recommendation.evidence.length
       ? h(

@@ -38,6 +38,14 @@ export async function roomView(main, id, ctx) {
   const heading = h('h1.room-title', { id: 'room-title' });
   const clock = h('span.clock', { 'aria-hidden': 'true' });
   const status = h('p.room-status');
+  const who = h('p.interviewer', { dataset: { testid: 'interviewer' } });
+  const pause = h(
+    'p.sitting',
+    { hidden: true, dataset: { testid: 'sitting' } },
+    'That interview is over. You can take a break here: the loop waits in ',
+    h('a', { href: '#/history', text: 'History' }),
+    ' until you come back.',
+  );
   const transcript = createTranscript();
   const composer = readOnly
     ? null
@@ -59,8 +67,10 @@ export async function roomView(main, id, ctx) {
   clear(main).append(
     ...[
       h('div.room-head', {}, heading, voice?.readAloudLabel, clock),
+      who,
       status,
       transcript.el,
+      pause,
       composer?.errorBox,
       composer?.form,
       debriefSlot,
@@ -72,10 +82,20 @@ export async function roomView(main, id, ctx) {
   function render(s) {
     session = s;
     const current = s.questions[s.currentPosition];
+    const interview = s.plan && current?.interview != null ? s.plan.interviews[current.interview] : undefined;
     heading.textContent =
       s.status === 'finished'
         ? `Replay · ${s.loop}`
-        : `Question ${s.currentPosition + 1} of ${s.questionCount} · ${label(current?.category)}`;
+        : interview && s.plan
+          ? `Interview ${(current?.interview ?? 0) + 1} of ${s.plan.interviews.length} · ${interview.interviewer.name}`
+          : `Question ${s.currentPosition + 1} of ${s.questionCount} · ${label(current?.category)}`;
+    who.textContent =
+      interview && s.status !== 'finished'
+        ? `${interview.interviewer.name}, ${interview.interviewer.role}${interview.interviewer.barRaiser ? ' · Bar Raiser' : ''} · owns ${[...interview.principles, ...(interview.area ? [label(interview.area)] : [])].join(', ')} · question ${s.currentPosition + 1} of ${s.questionCount}`
+        : '';
+    // Between two interviews the candidate may stop: the loop waits in History.
+    const between = interview && current && current.interview && interview.positions[0] === current.position && !current.answeredAt;
+    pause.hidden = !between || s.status === 'finished';
     status.textContent = `${s.loop} · started ${fmtDate(s.createdAt)} · ${s.provider === 'offline' ? 'offline interviewer and grader' : `model ${s.model}`}${s.tokens.prompt + s.tokens.completion ? ` · ${s.tokens.prompt + s.tokens.completion} tokens` : ''}`;
     transcript.show(timeline(s, ctx.rubrics));
     clear(debriefSlot);

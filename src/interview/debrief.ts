@@ -127,7 +127,8 @@ export function buildDebrief({ questions, rubrics, deliveries = [], plan = null 
     (q) =>
       `${short(q.question.prompt)} — ${q.grade.score}/100 (${label(q.grade.verdict)})${q.grade.flags.length ? `, flagged: ${q.grade.flags.map((f) => FLAG_LABEL[f]).join(', ')}` : ''}`,
   );
-  const decision = decide(graded, asked.length, byLeadershipPrinciple, overallScore);
+  const notes = loopNotes(questions, rubrics, plan);
+  const decision = notes.meeting ? fromMeeting(notes.meeting, graded) : decide(graded, asked.length, byLeadershipPrinciple, overallScore);
   const recommendation = { ...decision, evidence };
 
   const topicScores = new Map<string, number[]>();
@@ -160,8 +161,30 @@ export function buildDebrief({ questions, rubrics, deliveries = [], plan = null 
     practiseNext,
     grader: [...kinds].join(', ') || 'none',
     delivery: summariseDelivery(deliveries),
-    ...loopNotes(questions, rubrics, plan),
+    ...notes,
   };
+}
+
+/**
+ * A loop's recommendation is its meeting's decision, in the verdicts of a practice session: a
+ * hire with every vote Strongly Inclined is Strong Hire; a hire one level down is not a hire at
+ * the level asked (Lean No Hire).
+ */
+function fromMeeting(m: Meeting, graded: Graded[]): Required<Omit<Debrief['recommendation'], 'evidence'>> {
+  const d = m.decision;
+  const verdict: Verdict =
+    d.outcome === 'hire'
+      ? m.feedback.every((f) => f.vote === 'strongly_inclined')
+        ? 'strong_hire'
+        : 'hire'
+      : d.outcome === 'hire_one_level_down'
+        ? 'lean_no_hire'
+        : d.outcome;
+  const decidedBy = d.decidedBy.flatMap((x) => {
+    const q = graded.find((g) => g.question.id === x.questionId);
+    return q ? [{ questionId: x.questionId, prompt: x.prompt, score: q.grade.score, verdict: q.grade.verdict, why: x.why }] : [];
+  });
+  return { verdict, summary: d.summary, decidedBy, wouldChange: d.wouldChange };
 }
 
 /** The stories told twice, and for a loop its meeting. */

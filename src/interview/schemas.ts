@@ -82,6 +82,10 @@ export const SessionDefaults = z
     maxFollowUps: z.number().int(),
     maxFollowUpsLimit: z.number().int(),
     categories: z.array(z.enum(CATEGORIES)).openapi({ description: 'The order categories are asked in' }),
+    level: Level,
+    levels: z
+      .array(z.object({ id: Level, name: z.string(), interviews: z.number().int(), mix: Mix }))
+      .openapi({ description: 'Each level: its name, the interviews of its whole loop, and its practice mix' }),
   })
   .openapi('SessionDefaults');
 

@@ -2,6 +2,7 @@
 // What the transcript shows, in order, and where each feedback card goes: after the last message
 // of the question it grades, so before the interviewer moves on; a marker heads each question.
 import { feedbackCard } from '../feedback.js';
+import { voteCard } from '../views/meeting.js';
 import { h, label } from '../dom.js';
 import { messageEl } from './transcript.js';
 
@@ -50,6 +51,24 @@ export function timeline(s, rubrics) {
   });
   const lastGraded = s.questions.find((x) => x.grade && lastOf.get(x.id) === s.messages.length - 1);
   if (lastGraded) card(lastGraded);
+  return withVotes(s, entries);
+}
+
+/**
+ * In a loop, each interviewer's written vote after the feedback on their interview's last question.
+ * @param {Session} s
+ * @param {Entry[]} entries
+ */
+function withVotes(s, entries) {
+  for (const f of s.feedback) {
+    const last = s.plan?.interviews[f.interview]?.positions.at(-1);
+    const q = s.questions.find((x) => x.position === last);
+    // after its last question's card, or (a skipped question has none) after its last message
+    let at = q ? entries.findIndex((e) => e.key === `feedback:${q.id}`) : -1;
+    if (at < 0 && q) entries.forEach((e, i) => e.message?.sessionQuestionId === q.id && (at = i));
+    const vote = { key: `vote:${f.interview}`, sig: JSON.stringify(f), render: () => voteCard(f) };
+    if (at >= 0) entries.splice(at + 1, 0, vote);
+  }
   return entries;
 }
 

@@ -3,9 +3,14 @@
 import { api } from '../api.js';
 import { clear, h, label } from '../dom.js';
 
-/** The loops offered on the start screen; the SDE loop is the server's default mix (no mix sent). */
+/**
+ * The loops offered on the start screen. A loop is interviews, each with its interviewer (the
+ * level's whole loop, or two for a short one); the quick practice is the level's default mix.
+ */
 const PRESETS = [
-  { id: 'sde', name: 'SDE loop', description: '', mix: null },
+  { id: 'loop', name: 'loop', description: '', mix: null },
+  { id: 'short', name: 'Short loop', description: 'Two interviews: one interviewer and the Bar Raiser', mix: null },
+  { id: 'sde', name: 'Quick practice', description: '', mix: null },
   { id: 'lp', name: 'Leadership Principles drill', description: '4 "Tell me about a time…" questions', mix: { behavioral: 4 } },
   { id: 'design', name: 'System design', description: '2 design questions, 20 minutes each', mix: { system_design: 2 } },
   { id: 'custom', name: 'Custom', description: 'Choose the mix and topics', mix: null },
@@ -28,7 +33,22 @@ const CATEGORIES = [
  * @param {import('../api.js').Ctx} ctx
  */
 export function startView(main, ctx) {
-  let preset = 'sde';
+  let preset = 'loop';
+  const levelOf = () => ctx.defaults.levels.find((l) => l.id === level.value) ?? ctx.defaults.levels[0];
+  const level = h(
+    'select',
+    { id: 'level', onchange: () => describePresets() },
+    ctx.defaults.levels.map((l) => h('option', { value: l.id, selected: l.id === ctx.defaults.level, text: `${l.name} (${l.id})` })),
+  );
+  /** What each preset is at the chosen level: "SDE II loop", "4 interviews and the Bar Raiser". */
+  const describePresets = () => {
+    const l = levelOf();
+    const barRaiser = l.id !== 'L4';
+    names.loop.textContent = `${l.name} loop`;
+    notes.loop.textContent = `${barRaiser ? `${l.interviews - 1} interviewers and a Bar Raiser` : `${l.interviews} interviewers`}, each owning Leadership Principles; stop after any interview and resume later`;
+    notes.short.textContent = barRaiser ? 'Two interviews: one interviewer and the Bar Raiser' : 'Two interviews';
+    notes.sde.textContent = `${mixText(l.mix)}, one interviewer`;
+  };
   const counts = Object.fromEntries(
     CATEGORIES.map(([c]) => [
       c,
@@ -66,6 +86,10 @@ export function startView(main, ctx) {
     ),
   );
   const error = h('p.error', { role: 'alert', hidden: true });
+  /** @type {Record<string, HTMLElement>} */
+  const names = {};
+  /** @type {Record<string, HTMLElement>} */
+  const notes = {};
   const cards = PRESETS.map((p) =>
     h(
       'label.preset',
@@ -80,10 +104,11 @@ export function startView(main, ctx) {
           custom.hidden = p.id !== 'custom';
         },
       }),
-      h('span.preset-name', { text: p.name }),
-      h('span.muted', { text: p.id === 'sde' ? mixText(ctx.defaults.mix) : p.description }),
+      (names[p.id] = h('span.preset-name', { text: p.name })),
+      (notes[p.id] = h('span.muted', { text: p.description })),
     ),
   );
+  describePresets();
   const offline = ctx.health?.provider === 'offline';
   const form = h(
     'form.start',
@@ -93,8 +118,10 @@ export function startView(main, ctx) {
         error.hidden = true;
         const p = PRESETS.find((x) => x.id === preset) ?? PRESETS[0];
         /** @type {import('../api.js').CreateSessionBody} */
-        const body = { maxFollowUps: Number(followUps.value) };
-        if (p.mix) body.mix = p.mix;
+        const body = { maxFollowUps: Number(followUps.value), level: levelOf().id };
+        if (p.id === 'loop') body.interviews = levelOf().interviews;
+        else if (p.id === 'short') body.interviews = 2;
+        else if (p.mix) body.mix = p.mix;
         else if (p.id === 'custom') {
           body.mix = Object.fromEntries(CATEGORIES.map(([c]) => [c, Number(counts[c].value) || 0]));
           const topics = topicBoxes.filter((b) => b.input.checked).map((b) => b.topic);
@@ -119,6 +146,7 @@ export function startView(main, ctx) {
         ? h('strong', { text: 'You are using the offline interviewer and grader: no AI model, deterministic rubric rules.' })
         : h('strong', { text: `Interviewer and grader: ${ctx.health?.model}.` }),
     ),
+    h('p', {}, h('label', { for: 'level' }, 'The level you are interviewing for: '), level),
     h('fieldset.presets', {}, h('legend', { text: 'Choose a loop' }), cards),
     custom,
     h('p', {}, h('label', { for: 'followups' }, 'Follow-up questions per question: '), followUps),

@@ -5,7 +5,10 @@ import { databaseError } from '../../db/errors.js';
 import { checkAnswer } from '../../grading/service.js';
 import { toMarkdown, withAudio } from '../../interview/export.js';
 import type { TurnRequest } from '../../interview/loop.js';
-import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS } from '../../interview/schemas.js';
+import { fullLoop } from '../../interview/plan.js';
+import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS, MIX_BY_LEVEL } from '../../interview/schemas.js';
+import { DEFAULT_LEVEL, LEVEL_NAMES } from '../../grading/levels.js';
+import { LEVELS } from '../../shapes.js';
 import { reserveBudget } from '../../middleware/limits.js';
 import type { AppEnv, AppRouteHandler } from '../../types.js';
 import { eventStream } from './event-stream.js';
@@ -21,7 +24,17 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 };
 
 export const defaults: AppRouteHandler<typeof routes.defaults> = (c) =>
-  c.json({ mix: DEFAULT_MIX, maxFollowUps: DEFAULT_MAX_FOLLOW_UPS, maxFollowUpsLimit: MAX_FOLLOW_UPS, categories: [...CATEGORIES] }, 200);
+  c.json(
+    {
+      mix: DEFAULT_MIX,
+      maxFollowUps: DEFAULT_MAX_FOLLOW_UPS,
+      maxFollowUpsLimit: MAX_FOLLOW_UPS,
+      categories: [...CATEGORIES],
+      level: DEFAULT_LEVEL,
+      levels: LEVELS.map((id) => ({ id, name: LEVEL_NAMES[id], interviews: fullLoop(id), mix: MIX_BY_LEVEL[id] })),
+    },
+    200,
+  );
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const { limit, offset } = c.req.valid('query');
