@@ -26,12 +26,14 @@ export function testDatabase(options: { persistent?: boolean } = {}): Record<str
 /**
  * A fresh app on its own database (see `testDatabase`), with the bank and rubrics loaded as at start-up.
  * `client` is the typed client of the API (hono/testing): bodies have the types the routes
- * declare. `request`, `json` and `post` send raw requests, for malformed input.
+ * declare; `clientWith(headers)` is one that sends those headers (a token, a cookie) with every
+ * request. `request`, `json` and `post` send raw requests, for malformed input.
  */
 export function makeApp(env: Record<string, string | undefined> = {}, options: { log?: (line: string) => void; now?: () => Date } = {}) {
   const deps: Deps = start({ ...testDatabase(), ...env }, { log: options.log ?? (() => {}), now: options.now });
   const app = createApp(deps);
   const client = testClient(app);
+  const clientWith = (headers: Record<string, string>) => testClient(app, undefined, undefined, { headers });
   const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init);
   const json = async (path: string, init?: RequestInit) => {
     const res = await app.request(path, init);
@@ -43,8 +45,11 @@ export function makeApp(env: Record<string, string | undefined> = {}, options: {
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  return { app, deps, client, request, json, post };
+  return { app, deps, client, clientWith, request, json, post };
 }
+
+/** The typed client of the API. */
+export type Client = ReturnType<typeof makeApp>['client'];
 
 /** A clock a test moves by hand: `now` for the app, `advance(ms)` to move it. */
 export function testClock(start = Date.now()) {
