@@ -5,33 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bank } from '../src/bank/bank.js';
 import { SessionViews } from '../src/interview/views.js';
-import type { InferRequestType } from 'hono/client';
-import { body, type Client, makeApp, onPostgres } from './helpers/app.js';
+import { body, makeApp, onPostgres, sessionsOf } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply, until } from './helpers/openai-mock.js';
 import { decide, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
 
 const ANSWER =
   'DynamoDB replicates each partition across three Availability Zones and writes succeed once a quorum of replicas persist them.';
-
-type NewSession = InferRequestType<Client['api']['sessions']['$post']>['json'];
-
-/**
- * A session's requests through the typed client: `start` gives the new session's id; a turn
- * takes an Idempotency-Key and other headers (as `sse`, to ask for an event stream).
- */
-function sessionsOf({ client }: { client: Client }) {
-  const session = client.api.sessions[':id'];
-  const key = (k?: string) => (k ? { 'idempotency-key': k } : {});
-  return {
-    start: async (json: NewSession) => (await body(client.api.sessions.$post({ json }), 201)).id,
-    answer: (id: string, text: string, options: { key?: string; headers?: Record<string, string> } = {}) =>
-      session.answer.$post({ param: { id }, header: key(options.key), json: { text } }, { headers: options.headers }),
-    retry: (id: string, headers?: Record<string, string>) => session.retry.$post({ param: { id }, header: {} }, { headers }),
-    get: (id: string) => body(session.$get({ param: { id } }), 200),
-    remove: (id: string) => session.$delete({ param: { id } }),
-  };
-}
 
 const sse = { accept: 'text/event-stream' };
 

@@ -1,4 +1,4 @@
-import type { ClientResponse } from 'hono/client';
+import type { ClientResponse, InferRequestType } from 'hono/client';
 import { testClient } from 'hono/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -50,6 +50,31 @@ export function makeApp(env: Record<string, string | undefined> = {}, options: {
 
 /** The typed client of the API. */
 export type Client = ReturnType<typeof makeApp>['client'];
+
+export type NewSession = InferRequestType<Client['api']['sessions']['$post']>['json'];
+export type Answer = InferRequestType<Client['api']['sessions'][':id']['answer']['$post']>['json'];
+
+/**
+ * A session's requests through the typed client: `start` gives the new session's id; a turn
+ * takes an Idempotency-Key and other headers (as `sse`, to ask for an event stream).
+ */
+export function sessionsOf({ client }: { client: Client }) {
+  const session = client.api.sessions[':id'];
+  const key = (k?: string) => (k ? { 'idempotency-key': k } : {});
+  return {
+    start: async (json: NewSession) => (await body(client.api.sessions.$post({ json }), 201)).id,
+    answer: (id: string, answer: string | Answer, options: { key?: string; headers?: Record<string, string> } = {}) =>
+      session.answer.$post(
+        { param: { id }, header: key(options.key), json: typeof answer === 'string' ? { text: answer } : answer },
+        { headers: options.headers },
+      ),
+    skip: (id: string) => session.skip.$post({ param: { id }, header: {} }),
+    finish: (id: string) => session.finish.$post({ param: { id }, header: {} }),
+    retry: (id: string, headers?: Record<string, string>) => session.retry.$post({ param: { id }, header: {} }, { headers }),
+    get: (id: string) => body(session.$get({ param: { id } }), 200),
+    remove: (id: string) => session.$delete({ param: { id } }),
+  };
+}
 
 /** A clock a test moves by hand: `now` for the app, `advance(ms)` to move it. */
 export function testClock(start = Date.now()) {
