@@ -42,7 +42,10 @@ describe('two replicas when PostgreSQL stops and starts again', () => {
 
     cluster.pause();
     // Longer than the lease and several recovery rounds: before, the first failed round ended the process.
-    await new Promise((r) => setTimeout(r, 5000));
+    const failedRounds = (r: ServerProcess) => r.output().match(/"event":"recovery_failed"/g)?.length ?? 0;
+    for (const r of replicas) {
+      await waitFor(async () => (failedRounds(r) >= 3 ? true : undefined), 20_000, 'three failed recovery rounds');
+    }
     for (const r of replicas) {
       expect(r.child.exitCode, r.output()).toBeNull();
       const ready = await fetch(`${r.base}/api/ready`);

@@ -32,6 +32,7 @@ function createModelMock() {
 
   const respond = async (reply: Reply, body: Record<string, any>): Promise<Response> => {
     if (reply.kind === 'delay') {
+      // A slow model is the behaviour a test asks for here (a timeout, a turn still running).
       await new Promise((r) => setTimeout(r, reply.ms));
       return respond(reply.then, body);
     }
@@ -67,6 +68,7 @@ function createModelMock() {
               model: body.model,
               choices: [{ index: 0, delta: { content: reply.chunks[i] }, finish_reason: null }],
             });
+            // Tokens a few ms apart, as a model streams them: readers see them arrive one by one.
             await new Promise((r) => setTimeout(r, 5));
           }
           send({
