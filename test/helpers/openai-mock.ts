@@ -20,6 +20,9 @@ export type Reply =
       finishReason?: string;
       /** The connection drops after this many chunks. */
       dropAfter?: number;
+      /** After this many chunks the model stops writing until `release` resolves (a model still thinking). */
+      holdAfter?: number;
+      release?: Promise<void>;
     };
 
 export function completion(content: string, extra: Partial<Extract<Reply, { kind: 'json' }>> = {}): Reply {
@@ -57,6 +60,7 @@ function createModelMock() {
             choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
           });
           for (let i = 0; i < reply.chunks.length; i++) {
+            if (reply.holdAfter === i) await reply.release;
             if (reply.dropAfter === i) {
               controller.error(new TypeError('terminated'));
               return;
