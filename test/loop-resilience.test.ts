@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { start } from '../src/start.js';
-import { body, makeApp, sessionsOf, testDatabase } from './helpers/app.js';
+import { body, clientAt, makeApp, sessionsOf, testDatabase } from './helpers/app.js';
 import { startServer } from './helpers/browser.js';
 import { mock, MODEL_ENV, until } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
@@ -57,12 +57,10 @@ describe('streaming to a client that goes away', () => {
       const chunks = Array.from({ length: 30 }, (_, i) => `word${i} `);
       mock.reply(decide('followup', 'depth'), say(...chunks));
       const controller = new AbortController();
-      const res = await fetch(`${base}/api/sessions/${id}/answer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ text: 'It replicates across AZs.' }),
-        signal: controller.signal,
-      });
+      const res = await clientAt(base).api.sessions[':id'].answer.$post(
+        { param: { id }, header: {}, json: { text: 'It replicates across AZs.' } },
+        { init: { signal: controller.signal }, headers: { accept: 'text/event-stream' } },
+      );
       const reader = res.body!.getReader();
       const first = new TextDecoder().decode((await reader.read()).value);
       expect(first).toContain('event: token');
