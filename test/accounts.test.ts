@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeApp, testClock } from './helpers/app.js';
+import { body, makeApp, sessionsOf, testClock } from './helpers/app.js';
 import { mock, MODEL_ENV, until } from './helpers/openai-mock.js';
 import { gradeReply } from './helpers/replies.js';
 
@@ -15,6 +15,7 @@ async function teamApp(env: Record<string, string> = {}, options: { now?: () => 
   const alice = (await accounts.createToken('alice')).token;
   const bob = (await accounts.createToken('bob')).token;
   const as = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, ...extra });
+  // Raw: for the route tables, which send every route the same way.
   const send = (method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
     app.request(path, {
       method,
@@ -27,7 +28,7 @@ async function teamApp(env: Record<string, string> = {}, options: { now?: () => 
 describe('web security in every mode', () => {
   it('refuses a Host it does not know on every route (DNS rebinding), and answers loopback names', async () => {
     const app = makeApp();
-    const id = (await app.post('/api/sessions', {})).body.id;
+    const id = await sessionsOf(app).start({});
     for (const [method, path] of [
       ['GET', '/api/sessions'],
       ['GET', `/api/sessions/${id}`],
@@ -50,35 +51,44 @@ describe('web security in every mode', () => {
     }
   });
 
-  it('refuses unsafe requests from another site, bodiless or not, and lets tools without browser headers through', async () => {
+  // Each check alone as well as together: another port of the same host is another origin, and
+  // same-site is not same-origin.
+  it.each<[string, Record<string, string>]>([
+    ['another site', { origin: 'https://evil.example' }],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['an opaque origin', { origin: 'null' }],
+    ['same-site from another port', { 'sec-fetch-site': 'same-site', origin: 'http://localhost:9999' }],
+    ['another port of the same host (Origin alone)', { origin: 'http://localhost:9999' }],
+    ['Sec-Fetch-Site: same-site alone', { 'sec-fetch-site': 'same-site' }],
+  ])('refuses unsafe requests, bodiless or not, from %s', async (_name, headers) => {
     const app = makeApp();
-    const id = (await app.post('/api/sessions', {})).body.id;
-    const crossSite: Array<Record<string, string>> = [
-      { origin: 'https://evil.example' },
-      { 'sec-fetch-site': 'cross-site' },
-      { origin: 'null' },
-      { 'sec-fetch-site': 'same-site', origin: 'http://localhost:9999' },
-      // Each check alone: another port of the same host is another origin, and same-site is not same-origin.
-      { origin: 'http://localhost:9999' },
-      { 'sec-fetch-site': 'same-site' },
-    ];
-    for (const headers of crossSite) {
-      expect((await app.request('/api/sessions', { method: 'POST', headers })).status, JSON.stringify(headers)).toBe(403);
-      expect((await app.request(`/api/sessions/${id}/finish`, { method: 'POST', headers })).status).toBe(403);
-      expect((await app.request(`/api/sessions/${id}`, { method: 'DELETE', headers })).status).toBe(403);
-    }
-    // A cross-site form to skip or finish: refused whatever it claims
+    const id = await sessionsOf(app).start({});
+    const theirs = app.clientWith(headers);
+    const session = theirs.api.sessions[':id'];
+    expect((await theirs.api.sessions.$post({ json: {} })).status).toBe(403);
+    expect((await session.finish.$post({ param: { id }, header: {} })).status).toBe(403);
+    expect((await session.$delete({ param: { id } })).status).toBe(403);
+    expect((await sessionsOf(app).get(id)).status).toBe('active');
+  });
+
+  it('refuses a form or a text body to skip or finish, whatever it claims', async () => {
+    const app = makeApp();
+    const id = await sessionsOf(app).start({});
+    // Raw: bodies that are not JSON, as a cross-site form sends them.
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     expect((await app.request(`/api/sessions/${id}/skip`, { method: 'POST', headers: form, body: 'x=1' })).status).toBe(415);
     expect(
       (await app.request(`/api/sessions/${id}/finish`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status,
     ).toBe(415);
-    expect((await app.json(`/api/sessions/${id}`)).body.status).toBe('active');
-    // same origin, and tools that send no browser headers, pass
-    expect(
-      (await app.request('/api/sessions', { method: 'POST', headers: { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' } }))
-        .status,
-    ).toBe(201);
+    expect((await sessionsOf(app).get(id)).status).toBe('active');
+  });
+
+  it('lets unsafe requests through from its own origin, and from tools that send no browser headers', async () => {
+    const app = makeApp();
+    const own = app.clientWith({ origin: 'http://localhost', 'sec-fetch-site': 'same-origin' });
+    await body(own.api.sessions.$post({ json: {} }), 201);
+    await body(app.client.api.sessions.$post({ json: {} }), 201);
+    // Raw: a request with no body and no content type at all, as curl -X POST sends it.
     expect((await app.request('/api/sessions', { method: 'POST' })).status).toBe(201);
   });
 });
@@ -103,28 +113,32 @@ describe('AUTH=token', () => {
   });
 
   it("keeps each user's sessions their own: another user's session is 404 on every route", async () => {
-    const { send, alice, bob } = await teamApp();
-    const mine = await (await send('POST', '/api/sessions', alice, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).json();
-    await send('POST', `/api/sessions/${mine.id}/answer`, alice, { text: ANSWER });
-    for (const [method, path, body] of [
-      ['GET', `/api/sessions/${mine.id}`],
-      ['GET', `/api/sessions/${mine.id}/export`],
-      ['POST', `/api/sessions/${mine.id}/answer`, { text: ANSWER }],
-      ['POST', `/api/sessions/${mine.id}/retry`],
-      ['POST', `/api/sessions/${mine.id}/skip`],
-      ['POST', `/api/sessions/${mine.id}/finish`],
-      ['DELETE', `/api/sessions/${mine.id}`],
+    const { app, send, alice, bob, as } = await teamApp();
+    const asAlice = sessionsOf({ client: app.clientWith(as(alice)) });
+    const id = await asAlice.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    await body(asAlice.answer(id, ANSWER), 200);
+    const bobs = app.clientWith(as(bob));
+    const asBob = sessionsOf({ client: bobs });
+    const session = bobs.api.sessions[':id'];
+    for (const [what, res] of [
+      ['GET', () => session.$get({ param: { id } })],
+      ['export', () => session.export.$get({ param: { id }, query: {} })],
+      ['answer', () => asBob.answer(id, ANSWER)],
+      ['retry', () => asBob.retry(id)],
+      ['skip', () => asBob.skip(id)],
+      ['finish', () => asBob.finish(id)],
+      ['DELETE', () => asBob.remove(id)],
     ] as const) {
-      const res = await send(method, path, bob, body);
-      expect(res.status, `${method} ${path}`).toBe(404);
+      expect((await res()).status, what).toBe(404);
     }
+    const mine = { id };
     expect((await (await send('GET', '/api/sessions', bob)).json()).items).toEqual([]);
     expect((await (await send('GET', '/api/progress', bob)).json()).points).toEqual([]);
     expect((await (await send('GET', '/api/sessions', alice)).json()).items.map((s: any) => s.id)).toEqual([mine.id]);
     expect((await (await send('GET', '/api/progress', alice)).json()).points).toHaveLength(1);
     // the bank and stateless grading are open to every signed-in user
     expect((await send('GET', '/api/questions?limit=1', bob)).status).toBe(200);
-    expect((await send('POST', '/api/grade', bob, { questionId: 'amazon-32', answer: ANSWER })).status).toBe(200);
+    await body(bobs.api.grade.$post({ json: { questionId: 'amazon-32', answer: ANSWER } }), 200);
   });
 
   it('refuses revoked and expired tokens, and says who you are', async () => {
@@ -152,11 +166,7 @@ describe('AUTH=token', () => {
 
   it('signs a browser in with a token: an HttpOnly SameSite=Strict cookie that sign-out ends; cookie writes must be same-origin JSON', async () => {
     const { app, alice } = await teamApp();
-    const login = await app.request('/api/login', {
-      method: 'POST',
-      headers: { ...json, origin: 'http://localhost' },
-      body: JSON.stringify({ token: alice }),
-    });
+    const login = await app.clientWith({ origin: 'http://localhost' }).api.login.$post({ json: { token: alice } });
     expect(login.status).toBe(204);
     const setCookie = login.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^mockloop_login=[\w-]+;/);
@@ -164,7 +174,7 @@ describe('AUTH=token', () => {
     expect(setCookie).toMatch(/SameSite=Strict/);
     const cookie = setCookie.split(';')[0]!;
     expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(200);
-    // a write signed in by cookie: only same-origin JSON
+    // a write signed in by cookie: only same-origin JSON (raw: the headers are what is tested)
     const create = (headers: Record<string, string>, body = '{}') =>
       app.request('/api/sessions', { method: 'POST', headers: { cookie, ...headers }, body });
     expect((await create({ ...json, origin: 'http://localhost' })).status).toBe(201);
@@ -175,9 +185,7 @@ describe('AUTH=token', () => {
       204,
     );
     expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(401);
-    expect((await app.request('/api/login', { method: 'POST', headers: json, body: JSON.stringify({ token: 'mlk_nope' }) })).status).toBe(
-      401,
-    );
+    expect((await app.client.api.login.$post({ json: { token: 'mlk_nope' } })).status).toBe(401);
   });
 });
 
@@ -191,36 +199,33 @@ describe('users', () => {
 
   it('are not removed with sessions unless those are deleted or handed over', async () => {
     const { app, alice, as } = await teamApp();
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] }, as(alice))).body.id;
+    const id = await sessionsOf({ client: app.clientWith(as(alice)) }).start({ questionIds: ['amazon-32'] });
     const { accounts } = app.deps;
     await expect(accounts.removeUser('alice')).rejects.toThrow(/alice has 1 session: say --delete-sessions, or --hand-over-to/);
     expect(await accounts.removeUser('alice', { handOverTo: 'bob' })).toEqual({ sessions: 1 });
     const bob = (await accounts.createToken('bob')).token;
-    expect((await app.json(`/api/sessions/${id}`, { headers: as(bob) })).status).toBe(200);
+    await sessionsOf({ client: app.clientWith(as(bob)) }).get(id);
     expect(await accounts.removeUser('bob', 'delete')).toEqual({ sessions: 1 });
     expect(await app.deps.store.session(id)).toBeUndefined();
   });
 
   it("see another user's session as a 404 even while a turn of it runs", async () => {
     const { app, alice, bob, as } = await teamApp(MODEL_ENV);
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }, as(alice))).body.id;
+    const asAlice = sessionsOf({ client: app.clientWith(as(alice)) });
+    const id = await asAlice.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
     mock.reply({ kind: 'delay', ms: 300, then: gradeReply('technical', 4, 'quorum') }, { kind: 'stream', chunks: ['Next.'] });
-    const running = app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(alice));
+    const running = asAlice.answer(id, ANSWER);
     await until(() => mock.requests.length > 0);
-    const theirs = await app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(bob));
+    const theirs = await sessionsOf({ client: app.clientWith(as(bob)) }).answer(id, ANSWER);
     expect(theirs.status).toBe(404);
-    expect((await app.post(`/api/sessions/${id}/answer`, { text: ANSWER }, as(alice))).status).toBe(409);
+    expect((await asAlice.answer(id, ANSWER)).status).toBe(409);
     expect((await running).status).toBe(200);
   });
 });
 
 describe('a browser sign-in', () => {
   const signIn = async (app: Awaited<ReturnType<typeof teamApp>>['app'], token: string, origin = 'http://localhost') => {
-    const login = await app.request(`${origin}/api/login`, {
-      method: 'POST',
-      headers: { ...json, origin },
-      body: JSON.stringify({ token }),
-    });
+    const login = await app.clientWith({ origin }, origin).api.login.$post({ json: { token } });
     expect(login.status).toBe(204);
     return login.headers.get('set-cookie')!;
   };
@@ -279,11 +284,7 @@ describe('limits', () => {
     const statuses = [];
     let last: Response | undefined;
     for (let i = 0; i < 3; i++) {
-      last = await app.request('/api/grade', {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER }),
-      });
+      last = await app.client.api.grade.$post({ json: { questionId: 'amazon-32', answer: ANSWER } });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 429]);
@@ -292,20 +293,14 @@ describe('limits', () => {
     expect(mock.requests).toHaveLength(2);
     // the bank is not rate limited, nor is grading offline: it calls no model
     expect((await app.request('/api/questions?limit=1')).status).toBe(200);
-    const offline = await app.request('/api/grade', {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER, provider: 'offline' }),
-    });
-    expect(offline.status).toBe(200);
+    await body(app.client.api.grade.$post({ json: { questionId: 'amazon-32', answer: ANSWER, provider: 'offline' } }), 200);
   });
 
   it('holds the budget before each model call: parallel requests cannot together pass it', async () => {
     const app = makeApp({ ...MODEL_ENV, USER_TOKEN_BUDGET: '1000' });
     const slow = { kind: 'delay' as const, ms: 200, then: gradeReply('technical', 4, 'quorum') };
     mock.reply(slow, slow, slow);
-    const grade = () =>
-      app.request('/api/grade', { method: 'POST', headers: json, body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER }) });
+    const grade = () => app.client.api.grade.$post({ json: { questionId: 'amazon-32', answer: ANSWER } });
     const statuses = (await Promise.all([grade(), grade(), grade()])).map((r) => r.status).sort();
     expect(statuses).toEqual([200, 429, 429]);
     expect(mock.requests).toHaveLength(1);
@@ -315,30 +310,28 @@ describe('limits', () => {
 
   it('counts skips and finishes, which grade and close with the model, in the same limit', async () => {
     const app = makeApp({ ...MODEL_ENV, RATE_LIMIT_PER_MINUTE: '2' });
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31', 'amazon-33'] })).body.id;
+    const sessions = sessionsOf(app);
+    const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31', 'amazon-33'] });
     mock.reply({ kind: 'stream', chunks: ['Next.'] }, { kind: 'stream', chunks: ['Next.'] }, { kind: 'stream', chunks: ['Bye.'] });
     const statuses = [];
-    for (const path of ['skip', 'skip', 'finish']) statuses.push((await app.post(`/api/sessions/${id}/${path}`, {})).status);
+    for (const turn of [sessions.skip, sessions.skip, sessions.finish]) statuses.push((await turn(id)).status);
     expect(statuses).toEqual([200, 200, 429]);
   });
 
   it('stops model calls once the monthly token budget is spent; the offline grader still works', async () => {
     const app = makeApp({ ...MODEL_ENV, USER_TOKEN_BUDGET: '1000' });
     mock.reply(gradeReply('technical', 4, 'quorum'));
-    const grade = (body: Record<string, unknown>) =>
-      app.request('/api/grade', {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ questionId: 'amazon-32', answer: ANSWER, ...body }),
-      });
-    expect((await grade({})).status).toBe(200);
+    const grade = (options: { provider?: 'offline' } = {}) =>
+      app.client.api.grade.$post({ json: { questionId: 'amazon-32', answer: ANSWER, ...options } });
+    expect((await grade()).status).toBe(200);
     const me = (await app.json('/api/me')).body;
     expect(me.usage).toMatchObject({ promptTokens: 900, completionTokens: 200, budget: 1000 });
-    const spent = await grade({});
+    const spent = await grade();
     expect(spent.status).toBe(429);
     expect(await spent.json()).toMatchObject({ error: { code: 'budget_exhausted', message: expect.stringMatching(/budget .* is spent/) } });
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
-    expect((await app.post(`/api/sessions/${id}/answer`, { text: ANSWER })).status).toBe(429);
+    const sessions = sessionsOf(app);
+    const id = await sessions.start({ questionIds: ['amazon-32'] });
+    expect((await sessions.answer(id, ANSWER)).status).toBe(429);
     expect(mock.requests).toHaveLength(1);
     expect((await grade({ provider: 'offline' })).status).toBe(200);
   });

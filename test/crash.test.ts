@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clientAt, sessionsOf } from './helpers/app.js';
 import { spawnServer, useStubModel, waitFor } from './helpers/process.js';
 
 /**
@@ -28,9 +29,8 @@ async function server(dbPath: string) {
   return p;
 }
 
-const json = async (url: string, init?: RequestInit) => (await fetch(url, init)).json() as Promise<any>;
-const post = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** A server's sessions, through the typed client of its socket. */
+const on = (p: { base: string }) => sessionsOf({ client: clientAt(p.base) });
 
 const ANSWER = 'DynamoDB replicates each partition across three Availability Zones, and a write succeeds once a quorum of replicas has it.';
 
@@ -42,15 +42,13 @@ describe.each([
   it('restarts, finds the answer stored once and completes the turn without a manual retry', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'mockloop-crash-')), 'db.sqlite');
     const first = await server(db);
-    const session = await json(`${first.base}/api/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ questionIds: ['amazon-32', 'amazon-31'], ...options }),
-    });
+    const session = { id: await on(first).start({ questionIds: ['amazon-32', 'amazon-31'], ...options }) };
     model.stub().requests.chat = 0;
     model.stub().requests.streams = 0;
     model.stub().set(slow);
-    void post(`${first.base}/api/sessions/${session.id}/answer`, { text: ANSWER }).catch(() => undefined);
+    void on(first)
+      .answer(session.id, ANSWER)
+      .catch(() => undefined);
     await waitFor(async () => (reached() ? true : undefined), 10_000, 'the model call');
     first.child.kill('SIGKILL');
     await first.exited;
@@ -59,15 +57,15 @@ describe.each([
     const second = await server(db);
     const done = await waitFor(
       async () => {
-        const s = await json(`${second.base}/api/sessions/${session.id}`);
-        return s.currentPosition === 1 && s.questions[1].state === 'asked' ? s : undefined;
+        const s = await on(second).get(session.id);
+        return s.currentPosition === 1 && s.questions[1]!.state === 'asked' ? s : undefined;
       },
       15_000,
       'the turn to complete',
     );
     expect(done.messages.filter((m: any) => m.kind === 'answer').map((m: any) => m.content)).toEqual([ANSWER]);
-    expect(done.questions[0].state).toBe('graded');
-    expect(done.questions[0].grade).not.toBeNull();
-    expect(done.messages.at(-1).kind).toBe('question');
+    expect(done.questions[0]!.state).toBe('graded');
+    expect(done.questions[0]!.grade).not.toBeNull();
+    expect(done.messages.at(-1)!.kind).toBe('question');
   }, 40_000);
 });

@@ -329,8 +329,8 @@ describe('LLM grader', () => {
   it('calls a connection dropped in the middle of the reply a connection failure, over real HTTP', async () => {
     const graded = gradeAgainst((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-      res.write('{"id":"x","choices":[');
-      setTimeout(() => res.socket?.destroy(), 20);
+      // Cut off once the first part is on its way.
+      res.write('{"id":"x","choices":[', () => res.socket?.destroy());
     });
     await expect(graded).rejects.toMatchObject({ code: 'model_connection', retryable: true });
   });

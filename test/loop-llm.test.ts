@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { makeApp } from './helpers/app.js';
+import { body, type Client, makeApp } from './helpers/app.js';
 import { mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
 
-const sseAnswer = (request: ReturnType<typeof makeApp>['request'], id: string, text: string) =>
-  request(`/api/sessions/${id}/answer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ text }),
-  }).then(async (r) => parseSse(await r.text()));
+const sseAnswer = (client: Client, id: string, text: string) =>
+  client.api.sessions[':id'].answer
+    .$post({ param: { id }, header: {}, json: { text } }, { headers: { accept: 'text/event-stream' } })
+    .then(async (r) => parseSse(await r.text()));
 
 describe('a full loop with a model (mocked with msw)', () => {
   it('follows up where the model decides, enforces the cap, grades, streams, debriefs and replays', async () => {
-    const { post, json, request } = makeApp(MODEL_ENV);
-    const s = (await post('/api/sessions', { questionIds: ['lp-ownership-2', 'amazon-32', 'amazon-51'], maxFollowUps: 1 })).body;
+    const { client } = makeApp(MODEL_ENV);
+    const session = client.api.sessions[':id'];
+    const s = await body(
+      client.api.sessions.$post({ json: { questionIds: ['lp-ownership-2', 'amazon-32', 'amazon-51'], maxFollowUps: 1 } }),
+      201,
+    );
     expect(s).toMatchObject({ provider: 'openai', model: 'gpt-test' });
-    expect(s.messages[0].content).toMatch(/graded by gpt-test/);
+    expect(s.messages[0]!.content).toMatch(/graded by gpt-test/);
     const id = s.id;
 
     // Q1: the model asks for the result
     mock.reply(decide('followup', 'result'), say('How did ', 'it turn out', ', in numbers?'));
-    const e1 = await sseAnswer(request, id, 'We had an outage once and I fixed it.');
+    const e1 = await sseAnswer(client, id, 'We had an outage once and I fixed it.');
     expect(e1.map((e) => e.event)).toEqual(['token', 'token', 'token', 'message', 'done']);
     expect(
       e1
@@ -41,7 +43,7 @@ describe('a full loop with a model (mocked with msw)', () => {
 
     // ... cap reached: no decision is asked for; graded, then the next question
     mock.reply(gradeReply('star', 3, 'I fixed it'), say("Thanks, let's move on."));
-    const e2 = await sseAnswer(request, id, 'Checkout failures dropped from 3% to 0.1% and I fixed it.');
+    const e2 = await sseAnswer(client, id, 'Checkout failures dropped from 3% to 0.1% and I fixed it.');
     expect(e2.map((e) => e.event)).toEqual(['grade', 'token', 'token', 'token', 'message', 'done']);
     expect(e2[0]!.data.grade).toMatchObject({ questionId: 'lp-ownership-2', grader: { kind: 'llm', model: 'gpt-test' }, overall: 3 });
     const question2 = e2.find((e) => e.event === 'message')!.data;
@@ -57,9 +59,8 @@ describe('a full loop with a model (mocked with msw)', () => {
 
     // Q2 skipped
     mock.reply(say('No problem, next one.'));
-    const skipped = await post(`/api/sessions/${id}/skip`, {});
-    expect(skipped.status).toBe(200);
-    expect(skipped.body.messages.map((m: any) => m.kind)).toEqual(['skip', 'question']);
+    const skipped = await body(session.skip.$post({ param: { id }, header: {} }), 200);
+    expect(skipped.messages.map((m) => m.kind)).toEqual(['skip', 'question']);
 
     // Q3: the model moves on straight away; the last answer closes the loop
     mock.reply(
@@ -67,14 +68,19 @@ describe('a full loop with a model (mocked with msw)', () => {
       gradeReply('system-design', 5, 'Trie in memory on ECS behind an NLB'),
       say('Thank you, that was the last question.'),
     );
-    const last = await post(`/api/sessions/${id}/answer`, {
-      text: 'Requirements: 80k QPS, p99 < 50 ms. Trie in memory on ECS behind an NLB.',
-    });
-    expect(last.body.messages.map((m: any) => m.kind)).toEqual(['answer', 'closing']);
-    expect(last.body.session.status).toBe('finished');
+    const last = await body(
+      session.answer.$post({
+        param: { id },
+        header: {},
+        json: { text: 'Requirements: 80k QPS, p99 < 50 ms. Trie in memory on ECS behind an NLB.' },
+      }),
+      200,
+    );
+    expect(last.messages.map((m) => m.kind)).toEqual(['answer', 'closing']);
+    expect(last.session.status).toBe('finished');
 
-    const r = (await json(`/api/sessions/${id}`)).body;
-    expect(r.messages.map((m: any) => `${m.role}:${m.kind}`)).toEqual([
+    const r = await body(session.$get({ param: { id } }), 200);
+    expect(r.messages.map((m) => `${m.role}:${m.kind}`)).toEqual([
       'interviewer:opening',
       'interviewer:question',
       'candidate:answer',
@@ -86,39 +92,41 @@ describe('a full loop with a model (mocked with msw)', () => {
       'candidate:answer',
       'interviewer:closing',
     ]);
-    expect(r.questions.map((q: any) => q.state)).toEqual(['graded', 'skipped', 'graded']);
-    expect(r.questions[0].grade.criteria[0].evidence).toEqual(['I fixed it']);
-    expect(r.debrief.byRubric.map((x: any) => [x.rubricId, x.score])).toEqual([
+    expect(r.questions.map((q) => q.state)).toEqual(['graded', 'skipped', 'graded']);
+    expect(r.questions[0]!.grade!.criteria[0]!.evidence).toEqual(['I fixed it']);
+    expect(r.debrief!.byRubric.map((x) => [x.rubricId, x.score])).toEqual([
       ['star', 50],
       // the model said 5 everywhere, but our too-short guard caps a two-line design at 50
       ['system-design', 50],
     ]);
-    expect(r.debrief.grader).toBe('llm grader (gpt-test)');
+    expect(r.debrief!.grader).toBe('llm grader (gpt-test)');
     // every token the model reported is stored and summed per session
     expect(r.tokens).toEqual({
       prompt: 400 + 300 + 900 + 300 + 300 + 400 + 900 + 300,
       completion: 20 + 15 + 200 + 15 + 15 + 20 + 200 + 15,
     });
-    expect(r.questions[0].gradeUsage).toEqual({ promptTokens: 900, completionTokens: 200 });
+    expect(r.questions[0]!.gradeUsage).toEqual({ promptTokens: 900, completionTokens: 200 });
   });
 
   it('never shows the model the reference answer when it writes to the candidate', async () => {
-    const { post } = makeApp(MODEL_ENV);
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    const { client } = makeApp(MODEL_ENV);
+    const { id } = await body(client.api.sessions.$post({ json: { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 } }), 201);
     mock.reply(decide('followup', 'depth'), say('Why?'));
-    await post(`/api/sessions/${id}/answer`, { text: 'It replicates.' });
+    await body(client.api.sessions[':id'].answer.$post({ param: { id }, header: {}, json: { text: 'It replicates.' } }), 200);
     const followUpPrompt = JSON.stringify(mock.requests[1]!.messages);
     expect(followUpPrompt).not.toContain('hinted handoff');
     expect(JSON.stringify(mock.requests[0]!.messages)).toContain('hinted handoff');
   });
 
   it('rejects a decision that names a criterion the rubric does not have, then recovers on retry', async () => {
-    const { post } = makeApp(MODEL_ENV);
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'] })).body.id;
+    const { client } = makeApp(MODEL_ENV);
+    const { id } = await body(client.api.sessions.$post({ json: { questionIds: ['amazon-32', 'amazon-31'] } }), 201);
     mock.reply(decide('followup', 'charisma'), decide('followup', 'charisma'));
-    const failed = await post(`/api/sessions/${id}/answer`, { text: 'It replicates across AZs.' });
-    expect(failed.status).toBe(502);
-    expect(failed.body.error.code).toBe('model_invalid_output');
+    const failed = await body(
+      client.api.sessions[':id'].answer.$post({ param: { id }, header: {}, json: { text: 'It replicates across AZs.' } }),
+      502,
+    );
+    expect(failed.error.code).toBe('model_invalid_output');
     const schema = mock.requests[0]!.response_format.json_schema.schema;
     // a criterion of the rubric, or a bar dimension of the level
     expect(schema.properties.criterionId.anyOf[0].enum).toEqual([

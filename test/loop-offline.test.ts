@@ -12,7 +12,7 @@ const DESIGN =
 
 describe('a full offline loop through the HTTP API', () => {
   it('asks, follows up, skips, grades, debriefs, and replays everything', async () => {
-    const { client, request } = makeApp();
+    const { client } = makeApp();
     const sessions = client.api.sessions;
     const session = (_id: string) => sessions[':id'];
     const answer = (id: string, text: string) => body(session(id).answer.$post({ param: { id }, header: {}, json: { text } }), 200);
@@ -43,11 +43,10 @@ describe('a full offline loop through the HTTP API', () => {
     expect(skipped.messages.map((m) => `${m.role}:${m.kind}`)).toEqual(['candidate:skip', 'interviewer:question']);
 
     // Q3 over SSE: follow-up, then the last answer closes the loop
-    const sse = await request(`/api/sessions/${id}/answer`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ text: 'I would use a trie.' }),
-    });
+    const sse = await session(id).answer.$post(
+      { param: { id }, header: {}, json: { text: 'I would use a trie.' } },
+      { headers: { accept: 'text/event-stream' } },
+    );
     expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
     const events = parseSse(await sse.text());
     expect(events.at(-1)!.event).toBe('done');

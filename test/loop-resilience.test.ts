@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { start } from '../src/start.js';
-import { makeApp, testDatabase } from './helpers/app.js';
+import { body, clientAt, makeApp, sessionsOf, testDatabase } from './helpers/app.js';
 import { startServer } from './helpers/browser.js';
 import { mock, MODEL_ENV, until } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
@@ -8,14 +8,13 @@ import { parseSse } from './helpers/sse.js';
 
 describe('nothing is lost when the model fails', () => {
   it('keeps the answer, reports a clear error, and the same turn succeeds on retry', async () => {
-    const { post, json, request } = makeApp(MODEL_ENV);
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'] })).body.id;
+    const sessions = sessionsOf(makeApp(MODEL_ENV));
+    const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'] });
 
     mock.reply({ kind: 'status', status: 500 });
-    const failed = await post(`/api/sessions/${id}/answer`, { text: 'My carefully typed answer about quorum replication.' });
-    expect(failed.status).toBe(502);
-    expect(failed.body.error).toMatchObject({ code: 'model_unavailable', message: expect.stringMatching(/server error \(500\)/) });
-    const kept = (await json(`/api/sessions/${id}`)).body;
+    const failed = await body(sessions.answer(id, 'My carefully typed answer about quorum replication.'), 502);
+    expect(failed.error).toMatchObject({ code: 'model_unavailable', message: expect.stringMatching(/server error \(500\)/) });
+    const kept = await sessions.get(id);
     expect(kept.messages.at(-1)).toMatchObject({
       role: 'candidate',
       kind: 'answer',
@@ -24,33 +23,29 @@ describe('nothing is lost when the model fails', () => {
 
     // over SSE the failure arrives as an error event
     mock.reply({ kind: 'network' });
-    const events = parseSse(
-      await (await request(`/api/sessions/${id}/retry`, { method: 'POST', headers: { accept: 'text/event-stream' } })).text(),
-    );
+    const events = parseSse(await (await sessions.retry(id, { accept: 'text/event-stream' })).text());
     expect(events.map((e) => e.event)).toEqual(['error']);
     expect(events[0]!.data).toMatchObject({ code: 'model_connection', retryable: true });
 
     mock.reply(decide('followup', 'depth'), say('What happens when a node fails?'));
-    const retried = await post(`/api/sessions/${id}/retry`, {});
-    expect(retried.status).toBe(200);
-    expect(retried.body.messages.map((m: any) => m.kind)).toEqual(['followup']);
-    const after = (await json(`/api/sessions/${id}`)).body;
-    expect(after.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
+    const retried = await body(sessions.retry(id), 200);
+    expect(retried.messages.map((m) => m.kind)).toEqual(['followup']);
+    const after = await sessions.get(id);
+    expect(after.messages.filter((m) => m.kind === 'answer')).toHaveLength(1);
   });
 
   it('keeps an answer added while a turn is open and answers both together', async () => {
-    const { post, json } = makeApp(MODEL_ENV);
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'] })).body.id;
+    const sessions = sessionsOf(makeApp(MODEL_ENV));
+    const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'] });
     mock.reply({ kind: 'status', status: 503 });
-    await post(`/api/sessions/${id}/answer`, { text: 'First part.' });
+    await body(sessions.answer(id, 'First part.'), 502);
     mock.reply(decide('next'), gradeReply('technical', 3), say('Next.'));
-    const second = await post(`/api/sessions/${id}/answer`, { text: 'Second part.' });
-    expect(second.status).toBe(200);
+    await body(sessions.answer(id, 'Second part.'), 200);
     const grading = mock.requests.find((r) => r.response_format?.json_schema?.name === 'grade')!;
     const prompt = grading.messages[1].content as string;
     expect(prompt).toContain('<candidate_turn n="1">\nFirstˆpart.\n</candidate_turn>');
     expect(prompt).toContain('<candidate_turn n="2">\nSecondˆpart.\n</candidate_turn>');
-    expect((await json(`/api/sessions/${id}`)).body.questions[0].state).toBe('graded');
+    expect((await sessions.get(id)).questions[0]!.state).toBe('graded');
   });
 });
 
@@ -62,24 +57,26 @@ describe('streaming to a client that goes away', () => {
       const chunks = Array.from({ length: 30 }, (_, i) => `word${i} `);
       mock.reply(decide('followup', 'depth'), say(...chunks));
       const controller = new AbortController();
-      const res = await fetch(`${base}/api/sessions/${id}/answer`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ text: 'It replicates across AZs.' }),
-        signal: controller.signal,
-      });
+      const res = await clientAt(base).api.sessions[':id'].answer.$post(
+        { param: { id }, header: {}, json: { text: 'It replicates across AZs.' } },
+        { init: { signal: controller.signal }, headers: { accept: 'text/event-stream' } },
+      );
       const reader = res.body!.getReader();
       const first = new TextDecoder().decode((await reader.read()).value);
       expect(first).toContain('event: token');
       controller.abort();
       await reader.cancel().catch(() => undefined);
 
-      let followUp: { content: string } | undefined;
-      for (let i = 0; i < 50 && !followUp; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        followUp = (await deps.loop.views.get(id)).messages.find((m) => m.kind === 'followup');
-      }
-      expect(followUp?.content).toBe(chunks.join(''));
+      // The turn runs on after the client has gone: wait for its follow-up to be stored.
+      const followUp = await vi.waitFor(
+        async () => {
+          const message = (await deps.loop.views.get(id)).messages.find((m) => m.kind === 'followup');
+          if (!message) throw new Error('no follow-up stored yet');
+          return message;
+        },
+        { timeout: 5000, interval: 10 },
+      );
+      expect(followUp.content).toBe(chunks.join(''));
     } finally {
       server.close();
     }
@@ -110,36 +107,34 @@ describe('a restart in the middle of grading', () => {
 
 describe('answers sent at the same time', () => {
   it('refuses a second answer while the first is still being answered, and stores one', async () => {
-    const { post, json } = makeApp(MODEL_ENV);
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    const sessions = sessionsOf(makeApp(MODEL_ENV));
+    const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
     mock.reply({ kind: 'delay', ms: 300, then: decide('next') }, gradeReply('technical', 3), say('Next.'));
-    const first = post(`/api/sessions/${id}/answer`, { text: 'First answer: DynamoDB replicates data.' });
+    const first = sessions.answer(id, 'First answer: DynamoDB replicates data.');
     await until(() => mock.requests.length > 0);
-    const second = await post(`/api/sessions/${id}/answer`, { text: 'Second answer: it also uses quorum writes.' });
-    expect(second.status).toBe(409);
-    expect(second.body.error.message).toMatch(/still being answered/);
+    const second = await body(sessions.answer(id, 'Second answer: it also uses quorum writes.'), 409);
+    expect(second.error.message).toMatch(/still being answered/);
     expect((await first).status).toBe(200);
-    const answers = (await json(`/api/sessions/${id}`)).body.messages.filter((m: any) => m.kind === 'answer');
-    expect(answers.map((m: any) => m.content)).toEqual(['First answer: DynamoDB replicates data.']);
+    const answers = (await sessions.get(id)).messages.filter((m) => m.kind === 'answer');
+    expect(answers.map((m) => m.content)).toEqual(['First answer: DynamoDB replicates data.']);
   });
 
   it('never applies an answer meant for a question the interview has left', async () => {
-    const { post, json } = makeApp();
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).body.id;
-    const first = await post(`/api/sessions/${id}/answer`, { text: 'It replicates across AZs with quorum writes.', position: 0 });
-    expect(first.status).toBe(200);
-    const again = await post(`/api/sessions/${id}/answer`, { text: 'It replicates across AZs with quorum writes.', position: 0 });
-    expect(again.status).toBe(409);
-    expect(again.body.error.message).toMatch(/for question 1, but the interview is on question 2 now: it was not saved/);
-    const s = (await json(`/api/sessions/${id}`)).body;
-    expect(s.questions[1].answeredAt).toBeNull();
-    expect(s.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
+    const sessions = sessionsOf(makeApp());
+    const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const answer = { text: 'It replicates across AZs with quorum writes.', position: 0 };
+    await body(sessions.answer(id, answer), 200);
+    const again = await body(sessions.answer(id, answer), 409);
+    expect(again.error.message).toMatch(/for question 1, but the interview is on question 2 now: it was not saved/);
+    const s = await sessions.get(id);
+    expect(s.questions[1]!.answeredAt).toBeNull();
+    expect(s.messages.filter((m) => m.kind === 'answer')).toHaveLength(1);
   });
 });
 
 describe('prompt size', () => {
   it('stays flat: the prompt at question 10 is no larger than at question 2 beyond a small summary', async () => {
-    const { post } = makeApp(MODEL_ENV);
+    const sessions = sessionsOf(makeApp(MODEL_ENV));
     const ids = [
       'amazon-31',
       'amazon-33',
@@ -153,13 +148,12 @@ describe('prompt size', () => {
       'amazon-52',
       'amazon-53',
     ];
-    const id = (await post('/api/sessions', { questionIds: ids, maxFollowUps: 1 })).body.id;
+    const id = await sessions.start({ questionIds: ids, maxFollowUps: 1 });
     const transitionPrompts: string[] = [];
     for (let i = 0; i < 10; i++) {
       mock.reply(decide('next'), gradeReply('technical', 3), say('Next.'));
       const before = mock.requests.length;
-      const r = await post(`/api/sessions/${id}/answer`, { text: `Answer number ${i + 1}: ${'replication and caching '.repeat(40)}` });
-      expect(r.status).toBe(200);
+      await body(sessions.answer(id, `Answer number ${i + 1}: ${'replication and caching '.repeat(40)}`), 200);
       transitionPrompts.push(mock.requests[before + 2]!.messages.at(-1).content);
     }
     const size = (i: number) => transitionPrompts[i]!.length - transitionPrompts[i]!.match(/finished answering: "([^"]*)"/)![1]!.length;

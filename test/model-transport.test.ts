@@ -85,6 +85,7 @@ describe('the model transport', () => {
       .poll(
         async () => {
           const before = written;
+          // Nothing happening is what is tested: no event says "wrote nothing for a while", so this waits a while.
           await new Promise((r) => setTimeout(r, 200));
           held = written;
           return held === before;
@@ -115,10 +116,12 @@ describe('the model transport', () => {
   });
 
   it('rejects with an AbortError when aborted before the reply comes, and at once when already aborted', async () => {
-    const { url } = await serve(() => {});
+    const { url, received } = await serve(() => {});
     const controller = new AbortController();
     const pending = modelFetch(url, { method: 'POST', body: '{}', signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    // Aborted once the server has the request, and before it answers (it never does).
+    await expect.poll(() => received.length).toBe(1);
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     await expect(modelFetch(url, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
@@ -133,8 +136,7 @@ describe('the model transport', () => {
 
   it('rejects with the connection error and its code when nothing listens', async () => {
     const { url } = await serve(() => {});
-    servers.splice(0).forEach((s) => s.close());
-    await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
     await expect(modelFetch(url, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { spawnServer, useStubModel, waitFor } from './helpers/process.js';
+import { body, clientAt, sessionsOf } from './helpers/app.js';
+import { type ServerProcess, spawnServer, useStubModel, waitFor } from './helpers/process.js';
 
 /**
  * The database going away, for real, against server processes: a SQLite file locked by another
@@ -21,8 +22,8 @@ async function server(env: Record<string, string>) {
   return p;
 }
 
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+/** A server's sessions, through the typed client of its socket. */
+const on = (p: ServerProcess) => sessionsOf({ client: clientAt(p.base) });
 const ANSWER = 'DynamoDB replicates each partition across three Availability Zones, and a write succeeds once a quorum of replicas has it.';
 const dbFile = () => join(mkdtempSync(join(tmpdir(), 'mockloop-outage-')), 'db.sqlite');
 
@@ -30,9 +31,7 @@ describe('a SQLite file locked by another program', () => {
   it('answers health at once meanwhile, a turn 503 database_busy with Retry-After, stays up, and takes the answer once the lock is gone', async () => {
     const path = dbFile();
     const s = await server({ DATABASE_PATH: path });
-    const session = (await (await post(`${s.base}/api/sessions`, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).json()) as {
-      id: string;
-    };
+    const session = { id: await on(s).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }) };
 
     // Another program (a backup, a sqlite3 shell) takes the write lock and keeps it for 10 s.
     const other = new Database(path);
@@ -40,17 +39,22 @@ describe('a SQLite file locked by another program', () => {
     const lockedAt = Date.now();
     try {
       // While the turn waits for the lock, health answers at once: nothing waits on the event loop.
-      const waiting = post(`${s.base}/api/sessions/${session.id}/answer`, { text: ANSWER });
-      await new Promise((r) => setTimeout(r, 300));
-      for (let i = 0; i < 3; i++) {
+      let settled = false;
+      const waiting = on(s)
+        .answer(session.id, ANSWER)
+        .finally(() => (settled = true));
+      let whileWaiting = 0;
+      while (!settled) {
         const started = Date.now();
         expect((await fetch(`${s.base}/api/health`)).status).toBe(200);
         expect(Date.now() - started).toBeLessThan(500);
+        if (!settled) whileWaiting++;
       }
+      // The turn waited seconds for the lock: health answered many times meanwhile.
+      expect(whileWaiting).toBeGreaterThanOrEqual(3);
       const answered = await waiting;
-      expect(answered.status).toBe(503);
       expect(answered.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(((await answered.json()) as { error: { code: string } }).error.code).toBe('database_busy');
+      expect((await body(answered, 503)).error.code).toBe('database_busy');
       // The server stays responsive while the lock is held, and recovery rounds do not kill it.
       await waitFor(async () => (Date.now() - lockedAt > 10_000 ? true : undefined), 12_000, 'the lock to have been held 10 s');
       expect((await fetch(`${s.base}/api/health`)).status).toBe(200);
@@ -60,11 +64,8 @@ describe('a SQLite file locked by another program', () => {
       other.close();
     }
 
-    const after = await post(`${s.base}/api/sessions/${session.id}/answer`, { text: ANSWER });
-    expect(after.status, await after.clone().text()).toBe(200);
-    const replay = (await (await fetch(`${s.base}/api/sessions/${session.id}`)).json()) as {
-      messages: Array<{ kind: string; content: string }>;
-    };
+    await body(on(s).answer(session.id, ANSWER), 200);
+    const replay = await on(s).get(session.id);
     expect(replay.messages.filter((m) => m.kind === 'answer').map((m) => m.content)).toEqual([ANSWER]);
     expect(s.output()).not.toMatch(/unhandled|uncaught/i);
   }, 40_000);
@@ -75,15 +76,13 @@ describe('a server killed with SIGKILL in the middle of a turn', () => {
     const path = dbFile();
     const env = { DATABASE_PATH: path, OPENAI_BASE_URL: model.stub().url, OPENAI_API_KEY: 'stub', MODEL: 'stub', OPENAI_MAX_RETRIES: '0' };
     const first = await server(env);
-    const session = (await (
-      await post(`${first.base}/api/sessions`, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })
-    ).json()) as {
-      id: string;
-    };
-    const key = { 'Idempotency-Key': 'cut-off-by-a-crash' };
+    const session = { id: await on(first).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 }) };
+    const key = 'cut-off-by-a-crash';
     model.stub().requests.chat = 0;
     model.stub().set({ delayMs: 3000 });
-    void post(`${first.base}/api/sessions/${session.id}/answer`, { text: ANSWER }, key).catch(() => undefined);
+    void on(first)
+      .answer(session.id, ANSWER, { key })
+      .catch(() => undefined);
     await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     first.child.kill('SIGKILL');
     await first.exited;
@@ -92,13 +91,13 @@ describe('a server killed with SIGKILL in the middle of a turn', () => {
     const statuses: number[] = [];
     const replayed = await waitFor(
       async () => {
-        const res = await post(`${second.base}/api/sessions/${session.id}/answer`, { text: ANSWER }, key);
+        const res = await on(second).answer(session.id, ANSWER, { key });
         statuses.push(res.status);
         if (res.status === 409) {
           const after = res.headers.get('retry-after');
           expect(after).toMatch(/^\d+$/);
-          expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/answer is saved/);
-          // A well-behaved client waits as long as it is told.
+          expect((await body(res, 409)).error.message).toMatch(/answer is saved/);
+          // A well-behaved client waits as long as it is told: the wait is the behaviour under test.
           await new Promise((r) => setTimeout(r, Number(after) * 1000));
           return undefined;
         }
@@ -108,15 +107,11 @@ describe('a server killed with SIGKILL in the middle of a turn', () => {
       'the resent request to be answered',
     );
     // The stored result of the turn recovery completed, or (when the resend came first) the turn completed for it: once either way.
-    expect(replayed.status, await replayed.clone().text()).toBe(200);
     // It is the result of that turn: the grade of the answer it sent, not a turn run on the next question.
-    const result = (await replayed.json()) as { grades: Array<{ position: number; grade: { questionId: string } }> };
+    const result = await body(replayed, 200);
     expect(result.grades.map((g) => g.grade.questionId)).toEqual(['amazon-32']);
     expect(statuses.every((s) => s === 409 || s === 200)).toBe(true);
-    const replay = (await (await fetch(`${second.base}/api/sessions/${session.id}`)).json()) as {
-      messages: Array<{ kind: string }>;
-      gradedCount: number;
-    };
+    const replay = await on(second).get(session.id);
     expect(replay.messages.filter((m) => m.kind === 'answer')).toHaveLength(1);
     expect(replay.gradedCount).toBe(1);
   }, 40_000);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from '../bench/support/postgres-cluster.js';
+import { body, clientAt, sessionsOf } from './helpers/app.js';
 import { type ServerProcess, spawnServer, waitFor } from './helpers/process.js';
 
 /**
@@ -17,8 +18,8 @@ afterEach(() => {
   cluster = undefined;
 });
 
-const post = (url: string, body: unknown) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** A replica's sessions, through the typed client of its socket. */
+const on = (p: ServerProcess) => sessionsOf({ client: clientAt(p.base) });
 const ANSWER = 'DynamoDB replicates each partition across three Availability Zones, and a write succeeds once a quorum of replicas has it.';
 
 describe('two replicas when PostgreSQL stops and starts again', () => {
@@ -33,16 +34,15 @@ describe('two replicas when PostgreSQL stops and starts again', () => {
     expect((await second.started).code, second.output()).toBeNull();
     const replicas = [first, second];
 
-    const session = (await (
-      await post(`${first.base}/api/sessions`, { questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 })
-    ).json()) as {
-      id: string;
-    };
-    expect((await post(`${second.base}/api/sessions/${session.id}/answer`, { text: ANSWER })).status).toBe(200);
+    const session = { id: await on(first).start({ questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 }) };
+    await body(on(second).answer(session.id, ANSWER), 200);
 
     cluster.pause();
     // Longer than the lease and several recovery rounds: before, the first failed round ended the process.
-    await new Promise((r) => setTimeout(r, 5000));
+    const failedRounds = (r: ServerProcess) => r.output().match(/"event":"recovery_failed"/g)?.length ?? 0;
+    for (const r of replicas) {
+      await waitFor(async () => (failedRounds(r) >= 3 ? true : undefined), 20_000, 'three failed recovery rounds');
+    }
     for (const r of replicas) {
       expect(r.child.exitCode, r.output()).toBeNull();
       const ready = await fetch(`${r.base}/api/ready`);
@@ -51,22 +51,17 @@ describe('two replicas when PostgreSQL stops and starts again', () => {
       const health = await fetch(`${r.base}/api/health`);
       expect(health.status).toBe(200);
       expect(((await health.json()) as { status: string }).status).toBe('degraded');
-      const turn = await post(`${r.base}/api/sessions/${session.id}/answer`, { text: ANSWER });
-      expect(turn.status).toBe(503);
+      const turn = await on(r).answer(session.id, ANSWER);
       expect(turn.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(((await turn.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+      expect((await body(turn, 503)).error.code).toBe('database_unavailable');
     }
 
     cluster.resume();
     for (const r of replicas) {
       await waitFor(async () => ((await fetch(`${r.base}/api/ready`)).status === 200 ? true : undefined), 20_000, 'ready again');
     }
-    const after = await post(`${first.base}/api/sessions/${session.id}/answer`, { text: ANSWER });
-    expect(after.status, await after.clone().text()).toBe(200);
-    const replay = (await (await fetch(`${second.base}/api/sessions/${session.id}`)).json()) as {
-      messages: Array<{ kind: string }>;
-      gradedCount: number;
-    };
+    await body(on(first).answer(session.id, ANSWER), 200);
+    const replay = await on(second).get(session.id);
     // Every acknowledged answer kept, once; none of the refused ones stored.
     expect(replay.messages.filter((m) => m.kind === 'answer')).toHaveLength(2);
     expect(replay.gradedCount).toBe(2);

@@ -2,7 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { clientAt, sessionsOf } from './helpers/app.js';
 import { type ServerProcess, spawnServer } from './helpers/process.js';
+
+/** A server's sessions, through the typed client of its socket. */
+const on = (p: ServerProcess) => sessionsOf({ client: clientAt(p.base) });
 
 const processes: ServerProcess[] = [];
 afterEach(() => {
@@ -22,29 +26,22 @@ describe('two server processes on one SQLite file', () => {
 
     const sessions: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await fetch(`${(i % 2 ? a : b).base}/api/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 }),
-      });
-      sessions.push(((await res.json()) as { id: string }).id);
+      sessions.push(await on(i % 2 ? a : b).start({ questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 }));
     }
     const sends = sessions.flatMap((id) =>
       [0, 1, 2, 3, 4].map((n) =>
-        fetch(`${(n % 2 ? a : b).base}/api/sessions/${id}/answer`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: `Answer ${n}: DynamoDB replicates partitions across three AZs with quorum writes.` }),
-        }).then((r) => r.status),
+        on(n % 2 ? a : b)
+          .answer(id, `Answer ${n}: DynamoDB replicates partitions across three AZs with quorum writes.`)
+          .then((r) => r.status),
       ),
     );
     const statuses = await Promise.all(sends);
     expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
 
     for (const id of sessions) {
-      const s = (await (await fetch(`${a.base}/api/sessions/${id}`)).json()) as any;
-      const answers = s.messages.filter((m: any) => m.kind === 'answer');
-      const perQuestion = new Map<number, number>();
+      const s = await on(a).get(id);
+      const answers = s.messages.filter((m) => m.kind === 'answer');
+      const perQuestion = new Map<number | null, number>();
       for (const m of answers) perQuestion.set(m.sessionQuestionId, (perQuestion.get(m.sessionQuestionId) ?? 0) + 1);
       // With no follow-ups, each question takes exactly one answer.
       expect([...perQuestion.values()].every((n) => n === 1)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { testDatabase } from './helpers/app.js';
-import { spawnServer, useStubModel, waitFor } from './helpers/process.js';
+import { body, clientAt, sessionsOf, testDatabase } from './helpers/app.js';
+import { type ServerProcess, spawnServer, useStubModel, waitFor } from './helpers/process.js';
 
 /**
  * Several replicas on one PostgreSQL database, for real: separate server processes sharing a
@@ -23,12 +23,8 @@ async function replicas(n: number, env: Record<string, string>) {
   return started;
 }
 
-const json = async (url: string, init?: RequestInit) => (await fetch(url, init)).json() as Promise<any>;
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-const createSession = async (base: string, body: unknown) =>
-  (await json(`${base}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }))
-    .id as string;
+/** A replica's sessions, through the typed client of its socket. */
+const on = (replica: ServerProcess | undefined) => sessionsOf({ client: clientAt(replica!.base) });
 
 const ANSWER = 'DynamoDB replicates each partition across three Availability Zones, and a write succeeds once a quorum of replicas has it.';
 
@@ -37,7 +33,7 @@ describe('two replicas on one PostgreSQL database', () => {
     const [a, b] = await replicas(2, { ...testDatabase() });
     const QUESTIONS = ['amazon-32', 'amazon-31', 'amazon-33', 'amazon-34'];
     const sessions: string[] = [];
-    for (let i = 0; i < 4; i++) sessions.push(await createSession((i % 2 ? a : b)!.base, { questionIds: QUESTIONS, maxFollowUps: 0 }));
+    for (let i = 0; i < 4; i++) sessions.push(await on(i % 2 ? a : b).start({ questionIds: QUESTIONS, maxFollowUps: 0 }));
 
     const accepted = new Map<string, string[]>();
     for (let position = 0; position < QUESTIONS.length; position++) {
@@ -45,7 +41,7 @@ describe('two replicas on one PostgreSQL database', () => {
       const round = sessions.flatMap((id) =>
         [0, 1, 2, 3].map(async (n) => {
           const text = `Answer ${n} to question ${position + 1}: ${ANSWER}`;
-          const res = await post(`${(n % 2 ? a : b)!.base}/api/sessions/${id}/answer`, { text, position });
+          const res = await on(n % 2 ? a : b).answer(id, { text, position });
           if (res.status === 200) accepted.set(id, [...(accepted.get(id) ?? []), text]);
           return res.status;
         }),
@@ -56,7 +52,7 @@ describe('two replicas on one PostgreSQL database', () => {
     }
 
     for (const id of sessions) {
-      const s = await json(`${b!.base}/api/sessions/${id}`);
+      const s = await on(b).get(id);
       const answers = s.messages.filter((m: any) => m.kind === 'answer');
       // every accepted answer is stored, once, in order, one per question
       expect(answers.map((m: any) => m.content)).toEqual(accepted.get(id));
@@ -70,17 +66,21 @@ describe('two replicas on one PostgreSQL database', () => {
 
   it('run a request sent with the same Idempotency-Key to both replicas once', async () => {
     const [a, b] = await replicas(2, { ...testDatabase() });
-    const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
-    const headers = { 'Idempotency-Key': 'same-key-both-replicas' };
+    const id = await on(a).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const key = 'same-key-both-replicas';
     const statuses = await Promise.all(
-      [a, b, a, b].map((r) => post(`${r!.base}/api/sessions/${id}/answer`, { text: ANSWER }, headers).then((res) => res.status)),
+      [a, b, a, b].map((r) =>
+        on(r)
+          .answer(id, ANSWER, { key })
+          .then((res) => res.status),
+      ),
     );
     expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
     // once the first has finished, every replica replays its result
-    const again = await post(`${b!.base}/api/sessions/${id}/answer`, { text: ANSWER }, headers);
+    const again = await on(b).answer(id, ANSWER, { key });
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const s = await json(`${a!.base}/api/sessions/${id}`);
+    const s = await on(a).get(id);
     expect(s.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
     expect(s.gradedCount).toBe(1);
   }, 30_000);
@@ -88,10 +88,12 @@ describe('two replicas on one PostgreSQL database', () => {
   it('complete the grade of a replica killed with SIGKILL mid-grading, while the other keeps running', async () => {
     const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, TURN_LEASE_MS: '1000' };
     const [a, b] = await replicas(2, env);
-    const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const id = await on(a).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
     model.stub().requests.chat = 0;
     model.stub().set({ delayMs: 4000 });
-    void post(`${a!.base}/api/sessions/${id}/answer`, { text: ANSWER }).catch(() => undefined);
+    void on(a)
+      .answer(id, ANSWER)
+      .catch(() => undefined);
     await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     a!.child.kill('SIGKILL');
     await a!.exited;
@@ -99,72 +101,68 @@ describe('two replicas on one PostgreSQL database', () => {
 
     const done = await waitFor(
       async () => {
-        const s = await json(`${b!.base}/api/sessions/${id}`);
-        return s.currentPosition === 1 && s.questions[1].state === 'asked' ? s : undefined;
+        const s = await on(b).get(id);
+        return s.currentPosition === 1 && s.questions[1]!.state === 'asked' ? s : undefined;
       },
       15_000,
       'the other replica to complete the turn',
     );
     expect(done.messages.filter((m: any) => m.kind === 'answer').map((m: any) => m.content)).toEqual([ANSWER]);
-    expect(done.questions[0].state).toBe('graded');
+    expect(done.questions[0]!.state).toBe('graded');
     expect(done.gradedCount).toBe(1);
   }, 40_000);
 
   it('stop gracefully on SIGTERM: the running turn finishes and its answer is sent, the process exits 0', async () => {
     const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, SHUTDOWN_GRACE_MS: '10000' };
     const [a, b] = await replicas(2, env);
-    const first = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const first = await on(a).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
     model.stub().requests.chat = 0;
     model.stub().set({ delayMs: 1500 });
-    const running = post(`${a!.base}/api/sessions/${first}/answer`, { text: ANSWER });
+    const running = on(a).answer(first, ANSWER);
     await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     a!.child.kill('SIGTERM');
     // While it drains it still answers: a new turn is a 503 to send elsewhere, and it is not ready.
-    const other = await createSession(b!.base, { questionIds: ['amazon-32'], maxFollowUps: 0 });
+    const other = await on(b).start({ questionIds: ['amazon-32'], maxFollowUps: 0 });
     const refused = await waitFor(
       async () => {
-        const r = await post(`${a!.base}/api/sessions/${other}/answer`, { text: ANSWER });
+        const r = await on(a).answer(other, ANSWER);
         return r.status === 503 ? r : undefined;
       },
       1000,
       'a 503 from the draining replica',
     );
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect((await refused.json()).error.code).toBe('shutting_down');
+    expect((await body(refused, 503)).error.code).toBe('shutting_down');
     expect((await fetch(`${a!.base}/api/ready`)).status).toBe(503);
-    const res = await running;
-    expect(res.status).toBe(200);
-    expect((await res.json()).grades).toHaveLength(1);
+    expect((await body(running, 200)).grades).toHaveLength(1);
     expect(await a!.exited).toBe(0);
     expect(a!.output()).toMatch(/1 turn\(s\) finished, 0 handed over/);
     // the other replica has the whole session
-    const s = await json(`${b!.base}/api/sessions/${first}`);
+    const s = await on(b).get(first);
     expect(s.gradedCount).toBe(1);
   }, 30_000);
 
   it('hand a turn that outlasts the shutdown grace over to another replica at once, not after the lease', async () => {
     const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, SHUTDOWN_GRACE_MS: '100', TURN_LEASE_MS: '8000' };
     const [a, b] = await replicas(2, env);
-    const id = await createSession(a!.base, { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const id = await on(a).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
     model.stub().requests.chat = 0;
     model.stub().set({ delayMs: 3000 });
-    const key = { 'Idempotency-Key': 'handed-over' };
-    const stream = fetch(`${a!.base}/api/sessions/${id}/answer`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...key },
-      body: JSON.stringify({ text: ANSWER }),
-    }).then(async (r) => {
-      // Read as it comes: the connection closes once the stream's last event is out.
-      let text = '';
-      const decoder = new TextDecoder();
-      const reader = r.body!.getReader();
-      try {
-        for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value, { stream: true });
-      } catch {
-        // closed by the stopping server
-      }
-      return text;
-    });
+    const key = 'handed-over';
+    const stream = on(a)
+      .answer(id, ANSWER, { key, headers: { accept: 'text/event-stream' } })
+      .then(async (r) => {
+        // Read as it comes: the connection closes once the stream's last event is out.
+        let text = '';
+        const decoder = new TextDecoder();
+        const reader = r.body!.getReader();
+        try {
+          for (let part = await reader.read(); !part.done; part = await reader.read()) text += decoder.decode(part.value, { stream: true });
+        } catch {
+          // closed by the stopping server
+        }
+        return text;
+      });
     await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     const stopped = Date.now();
     a!.child.kill('SIGTERM');
@@ -175,8 +173,8 @@ describe('two replicas on one PostgreSQL database', () => {
     model.stub().set({ delayMs: 0 });
     await waitFor(
       async () => {
-        const s = await json(`${b!.base}/api/sessions/${id}`);
-        return s.questions[0].state === 'graded' && s.currentPosition === 1 ? s : undefined;
+        const s = await on(b).get(id);
+        return s.questions[0]!.state === 'graded' && s.currentPosition === 1 ? s : undefined;
       },
       15_000,
       'the other replica to complete the turn',
@@ -184,8 +182,7 @@ describe('two replicas on one PostgreSQL database', () => {
     // Recovery runs every 4 s (half the lease): well before the 8 s lease would have lapsed.
     expect(Date.now() - stopped).toBeLessThan(8000);
     // Asked again with the same key, the other replica gives the result of that turn.
-    const again = await post(`${b!.base}/api/sessions/${id}/answer`, { text: ANSWER }, key);
-    expect(again.status).toBe(200);
-    expect((await again.json()).grades.map((g: any) => g.grade.questionId)).toEqual(['amazon-32']);
+    const again = await body(on(b).answer(id, ANSWER, { key }), 200);
+    expect(again.grades.map((g) => g.grade.questionId)).toEqual(['amazon-32']);
   }, 40_000);
 });

@@ -4,7 +4,7 @@ import * as pg from '../src/db/postgres/schema.js';
 import * as sqlite from '../src/db/sqlite/schema.js';
 import Database from 'better-sqlite3';
 import pgDriver from 'pg';
-import { makeApp, testDatabase } from './helpers/app.js';
+import { body, makeApp, testDatabase } from './helpers/app.js';
 
 /** Each table as `name: column:type:notNull`, in a form both dialects share. */
 function shape(tables: Record<string, unknown>) {
@@ -48,9 +48,9 @@ describe('the store', () => {
   });
 
   it('gives a lapsed turn claim to one claimant only, however many ask at once', async () => {
-    const { deps, post } = makeApp();
+    const { deps, client } = makeApp();
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await post('/api/sessions', { questionIds: ['amazon-32'] })).body.id);
+    for (let i = 0; i < 6; i++) ids.push((await body(client.api.sessions.$post({ json: { questionIds: ['amazon-32'] } }), 201)).id);
     const now = new Date();
     for (const id of ids)
       expect(await deps.store.claimTurn(id, 'crashed-replica', new Date(now.getTime() - 60_000), new Date(now.getTime() - 1000))).toBe(
@@ -110,9 +110,9 @@ describe('a database migrated by a newer mockloop', () => {
 
 describe('turn claims', () => {
   it('are taken over only once they have lapsed, by one claimer, and never while they hold', async () => {
-    const { deps, post } = makeApp();
+    const { deps, client } = makeApp();
     await deps.store.ready;
-    const id = (await post('/api/sessions', { questionIds: ['amazon-32'] })).body.id as string;
+    const { id } = await body(client.api.sessions.$post({ json: { questionIds: ['amazon-32'] } }), 201);
     const { store } = deps;
     const t0 = new Date('2026-12-03T10:00:00.000Z');
     const later = (ms: number) => new Date(t0.getTime() + ms);

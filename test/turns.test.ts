@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bank } from '../src/bank/bank.js';
 import { SessionViews } from '../src/interview/views.js';
-import { makeApp, onPostgres } from './helpers/app.js';
+import { body, makeApp, onPostgres, sessionsOf } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply, until } from './helpers/openai-mock.js';
 import { decide, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
@@ -13,57 +13,48 @@ import { parseSse } from './helpers/sse.js';
 const ANSWER =
   'DynamoDB replicates each partition across three Availability Zones and writes succeed once a quorum of replicas persist them.';
 
-function turnOf(app: ReturnType<typeof makeApp>) {
-  return (id: string, action: string, body?: unknown, headers: Record<string, string> = {}) =>
-    app.request(`/api/sessions/${id}/${action}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-}
-
 const sse = { accept: 'text/event-stream' };
 
 describe('idempotent turns', () => {
   it('replays the stored result for the same key and body, storing the answer once', async () => {
     const app = makeApp();
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).body.id;
-    const turn = turnOf(app);
-    const first = await turn(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-1' });
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const turn = sessionsOf(app);
+    const first = await turn.answer(id, ANSWER, { key: 'k-1' });
     expect(first.status).toBe(200);
-    const again = await turn(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-1' });
+    const again = await turn.answer(id, ANSWER, { key: 'k-1' });
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await again.json()).toEqual(await first.json());
     // …also as SSE: the same messages and grade, then done
-    const events = parseSse(await (await turn(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-1', ...sse })).text());
+    const events = parseSse(await (await turn.answer(id, ANSWER, { key: 'k-1', headers: sse })).text());
     expect(events.map((e) => e.event)).toEqual(['grade', 'message', 'done']);
-    const s = (await app.json(`/api/sessions/${id}`)).body;
-    expect(s.messages.filter((m: any) => m.kind === 'answer')).toHaveLength(1);
-    expect(s.questions[1].answeredAt).toBeNull();
+    const s = await sessionsOf(app).get(id);
+    expect(s.messages.filter((m) => m.kind === 'answer')).toHaveLength(1);
+    expect(s.questions[1]!.answeredAt).toBeNull();
     expect(s.currentPosition).toBe(1);
   });
 
   it('refuses the same key with a different body with 422', async () => {
     const app = makeApp();
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 })).body.id;
-    await turnOf(app)(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-2' });
-    const other = await turnOf(app)(id, 'answer', { text: 'Something else entirely.' }, { 'idempotency-key': 'k-2' });
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    await sessionsOf(app).answer(id, ANSWER, { key: 'k-2' });
+    const other = await sessionsOf(app).answer(id, 'Something else entirely.', { key: 'k-2' });
     expect(other.status).toBe(422);
     expect(await other.json()).toMatchObject({ error: { code: 'idempotency_mismatch' } });
   });
 
   it('runs a failed turn again for the same key without storing the answer twice', async () => {
     const app = makeApp(MODEL_ENV);
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
     mock.reply({ kind: 'status', status: 500 });
-    const failed = await turnOf(app)(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-3' });
+    const failed = await sessionsOf(app).answer(id, ANSWER, { key: 'k-3' });
     expect(failed.status).toBe(502);
     mock.reply(decide('followup', 'depth'), say('What happens ', 'when a node fails?'));
-    const again = await turnOf(app)(id, 'answer', { text: ANSWER }, { 'idempotency-key': 'k-3' });
+    const again = await sessionsOf(app).answer(id, ANSWER, { key: 'k-3' });
     expect(again.status).toBe(200);
-    const s = (await app.json(`/api/sessions/${id}`)).body;
-    expect(s.messages.map((m: any) => m.kind)).toEqual(['opening', 'question', 'answer', 'followup']);
+    const s = await sessionsOf(app).get(id);
+    expect(s.messages.map((m) => m.kind)).toEqual(['opening', 'question', 'answer', 'followup']);
   });
 });
 
@@ -111,35 +102,35 @@ describe('the streaming path under model faults', () => {
     '%s: an error event with its code, nothing stored, and retry completes the turn',
     async (_name, replies, code, retryable, partial) => {
       const app = makeApp(MODEL_ENV);
-      const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+      const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
       mock.reply(...replies);
-      const events = parseSse(await (await turnOf(app)(id, 'answer', { text: ANSWER }, sse)).text());
+      const events = parseSse(await (await sessionsOf(app).answer(id, ANSWER, { headers: sse })).text());
       const error = events.at(-1)!;
       expect(error.event).toBe('error');
       expect(error.data).toMatchObject({ code, retryable, discardPartial: partial });
       expect(error.data.message).not.toMatch(/Invalid option|expected one of|ZodError|undefined/);
       expect(events.some((e) => e.event === 'token')).toBe(partial);
-      const s = (await app.json(`/api/sessions/${id}`)).body;
-      expect(s.messages.map((m: any) => m.kind)).toEqual(['opening', 'question', 'answer']);
+      const s = await sessionsOf(app).get(id);
+      expect(s.messages.map((m) => m.kind)).toEqual(['opening', 'question', 'answer']);
 
       mock.reset();
       mock.reply(decide('followup', 'depth'), say('What happens when a node fails?'));
-      const retried = parseSse(await (await turnOf(app)(id, 'retry', undefined, sse)).text());
+      const retried = parseSse(await (await sessionsOf(app).retry(id, sse)).text());
       expect(retried.at(-1)!.event).toBe('done');
-      const after = (await app.json(`/api/sessions/${id}`)).body;
-      expect(after.messages.map((m: any) => m.kind)).toEqual(['opening', 'question', 'answer', 'followup']);
-      expect(after.messages[3].content).toBe('What happens when a node fails?');
+      const after = await sessionsOf(app).get(id);
+      expect(after.messages.map((m) => m.kind)).toEqual(['opening', 'question', 'answer', 'followup']);
+      expect(after.messages[3]!.content).toBe('What happens when a node fails?');
     },
   );
 
   it('logs every failed turn once, as one structured line without the answer', async () => {
     const lines: string[] = [];
     const app = makeApp(MODEL_ENV, { log: (l) => lines.push(l) });
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
     mock.reply({ kind: 'status', status: 503 });
-    await (await turnOf(app)(id, 'answer', { text: ANSWER }, sse)).text();
+    await (await sessionsOf(app).answer(id, ANSWER, { headers: sse })).text();
     mock.reply({ kind: 'status', status: 429 });
-    await turnOf(app)(id, 'retry');
+    await sessionsOf(app).retry(id);
     expect(lines).toHaveLength(2);
     const [streamed, json] = lines.map((l) => JSON.parse(l));
     expect(streamed).toMatchObject({
@@ -157,15 +148,15 @@ describe('the streaming path under model faults', () => {
 
   it('bounds the whole turn, retries included, by OPENAI_TIMEOUT_MS', async () => {
     const app = makeApp({ ...MODEL_ENV, OPENAI_TIMEOUT_MS: '1000' });
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
     // Each call alone is within the limit; together they are not.
     mock.reply({ kind: 'delay', ms: 600, then: decide('followup', 'depth') }, { kind: 'delay', ms: 600, then: say('Why?') });
-    const res = await turnOf(app)(id, 'answer', { text: ANSWER });
+    const res = await sessionsOf(app).answer(id, ANSWER);
     // Each call alone would pass a per-call limit: only a limit on the whole turn stops the second.
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: { code: 'model_timeout' } });
     expect(mock.requests).toHaveLength(2);
-    expect((await app.json(`/api/sessions/${id}`)).body.messages.filter((m: { kind: string }) => m.kind === 'followup')).toEqual([]);
+    expect((await sessionsOf(app).get(id)).messages.filter((m) => m.kind === 'followup')).toEqual([]);
   });
 });
 
@@ -197,25 +188,25 @@ describe('readiness', () => {
 describe('deleting a session', () => {
   it('waits for a running turn and is never a 500 for either request', async () => {
     const app = makeApp(MODEL_ENV);
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
     mock.reply({ kind: 'delay', ms: 300, then: decide('followup', 'depth') }, say('Why?'));
-    const answering = turnOf(app)(id, 'answer', { text: ANSWER });
+    const answering = sessionsOf(app).answer(id, ANSWER);
     // The turn is running: its model call has been made.
     await until(() => mock.requests.length > 0);
-    const deleted = await app.request(`/api/sessions/${id}`, { method: 'DELETE' });
+    const deleted = await sessionsOf(app).remove(id);
     expect(deleted.status).toBe(204);
     expect((await answering).status).toBe(200);
-    expect((await app.json(`/api/sessions/${id}`)).status).toBe(404);
+    expect((await app.client.api.sessions[':id'].$get({ param: { id } })).status).toBe(404);
   });
 
   // PostgreSQL: deleted rows stay in the table's pages until (auto)vacuum reuses them.
   it.skipIf(onPostgres())('leaves no answer text in the SQLite files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mockloop-delete-'));
     const app = makeApp({ DATABASE_PATH: join(dir, 'db.sqlite') });
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32'] });
     const secret = 'My answer mentions the word zanzibarquokka exactly once.';
-    await app.post(`/api/sessions/${id}/answer`, { text: secret });
-    expect((await app.request(`/api/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
+    await sessionsOf(app).answer(id, secret);
+    expect((await sessionsOf(app).remove(id)).status).toBe(204);
     for (const file of ['db.sqlite', 'db.sqlite-wal']) {
       let bytes = '';
       try {
@@ -237,8 +228,9 @@ describe('deleting a user', () => {
     await app.deps.accounts.addUser('carolquuxington');
     const token = (await app.deps.accounts.createToken('carolquuxington')).token;
     const as = { authorization: `Bearer ${token}` };
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] }, as)).body.id;
-    await app.post(`/api/sessions/${id}/answer`, { text: 'Carol writes the word okapivelvet once.' }, as);
+    const carol = sessionsOf({ client: app.clientWith(as) });
+    const id = await carol.start({ questionIds: ['amazon-32'] });
+    await carol.answer(id, 'Carol writes the word okapivelvet once.');
     expect((statSync(join(dir, 'data')).mode & 0o777).toString(8)).toBe('700');
     expect((statSync(path).mode & 0o777).toString(8)).toBe('600');
     await app.deps.accounts.removeUser('CAROLQUUXINGTON', 'delete');
@@ -259,7 +251,7 @@ describe('deleting a user', () => {
 describe('what was asked', () => {
   it('replays and exports the question as it was asked, whatever the bank says later', async () => {
     const app = makeApp();
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32'] });
     const original = app.deps.bank.require('amazon-32');
     const later = new Bank(
       app.deps.bank.entries.map((e) => (e.id === 'amazon-32' ? { ...e, prompt: 'A reworded prompt.', referenceAnswer: 'New.' } : e)),
@@ -272,11 +264,10 @@ describe('what was asked', () => {
 describe('shutting down', () => {
   it('refuses a new turn with a 503 once the server drains, and stores nothing of it', async () => {
     const app = makeApp();
-    const id = (await app.post('/api/sessions', { questionIds: ['amazon-32'] })).body.id;
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32'] });
     expect(await app.deps.loop.turns.drain(0)).toEqual({ finished: 0, released: 0 });
-    const res = await app.post(`/api/sessions/${id}/answer`, { text: ANSWER });
-    expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe('shutting_down');
-    expect((await app.json(`/api/sessions/${id}`)).body.messages.filter((m: { kind: string }) => m.kind === 'answer')).toEqual([]);
+    const res = await body(sessionsOf(app).answer(id, ANSWER), 503);
+    expect(res.error.code).toBe('shutting_down');
+    expect((await sessionsOf(app).get(id)).messages.filter((m) => m.kind === 'answer')).toEqual([]);
   });
 });

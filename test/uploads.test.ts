@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { clientAt, sessionsOf } from './helpers/app.js';
 import { spawnServer, useStubModel } from './helpers/process.js';
 
 /**
@@ -24,35 +25,38 @@ function manyParts(parts: number) {
   return { boundary, body: Buffer.from(one.repeat(parts) + `--${boundary}--\r\n`) };
 }
 
-/** Sends raw bytes; resolves with the status, the body, and how long it took. */
+/**
+ * Sends raw bytes; resolves with the status, the body, and how long it took. With `firstBytesOnly`
+ * it declares the whole body but sends only its first 64 KiB and waits: the answer can then only
+ * come from a server that did not wait for the body (and no write races the server's close).
+ */
 function send(
   base: string,
   path: string,
   body: Buffer,
   headers: Record<string, string>,
+  options: { firstBytesOnly?: boolean } = {},
 ): Promise<{ status: number; text: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = request(`${base}${path}`, { method: 'POST', headers: { 'content-length': String(body.length), ...headers } }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, text, ms: Date.now() - started }));
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, text, ms: Date.now() - started });
+        if (options.firstBytesOnly) req.destroy();
+      });
     });
     req.on('error', reject);
-    req.end(body);
+    if (options.firstBytesOnly) req.write(body.subarray(0, 64 * 1024));
+    else req.end(body);
   });
 }
 
 describe('a multipart upload of 395,000 parts', () => {
   it('is refused before it is parsed, and health keeps answering meanwhile', async () => {
     const s = await server({ TRANSCRIPTION_BASE_URL: `${model.stub().url}`, MAX_AUDIO_MB: '25' });
-    const session = (await (
-      await fetch(`${s.base}/api/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ mix: { behavioral: 1 } }),
-      })
-    ).json()) as { id: string };
+    const session = { id: await sessionsOf({ client: clientAt(s.base) }).start({ mix: { behavioral: 1 } }) };
     const { boundary, body } = manyParts(395_000);
     expect(body.length).toBeGreaterThan(20 * 1024 * 1024);
     const upload = send(s.base, `/api/sessions/${session.id}/answer/audio`, body, {
@@ -75,15 +79,10 @@ describe('a multipart upload of 395,000 parts', () => {
     const s = await server();
     const { boundary, body } = manyParts(395_000);
     const type = { 'content-type': `multipart/form-data; boundary=${boundary}` };
-    expect((await send(s.base, '/api/sessions/no-such-session/answer/audio', body, type)).status).toBe(404);
-    const session = (await (
-      await fetch(`${s.base}/api/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ mix: { behavioral: 1 } }),
-      })
-    ).json()) as { id: string };
-    expect((await send(s.base, `/api/sessions/${session.id}/answer/audio`, body, type)).status).toBe(501);
+    const early = { firstBytesOnly: true };
+    expect((await send(s.base, '/api/sessions/no-such-session/answer/audio', body, type, early)).status).toBe(404);
+    const session = { id: await sessionsOf({ client: clientAt(s.base) }).start({ mix: { behavioral: 1 } }) };
+    expect((await send(s.base, `/api/sessions/${session.id}/answer/audio`, body, type, early)).status).toBe(501);
   }, 30_000);
 });
 

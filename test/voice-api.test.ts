@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeApp, onPostgres } from './helpers/app.js';
+import { body, makeApp, onPostgres, sessionsOf } from './helpers/app.js';
 import { speechLikeWav } from './helpers/audio.js';
 import { mock } from './helpers/openai-mock.js';
 
@@ -55,17 +55,19 @@ function audioForm(bytes: number | Uint8Array<ArrayBuffer> = 4096, fields: Recor
 
 async function behaviouralSession(env: Record<string, string> = {}) {
   const app = makeApp({ ...VOICE_ENV, ...env });
+  const sessions = sessionsOf(app);
   // The LP pack's failure question: a STAR answer, so delivery splits the story's time.
-  const session = (await app.post('/api/sessions', { mix: { behavioral: 1 }, maxFollowUps: 0 })).body;
+  const session = { id: await sessions.start({ mix: { behavioral: 1 }, maxFollowUps: 0 }) };
+  // Raw: a recording is multipart, built as the page builds it, some of them deliberately wrong.
   const upload = (form: FormData, headers: Record<string, string> = {}) =>
     app.json(`/api/sessions/${session.id}/answer/audio`, { method: 'POST', body: form, headers });
-  return { ...app, session, upload };
+  return { ...app, sessions, session, upload };
 }
 
 describe('transcribing a spoken answer', () => {
   it('returns the transcript with delivery figures, and the confirmed (corrected) text is graded like a typed answer', async () => {
     const received = whisper(() => HttpResponse.json(verbose()));
-    const { session, upload, post, json, deps } = await behaviouralSession();
+    const { session, upload, sessions, json, deps } = await behaviouralSession();
 
     const t = await upload(audioForm(4096, { durationMs: '40000', position: '0' }));
     expect(t.status).toBe(201);
@@ -89,27 +91,26 @@ describe('transcribing a spoken answer', () => {
     expect((received[0]!.get('file') as File).size).toBe(4096);
 
     // Nothing is answered until the candidate confirms.
-    expect((await json(`/api/sessions/${session.id}`)).body.messages.filter((m: any) => m.role === 'candidate')).toEqual([]);
+    expect((await sessions.get(session.id)).messages.filter((m) => m.role === 'candidate')).toEqual([]);
     const corrected = SPOKEN.replace('catalogue', 'product catalogue');
-    const turn = await post(`/api/sessions/${session.id}/answer`, { text: corrected, recordingId: t.body.id, position: 0 });
-    expect(turn.status).toBe(200);
-    expect(turn.body.grades).toHaveLength(1);
+    const turn = await body(sessions.answer(session.id, { text: corrected, recordingId: t.body.id, position: 0 }), 200);
+    expect(turn.grades).toHaveLength(1);
 
-    const replay = (await json(`/api/sessions/${session.id}`)).body;
-    const answer = replay.messages.find((m: any) => m.kind === 'answer');
+    const replay = await sessions.get(session.id);
+    const answer = replay.messages.find((m) => m.kind === 'answer')!;
     expect(answer.content).toBe(corrected);
     expect(answer.spoken).toMatchObject({ id: t.body.id, confirmed: true, transcript: SPOKEN, source: 'server' });
-    expect(answer.spoken.delivery).toEqual(t.body.delivery);
+    expect(answer.spoken!.delivery).toEqual(t.body.delivery);
     // The content grade is the same as for the same text typed: delivery is never part of it.
-    const typed = makeApp();
-    const s2 = (await typed.post('/api/sessions', { questionIds: [replay.questions[0].questionId], maxFollowUps: 0 })).body;
-    const typedTurn = await typed.post(`/api/sessions/${s2.id}/answer`, { text: corrected });
-    expect(turn.body.grades[0].grade.score).toBe(typedTurn.body.grades[0].grade.score);
+    const typed = sessionsOf(makeApp());
+    const s2 = await typed.start({ questionIds: [replay.questions[0]!.questionId], maxFollowUps: 0 });
+    const typedTurn = await body(typed.answer(s2, corrected), 200);
+    expect(turn.grades[0]!.grade.score).toBe(typedTurn.grades[0]!.grade.score);
     // The debrief and Progress sum up the spoken answers.
     // One question, no follow-ups: the answer ended the loop.
-    expect(turn.body.session.status).toBe('finished');
-    const debrief = (await json(`/api/sessions/${session.id}`)).body.debrief;
-    expect(debrief.delivery).toMatchObject({ spokenAnswers: 1, speakingSeconds: 40, longPauses: 1 });
+    expect(turn.session.status).toBe('finished');
+    const { debrief } = await sessions.get(session.id);
+    expect(debrief!.delivery).toMatchObject({ spokenAnswers: 1, speakingSeconds: 40, longPauses: 1 });
     const progress = (await json('/api/progress')).body;
     expect(progress.delivery).toEqual([expect.objectContaining({ sessionId: session.id, spokenAnswers: 1 })]);
     expect(await deps.store.recording(t.body.id)).toMatchObject({ hasAudio: false });
@@ -170,6 +171,7 @@ describe('transcribing a spoken answer', () => {
 
   it('a transcription server that does not answer in time is a 504', async () => {
     whisper(async () => {
+      // The slow server is what is tested: it answers after the 1 s limit (OPENAI_TIMEOUT_MS).
       await new Promise((r) => setTimeout(r, 1500));
       return HttpResponse.json(verbose());
     });
@@ -273,7 +275,7 @@ describe('transcribing a spoken answer', () => {
 
   it('limits recordings per user per minute when a transcription server is used, apart from typed answers', async () => {
     const received = whisper(() => HttpResponse.json(verbose()));
-    const { upload, post, session } = await behaviouralSession({ RATE_LIMIT_PER_MINUTE: '2' });
+    const { upload, sessions, session } = await behaviouralSession({ RATE_LIMIT_PER_MINUTE: '2' });
     expect((await upload(audioForm())).status).toBe(201);
     expect((await upload(audioForm())).status).toBe(201);
     const third = await upload(audioForm());
@@ -282,14 +284,14 @@ describe('transcribing a spoken answer', () => {
     expect(third.res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(received).toHaveLength(2);
     // The offline interviewer and grader call no model: typing is never limited.
-    expect((await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN })).status).toBe(200);
+    await body(sessions.answer(session.id, SPOKEN), 200);
   });
 
   it('without a transcription server, says so (501) and GET /api/voice tells the page', async () => {
     const app = makeApp();
     const voice = (await app.json('/api/voice')).body;
     expect(voice).toMatchObject({ transcription: null, speech: null, keepAudio: false });
-    const s = (await app.post('/api/sessions', { mix: { behavioral: 1 } })).body;
+    const s = { id: await sessionsOf(app).start({ mix: { behavioral: 1 } }) };
     const t = await app.json(`/api/sessions/${s.id}/answer/audio`, { method: 'POST', body: audioForm() });
     expect(t.status).toBe(501);
     expect(t.body.error.message).toMatch(/no transcription model .* type your answer/);
@@ -309,65 +311,58 @@ describe('transcribing a spoken answer', () => {
 describe('confirming a transcript', () => {
   it('links a recording to one answer only, of its own session and question', async () => {
     whisper(() => HttpResponse.json(verbose()));
-    const { upload, session, post, makeOther } = await (async () => {
-      const a = await behaviouralSession();
-      return { ...a, makeOther: () => a.post('/api/sessions', { mix: { behavioral: 1 }, maxFollowUps: 1 }) };
-    })();
+    const { upload, session, sessions } = await behaviouralSession();
     const t = (await upload(audioForm())).body;
-    const other = (await makeOther()).body;
-    const elsewhere = await post(`/api/sessions/${other.id}/answer`, { text: SPOKEN, recordingId: t.id });
-    expect(elsewhere.status).toBe(404);
-    const unknown = await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: 'nope' });
-    expect(unknown.status).toBe(404);
-    const both = await post(`/api/sessions/${session.id}/answer`, {
-      text: SPOKEN,
-      recordingId: t.id,
-      speech: { transcript: SPOKEN, durationSeconds: 10 },
-    });
-    expect(both.status).toBe(400);
-    expect((await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: t.id })).status).toBe(200);
+    const other = await sessions.start({ mix: { behavioral: 1 }, maxFollowUps: 1 });
+    await body(sessions.answer(other, { text: SPOKEN, recordingId: t.id }), 404);
+    await body(sessions.answer(session.id, { text: SPOKEN, recordingId: 'nope' }), 404);
+    const both = { text: SPOKEN, recordingId: t.id, speech: { transcript: SPOKEN, durationSeconds: 10 } };
+    await body(sessions.answer(session.id, both), 400);
+    await body(sessions.answer(session.id, { text: SPOKEN, recordingId: t.id }), 200);
   });
 
   it('refuses the same recording for a second answer, and a recording of a question the interview has left', async () => {
     whisper(() => HttpResponse.json(verbose()));
     const app = makeApp(VOICE_ENV);
-    const s = (await app.post('/api/sessions', { mix: { behavioral: 3 }, maxFollowUps: 0 })).body;
+    const sessions = sessionsOf(app);
+    const s = { id: await sessions.start({ mix: { behavioral: 3 }, maxFollowUps: 0 }) };
+    // Raw: a recording is multipart.
     const upload = () => app.json(`/api/sessions/${s.id}/answer/audio`, { method: 'POST', body: audioForm() });
     const first = (await upload()).body;
     const stale = (await upload()).body;
-    expect((await app.post(`/api/sessions/${s.id}/answer`, { text: SPOKEN, recordingId: first.id })).status).toBe(200);
-    const again = await app.post(`/api/sessions/${s.id}/answer`, { text: SPOKEN, recordingId: first.id });
-    expect(again.status).toBe(409);
-    expect(again.body.error.message).toMatch(/already sent as an answer/);
+    await body(sessions.answer(s.id, { text: SPOKEN, recordingId: first.id }), 200);
+    const again = await body(sessions.answer(s.id, { text: SPOKEN, recordingId: first.id }), 409);
+    expect(again.error.message).toMatch(/already sent as an answer/);
     // Without follow-ups the first answer moved the interview on: the other recording was for question 1.
-    const left = await app.post(`/api/sessions/${s.id}/answer`, { text: SPOKEN, recordingId: stale.id });
-    expect(left.status).toBe(409);
-    expect(left.body.error.message).toMatch(/question the interview has left/);
+    const left = await body(sessions.answer(s.id, { text: SPOKEN, recordingId: stale.id }), 409);
+    expect(left.error.message).toMatch(/question the interview has left/);
   });
 
   it('replays the same turn for the same Idempotency-Key and body, and refuses the key with another recording', async () => {
     whisper(() => HttpResponse.json(verbose()));
-    const { upload, session, post } = await behaviouralSession();
+    const { upload, session, sessions } = await behaviouralSession();
     const a = (await upload(audioForm())).body;
     const b = (await upload(audioForm())).body;
-    const key = { 'Idempotency-Key': 'spoken-1' };
-    const first = await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: a.id }, key);
-    const second = await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: a.id }, key);
-    expect(second.res.headers.get('idempotent-replayed')).toBe('true');
-    expect(second.body).toEqual(first.body);
-    expect((await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: b.id }, key)).status).toBe(422);
+    const key = 'spoken-1';
+    const first = await sessions.answer(session.id, { text: SPOKEN, recordingId: a.id }, { key });
+    const second = await sessions.answer(session.id, { text: SPOKEN, recordingId: a.id }, { key });
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+    expect((await sessions.answer(session.id, { text: SPOKEN, recordingId: b.id }, { key })).status).toBe(422);
   });
 
   it('discards a transcript the candidate did not send, but not one that became an answer', async () => {
     whisper(() => HttpResponse.json(verbose()));
-    const { upload, session, post, request, deps } = await behaviouralSession();
+    const { upload, session, sessions, client, deps } = await behaviouralSession();
+    const discard = (recordingId: string) =>
+      client.api.sessions[':id'].recordings[':recordingId'].$delete({ param: { id: session.id, recordingId } });
     const a = (await upload(audioForm())).body;
-    expect((await request(`/api/sessions/${session.id}/recordings/${a.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await discard(a.id)).status).toBe(204);
     expect(await deps.store.recording(a.id)).toBeUndefined();
-    expect((await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: a.id })).status).toBe(404);
+    await body(sessions.answer(session.id, { text: SPOKEN, recordingId: a.id }), 404);
     const b = (await upload(audioForm())).body;
-    await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: b.id });
-    expect((await request(`/api/sessions/${session.id}/recordings/${b.id}`, { method: 'DELETE' })).status).toBe(409);
+    await body(sessions.answer(session.id, { text: SPOKEN, recordingId: b.id }), 200);
+    expect((await discard(b.id)).status).toBe(409);
   });
 
   it.skipIf(onPostgres())('leaves nothing of a discarded transcript readable in the SQLite files', async () => {
@@ -385,9 +380,9 @@ describe('confirming a transcript', () => {
   });
 
   it("stores the browser recogniser's transcript and timing with the answer, with delivery figures", async () => {
-    const app = makeApp();
-    const s = (await app.post('/api/sessions', { mix: { technical: 1 }, maxFollowUps: 0 })).body;
-    const turn = await app.post(`/api/sessions/${s.id}/answer`, {
+    const sessions = sessionsOf(makeApp());
+    const id = await sessions.start({ mix: { technical: 1 }, maxFollowUps: 0 });
+    const turn = sessions.answer(id, {
       text: 'A hash map stores keys in buckets by their hash, so lookups are constant time on average.',
       speech: {
         transcript: 'um a hash map stores keys in buckets by their hash uh so lookups are constant time on average',
@@ -398,18 +393,19 @@ describe('confirming a transcript', () => {
         ],
       },
     });
-    expect(turn.status).toBe(200);
-    const answer = (await app.json(`/api/sessions/${s.id}`)).body.messages.find((m: any) => m.kind === 'answer');
+    await body(turn, 200);
+    const answer = (await sessions.get(id)).messages.find((m) => m.kind === 'answer')!;
     expect(answer.spoken).toMatchObject({ source: 'browser', confirmed: true, durationSeconds: 9 });
-    expect(answer.spoken.delivery).toMatchObject({ fillers: { total: 2 }, pauses: { long: 1 }, star: null, timeBoxSeconds: 300 });
-    const bad = await app.post(`/api/sessions/${s.id}/answer`, { text: 'x', speech: { transcript: '', durationSeconds: -1 } });
-    expect(bad.status).toBe(400);
-    const backwards = await app.post(`/api/sessions/${s.id}/answer`, {
-      text: 'x',
-      speech: { transcript: 'um x', durationSeconds: 3, segments: [{ start: 2, end: 1, text: 'um x' }] },
-    });
-    expect(backwards.status).toBe(400);
-    expect(backwards.body.error.message).toMatch(/speech\.segments\.0\.end.*must not be before start/);
+    expect(answer.spoken!.delivery).toMatchObject({ fillers: { total: 2 }, pauses: { long: 1 }, star: null, timeBoxSeconds: 300 });
+    await body(sessions.answer(id, { text: 'x', speech: { transcript: '', durationSeconds: -1 } }), 400);
+    const backwards = await body(
+      sessions.answer(id, {
+        text: 'x',
+        speech: { transcript: 'um x', durationSeconds: 3, segments: [{ start: 2, end: 1, text: 'um x' }] },
+      }),
+      400,
+    );
+    expect(backwards.error.message).toMatch(/speech\.segments\.0\.end.*must not be before start/);
   });
 });
 
@@ -417,10 +413,10 @@ describe('kept audio', () => {
   it('is replayable, in the JSON export, and deleted with the session when KEEP_AUDIO=true', async () => {
     whisper(() => HttpResponse.json(verbose()));
     const audio = new Uint8Array([26, 69, 223, 163, 1, 2, 3, 4]);
-    const { upload, session, post, request, json, deps } = await behaviouralSession({ KEEP_AUDIO: 'true' });
+    const { upload, session, sessions, request, json, deps } = await behaviouralSession({ KEEP_AUDIO: 'true' });
     const t = (await upload(audioForm(audio))).body;
     expect(t.audioUrl).toBe(`/api/sessions/${session.id}/recordings/${t.id}/audio`);
-    await post(`/api/sessions/${session.id}/answer`, { text: SPOKEN, recordingId: t.id });
+    await body(sessions.answer(session.id, { text: SPOKEN, recordingId: t.id }), 200);
     const played = await request(t.audioUrl);
     expect(played.status).toBe(200);
     expect(played.headers.get('content-type')).toBe('audio/webm');
@@ -461,17 +457,12 @@ describe("the interviewer's server voice", () => {
     );
     const app = makeApp({ SPEECH_MODEL: 'tts-1', SPEECH_BASE_URL: 'http://tts.test/v1', SPEECH_VOICE: 'nova' });
     expect((await app.json('/api/voice')).body.speech).toEqual({ model: 'tts-1', voice: 'nova' });
-    const res = await app.request('/api/speech', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Tell me about a time you failed.' }),
-    });
+    const res = await app.client.api.speech.$post({ json: { text: 'Tell me about a time you failed.' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('audio/mpeg');
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(new Uint8Array([0xff, 0xfb, 1, 2]));
     expect(bodies[0]).toMatchObject({ model: 'tts-1', voice: 'nova', input: 'Tell me about a time you failed.' });
-    const none = await makeApp().post('/api/speech', { text: 'Hello' });
-    expect(none.status).toBe(501);
+    await body(makeApp().client.api.speech.$post({ json: { text: 'Hello' } }), 501);
   });
 
   it('limits speech by the characters read a minute, not by requests, and counts it in the budget', async () => {
@@ -490,13 +481,11 @@ describe("the interviewer's server voice", () => {
       USER_TOKEN_BUDGET: '60',
     });
     const sentence = (n: number) => 'x'.repeat(n);
-    const speak = (a: typeof app, text: string) =>
-      a.request('/api/speech', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    const speak = (a: typeof app, text: string) => a.client.api.speech.$post({ json: { text } });
     expect((await speak(app, sentence(150))).status).toBe(200);
-    const over = await app.post('/api/speech', { text: sentence(100) });
-    expect(over.status).toBe(429);
-    expect(over.body.error.message).toMatch(/200 characters a minute/);
-    expect(Number(over.res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const over = await speak(app, sentence(100));
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await body(over, 429)).error.message).toMatch(/200 characters a minute/);
     // What was refused was not counted: 50 characters are left this minute.
     expect((await speak(app, sentence(40))).status).toBe(200);
     expect(spoken).toBe(2);
@@ -504,8 +493,6 @@ describe("the interviewer's server voice", () => {
     expect((await app.json('/api/me')).body.usage.promptTokens).toBe(48);
     const later = makeApp({ SPEECH_MODEL: 'tts-1', SPEECH_BASE_URL: 'http://tts.test/v1', USER_TOKEN_BUDGET: '10' });
     expect((await speak(later, sentence(60))).status).toBe(200);
-    const spent = await later.post('/api/speech', { text: sentence(10) });
-    expect(spent.status).toBe(429);
-    expect(spent.body.error.code).toBe('budget_exhausted');
+    expect((await body(speak(later, sentence(10)), 429)).error.code).toBe('budget_exhausted');
   });
 });

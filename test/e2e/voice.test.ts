@@ -199,6 +199,7 @@ describe('without a transcription server', () => {
 
   it("sends what the browser's recogniser heard, with its timing, and shows its delivery (a scripted recogniser)", async () => {
     // A stand-in for a browser whose recogniser works (Chrome with Google's service): it hears two phrases.
+    // Its timers are the speech's own timing (phrases 300 ms apart), which the delivery figures measure.
     const page = await newPage(typed.base, () => {
       class FakeRecognition extends EventTarget {
         continuous = false;

@@ -1,11 +1,11 @@
-import type { ClientResponse } from 'hono/client';
+import { type ClientResponse, hc, type InferRequestType } from 'hono/client';
 import { testClient } from 'hono/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, inject } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { type AppType, createApp } from '../../src/app.js';
 import { start } from '../../src/start.js';
 import type { Deps } from '../../src/types.js';
 
@@ -26,12 +26,16 @@ export function testDatabase(options: { persistent?: boolean } = {}): Record<str
 /**
  * A fresh app on its own database (see `testDatabase`), with the bank and rubrics loaded as at start-up.
  * `client` is the typed client of the API (hono/testing): bodies have the types the routes
- * declare. `request`, `json` and `post` send raw requests, for malformed input.
+ * declare; `clientWith(headers)` is one that sends those headers (a token, a cookie) with every
+ * request, and `clientWith(headers, origin)` one that also sends them to that origin (as a
+ * browser on https://… would). `request`, `json` and `post` send raw requests, for malformed input.
  */
 export function makeApp(env: Record<string, string | undefined> = {}, options: { log?: (line: string) => void; now?: () => Date } = {}) {
   const deps: Deps = start({ ...testDatabase(), ...env }, { log: options.log ?? (() => {}), now: options.now });
   const app = createApp(deps);
   const client = testClient(app);
+  const clientWith = (headers: Record<string, string>, origin = 'http://localhost') =>
+    hc<typeof app>(origin, { headers, fetch: (input: RequestInfo | URL, init?: RequestInit) => app.request(input, init) });
   const request = async (path: string, init?: RequestInit): Promise<Response> => app.request(path, init);
   const json = async (path: string, init?: RequestInit) => {
     const res = await app.request(path, init);
@@ -43,7 +47,40 @@ export function makeApp(env: Record<string, string | undefined> = {}, options: {
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  return { app, deps, client, request, json, post };
+  return { app, deps, client, clientWith, request, json, post };
+}
+
+/** The typed client of the API. */
+export type Client = ReturnType<typeof makeApp>['client'];
+
+/** The typed client of a server listening at `base` (a real socket), sending `headers` with every request. */
+export const clientAt = (base: string, headers: Record<string, string> = {}) => hc<AppType>(base, { headers });
+
+export type NewSession = InferRequestType<Client['api']['sessions']['$post']>['json'];
+export type Answer = InferRequestType<Client['api']['sessions'][':id']['answer']['$post']>['json'];
+
+/**
+ * A session's requests through the typed client: `start` gives the new session's id; a turn
+ * takes an Idempotency-Key and other headers (as `sse`, to ask for an event stream).
+ */
+export function sessionsOf({ client }: { client: Client | ReturnType<typeof clientAt> }) {
+  const session = client.api.sessions[':id'];
+  const key = (k?: string) => (k ? { 'idempotency-key': k } : {});
+  // Only when there are some: `{ headers: undefined }` would replace the client's own (a token).
+  const withHeaders = (headers?: Record<string, string>) => (headers ? { headers } : {});
+  return {
+    start: async (json: NewSession) => (await body(client.api.sessions.$post({ json }), 201)).id,
+    answer: (id: string, answer: string | Answer, options: { key?: string; headers?: Record<string, string> } = {}) =>
+      session.answer.$post(
+        { param: { id }, header: key(options.key), json: typeof answer === 'string' ? { text: answer } : answer },
+        withHeaders(options.headers),
+      ),
+    skip: (id: string) => session.skip.$post({ param: { id }, header: {} }),
+    finish: (id: string) => session.finish.$post({ param: { id }, header: {} }),
+    retry: (id: string, headers?: Record<string, string>) => session.retry.$post({ param: { id }, header: {} }, withHeaders(headers)),
+    get: (id: string) => body(session.$get({ param: { id } }), 200),
+    remove: (id: string) => session.$delete({ param: { id } }),
+  };
 }
 
 /** A clock a test moves by hand: `now` for the app, `advance(ms)` to move it. */

@@ -20,6 +20,9 @@ export type Reply =
       finishReason?: string;
       /** The connection drops after this many chunks. */
       dropAfter?: number;
+      /** After this many chunks the model stops writing until `release` resolves (a model still thinking). */
+      holdAfter?: number;
+      release?: Promise<void>;
     };
 
 export function completion(content: string, extra: Partial<Extract<Reply, { kind: 'json' }>> = {}): Reply {
@@ -32,6 +35,7 @@ function createModelMock() {
 
   const respond = async (reply: Reply, body: Record<string, any>): Promise<Response> => {
     if (reply.kind === 'delay') {
+      // A slow model is the behaviour a test asks for here (a timeout, a turn still running).
       await new Promise((r) => setTimeout(r, reply.ms));
       return respond(reply.then, body);
     }
@@ -56,6 +60,7 @@ function createModelMock() {
             choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
           });
           for (let i = 0; i < reply.chunks.length; i++) {
+            if (reply.holdAfter === i) await reply.release;
             if (reply.dropAfter === i) {
               controller.error(new TypeError('terminated'));
               return;
@@ -67,6 +72,7 @@ function createModelMock() {
               model: body.model,
               choices: [{ index: 0, delta: { content: reply.chunks[i] }, finish_reason: null }],
             });
+            // Tokens a few ms apart, as a model streams them: readers see them arrive one by one.
             await new Promise((r) => setTimeout(r, 5));
           }
           send({
