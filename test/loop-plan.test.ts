@@ -100,3 +100,27 @@ describe('POST /api/sessions with interviews', () => {
     expect(l6.questions.filter((q) => q.category === 'system_design')).toHaveLength(2);
   });
 });
+
+describe('a session from before levels', () => {
+  it('still replays, exports and counts in Progress, with no level and no plan', async () => {
+    const { client, deps, json, request } = makeApp();
+    const res = await client.api.sessions.$post({ json: { questionIds: ['lp-ownership-1'], seed: 'old', maxFollowUps: 0 } });
+    const s = await res.json();
+    if ('error' in s) throw new Error(s.error.message);
+    // as 0.3 stored it: a request without a level, no plan
+    const { level: _level, ...request0 } = (await deps.store.session(s.id))!.request;
+    await deps.store.updateSession(s.id, { request: request0, plan: null });
+    await json(`/api/sessions/${s.id}/answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'I owned the migration of our billing service and cut failed invoices by 40% in two months.' }),
+    });
+    const replay = await json(`/api/sessions/${s.id}`);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ level: null, plan: null, feedback: [] });
+    expect(replay.body.questions[0].interview).toBeNull();
+    expect((await request(`/api/sessions/${s.id}/export?format=md`)).status).toBe(200);
+    const progress = await json('/api/progress');
+    expect(progress.body.points[0]).toMatchObject({ level: null });
+  });
+});

@@ -84,5 +84,18 @@ describe('an SDE II loop over several sittings', () => {
     const flagged = done.body.questions.filter((q: { retold: unknown[] }) => q.retold.length).map((q: { position: number }) => q.position);
     expect(flagged).toEqual([firstStory, lastStory]);
     expect(meeting.feedback[4].concerns.join(' ')).toMatch(/The same story was told to Elena Petrova and Hannah Lee/);
+
+    // the exports carry the level, the interviewers, their votes and the decision
+    const md = await (await second.request(`/api/sessions/${id}/export?format=md`)).text();
+    expect(md).toContain('- Level: SDE II (L5)');
+    expect(md).toMatch(/- Interview 5: Hannah Lee, Bar Raiser, .* \(Bar Raiser\); owns /);
+    expect(md).toMatch(/### Elena Petrova's feedback: (Strongly )?(Not )?Inclined/);
+    expect(md).toContain('## Debrief meeting (SDE II (L5))');
+    expect(md).toMatch(/\| Hannah Lee \(Bar Raiser\) \| .* \| (Strongly )?(Not )?Inclined \|/);
+    expect(md).toContain('Story told twice');
+    const exported = await (await second.request(`/api/sessions/${id}/export?format=json`)).json();
+    expect(exported.level).toBe('L5');
+    expect(exported.plan.interviews).toHaveLength(5);
+    expect(exported.debrief.meeting.decision).toEqual(meeting.decision);
   });
 });

@@ -32,7 +32,7 @@
  * @typedef {Array<{ id: string, count: number }>} Facet
  * @typedef {{ categories: Facet, topics: Facet, sources: Facet }} Facets
  * @typedef {{ sessionId: string, sessionCreatedAt: string, gradedAt: string, questionId: string, category: string,
- *   rubricId: string, score: number }} ProgressPoint
+ *   rubricId: string, score: number, level: 'L4' | 'L5' | 'L6' | 'L7' | null, bar: 'below' | 'at' | 'above' | null }} ProgressPoint
  * @typedef {{ points: ProgressPoint[], delivery: Array<DeliverySummary & { sessionId: string, sessionCreatedAt: string }> }} Progress
  */
 

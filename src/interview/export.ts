@@ -1,4 +1,7 @@
 import { FLAG_LABEL } from '../grading/grade.js';
+import { levelName } from '../grading/levels.js';
+import { type InterviewFeedback, VOTE_LABEL } from './feedback.js';
+import type { Meeting } from './meeting.js';
 import { clock, type Delivery, type DeliverySummary } from '../voice/delivery.js';
 import type { Store } from '../db/store.js';
 import type { Session } from './schemas.js';
@@ -42,6 +45,51 @@ const quote = (text: string) =>
     .map((l) => `> ${l}`)
     .join('\n');
 
+/** An interviewer's written feedback: the vote, each owned principle rated, the concerns. */
+function feedbackMarkdown(f: InterviewFeedback): string[] {
+  return [
+    `### ${f.interviewer.name}'s feedback: ${VOTE_LABEL[f.vote]}`,
+    '',
+    f.summary,
+    '',
+    ...f.principles.map(
+      (p) => `- ${p.name}: ${p.rating === null ? 'not answered' : `${p.rating}/5`}${p.evidence.length ? ` — “${p.evidence[0]}”` : ''}`,
+    ),
+    ...(f.concerns.length ? ['', 'Concerns:', ...f.concerns.map((c) => `- ${c}`)] : []),
+    '',
+  ];
+}
+
+const DECISION_WORDS: Record<Meeting['decision']['outcome'], string> = {
+  hire: 'Hire',
+  hire_one_level_down: 'Hire one level down',
+  no_hire: 'No hire',
+  insufficient_evidence: 'Insufficient evidence',
+};
+
+/** The debrief meeting: the decision at the level, what decided it, the votes side by side, the Bar Raiser. */
+function meetingMarkdown(m: Meeting): string[] {
+  const d = m.decision;
+  return [
+    `## Debrief meeting (${levelName(m.level)})`,
+    '',
+    `**${DECISION_WORDS[d.outcome]}${d.level ? ` at ${levelName(d.level)}` : ''}.** ${d.summary}`,
+    '',
+    ...(d.decidedBy.length ? ['Decided by:', ...d.decidedBy.map((x) => `- “${x.prompt}” — ${x.why}`), ''] : []),
+    ...(d.wouldChange ? [`What would change it: ${d.wouldChange}`, ''] : []),
+    '| interviewer | owned | vote |',
+    '|---|---|---|',
+    ...m.feedback.map(
+      (f) =>
+        `| ${f.interviewer.name}${f.interviewer.barRaiser ? ' (Bar Raiser)' : ''} | ${f.principles.map((p) => `${p.name} ${p.rating ?? '–'}/5`).join(', ')} | ${VOTE_LABEL[f.vote]} |`,
+    ),
+    '',
+    ...(m.barRaiser ? [`The Bar Raiser, ${m.barRaiser.name}: ${m.barRaiser.assessment}`, ''] : []),
+    ...m.retold.map((r) => `Story told twice: questions ${r.earlier.position + 1} and ${r.later.position + 1} (${r.shared.join(', ')}).`),
+    '',
+  ];
+}
+
 /** A session as a Markdown document: transcript, feedback per question, debrief. */
 export function toMarkdown(s: Session): string {
   const out: string[] = [];
@@ -49,11 +97,21 @@ export function toMarkdown(s: Session): string {
   out.push(`- Started: ${s.createdAt}${s.finishedAt ? `, finished: ${s.finishedAt}` : ' (not finished)'}`);
   out.push(`- Interviewer and grader: ${s.provider === 'offline' ? 'offline (no AI model)' : `${s.provider} ${s.model ?? ''}`.trim()}`);
   out.push(`- Score: ${s.score === null ? 'not graded' : `${s.score}/100`} over ${s.gradedCount} graded of ${s.questionCount} questions`);
+  if (s.level) out.push(`- Level: ${levelName(s.level)}`);
+  for (const [i, iv] of (s.plan?.interviews ?? []).entries()) {
+    out.push(
+      `- Interview ${i + 1}: ${iv.interviewer.name}, ${iv.interviewer.role}${iv.interviewer.barRaiser ? ' (Bar Raiser)' : ''}; owns ${[...iv.principles, ...(iv.area ? [iv.area.replace('_', ' ')] : [])].join(', ')}`,
+    );
+  }
   out.push('');
   const opening = s.messages.find((m) => m.kind === 'opening');
   if (opening) out.push('## Opening', '', opening.content, '');
   for (const q of s.questions) {
-    out.push(`## Question ${q.position + 1}: ${q.category.replace('_', ' ')} (${q.state})`, '');
+    const iv = q.interview === null ? undefined : s.plan?.interviews[q.interview];
+    out.push(
+      `## Question ${q.position + 1}: ${q.category.replace('_', ' ')} (${q.state})${iv ? `, asked by ${iv.interviewer.name}` : ''}`,
+      '',
+    );
     if (q.prompt) out.push(`**${q.prompt}**`, '');
     for (const m of s.messages.filter((x) => x.sessionQuestionId === q.id)) {
       if (m.kind === 'question') continue;
@@ -77,10 +135,18 @@ export function toMarkdown(s: Session): string {
       if (g.strengths.length) out.push('Strengths:', ...g.strengths.map((p) => `- ${p}`), '');
       if (g.improvements.length) out.push('To improve:', ...g.improvements.map((p) => `- ${p}`), '');
       if (g.flags.length) out.push(`Flags: ${g.flags.map((f) => FLAG_LABEL[f]).join(', ')}`, '');
+      if (g.bar) out.push(`Bar: ${g.bar.reason}`, '');
+    }
+    for (const r of q.retold) {
+      const other = r.earlier.position === q.position ? r.later : r.earlier;
+      out.push(`Story told twice: the same story as question ${other.position + 1} (${r.shared.join(', ')}).`, '');
     }
     if (q.referenceAnswer) out.push('<details><summary>Reference answer</summary>', '', q.referenceAnswer, '', '</details>', '');
+    const written = s.feedback.find((f) => s.plan?.interviews[f.interview]?.positions.at(-1) === q.position);
+    if (written) out.push(...feedbackMarkdown(written));
   }
   const d = s.debrief;
+  if (d?.meeting) out.push(...meetingMarkdown(d.meeting));
   if (d) {
     out.push('## Debrief', '');
     out.push(`**Recommendation: ${d.recommendation.verdict.replace(/_/g, ' ')}.** ${d.recommendation.summary}`, '');

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { BAR_VERDICTS, Level } from '../grading/levels.js';
 import { DeliverySummary, summariseDelivery } from '../voice/delivery.js';
 import { createRouter, errors, json } from './common.js';
 
@@ -13,6 +14,11 @@ const Progress = z
         category: z.string(),
         rubricId: z.string(),
         score: z.number(),
+        level: Level.nullable().openapi({ description: 'The level practised for; null for sessions from before levels' }),
+        bar: z
+          .enum(BAR_VERDICTS)
+          .nullable()
+          .openapi({ description: "Below, at or above that level's bar; null when graded before levels" }),
       }),
     ),
     delivery: z
@@ -27,7 +33,7 @@ export const progressRoutes = createRouter().openapi(
     method: 'get',
     path: '/',
     tags: ['sessions'],
-    summary: 'Every graded answer over time, for progress charts by category and rubric',
+    summary: 'Every graded answer over time, for progress charts by category, rubric and level',
     responses: { 200: json(Progress, 'Graded answers, oldest first'), ...errors(500) },
   }),
   async (c) => {

@@ -118,6 +118,17 @@ async function runLoop(base: string, name: string) {
     `${words[decision.outcome as keyof typeof words]}${decision.level ? ` at ${decision.level}` : ''}`,
   );
   expect(await meeting.textContent()).toMatch(/SDE II \(L5\)/);
+
+  // History and Progress know the level
+  await page.getByRole('link', { name: 'History' }).first().click();
+  const row = page.locator('table.history tbody tr').first();
+  await row.waitFor();
+  expect(await row.locator('td').nth(1).textContent()).toBe('L5');
+  expect(await row.locator('td').nth(2).textContent()).toBe('SDE II loop: 4 interviews and the Bar Raiser');
+  await page.getByRole('link', { name: 'Progress' }).first().click();
+  const levels = page.locator('[data-testid="progress-levels"] tbody tr');
+  await levels.first().waitFor();
+  expect(await levels.first().locator('td').first().textContent()).toBe('SDE II (L5)');
   await page.close();
 }
 

@@ -22,6 +22,7 @@ export async function historyView(main) {
       'tr',
       { dataset: { id: s.id } },
       h('td', {}, h('time', { datetime: s.createdAt, text: fmtDate(s.createdAt) })),
+      h('td', { text: s.level ?? '–' }),
       h('td', { text: s.loop }),
       h('td', { text: s.score === null ? '–' : `${Math.round(s.score)}/100` }),
       h('td', { text: `${s.status === 'finished' ? 'finished' : 'in progress'} · ${s.gradedCount}/${s.questionCount} graded` }),
@@ -61,7 +62,7 @@ export async function historyView(main) {
           h(
             'tr',
             {},
-            ['Date', 'Loop', 'Score', 'Status', 'Actions'].map((t) => h('th', { scope: 'col', text: t })),
+            ['Date', 'Level', 'Loop', 'Score', 'Status', 'Actions'].map((t) => h('th', { scope: 'col', text: t })),
           ),
         ),
         h('tbody', {}, rows),

@@ -31,6 +31,7 @@ export async function progressView(main, ctx) {
     h('p.muted', {
       text: `${plural(points.length, 'graded answer')} over ${plural(sessions.length, 'session')}; each point is a session's mean score.`,
     }),
+    byLevel(points, ctx),
     h('h2', { text: 'By category' }),
     h('div.chart.tall', {}, byCategory),
     h('h2', { text: 'By rubric' }),
@@ -77,5 +78,54 @@ export async function progressView(main, ctx) {
     labels,
     series('rubricId', (id) => ctx.rubrics.get(id)?.name ?? id),
     'Score by rubric over time',
+  );
+}
+
+/**
+ * Per level practised: sessions, answers, mean score, and how many answers met that level's bar.
+ * @param {import('../api.js').Progress['points']} points
+ * @param {import('../api.js').Ctx} ctx
+ */
+function byLevel(points, ctx) {
+  const levels = [...new Set(points.map((p) => p.level ?? 'none'))];
+  const name = (id) => (id === 'none' ? 'Before levels' : `${ctx.defaults.levels.find((l) => l.id === id)?.name ?? id} (${id})`);
+  return h(
+    'div',
+    {},
+    h('h2', { text: 'By level' }),
+    h(
+      'table.delivery-table',
+      { dataset: { testid: 'progress-levels' } },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Level', 'Sessions', 'Answers', 'Mean score', 'At or above the bar'].map((t) => h('th', { scope: 'col', text: t })),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        levels.map((id) => {
+          const mine = points.filter((p) => (p.level ?? 'none') === id);
+          const barred = mine.filter((p) => p.bar !== null);
+          const met = barred.filter((p) => p.bar !== 'below').length;
+          const mean = Math.round(mine.reduce((a, p) => a + p.score, 0) / mine.length);
+          return h(
+            'tr',
+            {},
+            [
+              name(id),
+              new Set(mine.map((p) => p.sessionId)).size,
+              mine.length,
+              `${mean}/100`,
+              barred.length ? `${met} of ${barred.length}` : '–',
+            ].map((x) => h('td', { text: String(x) })),
+          );
+        }),
+      ),
+    ),
   );
 }

@@ -1,3 +1,4 @@
+import type { BarVerdict, Level } from '../../grading/levels.js';
 import type { RecordingRow, SessionRow } from '../rows.js';
 
 /** What the lists, the summaries and Progress read across sessions: nothing here writes. */
@@ -33,4 +34,8 @@ export interface ProgressPoint {
   category: string;
   rubricId: string;
   score: number;
+  /** The level the session practised for (null: from before levels). */
+  level: Level | null;
+  /** Where the answer stood against that level's bar (null: graded before levels). */
+  bar: BarVerdict | null;
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { ReadModelsArea } from '../areas/read-models.js';
+import type { BarVerdict, Level } from '../../grading/levels.js';
 import { statsBySession } from '../shared.js';
 import { count, type PostgresContext } from './context.js';
 import { grades, messages, questions, recordings, sessionQuestions, sessions } from './schema.js';
@@ -89,6 +90,8 @@ export const readModelsArea = {
         category: questions.category,
         rubricId: questions.rubricId,
         score: grades.score,
+        level: sql<Level | null>`${sessions.request}->>'level'`,
+        bar: sql<BarVerdict | null>`${grades.grade}->'bar'->>'verdict'`,
       })
       .from(grades)
       .innerJoin(sessionQuestions, eq(sessionQuestions.id, grades.sessionQuestionId))

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { ReadModelsArea } from '../areas/read-models.js';
+import type { BarVerdict, Level } from '../../grading/levels.js';
 import { mergeStats, statsBySession } from '../shared.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { grades, messages, questions, recordings, sessionQuestions, sessions } from './schema.js';
@@ -137,6 +138,8 @@ export const readModelsArea = {
         category: questions.category,
         rubricId: questions.rubricId,
         score: grades.score,
+        level: sql<Level | null>`json_extract(${sessions.request}, '$.level')`,
+        bar: sql<BarVerdict | null>`json_extract(${grades.grade}, '$.bar.verdict')`,
       })
       .from(grades)
       .innerJoin(sessionQuestions, eq(sessionQuestions.id, grades.sessionQuestionId))
