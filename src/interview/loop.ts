@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
 import { type BankEntry, CATEGORIES } from '../bank/schema.js';
-import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
+import type { SessionMessage } from '../db/areas/messages.js';
+import type { SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
@@ -21,7 +22,7 @@ import {
   type TurnResult,
 } from './schemas.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
-import { CATEGORY_LABEL, SessionViews } from './views.js';
+import { CATEGORY_LABEL, questionNumber, SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
 
 /**
@@ -165,13 +166,13 @@ export class InterviewLoop implements TurnMachine {
   // The state machine
 
   /** Checks and stores the turn's input (input.ts). */
-  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<MessageRow[]> {
+  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<SessionMessage[]> {
     return acceptInput(this.deps, tx, session, req, at);
   }
 
   async run(
     sessionId: string,
-    stored: MessageRow[],
+    stored: SessionMessage[],
     events: LoopEvents,
     signal: AbortSignal,
     spent: { usage?: Usage },
@@ -269,7 +270,7 @@ export class InterviewLoop implements TurnMachine {
           await tx.setQuestionState(current.id, 'graded', gradedAt);
         });
         current.state = 'graded';
-        events.grade?.({ sessionQuestionId: current.id, position: current.position, grade });
+        events.grade?.({ sessionQuestionId: questionNumber(current), position: current.position, grade });
         continue;
       }
 
