@@ -8,6 +8,7 @@ const BOTH = [
   'test/loop-llm.test.ts',
   'test/loop-offline.test.ts',
   'test/loop-resilience.test.ts',
+  'test/message-ids.test.ts',
   'test/sessions-api.test.ts',
   'test/store.test.ts',
   'test/turns.test.ts',

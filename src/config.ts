@@ -72,6 +72,16 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     wholeNumber(0, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 0 to 600000' }).default(10000),
   ),
+  /** How long a client has to send its request headers; a slow one gets 408 and is closed. */
+  HEADERS_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    wholeNumber(1000, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 600000' }).default(15000),
+  ),
+  /** How long a client has to send its whole request, body included (a 25 MB recording on a slow line). */
+  REQUEST_TIMEOUT_MS: z.preprocess(
+    emptyAsUndefined,
+    wholeNumber(1000, 3600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 3600000' }).default(120000),
+  ),
 });
 
 /** SQLite: one file; PostgreSQL: a server several replicas share. */
@@ -93,6 +103,8 @@ export interface Config {
   turnLeaseMs: number;
   /** On SIGTERM, how long turns running here get to end before their claims are handed over. */
   shutdownGraceMs: number;
+  /** Slow clients: how long one has to send its headers, and its whole request; then 408 and closed. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   auth: {
     /** none: one local user, loopback only; token: API tokens and a sign-in page; proxy: a user name set by a trusted reverse proxy. */
     mode: 'none' | 'token' | 'proxy';
@@ -158,6 +170,11 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   if (e.AUTH === 'proxy' && !e.TRUSTED_PROXIES) {
     throw new ConfigError('AUTH=proxy needs TRUSTED_PROXIES: the addresses of the reverse proxies whose user header is believed');
   }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS=${e.HEADERS_TIMEOUT_MS} is longer than REQUEST_TIMEOUT_MS=${e.REQUEST_TIMEOUT_MS}: the headers are part of the request, so it must be at most that`,
+    );
+  }
   const provider = e.PROVIDER ?? (e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'offline');
   return {
     port: e.PORT,
@@ -168,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     provider,
     turnLeaseMs: e.TURN_LEASE_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    http: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     auth: {
       mode: e.AUTH,
       proxyHeader: e.AUTH_PROXY_HEADER.toLowerCase(),

@@ -3,10 +3,6 @@ import { createApp } from './app.js';
 import { keepRecovering } from './interview/recovery.js';
 import { start } from './start.js';
 
-/** How long a client has to send its request headers, and its whole request (a 25 MB recording on a slow line included). */
-const HEADERS_TIMEOUT_MS = 15_000;
-const REQUEST_TIMEOUT_MS = 120_000;
-
 /** Starts the server: nothing else happens here. */
 const fail = (message: string) => {
   console.error(`mockloop could not start: ${message}`);
@@ -16,17 +12,19 @@ const fail = (message: string) => {
 try {
   const deps = start();
   await deps.store.ready;
-  const { port, host } = deps.config;
-  const server = serve({ fetch: createApp(deps).fetch, port, hostname: host }, (info) => {
+  const { port, host, http } = deps.config;
+  // A client that sends its headers or its body a byte at a time is not waited for: 408 and closed
+  // (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS), checked every second rather than Node's 30.
+  const serverOptions = {
+    headersTimeout: http.headersTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, http.headersTimeoutMs),
+  };
+  const server = serve({ fetch: createApp(deps).fetch, port, hostname: host, serverOptions }, (info) => {
     console.log(
       `mockloop listening on http://${info.address}:${info.port} (provider: ${deps.config.provider}, database: ${deps.store.kind} ${deps.store.location})`,
     );
   });
-  // A client that sends its headers or its body a byte at a time is not waited for: 408 and closed.
-  if ('headersTimeout' in server) {
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-  }
   // Turns that a crash, a kill or a restart left half done continue now, and whenever another
   // process sharing the database leaves one behind.
   const onError = (id: string, e: unknown) =>

@@ -167,23 +167,29 @@ describe('AUTH=token', () => {
   it('signs a browser in with a token: an HttpOnly SameSite=Strict cookie that sign-out ends; cookie writes must be same-origin JSON', async () => {
     const { app, alice } = await teamApp();
     const login = await app.clientWith({ origin: 'http://localhost' }).api.login.$post({ json: { token: alice } });
-    expect(login.status).toBe(204);
+    expect(login.status).toBe(200);
+    const { key } = (await login.json()) as { key: string };
     const setCookie = login.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^mockloop_login=[\w-]+;/);
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     const cookie = setCookie.split(';')[0]!;
     expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(200);
-    // a write signed in by cookie: only same-origin JSON (raw: the headers are what is tested)
+    // a write signed in by cookie: only same-origin JSON, from the page that holds the key (raw: the headers are what is tested)
     const create = (headers: Record<string, string>, body = '{}') =>
-      app.request('/api/sessions', { method: 'POST', headers: { cookie, ...headers }, body });
+      app.request('/api/sessions', { method: 'POST', headers: { cookie, 'x-mockloop-key': key, ...headers }, body });
     expect((await create({ ...json, origin: 'http://localhost' })).status).toBe(201);
     expect((await create({ ...json })).status).toBe(403);
     expect((await create({ ...json, origin: 'https://evil.example' })).status).toBe(403);
     expect((await create({ 'content-type': 'text/plain', origin: 'http://localhost' }, 'x')).status).toBe(403);
-    expect((await app.request('/api/logout', { method: 'POST', headers: { cookie, ...json, origin: 'http://localhost' } })).status).toBe(
-      204,
-    );
+    expect(
+      (
+        await app.request('/api/logout', {
+          method: 'POST',
+          headers: { cookie, 'x-mockloop-key': key, ...json, origin: 'http://localhost' },
+        })
+      ).status,
+    ).toBe(204);
     expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(401);
     expect((await app.client.api.login.$post({ json: { token: 'mlk_nope' } })).status).toBe(401);
   });
@@ -226,7 +232,7 @@ describe('users', () => {
 describe('a browser sign-in', () => {
   const signIn = async (app: Awaited<ReturnType<typeof teamApp>>['app'], token: string, origin = 'http://localhost') => {
     const login = await app.clientWith({ origin }, origin).api.login.$post({ json: { token } });
-    expect(login.status).toBe(204);
+    expect(login.status).toBe(200);
     return login.headers.get('set-cookie')!;
   };
 
@@ -257,8 +263,44 @@ describe('a browser sign-in', () => {
     const theirs = (await signIn(app, bob)).split(';')[0]!;
     expect((await app.request('/api/me', { headers: { cookie: mine } })).status).toBe(200);
     for (const cookie of [`${theirs}; ${mine}`, `${mine}; ${theirs}`]) {
-      expect((await app.request('/api/me', { headers: { cookie } })).status).toBe(401);
+      const res = await app.request('/api/sessions/x', { headers: { cookie } });
+      expect(res.status).toBe(401);
+      // both expired, whatever path the other was set for, so the browser can sign in again
+      const cleared = res.headers.getSetCookie().filter((c) => /^mockloop_login=;/.test(c) && /Max-Age=0/.test(c));
+      expect(cleared.map((c) => /Path=([^;]+)/.exec(c)![1]).sort()).toEqual([
+        '/',
+        '/api',
+        '/api/',
+        '/api/sessions',
+        '/api/sessions/',
+        '/api/sessions/x',
+        '/api/sessions/x/',
+      ]);
     }
+  });
+
+  it('believes a cookie only with the key its sign-in answered with (a cookie replaced from another port)', async () => {
+    const { app, bob } = await teamApp();
+    const login = await app.request('http://localhost/api/login', {
+      method: 'POST',
+      headers: { ...json, origin: 'http://localhost' },
+      body: JSON.stringify({ token: (await app.deps.accounts.createToken('alice')).token }),
+    });
+    const { key } = await login.json();
+    const mine = login.headers.get('set-cookie')!.split(';')[0]!;
+    const theirs = (await signIn(app, bob)).split(';')[0]!;
+    const write = (cookie: string, pageKey?: string) =>
+      app.request('http://localhost/api/sessions', {
+        method: 'POST',
+        headers: { cookie, ...json, origin: 'http://localhost', ...(pageKey === undefined ? {} : { 'x-mockloop-key': pageKey }) },
+        body: '{}',
+      });
+    expect((await write(mine, key)).status).toBe(201);
+    expect((await write(theirs, key)).status).toBe(401);
+    expect((await write(mine)).status).toBe(401);
+    expect((await write(mine, '')).status).toBe(401);
+    expect((await app.request('/api/me', { headers: { cookie: theirs, 'x-mockloop-key': key } })).status).toBe(401);
+    expect((await app.request('/api/me', { headers: { cookie: mine, 'x-mockloop-key': key } })).status).toBe(200);
   });
 
   it('is a __Host- cookie, Secure, when served over https', async () => {

@@ -87,6 +87,23 @@ describe('configuration', () => {
     expect(c.limits).toEqual({ perMinute: 5, monthlyTokens: 100000 });
   });
 
+  it('times slow clients out after 15 s for the headers and 120 s for the whole request, or as set', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 15000, requestTimeoutMs: 120000 });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '3000' }).http).toEqual({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 3000,
+    });
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '500' })).toThrow(
+      /HEADERS_TIMEOUT_MS="500": must be a whole number of milliseconds from 1000 to 600000/,
+    );
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '2m' })).toThrow(
+      /REQUEST_TIMEOUT_MS="2m": must be a whole number of milliseconds from 1000 to 3600000/,
+    );
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /HEADERS_TIMEOUT_MS=20000 is longer than REQUEST_TIMEOUT_MS=10000/,
+    );
+  });
+
   it('refuses AUTH=none on an address other machines reach, naming the settings', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
       /HOST=0\.0\.0\.0 with AUTH=none would let anyone .* set AUTH=token .* or AUTH=proxy/,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from '../bench/support/postgres-cluster.js';
+import { start } from '../src/start.js';
 import { body, clientAt, sessionsOf } from './helpers/app.js';
 import { type ServerProcess, spawnServer, waitFor } from './helpers/process.js';
 
@@ -70,4 +71,31 @@ describe('two replicas when PostgreSQL stops and starts again', () => {
       expect(r.output()).not.toMatch(/unhandled|uncaught/i);
     }
   }, 90_000);
+});
+
+describe('a PostgreSQL connection in use when the server stops', () => {
+  it('fails the transaction that holds it, and never the process (no unhandled error event)', async () => {
+    cluster = await startCluster();
+    const { store } = start({ DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'in_use', DATABASE_POOL_SIZE: '2' }, { log: () => {} });
+    await store.ready;
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      // Between two queries of a transaction, its connection is checked out of the pool: the
+      // server's "terminating connection" message arrives on a client no pool listener covers.
+      const held = store.transaction(async (tx) => {
+        await tx.messages('none');
+        cluster!.pause();
+        await tx.messages('none');
+      });
+      await expect(held).rejects.toThrow();
+      cluster.resume();
+      await waitFor(async () => ((await store.ping().catch(() => false)) ? true : undefined), 20_000, 'PostgreSQL back');
+    } finally {
+      process.off('uncaughtException', onError);
+      await store.close();
+    }
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -70,13 +70,41 @@ async function failure(res) {
   return new ApiError(res.status, data?.error?.code ?? 'error', data?.error?.message ?? `Request failed (${res.status})`);
 }
 
+/**
+ * The page key of this browser's sign-in (AUTH=token), kept in this origin's storage, which a page
+ * on another port cannot write: the server believes the sign-in cookie only with it, so a cookie
+ * set from another port (cookies do not keep ports apart) does not sign this page in as anyone.
+ */
+const PAGE_KEY = 'mockloop.pageKey';
+
+/** The header every request of the page carries: the page key, empty when the page has none. */
+function signedIn() {
+  let key = '';
+  try {
+    key = localStorage.getItem(PAGE_KEY) ?? '';
+  } catch {
+    // storage refused (a locked-down browser): no key, so only bearer tokens work
+  }
+  return { 'x-mockloop-key': key };
+}
+
+/** @param {string | undefined} key */
+function keepPageKey(key) {
+  try {
+    if (key) localStorage.setItem(PAGE_KEY, key);
+    else localStorage.removeItem(PAGE_KEY);
+  } catch {
+    // see signedIn()
+  }
+}
+
 async function call(method, path, body) {
   let res;
   try {
     // Every request that changes something says it is JSON: the server refuses forms and text/plain posts.
     res = await fetch(path, {
       method,
-      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
+      headers: method === 'GET' ? signedIn() : { ...signedIn(), 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -92,10 +120,16 @@ export const api = {
   health: () => call('GET', '/api/health'),
   /** @returns {Promise<Me>} */
   me: () => call('GET', '/api/me'),
-  /** @param {string} token @returns {Promise<null>} */
-  login: (token) => call('POST', '/api/login', { token }),
-  /** @returns {Promise<null>} */
-  logout: () => call('POST', '/api/logout'),
+  /** @param {string} token @returns {Promise<void>} */
+  login: async (token) => keepPageKey((await call('POST', '/api/login', { token }))?.key),
+  /** @returns {Promise<void>} */
+  logout: async () => {
+    try {
+      await call('POST', '/api/logout');
+    } finally {
+      keepPageKey(undefined);
+    }
+  },
   /**
    * Readiness: 503 still carries the reasons, so it is read, not thrown.
    * @returns {Promise<Ready>}
@@ -143,7 +177,7 @@ export const api = {
     form.set('position', String(position));
     let res;
     try {
-      res = await fetch(`/api/sessions/${encodeURIComponent(id)}/answer/audio`, { method: 'POST', body: form });
+      res = await fetch(`/api/sessions/${encodeURIComponent(id)}/answer/audio`, { method: 'POST', headers: signedIn(), body: form });
     } catch {
       throw new ApiError(0, 'network', 'Could not reach the mockloop server. Your recording is kept: retry, or type your answer.');
     }
@@ -160,7 +194,7 @@ export const api = {
   speech: async (text) => {
     const res = await fetch('/api/speech', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...signedIn(), 'content-type': 'application/json' },
       body: JSON.stringify({ text }),
     });
     if (!res.ok) throw await failure(res);
@@ -183,7 +217,7 @@ export async function streamTurn(id, action, body, key, on) {
   try {
     res = await fetch(`/api/sessions/${encodeURIComponent(id)}/${action}`, {
       method: 'POST',
-      headers: { accept: 'text/event-stream', 'idempotency-key': key, 'content-type': 'application/json' },
+      headers: { ...signedIn(), accept: 'text/event-stream', 'idempotency-key': key, 'content-type': 'application/json' },
       body: body ? JSON.stringify(body) : undefined,
     });
   } catch {

@@ -1,4 +1,5 @@
 import type { Bank } from '../bank/bank.js';
+import type { SessionMessage } from '../db/areas/messages.js';
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
@@ -20,10 +21,10 @@ export async function acceptInput(
   session: SessionRow,
   req: TurnRequest,
   at: Date,
-): Promise<MessageRow[]> {
+): Promise<SessionMessage[]> {
   const current = (await tx.questions(session.id))[session.currentPosition];
   if (!current) throw new AppError('internal', 'The session has no current question');
-  const stored: MessageRow[] = [];
+  const stored: SessionMessage[] = [];
   if (req.action === 'answer') {
     const star = req.speech ? isStar((await tx.snapshot(current.id)) ?? deps.bank.require(current.questionId), deps.rubrics) : false;
     stored.push(await acceptAnswer(tx, session, current, req, star, at));
@@ -44,14 +45,14 @@ async function acceptAnswer(
   req: TurnRequest,
   star: boolean,
   at: Date,
-): Promise<MessageRow> {
+): Promise<SessionMessage> {
   if (req.position !== undefined && req.position !== session.currentPosition) {
     throw new AppError(
       'conflict',
       `This answer is for question ${req.position + 1}, but the interview is on question ${session.currentPosition + 1} now: it was not saved`,
     );
   }
-  if (req.replyTo !== undefined && req.replyTo !== (await store.lastInterviewerMessageId(session.id))) {
+  if (req.replyTo !== undefined && req.replyTo !== (await store.lastInterviewerMessageNumber(session.id))) {
     throw new AppError('conflict', 'The interviewer has said more since the message this answer replies to: read it, then answer again');
   }
   if (current.state !== 'asked' && current.state !== 'grading') {
@@ -95,7 +96,7 @@ export async function closeQuestion(
   current: SessionQuestionRow,
   why: 'skip' | 'finish',
   at: Date,
-): Promise<MessageRow[]> {
+): Promise<SessionMessage[]> {
   const answered = (await store.questionMessages(current.id)).some((m) => m.role === 'candidate' && m.kind === 'answer');
   if (answered) {
     await store.setQuestionState(current.id, 'grading');
@@ -122,6 +123,6 @@ export function say(
   content: string,
   at: Date,
   usage?: Usage,
-): Promise<MessageRow> {
+): Promise<SessionMessage> {
   return store.insertMessage({ sessionId, sessionQuestionId, role: 'interviewer', kind, content, usage, at });
 }

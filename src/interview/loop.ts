@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
-import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
+import type { SessionMessage } from '../db/areas/messages.js';
+import type { SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
@@ -24,7 +25,7 @@ import { interviewAt, type LoopPlan, planLoop } from './plan.js';
 import { LoopReader } from './reading.js';
 import { handoffText, introText, openingText } from './wording.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
-import { SessionViews } from './views.js';
+import { questionNumber, SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
 
 /**
@@ -190,13 +191,13 @@ export class InterviewLoop implements TurnMachine {
   // The state machine
 
   /** Checks and stores the turn's input (input.ts). */
-  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<MessageRow[]> {
+  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<SessionMessage[]> {
     return acceptInput(this.deps, tx, session, req, at);
   }
 
   async run(
     sessionId: string,
-    stored: MessageRow[],
+    stored: SessionMessage[],
     events: LoopEvents,
     signal: AbortSignal,
     spent: { usage?: Usage },
@@ -294,7 +295,7 @@ export class InterviewLoop implements TurnMachine {
           await tx.setQuestionState(current.id, 'graded', gradedAt);
         });
         current.state = 'graded';
-        events.grade?.({ sessionQuestionId: current.id, position: current.position, grade });
+        events.grade?.({ sessionQuestionId: questionNumber(current), position: current.position, grade });
         continue;
       }
 

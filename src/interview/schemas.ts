@@ -91,13 +91,22 @@ export const SessionDefaults = z
 
 export const Usage = z.object({ promptTokens: z.number(), completionTokens: z.number() });
 
+/** Ids of messages and questions are numbers within their session: they say nothing of other sessions. */
+const MessageNumber = z
+  .number()
+  .int()
+  .openapi({ description: "The message's number in its session (1, 2, 3… in order): what `replyTo` takes" });
+const QuestionNumber = z.number().int().openapi({ description: "The question's number in its session (its position + 1)" });
+
 export const Message = z
   .object({
-    id: z.number().int(),
+    id: MessageNumber,
     role: z.enum(['interviewer', 'candidate']),
     kind: z.enum(MESSAGE_KINDS),
     content: z.string(),
-    sessionQuestionId: z.number().int().nullable(),
+    sessionQuestionId: QuestionNumber.nullable().openapi({
+      description: "The id of the question it belongs to (the question's number in its session), null for the opening and closing",
+    }),
     position: z.number().int().nullable(),
     createdAt: z.string(),
     usage: Usage.nullable(),
@@ -135,7 +144,7 @@ export type SessionList = z.infer<typeof SessionList>;
 
 export const SessionQuestion = z
   .object({
-    id: z.number().int(),
+    id: QuestionNumber,
     position: z.number().int(),
     questionId: z.string(),
     prompt: z.string().nullable().openapi({ description: 'null until the question is asked' }),
@@ -177,7 +186,7 @@ export const Session = SessionSummary.extend({
 }).openapi('Session');
 export type Session = z.infer<typeof Session>;
 
-export const GradeEvent = z.object({ sessionQuestionId: z.number().int(), position: z.number().int(), grade: Grade }).openapi('GradeEvent');
+export const GradeEvent = z.object({ sessionQuestionId: QuestionNumber, position: z.number().int(), grade: Grade }).openapi('GradeEvent');
 export type GradeEvent = z.infer<typeof GradeEvent>;
 
 /** Where a session stands after a turn: its summary and the question it is on. */

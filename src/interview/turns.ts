@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { databaseError } from '../db/errors.js';
-import type { MessageRow, SessionRow } from '../db/rows.js';
+import type { SessionMessage } from '../db/areas/messages.js';
+import type { SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Usage } from '../llm/usage.js';
@@ -55,9 +56,9 @@ export interface LoopEvents {
 /** What the runner needs from the interview's state machine. */
 export interface TurnMachine {
   /** Checks and stores the turn's input, in the runner's transaction, with the session claimed. */
-  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<MessageRow[]>;
+  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<SessionMessage[]>;
   /** Runs the turn's step after its input is stored; model tokens spent go in `spent`. */
-  run(sessionId: string, stored: MessageRow[], events: LoopEvents, signal: AbortSignal, spent: { usage?: Usage }): Promise<TurnResult>;
+  run(sessionId: string, stored: SessionMessage[], events: LoopEvents, signal: AbortSignal, spent: { usage?: Usage }): Promise<TurnResult>;
 }
 
 export interface TurnRunnerDeps {
@@ -204,7 +205,7 @@ export class TurnRunner {
     sessionId: string,
     req: TurnRequest,
     fingerprint: string | undefined,
-  ): Promise<{ stored: MessageRow[]; owner: string } | { replay: TurnResult }> {
+  ): Promise<{ stored: SessionMessage[]; owner: string } | { replay: TurnResult }> {
     return this.store.transaction(async (tx) => {
       const at = this.now();
       // Locked for this transaction: another replica's turn on the same session waits here, then sees the claim.

@@ -15,7 +15,8 @@ import { answersBy, feedbackSoFar, type LoopQuestion, retoldStories } from './fe
 import { interviewAt, interviewerAt, type LoopPlan } from './plan.js';
 import { recordingView } from '../voice/views.js';
 import { EMPTY_STATS, type SessionStats } from '../db/areas/read-models.js';
-import type { MessageRow, RecordingInfo, SessionQuestionRow, SessionRow } from '../db/rows.js';
+import type { SessionMessage } from '../db/areas/messages.js';
+import type { RecordingInfo, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import type { Rubric } from '../grading/rubrics.js';
 
@@ -59,6 +60,12 @@ export async function requireSession(store: Store, id: string, userId?: string, 
   return row;
 }
 
+/**
+ * A question's id as the API shows it: its number in its session (position + 1). Row ids are
+ * global and sequential (how many questions everyone was asked), so they stay inside the server.
+ */
+export const questionNumber = (q: Pick<SessionQuestionRow, 'position'>) => q.position + 1;
+
 export class SessionViews {
   constructor(
     private readonly store: Store,
@@ -66,15 +73,17 @@ export class SessionViews {
     private readonly rubrics: Map<string, Rubric>,
   ) {}
 
-  message(m: MessageRow, questions: SessionQuestionRow[], spoken?: Map<number, RecordingInfo>): Message {
-    const position = questions.find((q) => q.id === m.sessionQuestionId)?.position ?? null;
+  /** A message as the API shows it: numbered in its session, never by its (global) row id. */
+  message(m: SessionMessage, questions: SessionQuestionRow[], spoken?: Map<number, RecordingInfo>): Message {
+    const question = questions.find((q) => q.id === m.sessionQuestionId);
+    const position = question?.position ?? null;
     const recording = spoken?.get(m.id);
     return {
-      id: m.id,
+      id: m.number,
       role: m.role,
       kind: m.kind,
       content: m.content,
-      sessionQuestionId: m.sessionQuestionId,
+      sessionQuestionId: question ? questionNumber(question) : null,
       position,
       createdAt: m.createdAt,
       usage: usageOf(m),
@@ -155,7 +164,7 @@ export class SessionViews {
         const done = sq.state === 'graded' || sq.state === 'skipped' || row.status === 'finished';
         const g = gradeBy.get(sq.id);
         return {
-          id: sq.id,
+          id: questionNumber(sq),
           position: sq.position,
           questionId: sq.questionId,
           prompt: sq.state === 'pending' ? null : q.prompt,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -23,6 +24,7 @@ export function loginCookieValue(c: Context<AppEnv>): string | undefined {
     .split(';')
     .map((p) => p.trim())
     .filter((p) => p.startsWith(`${name}=`));
+  if (values.length > 1) clearLoginCookies(c);
   if (values.length !== 1) return undefined;
   try {
     return decodeURIComponent(values[0]!.slice(name.length + 1)) || undefined;
@@ -30,6 +32,49 @@ export function loginCookieValue(c: Context<AppEnv>): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The page's proof that a cookie sign-in is its own. Cookies do not keep ports apart, so a page on
+ * another port of the same host can replace the sign-in cookie with one of its own user's (over
+ * http; over https `__Host-` keeps http pages out). The page keeps this key, which the sign-in
+ * answered with, in its origin's storage (which ports do keep apart) and sends it with every
+ * request: a cookie it did not get from this sign-in does not match it.
+ */
+export const PAGE_KEY_HEADER = 'x-mockloop-key';
+
+/** The page key of a sign-in: a hash of its id, so it reveals nothing of the cookie. */
+export const pageKey = (login: string) => createHash('sha256').update(`mockloop page key\n${login}`).digest('base64url');
+
+/**
+ * Whether the request carries the page key of the sign-in its cookie names. A read without the
+ * header (a download link, an audio element) is believed: it changes nothing, and a tossed cookie
+ * would only show its own user's data. The page sends the header (empty when it has no key) on
+ * every request it makes, so it never works on a sign-in it did not make.
+ */
+function fromThePage(c: Context<AppEnv>, login: string): boolean {
+  const key = c.req.header(PAGE_KEY_HEADER);
+  if (key === undefined) return c.req.method === 'GET' || c.req.method === 'HEAD';
+  const want = Buffer.from(pageKey(login));
+  const got = Buffer.from(key);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/**
+ * Expires every sign-in cookie the request could have carried: one for each path above it (the
+ * other cookie can have any of them), so the browser can sign in again. Over https only
+ * `__Host-` cookies are read, and those have path / alone.
+ */
+function clearLoginCookies(c: Context<AppEnv>): void {
+  const secure = c.var.deps.config.web.secure;
+  const parts = c.req.path.split('/').filter(Boolean);
+  const paths = secure
+    ? ['/']
+    : ['/', ...parts.flatMap((_, i) => [`/${parts.slice(0, i + 1).join('/')}`, `/${parts.slice(0, i + 1).join('/')}/`])];
+  for (const path of paths) c.header('set-cookie', deleteCookieHeader(path, secure), { append: true });
+}
+
+const deleteCookieHeader = (path: string, secure: boolean) =>
+  `${secure ? `__Host-${LOGIN_COOKIE}` : LOGIN_COOKIE}=; Path=${path}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 
 /** Routes anyone may call: liveness, readiness and signing in. */
 const PUBLIC = new Set(['GET /api/health', 'GET /api/ready', 'POST /api/login']);
@@ -58,7 +103,8 @@ async function identify(c: Context<AppEnv>): Promise<Caller | undefined> {
     return undefined;
   }
   const login = loginCookieValue(c);
-  const user = login ? await accounts.userOfLogin(login) : undefined;
+  if (!login || !fromThePage(c, login)) return undefined;
+  const user = await accounts.userOfLogin(login);
   return user && { user, via: 'cookie' };
 }
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../errors.js';
-import { LOGIN_COOKIE, loginCookieValue } from '../middleware/auth.js';
+import { LOGIN_COOKIE, loginCookieValue, PAGE_KEY_HEADER, pageKey } from '../middleware/auth.js';
 import { createRouter, errors, json, publicErrors } from './common.js';
 
 const Me = z
@@ -27,6 +27,14 @@ const me = createRoute({
   responses: { 200: json(Me, 'You'), ...errors(500) },
 });
 
+const SignedIn = z
+  .object({
+    key: z.string().openapi({
+      description: `The page key: keep it in the page's own storage and send it in the \`${PAGE_KEY_HEADER}\` header; it proves the cookie is this page's sign-in`,
+    }),
+  })
+  .openapi('SignedIn');
+
 const login = createRoute({
   operationId: 'signIn',
   method: 'post',
@@ -38,7 +46,10 @@ const login = createRoute({
     body: { content: { 'application/json': { schema: z.object({ token: z.string().min(1).max(200) }).strict() } }, required: true },
   },
   responses: {
-    204: { description: 'Signed in; the cookie is set' },
+    200: json(
+      SignedIn,
+      `Signed in; the cookie is set. Send \`key\` in the \`${PAGE_KEY_HEADER}\` header with every request the page makes: a cookie set by a page on another port does not match it`,
+    ),
     ...publicErrors(400, [401, 'Unknown, revoked or expired token'], 403, [404, 'No sign-in in this mode'], 415, 500),
   },
 });
@@ -80,7 +91,7 @@ export const authRoutes = createRouter()
       // Over https the __Host- prefix: only this host, over https, path / — a page on another port cannot set it.
       ...(config.web.secure ? { prefix: 'host' as const } : {}),
     });
-    return c.body(null, 204);
+    return c.json({ key: pageKey(signedIn.id) }, 200);
   })
   .openapi(logout, async (c) => {
     const id = loginCookieValue(c);

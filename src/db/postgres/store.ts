@@ -64,8 +64,12 @@ export class PostgresStore implements PostgresContext {
       connectionTimeoutMillis: 10_000,
       allowExitOnIdle: true,
     });
-    // An idle client losing its connection (a database restart) must not take the process down.
+    // A client losing its connection (a database stopped or restarted) must not take the process
+    // down: the pool's listener covers idle clients; one checked out (between the queries of a
+    // transaction) emits 'error' on itself. The query that needs it fails (503) and the pool
+    // drops the broken client when it is released.
     this.pool.on('error', () => {});
+    this.pool.on('connect', (client) => client.on('error', () => {}));
     this.db = drizzle(this.pool);
     this.ready = this.prepare(config.schema, bank).catch((e: unknown) => {
       throw new ConfigError(`DATABASE_URL=${redact(config.url)}: cannot use the PostgreSQL database: ${(e as Error).message}`, {

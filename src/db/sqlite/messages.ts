@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, lte } from 'drizzle-orm';
 import type { MessagesArea } from '../areas/messages.js';
 import { messageValues } from '../shared.js';
 import { p, prepared, type SqliteContext } from './context.js';
@@ -29,12 +29,21 @@ const insertMessage = prepared((db) =>
     .returning()
     .prepare(),
 );
+/** A message's number in its session: the session's messages up to it. */
+const messageNumber = prepared((db) =>
+  db
+    .select({ n: count() })
+    .from(messages)
+    .where(and(eq(messages.sessionId, p('sessionId')), lte(messages.id, p('id'))))
+    .prepare(),
+);
 
 /** The conversation, in SQLite (`../postgres/messages.ts` is its twin). */
 export const messagesArea = {
   async messages(sessionId) {
     await this.free();
-    return this.db.select().from(messages).where(eq(messages.sessionId, sessionId)).orderBy(asc(messages.id)).all();
+    const rows = this.db.select().from(messages).where(eq(messages.sessionId, sessionId)).orderBy(asc(messages.id)).all();
+    return rows.map((m, i) => ({ ...m, number: i + 1 }));
   },
 
   async questionMessages(sessionQuestionId) {
@@ -42,7 +51,7 @@ export const messagesArea = {
     return questionMessages(this.db).all({ id: sessionQuestionId });
   },
 
-  async lastInterviewerMessageId(sessionId) {
+  async lastInterviewerMessageNumber(sessionId) {
     await this.free();
     const row = this.db
       .select({ id: messages.id })
@@ -51,11 +60,12 @@ export const messagesArea = {
       .orderBy(desc(messages.id))
       .limit(1)
       .get();
-    return row?.id ?? 0;
+    return row ? messageNumber(this.db).get({ sessionId, id: row.id })!.n : 0;
   },
 
   async insertMessage(m) {
     await this.free();
-    return insertMessage(this.db).get(messageValues(m))!;
+    const row = insertMessage(this.db).get(messageValues(m))!;
+    return { ...row, number: messageNumber(this.db).get({ sessionId: row.sessionId, id: row.id })!.n };
   },
 } satisfies MessagesArea & ThisType<SqliteContext>;

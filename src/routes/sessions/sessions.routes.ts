@@ -19,7 +19,8 @@ export const AnswerBody = z
       description: 'The position (0-based) of the question this answers: if the interview has moved on, the answer is refused (409)',
     }),
     replyTo: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional().openapi({
-      description: 'The id of the interviewer message this answers: if the interviewer has said more since, the answer is refused (409)',
+      description:
+        "The id of the interviewer message this answers (a message's number in its session, as the session shows it): if the interviewer has said more since, the answer is refused (409)",
     }),
     recordingId: z.string().min(1).max(100).optional().openapi({
       description: 'A spoken answer: the recording (from POST …/answer/audio) whose transcript `text` confirms or corrects',
