@@ -99,3 +99,23 @@ describe('an SDE II loop over several sittings', () => {
     expect(exported.debrief.meeting.decision).toEqual(meeting.decision);
   });
 });
+
+describe('a loop finished early', () => {
+  it('decides insufficient evidence, with votes only from the interviews the candidate reached', async () => {
+    const { post, json } = makeApp();
+    const start = await post('/api/sessions', { interviews: 5, seed: 'early', maxFollowUps: 0 });
+    const id: string = start.body.id;
+    for (const p of start.body.plan.interviews[0].positions) {
+      await post(`/api/sessions/${id}/answer`, { text: answerFor(start.body.questions[p].questionId, () => jobs[p]!.told) });
+    }
+    expect((await post(`/api/sessions/${id}/finish`, {})).status).toBe(200);
+    const done = await json(`/api/sessions/${id}`);
+    const meeting = done.body.debrief.meeting;
+    expect(meeting.decision.outcome).toBe('insufficient_evidence');
+    // Priya Raman asked her first question and the candidate ended the loop: she votes on that; nobody after her does
+    expect(meeting.feedback.map((f: { interviewer: { name: string } }) => f.interviewer.name)).toEqual(['Elena Petrova', 'Priya Raman']);
+    expect(meeting.feedback[1]).toMatchObject({ vote: 'strongly_not_inclined' });
+    expect(meeting.feedback[1].concerns.join(' ')).toMatch(/not answered/);
+    expect(done.body.debrief.recommendation.verdict).toBe('insufficient_evidence');
+  });
+});
