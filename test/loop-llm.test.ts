@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { body, type Client, makeApp } from './helpers/app.js';
-import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
 
@@ -142,3 +142,52 @@ describe('a full loop with a model (mocked with msw)', () => {
     expect(mock.requests[1]!.messages.at(-1).content).toMatch(/criterionId: .*"correctness"\|"depth"/);
   });
 });
+
+describe('a loop with a model', () => {
+  const STORY =
+    'In my last job I owned the billing service. I found that failed invoices came from a retry bug, I fixed the retry logic myself, ' +
+    'added an alarm and a runbook, and failed invoices fell from 300 a week to 5 within a month.';
+
+  it('gives each interviewer the persona and the level, and has the model word the written feedback while the votes stay ours', async () => {
+    const { client } = makeApp(MODEL_ENV);
+    const s = await body(client.api.sessions.$post({ json: { interviews: 2, level: 'L6', maxFollowUps: 0, seed: 'model-loop' } }), 201);
+    const id = s.id;
+    for (const [i, q] of s.questions.entries()) {
+      mock.reply(gradeReply(q.rubricId, 4, 'I fixed the retry logic myself'), say('Thank you.'));
+      if (i === s.questions.length - 1) {
+        mock.reply(
+          completion(
+            JSON.stringify({
+              summaries: [
+                'Elena saw clear ownership of the billing fix, but the design lacked scale.',
+                'Hannah would be Strongly Inclined: great stories.',
+              ],
+            }),
+          ),
+          completion(JSON.stringify({ summaries: ['Elena saw clear ownership of the billing fix.', 'Hannah wanted more scope.'] })),
+        );
+      }
+      const res = await client.api.sessions[':id'].answer.$post({ param: { id }, header: {}, json: { text: STORY } });
+      expect(res.status).toBe(200);
+    }
+    // the persona and the level went to the interviewer
+    const transition = mock.requests.find((r) => r.stream && JSON.stringify(r.messages).includes('Hannah Lee'))!;
+    expect(transition.messages[0].content).toMatch(/In this loop you are Hannah Lee, Bar Raiser.*You are the Bar Raiser/s);
+    expect(transition.messages[0].content).toMatch(/interviewing for SDE III \(L6\)/);
+    // the first wording named a vote that is not Hannah's, and was sent back
+    const phrase = mock.requests.filter((r) => r.response_format?.json_schema?.name === 'written_feedback');
+    expect(phrase).toHaveLength(2);
+    expect(phrase[1]!.messages.at(-1).content).toMatch(/summaries\[1\] names a vote other than/);
+    const done = await body(client.api.sessions[':id'].$get({ param: { id } }), 200);
+    const meeting = done.debrief!.meeting!;
+    const votes = meeting.feedback.map((f) => f.vote);
+    expect(meeting.feedback.map((f) => f.summary)).toEqual([
+      `${label(votes[0]!)}. Elena saw clear ownership of the billing fix.`,
+      `${label(votes[1]!)}. Hannah wanted more scope.`,
+    ]);
+    // what the page shows after the loop is the meeting's wording
+    expect(done.feedback).toEqual(meeting.feedback);
+  });
+});
+
+const label = (v: string) => v.replace(/(^|_)(\w)/g, (_, s: string, c: string) => `${s ? ' ' : ''}${c.toUpperCase()}`);

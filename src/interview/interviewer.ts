@@ -3,6 +3,7 @@ import type { BankEntry } from '../bank/schema.js';
 import { gradeOffline } from '../grading/offline/index.js';
 import { type Level, levelName, rankOf } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
+import { type InterviewFeedback, VOTE_LABEL, type Vote } from './feedback.js';
 import type { Interview } from './plan.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';
@@ -54,6 +55,8 @@ export interface Interviewer {
   followUp(ctx: TurnContext, decision: Decision, onToken: OnToken, signal?: AbortSignal): Promise<Spoken>;
   /** One sentence between questions; `next` is undefined after the last question. */
   transition(ctx: TurnContext, next: NextQuestion | undefined, onToken: OnToken, signal?: AbortSignal): Promise<Spoken>;
+  /** A model's wording of each interviewer's written feedback (absent offline: our code's words stand). */
+  phraseFeedback?(feedback: InterviewFeedback[], signal?: AbortSignal): Promise<{ feedback: InterviewFeedback[]; usage?: Usage }>;
 }
 
 export interface NextQuestion {
@@ -282,6 +285,41 @@ export class LlmInterviewer implements Interviewer {
     );
   }
 
+  /**
+   * Each interviewer's feedback in their own voice: the model writes the summary from our vote,
+   * ratings and concerns (which stay as they are), and a summary that names another vote than
+   * ours is sent back as a problem.
+   */
+  async phraseFeedback(feedback: InterviewFeedback[], signal?: AbortSignal) {
+    if (!feedback.length) return { feedback };
+    const schema = z.object({ summaries: z.array(z.string().min(1).max(1200)).length(feedback.length) });
+    const facts = feedback
+      .map(
+        (f, i) =>
+          `<interviewer n="${i + 1}" name="${f.interviewer.name}" role="${f.interviewer.role}" vote="${VOTE_LABEL[f.vote]}">\n` +
+          `${neutralizeTags(f.summary)}\nPrinciples: ${f.principles.map((p) => `${p.name} ${p.rating ?? 'not answered'}/5`).join('; ')}\n` +
+          `Strengths: ${neutralizeTags(f.strengths.join(' | ')) || 'none'}\nConcerns: ${neutralizeTags(f.concerns.join(' | ')) || 'none'}\n</interviewer>`,
+      )
+      .join('\n');
+    const { value, usage } = await completeStructured({
+      ...this.llm,
+      schema,
+      name: 'written_feedback',
+      signal,
+      messages: [
+        { role: 'system', content: loadPrompt('interviewer.system.md') },
+        { role: 'user', content: render(loadPrompt('interviewer.feedback.md'), { count: String(feedback.length), facts }) },
+      ],
+      check: (v) => {
+        const wrong = v.summaries.findIndex((text, i) => otherVote(text, feedback[i]!.vote));
+        return wrong >= 0
+          ? `summaries[${wrong}] names a vote other than ${VOTE_LABEL[feedback[wrong]!.vote]}: keep each interviewer's vote as given`
+          : undefined;
+      },
+    });
+    return { feedback: feedback.map((f, i) => ({ ...f, summary: `${VOTE_LABEL[f.vote]}. ${value.summaries[i]!.trim()}` })), usage };
+  }
+
   private stream(ctx: TurnContext, user: string, onToken: OnToken, signal?: AbortSignal): Promise<Spoken> {
     return streamText(
       this.llm,
@@ -293,4 +331,10 @@ export class LlmInterviewer implements Interviewer {
       { signal },
     );
   }
+}
+
+/** Whether a written summary names a vote other than the interviewer's own ("Inclined" inside "Not Inclined" is not another). */
+export function otherVote(text: string, vote: Vote): boolean {
+  const said = [...text.matchAll(/\b(strongly\s+not\s+inclined|not\s+inclined|strongly\s+inclined|inclined)\b/gi)];
+  return said.some((m) => m[1]!.toLowerCase().replace(/\s+/g, '_') !== vote);
 }

@@ -329,8 +329,15 @@ export class InterviewLoop implements TurnMachine {
           return all;
         }
         const debrief = await this.reader.debrief(session, all);
+        // A model interviewer words each interviewer's written feedback; the votes and ratings stay ours.
+        const phrased =
+          debrief.meeting && this.deps.interviewer.phraseFeedback
+            ? await this.deps.interviewer.phraseFeedback(debrief.meeting.feedback, signal)
+            : undefined;
+        if (phrased && debrief.meeting) debrief.meeting.feedback = phrased.feedback;
+        spent.usage = addUsage(spent.usage, phrased?.usage);
         const row = await store.transaction(async (tx) => {
-          const m = await say(tx, sessionId, null, 'closing', content, at, usage);
+          const m = await say(tx, sessionId, null, 'closing', content, at, addUsage(usage, phrased?.usage));
           await tx.saveDebrief(sessionId, debrief, at);
           await tx.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;

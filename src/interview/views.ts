@@ -157,7 +157,8 @@ export class SessionViews {
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
       plan: row.plan,
-      feedback: feedbackSoFar(row.plan, loop, this.rubrics, retold),
+      // Once the loop is over, the feedback as the meeting read it (worded by the model, if there is one).
+      feedback: debrief?.debrief.meeting?.feedback ?? feedbackSoFar(row.plan, loop, this.rubrics, retold),
       questions: all.map((sq, i) => {
         // What was asked, as it was asked: a later bank update does not change an old session.
         const q = asked[i]!;
