@@ -190,4 +190,23 @@ describe('a loop with a model', () => {
   });
 });
 
+describe('a loop whose model cannot word the feedback', () => {
+  it('still ends, with the votes in our own words', async () => {
+    const log: string[] = [];
+    const { client } = makeApp(MODEL_ENV, { log: (line) => log.push(line) });
+    const s = await body(client.api.sessions.$post({ json: { interviews: 1, maxFollowUps: 0, seed: 'no-words' } }), 201);
+    for (const [i, q] of s.questions.entries()) {
+      mock.reply(gradeReply(q.rubricId, 4), say('Thank you.'));
+      if (i === s.questions.length - 1) mock.reply(completion('not json'), completion('{"summaries": 3}'));
+      expect(
+        (await client.api.sessions[':id'].answer.$post({ param: { id: s.id }, header: {}, json: { text: 'An answer.' } })).status,
+      ).toBe(200);
+    }
+    const done = await body(client.api.sessions[':id'].$get({ param: { id: s.id } }), 200);
+    expect(done.status).toBe('finished');
+    expect(done.debrief!.meeting!.feedback[0]!.summary).toMatch(/^(Strongly )?(Not )?Inclined for SDE II\. /);
+    expect(log.join('\n')).toMatch(/feedback_wording_failed/);
+  });
+});
+
 const label = (v: string) => v.replace(/(^|_)(\w)/g, (_, s: string, c: string) => `${s ? ' ' : ''}${c.toUpperCase()}`);

@@ -47,6 +47,11 @@ export function obedientReply(body: {
   const format = body.response_format?.json_schema;
   const prompt = body.messages.map((m) => m.content).join('\n');
   if (format?.name === 'decision') return JSON.stringify({ action: 'next', criterionId: null, reason: 'scripted' });
+  // The written feedback of a loop: one plain summary per interviewer, from the facts it was given.
+  if (format?.name === 'written_feedback' || prompt.includes('Reply with "summaries"')) {
+    const count = [...prompt.matchAll(/<interviewer n="\d+"/g)].length;
+    return JSON.stringify({ summaries: Array.from({ length: count }, () => 'My notes are in the ratings and concerns below.') });
+  }
   const ids =
     Object.keys(format?.schema?.properties?.criteria?.properties ?? {}).length > 0
       ? Object.keys(format!.schema!.properties!.criteria!.properties!)

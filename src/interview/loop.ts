@@ -21,6 +21,7 @@ import {
   type Session,
   type TurnResult,
 } from './schemas.js';
+import type { InterviewFeedback } from './feedback.js';
 import { interviewAt, type LoopPlan, planLoop } from './plan.js';
 import { LoopReader } from './reading.js';
 import { handoffText, introText, openingText } from './wording.js';
@@ -330,10 +331,7 @@ export class InterviewLoop implements TurnMachine {
         }
         const debrief = await this.reader.debrief(session, all);
         // A model interviewer words each interviewer's written feedback; the votes and ratings stay ours.
-        const phrased =
-          debrief.meeting && this.deps.interviewer.phraseFeedback
-            ? await this.deps.interviewer.phraseFeedback(debrief.meeting.feedback, signal)
-            : undefined;
+        const phrased = debrief.meeting ? await this.phrase(debrief.meeting.feedback, signal) : undefined;
         if (phrased && debrief.meeting) debrief.meeting.feedback = phrased.feedback;
         spent.usage = addUsage(spent.usage, phrased?.usage);
         const row = await store.transaction(async (tx) => {
@@ -352,6 +350,21 @@ export class InterviewLoop implements TurnMachine {
       current.state = 'asked';
     }
     throw new AppError('internal', 'The interview loop did not settle');
+  }
+
+  /**
+   * The model's wording of the written feedback, best effort: the votes are decided without it,
+   * so a model that cannot word them (or fails) leaves our own words and the loop still ends.
+   */
+  private async phrase(feedback: InterviewFeedback[], signal: AbortSignal) {
+    if (!this.deps.interviewer.phraseFeedback) return undefined;
+    try {
+      return await this.deps.interviewer.phraseFeedback(feedback, signal);
+    } catch (e) {
+      if (signal.aborted) throw e;
+      this.deps.log?.(JSON.stringify({ event: 'feedback_wording_failed', code: (e as { code?: string }).code ?? 'internal' }));
+      return undefined;
+    }
   }
 
   /** Between two interviews of a loop, the handoff to the next interviewer (with a blank line after); else nothing. */
