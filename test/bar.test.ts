@@ -165,3 +165,18 @@ describe('POST /api/grade with a level', () => {
     expect(JSON.stringify(bad.body)).toMatch(/level/);
   });
 });
+
+describe('follow-ups by level', () => {
+  it('probe the bar dimension a good SDE I story falls shortest on at SDE III, and move on at SDE I', async () => {
+    const { post } = makeApp();
+    const at = async (level: Level) => {
+      const s = await post('/api/sessions', { questionIds: ['lp-dive-deep-1', 'lp-ownership-1'], level, maxFollowUps: 1, seed: 1 });
+      const turn = await post(`/api/sessions/${s.body.id}/answer`, { text: SDE_I_STORY });
+      return turn.body.messages.at(-1) as { kind: string; content: string };
+    };
+    const senior = await at('L6');
+    expect(senior.kind).toBe('followup');
+    expect(senior.content).toBe(rubrics.get('star')!.bar!.scope!.probe);
+    expect((await at('L4')).kind).toBe('question');
+  });
+});

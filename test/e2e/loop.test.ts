@@ -89,6 +89,8 @@ async function runLoop(base: string, name: string) {
   expect(await page.locator('[data-testid="vote-card"]').count()).toBe(1);
   expect(await page.locator('[data-testid="vote-card"] .vote').textContent()).toMatch(/^(Strongly )?(Not )?Inclined$/);
   expect(await page.locator('[data-testid="sitting"]').isVisible()).toBe(true);
+  // each card says where its answer stands against the SDE II bar
+  expect(await page.locator('[data-testid="bar"]').first().textContent()).toMatch(/^(Below|At|Above) the SDE II \(L5\) bar/);
   await page.getByRole('link', { name: 'History' }).first().click();
   await page.getByRole('link', { name: 'Continue' }).first().click();
 
