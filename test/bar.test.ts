@@ -176,7 +176,10 @@ describe('follow-ups by level', () => {
     };
     const senior = await at('L6');
     expect(senior.kind).toBe('followup');
-    expect(senior.content).toBe(rubrics.get('star')!.bar!.scope!.probe);
+    // anchored on where the story starts, then the scope probe
+    expect(senior.content).toBe(
+      `You said "In my first year on the checkout team, our nightly order export…". ${rubrics.get('star')!.bar!.scope!.probe}`,
+    );
     expect((await at('L4')).kind).toBe('question');
   });
 });

@@ -4,6 +4,7 @@ import { gradeOffline } from '../grading/offline/index.js';
 import { type Level, levelName, rankOf } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { type InterviewFeedback, VOTE_LABEL, type Vote } from './feedback.js';
+import { anchored, anchorQuote } from './anchor.js';
 import type { Interview } from './plan.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';
@@ -167,11 +168,12 @@ export class OfflineInterviewer implements Interviewer {
     const dimension = decision.criterionId?.startsWith(BAR_PROBE)
       ? ctx.rubric.bar?.[decision.criterionId.slice(BAR_PROBE.length)]
       : undefined;
-    if (dimension) return speak(dimension.probe, onToken);
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
     const asked = askedProbes(ctx);
-    const probe = criterion.probes.find((p) => !asked.has(p)) ?? criterion.probes[0]!;
-    return speak(probe, onToken);
+    const probe = dimension ? dimension.probe : (criterion.probes.find((p) => !asked.has(p)) ?? criterion.probes[0]!);
+    // Anchored on the candidate's own words, never a quote already used in this question.
+    const earlier = ctx.exchange.filter((m) => m.kind === 'followup').map((m) => m.content);
+    return speak(anchored(anchorQuote(answersOf(ctx.exchange), decision.criterionId ?? '', earlier), probe), onToken);
   }
 
   async transition(_ctx: TurnContext, next: NextQuestion | undefined, onToken: OnToken) {
