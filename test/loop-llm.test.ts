@@ -108,6 +108,16 @@ describe('a full loop with a model (mocked with msw)', () => {
     expect(r.questions[0]!.gradeUsage).toEqual({ promptTokens: 900, completionTokens: 200 });
   });
 
+  it("asks the model to anchor a follow-up on the candidate's own words", async () => {
+    const { post } = makeApp(MODEL_ENV);
+    const id = (await post('/api/sessions', { questionIds: ['lp-ownership-1', 'amazon-31'], maxFollowUps: 1 })).body.id;
+    mock.reply(decide('followup', 'action'), say('You said "we migrated the database": what did you do?'));
+    await post(`/api/sessions/${id}/answer`, { text: 'We migrated the database over two weekends.' });
+    const prompt = mock.requests[1]!.messages.at(-1).content as string;
+    expect(prompt).toContain('We migrated the database over two weekends.');
+    expect(prompt).toMatch(/quote a few of their own words in quotation marks/);
+  });
+
   it('never shows the model the reference answer when it writes to the candidate', async () => {
     const { client } = makeApp(MODEL_ENV);
     const { id } = await body(client.api.sessions.$post({ json: { questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 } }), 201);
