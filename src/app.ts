@@ -18,6 +18,7 @@ import { progressRoutes } from './routes/progress.js';
 import { questionRoutes } from './routes/questions.js';
 import { rubricRoutes } from './routes/rubrics.js';
 import { sessionRoutes } from './routes/sessions/sessions.index.js';
+import { storyRoutes } from './routes/stories.js';
 import { voiceRoutes } from './routes/voice.js';
 import { vendorRoutes } from './routes/web.js';
 import type { AppEnv, Deps } from './types.js';
@@ -127,6 +128,7 @@ export function createApp(deps: Deps) {
     .route('/api/grade', gradeRoutes)
     .route('/api/sessions', sessionRoutes)
     .route('/api/progress', progressRoutes)
+    .route('/api/stories', storyRoutes)
     .route('/api', voiceRoutes);
   app.route('/vendor', vendorRoutes);
 

@@ -13,6 +13,7 @@
 /** @typedef {import('../src/grading/grade.js').Grade} Grade */
 /** @typedef {import('../src/grading/rubrics.js').Rubric} Rubric */
 /** @typedef {import('../src/interview/debrief.js').Debrief} Debrief */
+/** @typedef {import('../src/interview/stories.js').StoryBank} StoryBank */
 /** @typedef {import('../src/voice/schemas.js').Recording} Recording */
 /** @typedef {import('zod').input<typeof import('../src/voice/schemas.js').BrowserSpeech>} BrowserSpeech */
 /** @typedef {import('../src/voice/delivery.js').Delivery} Delivery */
@@ -158,6 +159,8 @@ export const api = {
   deleteSession: (id) => call('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
   /** @returns {Promise<Progress>} */
   progress: () => call('GET', '/api/progress'),
+  /** @returns {Promise<StoryBank>} */
+  stories: () => call('GET', '/api/stories'),
   /** @param {string} id @param {'md' | 'json'} format */
   exportUrl: (id, format) => `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`,
   /** @returns {Promise<Voice>} */

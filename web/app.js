@@ -5,6 +5,7 @@ import { byId, clear, h } from './dom.js';
 import { roomView } from './room.js';
 import { historyView } from './views/history.js';
 import { progressView } from './views/progress.js';
+import { storiesView } from './views/stories.js';
 import { signInView } from './views/signin.js';
 import { startView } from './views/start.js';
 
@@ -83,6 +84,7 @@ async function route() {
   if (view === 'session' && id) return void (cleanup = await roomView(main, decodeURIComponent(id), ctx));
   if (view === 'history') await historyView(main);
   else if (view === 'progress') await progressView(main, ctx);
+  else if (view === 'stories') await storiesView(main);
   else startView(main, ctx);
   main.focus({ preventScroll: true });
 }

@@ -131,6 +131,13 @@ async function runLoop(base: string, name: string) {
   const levels = page.locator('[data-testid="progress-levels"] tbody tr');
   await levels.first().waitFor();
   expect(await levels.first().locator('td').first().textContent()).toBe('SDE II (L5)');
+
+  // the stories told in the loop are in the story bank, mapped to the principles, with the gaps named
+  await page.getByRole('link', { name: 'Stories' }).first().click();
+  await page.locator('[data-testid="story-matrix"]').waitFor();
+  expect(await page.locator('[data-testid="story-matrix"] tbody tr').count()).toBe(16);
+  expect(await page.locator('[data-testid="story"]').count()).toBeGreaterThanOrEqual(10);
+  await page.screenshot({ path: `${ARTIFACTS}stories-${name}.png`, fullPage: true });
   await page.close();
 }
 
