@@ -19,6 +19,7 @@ import { questionRoutes } from './routes/questions.js';
 import { rubricRoutes } from './routes/rubrics.js';
 import { sessionRoutes } from './routes/sessions/sessions.index.js';
 import { storyRoutes } from './routes/stories.js';
+import { reviewRoutes } from './routes/review.js';
 import { voiceRoutes } from './routes/voice.js';
 import { vendorRoutes } from './routes/web.js';
 import type { AppEnv, Deps } from './types.js';
@@ -129,6 +130,7 @@ export function createApp(deps: Deps) {
     .route('/api/sessions', sessionRoutes)
     .route('/api/progress', progressRoutes)
     .route('/api/stories', storyRoutes)
+    .route('/api/review', reviewRoutes)
     .route('/api', voiceRoutes);
   app.route('/vendor', vendorRoutes);
 

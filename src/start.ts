@@ -71,5 +71,20 @@ export function start(
     now: options.now,
   });
   const speaker = config.voice.speech ? new Speaker(config.voice.speech, config.openai) : undefined;
-  return { config, store, bank, rubrics, grader, loop, llm, modelProbe: llm && createModelProbe(llm), accounts, recordings, speaker, log };
+  const now = options.now ?? (() => new Date());
+  return {
+    config,
+    store,
+    bank,
+    rubrics,
+    grader,
+    loop,
+    llm,
+    modelProbe: llm && createModelProbe(llm),
+    accounts,
+    recordings,
+    speaker,
+    log,
+    now,
+  };
 }

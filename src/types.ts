@@ -30,6 +30,8 @@ export interface Deps {
   speaker?: Speaker;
   /** One line to the server log. */
   log: (line: string) => void;
+  /** The clock (a test moves its own). */
+  now: () => Date;
 }
 
 /** Who is calling, and how they proved it. */

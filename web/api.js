@@ -14,6 +14,7 @@
 /** @typedef {import('../src/grading/rubrics.js').Rubric} Rubric */
 /** @typedef {import('../src/interview/debrief.js').Debrief} Debrief */
 /** @typedef {import('../src/interview/stories.js').StoryBank} StoryBank */
+/** @typedef {import('../src/interview/review.js').ReviewSchedule} ReviewSchedule */
 /** @typedef {import('../src/voice/schemas.js').Recording} Recording */
 /** @typedef {import('zod').input<typeof import('../src/voice/schemas.js').BrowserSpeech>} BrowserSpeech */
 /** @typedef {import('../src/voice/delivery.js').Delivery} Delivery */
@@ -161,6 +162,8 @@ export const api = {
   progress: () => call('GET', '/api/progress'),
   /** @returns {Promise<StoryBank>} */
   stories: () => call('GET', '/api/stories'),
+  /** @returns {Promise<ReviewSchedule>} */
+  review: () => call('GET', '/api/review'),
   /** @param {string} id @param {'md' | 'json'} format */
   exportUrl: (id, format) => `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`,
   /** @returns {Promise<Voice>} */

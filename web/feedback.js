@@ -1,5 +1,6 @@
 // @ts-check
 // The feedback card after each question, and the debrief at the end.
+import { drillButton } from './views/drill.js';
 import { meetingView } from './views/meeting.js';
 import { barChart } from './charts.js';
 import { fmtClock, h, label, markdown } from './dom.js';
@@ -235,6 +236,7 @@ export function debriefView(d) {
           'div',
           {},
           h('h3', { text: 'Practise next' }),
+          drillButton(),
           h(
             'ul',
             {},

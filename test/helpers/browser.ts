@@ -31,9 +31,9 @@ export function launchBrowser(extraArgs: string[] = []) {
   });
 }
 
-/** The app on a free loopback port, with its own in-memory database. */
-export async function startServer(env: Record<string, string> = {}) {
-  const deps = start({ DATABASE_PATH: ':memory:', ...env }, { log: () => {} });
+/** The app on a free loopback port, with its own in-memory database (and a clock of the test's, if given). */
+export async function startServer(env: Record<string, string> = {}, options: { now?: () => Date } = {}) {
+  const deps = start({ DATABASE_PATH: ':memory:', ...env }, { log: () => {}, now: options.now });
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   return { deps, server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };

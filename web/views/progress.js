@@ -1,6 +1,7 @@
 // @ts-check
 // Progress: scores over time by category and by rubric, and how the spoken answers went.
 import { api } from '../api.js';
+import { drillButton } from './drill.js';
 import { lineChart } from '../charts.js';
 import { clear, fmtDate, h, label, plural } from '../dom.js';
 
@@ -10,7 +11,7 @@ import { clear, fmtDate, h, label, plural } from '../dom.js';
  */
 export async function progressView(main, ctx) {
   clear(main).append(h('h1', { text: 'Progress' }));
-  const { points, delivery } = await api.progress();
+  const [{ points, delivery }, review] = await Promise.all([api.progress(), api.review()]);
   if (!points.length && !delivery.length) {
     main.append(h('p', {}, 'Nothing graded yet. ', h('a', { href: '#/', text: 'Start a loop' }), ' and your scores will appear here.'));
     return;
@@ -31,6 +32,7 @@ export async function progressView(main, ctx) {
     h('p.muted', {
       text: `${plural(points.length, 'graded answer')} over ${plural(sessions.length, 'session')}; each point is a session's mean score.`,
     }),
+    dueSection(review),
     byLevel(points, ctx),
     h('h2', { text: 'By category' }),
     h('div.chart.tall', {}, byCategory),
@@ -127,5 +129,47 @@ function byLevel(points, ctx) {
         }),
       ),
     ),
+  );
+}
+
+/**
+ * What spaced repetition says is due today, weakest recall first, and the drill of it.
+ * @param {import('../api.js').ReviewSchedule} review
+ */
+function dueSection(review) {
+  const row = (i) =>
+    h(
+      'tr',
+      {},
+      [
+        i.kind === 'principle' ? i.name : i.name.length > 70 ? `${i.name.slice(0, 67)}…` : i.name,
+        `${Math.round(i.recall * 100)}%`,
+        `${i.stability} days`,
+        String(i.reviews),
+        fmtDate(i.due),
+      ].map((x) => h('td', { text: x })),
+    );
+  return h(
+    'div',
+    { dataset: { testid: 'due' } },
+    h('h2', { text: 'Due for review' }),
+    review.due.length
+      ? h('p', { text: `${plural(review.due.length, 'item')} due today.` })
+      : h('p.muted', { text: 'Nothing is due today.' }),
+    h(
+      'table.delivery-table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Question or principle', 'Recall now', 'Memory lasts', 'Reviews', 'Due'].map((t) => h('th', { scope: 'col', text: t })),
+        ),
+      ),
+      h('tbody', {}, [...review.due, ...review.upcoming].map(row)),
+    ),
+    drillButton(),
   );
 }
