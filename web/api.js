@@ -146,6 +146,12 @@ export const api = {
       })),
   /** @returns {Promise<Facets>} */
   facets: () => call('GET', '/api/questions/facets'),
+  /**
+   * Bank questions whose text (or reference answer) has `q`; the first ones without it.
+   * @param {string} q
+   * @returns {Promise<{ items: Array<{ id: string, prompt: string, category: string }>, total: number }>}
+   */
+  searchQuestions: (q) => call('GET', `/api/questions?${q ? `q=${encodeURIComponent(q)}&` : ''}limit=20`),
   /** @returns {Promise<{ items: Rubric[] }>} */
   rubrics: () => call('GET', '/api/rubrics'),
   /** @returns {Promise<SessionDefaults>} */

@@ -41,4 +41,25 @@ describe('a drill of what is due', () => {
     expect(drill.questions.map((q) => q.questionId)).toEqual(['amazon-32']);
     await page.close();
   }, 60_000);
+
+  it('practises one question picked from the bank', async () => {
+    const page = await browser.newPage();
+    await page.goto(app.base);
+    await page.getByRole('radio', { name: /^One question/ }).check();
+    await page.locator('#question-search').fill('DynamoDB');
+    // the list follows the search (which also reads the reference answers)
+    const all = (await (await fetch(`${app.base}/api/questions?q=DynamoDB&limit=20`)).json()) as { items: Array<{ id: string }> };
+    await expect
+      .poll(async () =>
+        (await page.locator('#question-pick option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).join(),
+      )
+      .toBe(all.items.map((q) => q.id).join());
+    const chosen = await page.locator('#question-pick').inputValue();
+    await page.getByRole('button', { name: 'Start the interview' }).click();
+    await page.waitForSelector('.msg[data-kind="question"]');
+    const id = new URL(page.url()).hash.split('/').at(-1)!;
+    const s = (await (await fetch(`${app.base}/api/sessions/${id}`)).json()) as { questions: Array<{ questionId: string }> };
+    expect(s.questions.map((q) => q.questionId)).toEqual([chosen]);
+    await page.close();
+  }, 60_000);
 });

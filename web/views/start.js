@@ -14,6 +14,7 @@ const PRESETS = [
   { id: 'lp', name: 'Leadership Principles drill', description: '4 "Tell me about a time…" questions', mix: { behavioral: 4 } },
   { id: 'design', name: 'System design', description: '2 design questions, 20 minutes each', mix: { system_design: 2 } },
   { id: 'custom', name: 'Custom', description: 'Choose the mix and topics', mix: null },
+  { id: 'one', name: 'One question', description: 'Pick any question from the bank and practise it alone', mix: null },
 ];
 /** A mix in words ("2 behavioural, 1 system design"): the SDE preset says what the server's default is. */
 const mixText = (mix) =>
@@ -78,6 +79,31 @@ export function startView(main, ctx) {
       topicBoxes.map(({ topic, input }) => h('label.chip', {}, input, label(topic))),
     ),
   );
+  // One question from the bank: search it, pick it.
+  const search = h('input', {
+    type: 'search',
+    id: 'question-search',
+    placeholder: 'Search the questions (e.g. DynamoDB, customer, design)',
+    oninput: () => void findQuestions(),
+  });
+  const picked = h('select', { id: 'question-pick', size: 6 });
+  const one = h(
+    'fieldset.custom',
+    { hidden: true },
+    h('legend', { text: 'One question' }),
+    h('label', { for: 'question-search' }, 'Search: ', search),
+    h('label', { for: 'question-pick' }, 'Question: ', picked),
+  );
+  let searching = 0;
+  async function findQuestions() {
+    const mine = ++searching;
+    const found = await api.searchQuestions(search.value.trim());
+    if (mine !== searching) return;
+    clear(picked).append(
+      ...found.items.map((q, i) => h('option', { value: q.id, selected: i === 0, text: `${q.prompt} (${label(q.category)})` })),
+    );
+  }
+  void findQuestions();
   const followUps = h(
     'select',
     { id: 'followups' },
@@ -102,6 +128,7 @@ export function startView(main, ctx) {
         onchange: () => {
           preset = p.id;
           custom.hidden = p.id !== 'custom';
+          one.hidden = p.id !== 'one';
         },
       }),
       (names[p.id] = h('span.preset-name', { text: p.name })),
@@ -121,7 +148,14 @@ export function startView(main, ctx) {
         const body = { maxFollowUps: Number(followUps.value), level: levelOf().id };
         if (p.id === 'loop') body.interviews = levelOf().interviews;
         else if (p.id === 'short') body.interviews = 2;
-        else if (p.mix) body.mix = p.mix;
+        else if (p.id === 'one') {
+          if (!picked.value) {
+            error.textContent = 'Pick a question first: search the bank and choose one.';
+            error.hidden = false;
+            return;
+          }
+          body.questionIds = [picked.value];
+        } else if (p.mix) body.mix = p.mix;
         else if (p.id === 'custom') {
           body.mix = Object.fromEntries(CATEGORIES.map(([c]) => [c, Number(counts[c].value) || 0]));
           const topics = topicBoxes.filter((b) => b.input.checked).map((b) => b.topic);
@@ -149,6 +183,7 @@ export function startView(main, ctx) {
     h('p', {}, h('label', { for: 'level' }, 'The level you are interviewing for: '), level),
     h('fieldset.presets', {}, h('legend', { text: 'Choose a loop' }), cards),
     custom,
+    one,
     h('p', {}, h('label', { for: 'followups' }, 'Follow-up questions per question: '), followUps),
     error,
     h('button.primary.big', { type: 'submit', text: 'Start the interview' }),
