@@ -262,21 +262,11 @@ export class TurnRunner {
     outcome: { state: 'done' | 'failed'; result?: TurnResult },
   ) {
     try {
-      // Without a key, the release alone: one statement.
-      if (!(req.idempotencyKey && fingerprint)) return await this.store.releaseClaim(sessionId, this.owner);
-      await this.store.transaction(async (tx) => {
-        if (req.idempotencyKey && fingerprint) {
-          await tx.saveIdempotency({
-            sessionId,
-            key: req.idempotencyKey,
-            fingerprint,
-            state: outcome.state,
-            result: outcome.result,
-            at: this.now(),
-          });
-        }
-        await tx.releaseClaim(sessionId, this.owner);
-      });
+      const key =
+        req.idempotencyKey && fingerprint
+          ? { sessionId, key: req.idempotencyKey, fingerprint, state: outcome.state, result: outcome.result, at: this.now() }
+          : undefined;
+      await this.store.endTurn(sessionId, this.owner, key);
     } catch (e) {
       // The session was deleted meanwhile: nothing is left to release.
       if (await this.store.session(sessionId)) throw e;

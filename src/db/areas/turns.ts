@@ -1,5 +1,6 @@
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
 import type { NewGrade } from './grades.js';
+import type { NewIdempotencyKey } from './sessions.js';
 import type { NewMessage, SessionMessage } from './messages.js';
 
 /**
@@ -26,6 +27,8 @@ export interface TurnsArea {
   storeGrade(g: NewGrade): Promise<void>;
   /** Asks the question `m` is for: the interviewer's message, the question asked, the session moved on to it. */
   askNext(m: NewMessage & { sessionQuestionId: number }, position: number): Promise<SessionMessage>;
+  /** Ends the turn: records its outcome against its idempotency key (when it has one) and releases `owner`'s claim, at once. */
+  endTurn(sessionId: string, owner: string, key?: NewIdempotencyKey): Promise<void>;
 }
 
 /** What a turn reads of its session as it starts. */

@@ -2,9 +2,9 @@ import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { SessionMessage } from '../areas/messages.js';
 import type { TurnsArea, TurnStart } from '../areas/turns.js';
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
-import { gradeValues, messageValues } from '../shared.js';
+import { gradeValues, idempotencyValues, messageValues } from '../shared.js';
 import type { Conn, PostgresContext } from './context.js';
-import { grades, messages, sessionQuestions, sessions } from './schema.js';
+import { grades, idempotencyKeys, messages, sessionQuestions, sessions } from './schema.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
 
@@ -123,5 +123,23 @@ export const turnsArea = {
       db.update(sessionQuestions).set({ state: 'asked', askedAt: at }).where(eq(sessionQuestions.id, m.sessionQuestionId)).getSQL(),
       db.update(sessions).set({ currentPosition: position, updatedAt: at }).where(eq(sessions.id, m.sessionId)).getSQL(),
     );
+  },
+
+  async endTurn(sessionId, owner, key) {
+    const db = await this.conn();
+    const release = db
+      .update(sessions)
+      .set({ turnClaimedBy: null, turnClaimedUntil: null })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)));
+    if (!key) return void (await release);
+    const values = idempotencyValues(key);
+    const save = db
+      .insert(idempotencyKeys)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.sessionId, idempotencyKeys.key],
+        set: { state: values.state, result: values.result },
+      });
+    await db.execute(sql`with k as (${save.getSQL()}) ${release.getSQL()}`);
   },
 } satisfies TurnsArea & ThisType<PostgresContext>;

@@ -47,4 +47,12 @@ export const turnsArea = {
       return row;
     });
   },
+
+  async endTurn(sessionId, owner, key) {
+    if (!key) return this.releaseClaim(sessionId, owner);
+    await this.transaction(async (tx) => {
+      if (key) await tx.saveIdempotency(key);
+      await tx.releaseClaim(sessionId, owner);
+    });
+  },
 } satisfies TurnsArea & ThisType<SqliteContext>;
