@@ -13,6 +13,7 @@ const BOTH = [
   'test/store.test.ts',
   'test/turns.test.ts',
   'test/voice-api.test.ts',
+  'test/round-trips.test.ts',
 ];
 
 export default defineConfig({

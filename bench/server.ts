@@ -11,7 +11,9 @@
  *     a few not counted);
  *   - N concurrent streams (default 1,000): peak RSS over idle, KB per stream, first-token p50/p99;
  *   - when PostgreSQL's server programs are installed, health and the answer turn on a throwaway
- *     PostgreSQL cluster with one replica, and the answer turn with two replicas on it.
+ *     PostgreSQL cluster with one replica, and the answer turn with two replicas on it;
+ *   - the statements one offline answer turn sends to each database (counted as they leave the
+ *     driver, in an app run in this process), and one client's answer turn latency on each.
  * Ratios, not absolute figures: this machine is shared and noisy.
  *
  *   npm run bench:server                      a table
@@ -26,6 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Cluster, postgresBin, startCluster } from './support/postgres-cluster.js';
+import { oneClient, statementsPerTurn, type Turns } from './support/statements.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
@@ -200,6 +203,14 @@ async function answerRow(bare: Bare, bases: string[], name = 'POST /api/sessions
   });
 }
 
+/** One client answering back to back: the median answer turn in ms, over 100 turns after 20 not counted. */
+async function singleClient(base: string): Promise<number> {
+  const sessions = await sessionsFor(base, 120 / ALL_QUESTIONS.length);
+  const answer = (i: number) =>
+    post(`${base}/api/sessions/${sessions[Math.floor(i / ALL_QUESTIONS.length)]}/answer`, { text: `${STRONG} (${i}.)` });
+  return oneClient(answer, 20, 100);
+}
+
 /**
  * Milliseconds to the first streamed token: of the stub directly, or of a candidate's turn through
  * mockloop. Resolves when the stream has ended, so sequential streams never overlap.
@@ -240,7 +251,7 @@ function rssMb(pid: number): number {
  * turn with one replica, then the answer turn with two replicas on the same schema, the clients
  * alternating between them. Skipped, and said so, when PostgreSQL's programs are not installed.
  */
-async function postgresRows(bare: Bare): Promise<Row[]> {
+async function postgresRows(bare: Bare, turns: Turns): Promise<Row[]> {
   if (!postgresBin()) {
     console.error('bench:server: no PostgreSQL server programs (apt-get install postgresql): the PostgreSQL rows are skipped');
     return [];
@@ -249,7 +260,12 @@ async function postgresRows(bare: Bare): Promise<Row[]> {
   try {
     cluster = await startCluster();
     const env = { DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'bench' };
+    turns.postgres = {
+      statements: await statementsPerTurn({ DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'bench_count' }, 'postgres', ALL_QUESTIONS, STRONG),
+      singleClientMs: NaN,
+    };
     const one = await start('src/index.ts', env);
+    turns.postgres.singleClientMs = await singleClient(one.url);
     const rows = [
       await compare(bare, 'GET /api/health (PostgreSQL)', get(`${one.url}/api/health`)),
       await answerRow(bare, [one.url], 'POST answer (PostgreSQL, 1 replica)'),
@@ -295,7 +311,13 @@ async function main() {
     ),
   );
   rows.push(await answerRow(baseline, [offline.url]));
-  rows.push(...(await postgresRows(baseline)));
+  const turns: Turns = {
+    sqlite: {
+      statements: await statementsPerTurn({ DATABASE_PATH: db('count.db') }, 'sqlite', ALL_QUESTIONS, STRONG),
+      singleClientMs: await singleClient(offline.url),
+    },
+  };
+  rows.push(...(await postgresRows(baseline, turns)));
   rows.unshift(rowOf('bare Hono JSON GET', baseline.samples, 1));
 
   // Time to first token: a skipped question streams the interviewer's next words straight away.
@@ -341,7 +363,7 @@ async function main() {
     firstToken: { p50: percentile(firsts, 50), p99: percentile(firsts, 99) },
   };
 
-  const result = { connections: CONNECTIONS, durationSeconds: DURATION, rows, ttft, streams };
+  const result = { connections: CONNECTIONS, durationSeconds: DURATION, rows, turns, ttft, streams };
   if (args.json) {
     console.log(JSON.stringify(result));
   } else {
@@ -354,8 +376,13 @@ async function main() {
         `| ${r.name} | ${f(r.requestsPerSecond)} | ${f(r.p50, 1)} | ${f(r.p99, 1)} | ${f(r.ratio!, 3)}${r.non2xx ? ` (${r.non2xx} non-2xx)` : ''} |`,
       );
     }
+    const pgTurn = turns.postgres;
     console.log(
-      `\nTime to first token (${SEQUENTIAL_STREAMS} sequential streams after ${WARM_UP_STREAMS} not counted, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
+      `\nstatements per answer turn: SQLite ${turns.sqlite.statements}, PostgreSQL ${pgTurn ? pgTurn.statements : '–'}; ` +
+        `one client's answer turn p50: SQLite ${f(turns.sqlite.singleClientMs, 1)} ms, PostgreSQL ${pgTurn ? `${f(pgTurn.singleClientMs, 1)} ms` : '–'}`,
+    );
+    console.log(
+      `Time to first token (${SEQUENTIAL_STREAMS} sequential streams after ${WARM_UP_STREAMS} not counted, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
     );
     console.log(
       `${f(streams.n)} concurrent streams: idle RSS ${f(streams.idleRssMb)} MB, peak ${f(streams.peakRssMb)} MB, ${f(streams.overIdleMb)} MB over idle, ${f(streams.kbPerStream)} KB per stream; first token p50 ${f(streams.firstToken.p50)} ms, p99 ${f(streams.firstToken.p99)} ms (the stub waits 1,500 ms)`,

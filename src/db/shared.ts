@@ -93,8 +93,8 @@ export const hitWindow = (now: Date, windowMs: number, by: number) => ({
 
 /** A session's aggregates, as each dialect's read model selects them: of its questions, its grades, its messages. */
 type QuestionFigures = { questions: number; skipped: number };
-type GradeFigures = { graded: number; score: number | null; promptTokens: number; completionTokens: number };
-type MessageFigures = { promptTokens: number; completionTokens: number };
+export type GradeFigures = { graded: number; score: number | null; promptTokens: number; completionTokens: number };
+export type MessageFigures = { promptTokens: number; completionTokens: number };
 
 /** One session's figures from its question, grade and message aggregates. */
 export function mergeStats(q: QuestionFigures | undefined, g: GradeFigures | undefined, m: MessageFigures | undefined): SessionStats {

@@ -1,5 +1,6 @@
 import type { Bank } from '../bank/bank.js';
 import type { SessionMessage } from '../db/areas/messages.js';
+import type { TurnStart } from '../db/areas/turns.js';
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
@@ -14,26 +15,33 @@ import type { TurnRequest } from './turns.js';
  * the message a skip or a finish leaves; and the interviewer's messages as they are written.
  */
 
-/** Checks and stores the turn's input: the answer, or what a skip or a finish closes. */
+/**
+ * Checks and stores the turn's input: the answer, or what a skip or a finish closes. What it
+ * stores it also puts in `start`, which the turn goes on from without reading it again.
+ */
 export async function acceptInput(
   deps: { bank: Bank; rubrics: Map<string, Rubric> },
   tx: Store,
-  session: SessionRow,
+  start: TurnStart,
   req: TurnRequest,
   at: Date,
 ): Promise<SessionMessage[]> {
-  const current = (await tx.questions(session.id))[session.currentPosition];
+  const { session } = start;
+  const current = start.questions[session.currentPosition];
   if (!current) throw new AppError('internal', 'The session has no current question');
   const stored: SessionMessage[] = [];
   if (req.action === 'answer') {
     const star = req.speech ? isStar((await tx.snapshot(current.id)) ?? deps.bank.require(current.questionId), deps.rubrics) : false;
     stored.push(await acceptAnswer(tx, session, current, req, star, at));
   }
-  if (req.action === 'skip' && current.state === 'asked') stored.push(...(await closeQuestion(tx, session.id, current, 'skip', at)));
+  if (req.action === 'skip' && current.state === 'asked') stored.push(...(await closeQuestion(tx, start, current, 'skip', at)));
   if (req.action === 'finish') {
-    if (current.state === 'asked') stored.push(...(await closeQuestion(tx, session.id, current, 'finish', at)));
+    if (current.state === 'asked') stored.push(...(await closeQuestion(tx, start, current, 'finish', at)));
     await tx.updateSession(session.id, { status: 'finishing', updatedAt: at.toISOString() });
+    session.status = 'finishing';
+    session.updatedAt = at.toISOString();
   }
+  start.messages.push(...stored);
   return stored;
 }
 
@@ -68,14 +76,15 @@ async function acceptAnswer(
       throw new AppError('conflict', 'This recording answers a question the interview has left: it was not saved');
     }
   }
-  const row = await store.insertMessage({
-    sessionId: session.id,
-    sessionQuestionId: current.id,
-    role: 'candidate',
-    kind: 'answer',
-    content: req.text!,
-    at,
-  });
+  // With no follow-up left to ask, the answer goes straight to grading.
+  const grading = current.followUps >= session.maxFollowUps;
+  const row = await store.storeAnswer(
+    { sessionId: session.id, sessionQuestionId: current.id, role: 'candidate', kind: 'answer', content: req.text!, at },
+    grading,
+  );
+  current.answeredAt ??= at.toISOString();
+  if (grading) Object.assign(current, { state: 'grading', doneAt: null });
+  session.updatedAt = at.toISOString();
   if (req.recordingId !== undefined) await store.attachRecording(req.recordingId, row.id);
   if (req.speech) {
     const { transcript, durationSeconds, segments } = req.speech;
@@ -84,26 +93,25 @@ async function acceptAnswer(
       recordingRow({ sessionId: session.id, question: current, star, source: 'browser', speech, messageId: row.id, at }),
     );
   }
-  await store.markAnswered(current.id, at);
-  await store.touch(session.id, at);
   return row;
 }
 
 /** Ends the current question: with answers it is graded as it stands, without it is skipped (the skip message is returned). */
 export async function closeQuestion(
   store: Store,
-  sessionId: string,
+  start: TurnStart,
   current: SessionQuestionRow,
   why: 'skip' | 'finish',
   at: Date,
 ): Promise<SessionMessage[]> {
-  const answered = (await store.questionMessages(current.id)).some((m) => m.role === 'candidate' && m.kind === 'answer');
+  const answered = start.messages.some((m) => m.role === 'candidate' && m.kind === 'answer');
   if (answered) {
     await store.setQuestionState(current.id, 'grading');
+    Object.assign(current, { state: 'grading', doneAt: null });
     return [];
   }
   const row = await store.insertMessage({
-    sessionId,
+    sessionId: start.session.id,
     sessionQuestionId: current.id,
     role: 'candidate',
     kind: 'skip',
@@ -111,6 +119,7 @@ export async function closeQuestion(
     at,
   });
   await store.setQuestionState(current.id, 'skipped', at);
+  Object.assign(current, { state: 'skipped', doneAt: at.toISOString() });
   return [row];
 }
 

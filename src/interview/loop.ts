@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
 import type { SessionMessage } from '../db/areas/messages.js';
-import type { SessionQuestionRow, SessionRow } from '../db/rows.js';
+import type { TurnStart } from '../db/areas/turns.js';
+import type { SessionQuestionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
@@ -192,12 +193,12 @@ export class InterviewLoop implements TurnMachine {
   // The state machine
 
   /** Checks and stores the turn's input (input.ts). */
-  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<SessionMessage[]> {
-    return acceptInput(this.deps, tx, session, req, at);
+  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date): Promise<SessionMessage[]> {
+    return acceptInput(this.deps, tx, start, req, at);
   }
 
   async run(
-    sessionId: string,
+    start: TurnStart,
     stored: SessionMessage[],
     events: LoopEvents,
     signal: AbortSignal,
@@ -206,7 +207,7 @@ export class InterviewLoop implements TurnMachine {
     const grades: GradeEvent[] = [];
     const said: Message[] = [];
     const questions = await this.advance(
-      sessionId,
+      start,
       {
         ...events,
         message: (m) => {
@@ -225,32 +226,36 @@ export class InterviewLoop implements TurnMachine {
     return {
       messages: [...stored.map((m) => this.views.message(m, questions)), ...said],
       grades,
-      session: await this.views.state(sessionId),
+      // The session as the turn kept it in step with its writes: only the totals are read.
+      session: await this.views.stateOf(start.session),
     };
   }
 
   /**
-   * Steps until the loop waits for the candidate or the session is finished. The session and its
-   * questions are read once and kept in step with each write; each step stores its result in a
-   * transaction before the next model call.
+   * Steps until the loop waits for the candidate or the session is finished. The session, its
+   * questions and the current question's messages were read as the turn claimed the session
+   * (`start`) and are kept in step with each write; each step stores its result (in one call,
+   * atomic) before the next model call.
    */
   private async advance(
-    sessionId: string,
+    start: TurnStart,
     events: LoopEvents,
     signal: AbortSignal,
     spent: { usage?: Usage },
   ): Promise<SessionQuestionRow[]> {
     const { store } = this;
     let pendingUsage: Usage | undefined;
-    const session = await this.views.require(sessionId);
-    const all = await store.questions(sessionId);
+    const { session, questions: all } = start;
+    const sessionId = session.id;
+    // The messages of the current question: the loop leaves a question only to return.
+    const exchange = start.messages;
     for (let guard = 0; guard < 100; guard++) {
       if (session.status === 'finished') return all;
       const current = all[session.currentPosition]!;
-      const ctx = () => this.reader.turnContext(session, all, current);
+      const ctx = () => this.reader.turnContext(session, all, current, exchange);
 
       if (current.state === 'asked') {
-        const last = (await store.questionMessages(current.id)).at(-1);
+        const last = exchange.at(-1);
         if (!last || last.role !== 'candidate' || last.kind !== 'answer') return all; // waiting for the candidate
         if (current.followUps < session.maxFollowUps) {
           const c = await ctx();
@@ -268,12 +273,14 @@ export class InterviewLoop implements TurnMachine {
               return m;
             });
             current.followUps++;
+            session.updatedAt = at.toISOString();
+            exchange.push(row);
             events.message?.(this.views.message(row, all));
             return all;
           }
         }
         await store.setQuestionState(current.id, 'grading');
-        current.state = 'grading';
+        Object.assign(current, { state: 'grading', doneAt: null });
         continue;
       }
 
@@ -284,18 +291,15 @@ export class InterviewLoop implements TurnMachine {
         const at = this.now();
         if (!answer.trim()) {
           await store.setQuestionState(current.id, 'skipped', at);
-          current.state = 'skipped';
+          Object.assign(current, { state: 'skipped', doneAt: at.toISOString() });
           continue;
         }
         const { grade, usage } = await this.deps.grader.grade(inputForQuestion(c.question, this.deps.rubrics, answer, exchange), {
           signal,
         });
         const gradedAt = this.now();
-        await store.transaction(async (tx) => {
-          await tx.insertGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
-          await tx.setQuestionState(current.id, 'graded', gradedAt);
-        });
-        current.state = 'graded';
+        await store.storeGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
+        Object.assign(current, { state: 'graded', doneAt: gradedAt.toISOString() });
         events.grade?.({ sessionQuestionId: questionNumber(current), position: current.position, grade });
         continue;
       }
@@ -318,14 +322,13 @@ export class InterviewLoop implements TurnMachine {
         const content = `${spoken.text}${joiner}${tail}`;
         const at = this.now();
         if (next) {
-          const row = await store.transaction(async (tx) => {
-            const m = await say(tx, sessionId, next.id, 'question', content, at, usage);
-            await tx.askQuestion(next.id, at);
-            await tx.moveTo(sessionId, next.position, at);
-            return m;
-          });
-          next.state = 'asked';
+          const row = await store.askNext(
+            { sessionId, sessionQuestionId: next.id, role: 'interviewer', kind: 'question', content, usage, at },
+            next.position,
+          );
+          Object.assign(next, { state: 'asked', askedAt: at.toISOString() });
           session.currentPosition = next.position;
+          session.updatedAt = at.toISOString();
           events.message?.(this.views.message(row, all));
           return all;
         }
@@ -340,14 +343,15 @@ export class InterviewLoop implements TurnMachine {
           await tx.updateSession(sessionId, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
           return m;
         });
-        session.status = 'finished';
+        Object.assign(session, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
         events.message?.(this.views.message(row, all));
         return all;
       }
 
       // 'pending' as current only happens if a session was cut off before its first question.
-      await store.askQuestion(current.id, this.now());
-      current.state = 'asked';
+      const askedAt = this.now();
+      await store.askQuestion(current.id, askedAt);
+      Object.assign(current, { state: 'asked', askedAt: askedAt.toISOString() });
     }
     throw new AppError('internal', 'The interview loop did not settle');
   }

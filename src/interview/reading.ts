@@ -1,6 +1,6 @@
 import type { Bank } from '../bank/bank.js';
 import type { BankEntry } from '../bank/schema.js';
-import type { SessionQuestionRow, SessionRow } from '../db/rows.js';
+import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
@@ -23,9 +23,15 @@ export class LoopReader {
     return (await this.store.snapshot(sq.id)) ?? this.bank.require(sq.questionId);
   }
 
-  async turnContext(session: SessionRow, all: SessionQuestionRow[], current: SessionQuestionRow): Promise<TurnContext> {
+  /** `messages`: the current question's, when the turn already has them. */
+  async turnContext(
+    session: SessionRow,
+    all: SessionQuestionRow[],
+    current: SessionQuestionRow,
+    messages?: MessageRow[],
+  ): Promise<TurnContext> {
     const question = await this.question(current);
-    const exchange: ExchangeMessage[] = (await this.store.questionMessages(current.id)).map((m) => ({
+    const exchange: ExchangeMessage[] = (messages ?? (await this.store.questionMessages(current.id))).map((m) => ({
       role: m.role,
       kind: m.kind,
       content: m.content,

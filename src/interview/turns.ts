@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { databaseError } from '../db/errors.js';
 import type { SessionMessage } from '../db/areas/messages.js';
+import type { TurnStart } from '../db/areas/turns.js';
 import type { SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
@@ -55,10 +56,13 @@ export interface LoopEvents {
 
 /** What the runner needs from the interview's state machine. */
 export interface TurnMachine {
-  /** Checks and stores the turn's input, in the runner's transaction, with the session claimed. */
-  accept(tx: Store, session: SessionRow, req: TurnRequest, at: Date): Promise<SessionMessage[]>;
-  /** Runs the turn's step after its input is stored; model tokens spent go in `spent`. */
-  run(sessionId: string, stored: SessionMessage[], events: LoopEvents, signal: AbortSignal, spent: { usage?: Usage }): Promise<TurnResult>;
+  /**
+   * Checks and stores the turn's input, in the runner's transaction, with the session claimed;
+   * what it stores it also puts in `start` (what the turn read as it claimed the session).
+   */
+  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date): Promise<SessionMessage[]>;
+  /** Runs the turn's step after its input is stored, from `start`; model tokens spent go in `spent`. */
+  run(start: TurnStart, stored: SessionMessage[], events: LoopEvents, signal: AbortSignal, spent: { usage?: Usage }): Promise<TurnResult>;
 }
 
 export interface TurnRunnerDeps {
@@ -179,7 +183,7 @@ export class TurnRunner {
         );
         heartbeat.unref();
         try {
-          const result = await this.machine.run(sessionId, begun.stored, events, signal, spent);
+          const result = await this.machine.run(begun.start, begun.stored, events, signal, spent);
           await this.end(sessionId, req, fingerprint, { state: 'done', result });
           return result;
         } catch (e) {
@@ -201,41 +205,53 @@ export class TurnRunner {
   }
 
   /** Checks, claims and stores the turn's input in one transaction; or finds the stored result to replay. */
-  private begin(
+  private async begin(
     sessionId: string,
     req: TurnRequest,
     fingerprint: string | undefined,
-  ): Promise<{ stored: SessionMessage[]; owner: string } | { replay: TurnResult }> {
-    return this.store.transaction(async (tx) => {
-      const at = this.now();
-      // Locked for this transaction: another replica's turn on the same session waits here, then sees the claim.
-      const session = await requireSession(tx, sessionId, req.userId, true);
-      let action = req.action;
-      if (req.idempotencyKey && fingerprint) {
-        const seen = await tx.idempotency(sessionId, req.idempotencyKey);
-        if (seen && seen.fingerprint !== fingerprint) {
-          throw new AppError(
-            'idempotency_mismatch',
-            'This Idempotency-Key was already used for a different request: send a new key with a new request',
-          );
+  ): Promise<{ stored: SessionMessage[]; owner: string; start: TurnStart } | { replay: TurnResult }> {
+    try {
+      return await this.store.transaction(async (tx) => {
+        const at = this.now();
+        const until = new Date(at.getTime() + this.deps.leaseMs);
+        // Claimed and read at once when the session is free; else locked for this transaction
+        // (another replica's turn on the same session waits here, then sees the claim) to say why not.
+        let start = await tx.claimForTurn(sessionId, this.owner, at, until, req.userId);
+        const session = start?.session ?? (await requireSession(tx, sessionId, req.userId, true));
+        let action = req.action;
+        if (req.idempotencyKey && fingerprint) {
+          const seen = await tx.idempotency(sessionId, req.idempotencyKey);
+          if (seen && seen.fingerprint !== fingerprint) {
+            throw new AppError(
+              'idempotency_mismatch',
+              'This Idempotency-Key was already used for a different request: send a new key with a new request',
+            );
+          }
+          // A claim taken above is given back with the transaction.
+          if (seen?.state === 'done' && seen.result) throw new Replay(seen.result);
+          if (seen?.state === 'running' && !claimLapsed(session, at) && session.turnClaimedBy !== this.owner) {
+            throw new AppError('conflict', SAVED_AND_RUNNING, { retryAfter: RESEND_AFTER_S });
+          }
+          // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
+          if (seen) action = 'retry';
         }
-        if (seen?.state === 'done' && seen.result) return { replay: seen.result };
-        if (seen?.state === 'running' && !claimLapsed(session, at) && session.turnClaimedBy !== this.owner) {
-          throw new AppError('conflict', SAVED_AND_RUNNING, { retryAfter: RESEND_AFTER_S });
+        if (!start) {
+          if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
+          if (!(await tx.claimTurn(sessionId, this.owner, at, until))) {
+            throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
+          }
+          start = await tx.turnStart({ ...session, turnClaimedBy: this.owner, turnClaimedUntil: until.toISOString() });
         }
-        // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
-        if (seen) action = 'retry';
-      }
-      if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-      if (!(await tx.claimTurn(sessionId, this.owner, at, new Date(at.getTime() + this.deps.leaseMs)))) {
-        throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
-      }
-      const stored = await this.machine.accept(tx, session, { ...req, action }, at);
-      if (req.idempotencyKey && fingerprint) {
-        await tx.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
-      }
-      return { stored, owner: session.userId };
-    });
+        const stored = await this.machine.accept(tx, start, { ...req, action }, at);
+        if (req.idempotencyKey && fingerprint) {
+          await tx.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
+        }
+        return { stored, owner: session.userId, start };
+      });
+    } catch (e) {
+      if (e instanceof Replay) return { replay: e.result };
+      throw e;
+    }
   }
 
   /** Releases the claim and records the turn's outcome against its idempotency key. */
@@ -246,19 +262,11 @@ export class TurnRunner {
     outcome: { state: 'done' | 'failed'; result?: TurnResult },
   ) {
     try {
-      await this.store.transaction(async (tx) => {
-        if (req.idempotencyKey && fingerprint) {
-          await tx.saveIdempotency({
-            sessionId,
-            key: req.idempotencyKey,
-            fingerprint,
-            state: outcome.state,
-            result: outcome.result,
-            at: this.now(),
-          });
-        }
-        await tx.releaseClaim(sessionId, this.owner);
-      });
+      const key =
+        req.idempotencyKey && fingerprint
+          ? { sessionId, key: req.idempotencyKey, fingerprint, state: outcome.state, result: outcome.result, at: this.now() }
+          : undefined;
+      await this.store.endTurn(sessionId, this.owner, key);
     } catch (e) {
       // The session was deleted meanwhile: nothing is left to release.
       if (await this.store.session(sessionId)) throw e;
@@ -363,6 +371,11 @@ const RECOVERY_CONCURRENCY = 4;
 const RESEND_AFTER_S = 3;
 const SAVED_AND_RUNNING =
   'Your answer is saved and its reply is still being written (after a restart it is completed for you): send the same request again in a few seconds to get it';
+
+/** Thrown out of a turn's first transaction to roll it back (a claim taken in it included) and replay the stored result. */
+class Replay {
+  constructor(readonly result: TurnResult) {}
+}
 
 /** A claim its holder stopped renewing: the process crashed or was killed mid-turn. */
 function claimLapsed(session: SessionRow, now: Date): boolean {

@@ -123,8 +123,12 @@ export class SessionViews {
 
   /** Where a session stands: what a turn returns. */
   async state(id: string): Promise<SessionState> {
-    const row = await this.require(id);
-    return { ...this.summary(row, await this.store.stats(id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
+    return this.stateOf(await this.require(id));
+  }
+
+  /** Where the session of this row stands (the row as a turn kept it), its totals read. */
+  async stateOf(row: SessionRow): Promise<SessionState> {
+    return { ...this.summary(row, await this.store.stats(row.id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
   }
 
   require(id: string, userId?: string): Promise<SessionRow> {

@@ -1,14 +1,26 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { ReadModelsArea } from '../areas/read-models.js';
 import type { BarVerdict, Level } from '../../grading/levels.js';
-import { statsBySession } from '../shared.js';
+import { type GradeFigures, type MessageFigures, mergeStats, statsBySession } from '../shared.js';
 import { count, type PostgresContext } from './context.js';
 import { grades, messages, questions, recordings, sessionQuestions, sessions } from './schema.js';
 
 /** The read models, in PostgreSQL (`../sqlite/read-models.ts` is its twin). */
 export const readModelsArea = {
+  /** One statement: the three aggregates as subqueries. */
   async stats(sessionId) {
-    return (await this.statsOf([sessionId])).get(sessionId)!;
+    const db = await this.conn();
+    const result = await db.execute<{ q: { questions: number; skipped: number }; g: GradeFigures; m: MessageFigures }>(sql`
+      select
+        (select json_build_object('questions', count(*), 'skipped', count(*) filter (where state = 'skipped'))
+           from session_questions where session_id = ${sessionId}) as q,
+        (select json_build_object('graded', count(*), 'score', avg(score),
+           'promptTokens', coalesce(sum(prompt_tokens), 0), 'completionTokens', coalesce(sum(completion_tokens), 0))
+           from grades where session_id = ${sessionId}) as g,
+        (select json_build_object('promptTokens', coalesce(sum(prompt_tokens), 0), 'completionTokens', coalesce(sum(completion_tokens), 0))
+           from messages where session_id = ${sessionId}) as m`);
+    const { q, g, m } = result.rows[0]!;
+    return mergeStats(q, g, m);
   },
 
   async statsOf(ids) {

@@ -18,6 +18,7 @@ import { readModelsArea } from './read-models.js';
 import { recordingsArea } from './recordings.js';
 import { questions } from './schema.js';
 import { sessionsArea } from './sessions.js';
+import { turnsArea } from './turns.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/pg', import.meta.url));
 
@@ -155,6 +156,7 @@ export class PostgresStore implements PostgresContext {
 // The areas' calls, each written once for PostgreSQL beside its SQLite twin; `tsc` checks that none is missing.
 const areas: Areas = {
   ...sessionsArea,
+  ...turnsArea,
   ...messagesArea,
   ...gradesArea,
   ...recordingsArea,

@@ -19,6 +19,7 @@ import { readModelsArea } from './read-models.js';
 import { recordingsArea } from './recordings.js';
 import { questions } from './schema.js';
 import { sessionsArea } from './sessions.js';
+import { turnsArea } from './turns.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/sqlite', import.meta.url));
 
@@ -216,6 +217,7 @@ export class SqliteStore implements SqliteContext {
 // The areas' calls, each written once for SQLite beside its PostgreSQL twin; `tsc` checks that none is missing.
 const areas: Areas = {
   ...sessionsArea,
+  ...turnsArea,
   ...messagesArea,
   ...gradesArea,
   ...recordingsArea,

@@ -1,0 +1,40 @@
+import type { MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
+import type { NewGrade } from './grades.js';
+import type { NewIdempotencyKey } from './sessions.js';
+import type { NewMessage, SessionMessage } from './messages.js';
+
+/**
+ * A turn's reads and writes, each in as few statements as its database allows (PostgreSQL: one,
+ * with data-modifying CTEs and RETURNING): what the turn needs read once as it claims the
+ * session, and each step's writes in one call. Each call is atomic on its own.
+ */
+export interface TurnsArea {
+  /**
+   * Claims the session's turn for `owner` until `until` (as `claimTurn`) when it exists, is
+   * `userId`'s (when given), is not finished and has no live claim of another owner, and reads what
+   * the turn needs. Undefined when any of that is not so (nothing is claimed); the caller then
+   * finds out why.
+   */
+  claimForTurn(sessionId: string, owner: string, now: Date, until: Date, userId?: string): Promise<TurnStart | undefined>;
+  /** What a turn of this session needs: its questions, and the messages of its current question. */
+  turnStart(session: SessionRow): Promise<TurnStart>;
+  /**
+   * Stores the candidate's answer to its question: the message, the question answered (with
+   * `grading`, handed to grading as well) and the session touched.
+   */
+  storeAnswer(m: NewMessage & { sessionQuestionId: number }, grading: boolean): Promise<SessionMessage>;
+  /** Stores the grade of a question and marks it graded. */
+  storeGrade(g: NewGrade): Promise<void>;
+  /** Asks the question `m` is for: the interviewer's message, the question asked, the session moved on to it. */
+  askNext(m: NewMessage & { sessionQuestionId: number }, position: number): Promise<SessionMessage>;
+  /** Ends the turn: records its outcome against its idempotency key (when it has one) and releases `owner`'s claim, at once. */
+  endTurn(sessionId: string, owner: string, key?: NewIdempotencyKey): Promise<void>;
+}
+
+/** What a turn reads of its session as it starts. */
+export interface TurnStart {
+  session: SessionRow;
+  questions: SessionQuestionRow[];
+  /** The messages of the current question, in order. */
+  messages: MessageRow[];
+}

@@ -1,0 +1,58 @@
+import type { TurnsArea } from '../areas/turns.js';
+import type { SqliteContext } from './context.js';
+
+/**
+ * A turn's reads and writes, in SQLite (`../postgres/turns.ts` is its twin): here a call is the
+ * prepared statements of the calls it stands for, in one transaction (statements cost no round
+ * trip in SQLite; the write lock is held from the first).
+ */
+export const turnsArea = {
+  async claimForTurn(sessionId, owner, now, until, userId) {
+    return this.transaction(async (tx) => {
+      const session = await tx.session(sessionId);
+      if (!session || (userId !== undefined && session.userId !== userId) || session.status === 'finished') return undefined;
+      if (!(await tx.claimTurn(sessionId, owner, now, until))) return undefined;
+      return tx.turnStart({ ...session, turnClaimedBy: owner, turnClaimedUntil: until.toISOString() });
+    });
+  },
+
+  async turnStart(session) {
+    const questions = await this.questions(session.id);
+    const current = questions[session.currentPosition];
+    return { session, questions, messages: current ? await this.questionMessages(current.id) : [] };
+  },
+
+  async storeAnswer(m, grading) {
+    return this.transaction(async (tx) => {
+      const row = await tx.insertMessage(m);
+      await tx.markAnswered(m.sessionQuestionId, m.at);
+      if (grading) await tx.setQuestionState(m.sessionQuestionId, 'grading');
+      await tx.touch(m.sessionId, m.at);
+      return row;
+    });
+  },
+
+  async storeGrade(g) {
+    await this.transaction(async (tx) => {
+      await tx.insertGrade(g);
+      await tx.setQuestionState(g.sessionQuestionId, 'graded', g.at);
+    });
+  },
+
+  async askNext(m, position) {
+    return this.transaction(async (tx) => {
+      const row = await tx.insertMessage(m);
+      await tx.askQuestion(m.sessionQuestionId, m.at);
+      await tx.moveTo(m.sessionId, position, m.at);
+      return row;
+    });
+  },
+
+  async endTurn(sessionId, owner, key) {
+    if (!key) return this.releaseClaim(sessionId, owner);
+    await this.transaction(async (tx) => {
+      if (key) await tx.saveIdempotency(key);
+      await tx.releaseClaim(sessionId, owner);
+    });
+  },
+} satisfies TurnsArea & ThisType<SqliteContext>;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { countStatements } from '../bench/support/statements.js';
+import { makeApp, onPostgres, sessionsOf } from './helpers/app.js';
+
+/**
+ * The most statements an offline answer turn (graded, the next question asked) may send to its
+ * database (issue 23). On PostgreSQL each is a round trip to the server; on SQLite a call into
+ * the library in this process, kept from growing.
+ */
+export const STATEMENTS_PER_ANSWER_TURN = { postgres: 8, sqlite: 25 } as const;
+
+const ANSWER =
+  'DynamoDB replicates every partition across three Availability Zones, and writes succeed once a quorum of replicas persist them, so a node failure loses no data.';
+
+describe('round trips of a turn', () => {
+  const kind = onPostgres() ? 'postgres' : 'sqlite';
+  it(`an offline answer turn sends at most ${STATEMENTS_PER_ANSWER_TURN[kind]} statements to ${kind}`, async () => {
+    const counter = countStatements();
+    const app = makeApp();
+    const turn = sessionsOf(app);
+    const id = await turn.start({ questionIds: ['amazon-31', 'amazon-32', 'amazon-33'], maxFollowUps: 0 });
+    // The first turn is not counted: the question snapshots are cached then; the second is a turn like any other.
+    expect((await turn.answer(id, ANSWER)).status).toBe(200);
+    counter.take();
+    const res = await turn.answer(id, `${ANSWER} (Again.)`);
+    expect(res.status).toBe(200);
+    const counted = counter.take();
+    // The turn did what it is counted for: graded the answer and asked the next question.
+    const s = await turn.get(id);
+    expect(s.currentPosition).toBe(2);
+    expect(s.questions[1]!.grade).toBeTruthy();
+    const statements = counted[kind];
+    expect(statements).toBeGreaterThan(0);
+    expect(statements, counted.postgresText.join('\n')).toBeLessThanOrEqual(STATEMENTS_PER_ANSWER_TURN[kind]);
+  });
+});
