@@ -9,6 +9,7 @@ import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { uploadAllowed, uploadParts } from './middleware/uploads.js';
 import { readDeclaredBody } from './middleware/body.js';
+import { requestLog } from './middleware/request-log.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
@@ -37,9 +38,11 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: Deps) {
-  const log = (event: string, fields: Record<string, unknown>) => deps.log(JSON.stringify({ level: 'error', event, ...fields }));
+  const log = (event: string, fields: Record<string, unknown>) => deps.logger.error({ event, ...fields }, event.replace('_', ' '));
   const app = new OpenAPIHono<AppEnv>();
 
+  // First, so that every line logged while a request is handled carries its id.
+  app.use('*', requestLog(deps.logger, deps.config.auth.trustedProxies));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { wholeNumber } from './validation.js';
 
 /**
@@ -72,6 +73,8 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     wholeNumber(0, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 0 to 600000' }).default(10000),
   ),
+  /** How much the server logs (JSON lines on stdout; readable ones in a terminal). */
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
   /** How long a client has to send its request headers; a slow one gets 408 and is closed. */
   HEADERS_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
@@ -103,6 +106,8 @@ export interface Config {
   turnLeaseMs: number;
   /** On SIGTERM, how long turns running here get to end before their claims are handed over. */
   shutdownGraceMs: number;
+  /** What the server logs: `info` is a line per request and per turn, model call, transcription and recovery. */
+  log: { level: LogLevel };
   /** Slow clients: how long one has to send its headers, and its whole request; then 408 and closed. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
   auth: {
@@ -185,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     provider,
     turnLeaseMs: e.TURN_LEASE_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    log: { level: e.LOG_LEVEL },
     http: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     auth: {
       mode: e.AUTH,

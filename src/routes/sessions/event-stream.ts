@@ -3,6 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { REQUEST_ID_HEADER } from '../../middleware/request-log.js';
 import type { AppEnv } from '../../types.js';
 
 /** Sends one event; resolves when the client can take more (back-pressure), at once if it went away. */
@@ -31,9 +32,15 @@ export async function eventStream(
       ),
     );
   }
-  const { log } = c.var.deps;
+  const { logger } = c.var.deps;
   const { path } = c.req;
-  out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
+  out.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+    [REQUEST_ID_HEADER]: c.var.requestId,
+    ...headers,
+  });
   const gone = once(out, 'close').then(() => undefined);
   // Not awaited: the handler and the middleware around it return now, so an open stream holds
   // only the turn it is producing, not every frame of the request's middleware chain (nor its context).
@@ -45,7 +52,7 @@ export async function eventStream(
   )
     .catch((e: unknown) =>
       // The turn reports its own failures as an `error` event; this is only what escaped it.
-      log(JSON.stringify({ level: 'error', event: 'stream_failed', path, message: (e as Error)?.message })),
+      logger.error({ event: 'stream_failed', path, message: (e as Error)?.message }, 'stream failed'),
     )
     .finally(() => {
       if (!out.destroyed) out.end();
