@@ -9,6 +9,7 @@ import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { uploadAllowed, uploadParts } from './middleware/uploads.js';
 import { readDeclaredBody } from './middleware/body.js';
+import { countRequests, metricsHandler } from './middleware/metrics.js';
 import { requestLog } from './middleware/request-log.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
@@ -43,6 +44,7 @@ export function createApp(deps: Deps) {
 
   // First, so that every line logged while a request is handled carries its id.
   app.use('*', requestLog(deps.logger, deps.config.auth.trustedProxies));
+  if (deps.metrics) app.use('*', countRequests(deps.metrics));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -69,6 +71,7 @@ export function createApp(deps: Deps) {
   const docs = csp(true);
   app.use('*', (c, next) => (c.req.path.startsWith('/docs') ? docs(c, next) : page(c, next)));
   app.use('*', hostGuard(deps.config.web.allowedHosts));
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics, deps.config.metrics.token));
   if (deps.config.web.corsOrigins.length) {
     // Other sites' pages may call the API with a token; cookies are never sent cross-site.
     app.use(

@@ -15,6 +15,7 @@ import { BankError } from './errors.js';
 import { createModel } from './llm/client.js';
 import { createModelProbe } from './llm/probe.js';
 import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { modelObserver } from './observability/model-calls.js';
 import type { Deps } from './types.js';
 import { Recordings } from './voice/recordings.js';
@@ -45,7 +46,8 @@ export function start(
   }
   const store = openStore(config.database, entries);
   // One client for the grader and the interviewer.
-  const observer = modelObserver({ logger, provider: config.provider });
+  const metrics = config.metrics.enabled ? createMetrics({ poolUse: store.poolUse?.bind(store) }) : undefined;
+  const observer = modelObserver({ logger, provider: config.provider, metrics });
   const llm = config.provider === 'openai' ? createModel(config.openai, observer) : undefined;
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
@@ -63,6 +65,10 @@ export function start(
     leaseMs: config.turnLeaseMs,
     now: options.now,
     logger,
+    meter: metrics && {
+      turn: (kind, outcome, seconds) => metrics.turnDuration.observe({ kind, outcome }, seconds),
+      recovered: () => metrics.recoveries.inc(),
+    },
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
   });
   const recordings = new Recordings({
@@ -88,5 +94,6 @@ export function start(
     recordings,
     speaker,
     logger,
+    metrics,
   };
 }

@@ -9,6 +9,7 @@ import type { InterviewLoop } from './interview/loop.js';
 import type { Model } from './llm/client.js';
 import type { ModelProbe } from './llm/probe.js';
 import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
 import type { Recordings } from './voice/recordings.js';
 import type { Speaker } from './voice/speech.js';
 
@@ -31,6 +32,8 @@ export interface Deps {
   speaker?: Speaker;
   /** The server log (pino): inside a request, every line carries its request id. */
   logger: Logger;
+  /** Prometheus metrics, when METRICS=on. */
+  metrics?: Metrics;
 }
 
 /** Who is calling, and how they proved it. */

@@ -11,7 +11,8 @@ const MARKER = 'zebra-marker-7f3c1d';
  */
 async function observedSession() {
   const lines: string[] = [];
-  const app = makeApp({ ...MODEL_ENV, AUTH: 'token', LOG_LEVEL: 'trace' }, { log: (line) => lines.push(line) });
+  const env = { ...MODEL_ENV, AUTH: 'token', LOG_LEVEL: 'trace', METRICS: 'on', METRICS_TOKEN: 'scraper-token-0123456789' };
+  const app = makeApp(env, { log: (line) => lines.push(line) });
   await app.deps.store.ready;
   await app.deps.accounts.addUser('alice');
   const { token } = await app.deps.accounts.createToken('alice');
@@ -29,7 +30,8 @@ async function observedSession() {
   expect(await streamed.text()).toContain('failed first?');
   mock.reply({ kind: 'status', status: 500 });
   expect((await sessions.answer(id, `${MARKER} again ${token}`)).status).toBeGreaterThanOrEqual(500);
-  return { lines, secrets: [MARKER, token, 'cookie-secret-91ab', 'page-key-secret-5e2d'] };
+  const metrics = await (await app.request('/metrics', { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })).text();
+  return { lines, metrics, secrets: [MARKER, token, 'cookie-secret-91ab', 'page-key-secret-5e2d'] };
 }
 
 describe('what the operator sees', () => {
@@ -37,5 +39,11 @@ describe('what the operator sees', () => {
     const { lines, secrets } = await observedSession();
     expect(lines.length).toBeGreaterThan(4);
     for (const secret of secrets) for (const line of lines) expect(line).not.toContain(secret);
+  });
+
+  it('never puts them in a metric label', async () => {
+    const { metrics, secrets } = await observedSession();
+    expect(metrics).toMatch(/mockloop_model_tokens_total\{/);
+    for (const secret of secrets) expect(metrics).not.toContain(secret);
   });
 });

@@ -54,11 +54,13 @@ export interface LoopDeps {
   now?: () => Date;
   /** The server log: failed turns, the turns' own events; never the answer text. */
   logger?: Logger;
+  /** Turns and recoveries counted (metrics). */
+  meter?: TurnMeter;
   /** Model tokens a turn used, for the session's owner (usage and budgets). */
   onUsage?: (userId: string, usage: Usage) => void;
 }
 
-import { type LoopEvents, type TurnMachine, TurnRunner, type TurnRequest } from './turns.js';
+import { type LoopEvents, type TurnMachine, type TurnMeter, TurnRunner, type TurnRequest } from './turns.js';
 
 export type { LoopEvents, TurnAction, TurnRequest } from './turns.js';
 
@@ -83,6 +85,7 @@ export class InterviewLoop implements TurnMachine {
         turnTimeoutMs: deps.turnTimeoutMs,
         leaseMs: deps.leaseMs,
         logger: deps.logger,
+        meter: deps.meter,
         onUsage: deps.onUsage,
       },
       this,

@@ -74,6 +74,14 @@ export interface TurnRunnerDeps {
   logger?: Logger;
   /** Model tokens a turn used, for the session's owner (usage and budgets). */
   onUsage?: (userId: string, usage: Usage) => void;
+  /** What is counted of turns (metrics). */
+  meter?: TurnMeter;
+}
+
+/** Counts turns by kind and outcome (`done` or an error code) with their duration, and recoveries. */
+export interface TurnMeter {
+  turn(kind: TurnAction, outcome: string, seconds: number): void;
+  recovered(): void;
 }
 
 export class TurnRunner {
@@ -183,11 +191,13 @@ export class TurnRunner {
           const result = await this.machine.run(sessionId, begun.stored, events, signal, spent);
           await this.end(sessionId, req, fingerprint, { state: 'done', result });
           this.deps.logger?.info({ event: 'turn', session: sessionId, action: req.action, durationMs: Date.now() - started }, 'turn');
+          this.deps.meter?.turn(req.action, 'done', (Date.now() - started) / 1000);
           return result;
         } catch (e) {
           const err = await this.explain(sessionId, e);
           await this.end(sessionId, req, fingerprint, { state: 'failed' });
           await this.logFailure(sessionId, req.action, err, Date.now() - started);
+          this.deps.meter?.turn(req.action, err.code, (Date.now() - started) / 1000);
           throw err;
         } finally {
           clearInterval(heartbeat);
@@ -325,6 +335,7 @@ export class TurnRunner {
           const cut = await this.store.runningIdempotency(id);
           await this.turn(id, { action: 'retry', resume: cut });
           this.deps.logger?.info({ event: 'turn_recovered', session: id }, 'turn recovered');
+          this.deps.meter?.recovered();
           done++;
         } catch (e) {
           // Another replica took it first: it is being completed.

@@ -22,6 +22,10 @@ export async function eventStream(
   produce: (send: Send) => Promise<void>,
 ): Promise<Response> {
   const out = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  const { logger, metrics } = c.var.deps;
+  // Open from the headers until the turn's last event.
+  metrics?.openStreams.inc();
+  const closed = () => metrics?.openStreams.dec();
   if (!out) {
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     return streamSSE(c, (stream) =>
@@ -29,10 +33,9 @@ export async function eventStream(
         inOrder(async (event, data) => {
           if (!stream.aborted) await stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => undefined);
         }),
-      ),
+      ).finally(closed),
     );
   }
-  const { logger } = c.var.deps;
   const { path } = c.req;
   out.writeHead(200, {
     'content-type': 'text/event-stream',
@@ -55,6 +58,7 @@ export async function eventStream(
       logger.error({ event: 'stream_failed', path, message: (e as Error)?.message }, 'stream failed'),
     )
     .finally(() => {
+      closed();
       if (!out.destroyed) out.end();
     });
   return RESPONSE_ALREADY_SENT;
