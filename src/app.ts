@@ -9,6 +9,7 @@ import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { uploadAllowed, uploadParts } from './middleware/uploads.js';
 import { readDeclaredBody } from './middleware/body.js';
+import { httpInstrumentationMiddleware } from '@hono/otel';
 import { countRequests, metricsHandler } from './middleware/metrics.js';
 import { requestLog } from './middleware/request-log.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
@@ -42,7 +43,9 @@ export function createApp(deps: Deps) {
   const log = (event: string, fields: Record<string, unknown>) => deps.logger.error({ event, ...fields }, event.replace('_', ' '));
   const app = new OpenAPIHono<AppEnv>();
 
-  // First, so that every line logged while a request is handled carries its id.
+  // A span for each request, around everything else, with the model calls' spans under it.
+  if (deps.tracing) app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracing.tracer, captureActiveRequests: false }));
+  // Next, so that every line logged while a request is handled carries its id.
   app.use('*', requestLog(deps.logger, deps.config.auth.trustedProxies));
   if (deps.metrics) app.use('*', countRequests(deps.metrics));
   app.use('*', async (c, next) => {

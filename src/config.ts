@@ -76,6 +76,10 @@ const EnvSchema = z.object({
   /** GET /metrics (Prometheus); with accounts it needs METRICS_TOKEN. */
   METRICS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('off')),
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Traces (OTLP over HTTP) go here; none without it. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** Prompts and replies on the model calls' spans: off, since they hold what candidates wrote. */
+  OTEL_CAPTURE_CONTENT: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
   /** How much the server logs (JSON lines on stdout; readable ones in a terminal). */
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
   /** How long a client has to send its request headers; a slow one gets 408 and is closed. */
@@ -113,6 +117,8 @@ export interface Config {
   log: { level: LogLevel };
   /** GET /metrics: served only when enabled; a bearer token when set. */
   metrics: { enabled: boolean; token: string | undefined };
+  /** Traces: where to send them (none without an endpoint), and whether model spans carry prompts and replies. */
+  tracing: { endpoint: string | undefined; captureContent: boolean };
   /** Slow clients: how long one has to send its headers, and its whole request; then 408 and closed. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
   auth: {
@@ -202,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     log: { level: e.LOG_LEVEL },
     metrics: { enabled: e.METRICS === 'on', token: e.METRICS_TOKEN },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, captureContent: e.OTEL_CAPTURE_CONTENT },
     http: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     auth: {
       mode: e.AUTH,

@@ -17,6 +17,7 @@ import { createModelProbe } from './llm/probe.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { modelObserver } from './observability/model-calls.js';
+import { createTracing, type SpanProcessor } from './observability/tracing.js';
 import type { Deps } from './types.js';
 import { Recordings } from './voice/recordings.js';
 import { Speaker } from './voice/speech.js';
@@ -27,11 +28,13 @@ export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url))
 /**
  * Start-up: read config, rubrics, the grader's vocabulary and bank (each validated, each failure a clear message), and
  * open the store (which applies migrations and loads the bank; `deps.store.ready` says when).
- * Log lines go to `options.log` when given (a test), else to stdout (readable in a terminal).
+ * Log lines go to `options.log` when given (a test), else to stdout (readable in a terminal);
+ * spans to `options.spanProcessors` when given (an in-memory exporter), else to
+ * OTEL_EXPORTER_OTLP_ENDPOINT when set.
  */
 export function start(
   env: Record<string, string | undefined> = readEnv(),
-  options: { log?: (line: string) => void; now?: () => Date } = {},
+  options: { log?: (line: string) => void; now?: () => Date; spanProcessors?: SpanProcessor[] } = {},
 ): Deps {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.log.level, write: options.log, pretty: !options.log && process.stdout.isTTY });
@@ -47,7 +50,14 @@ export function start(
   const store = openStore(config.database, entries);
   // One client for the grader and the interviewer.
   const metrics = config.metrics.enabled ? createMetrics({ poolUse: store.poolUse?.bind(store) }) : undefined;
-  const observer = modelObserver({ logger, provider: config.provider, metrics });
+  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
+  const observer = modelObserver({
+    logger,
+    provider: config.provider,
+    metrics,
+    tracer: tracing?.tracer,
+    captureContent: config.tracing.captureContent,
+  });
   const llm = config.provider === 'openai' ? createModel(config.openai, observer) : undefined;
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
@@ -95,5 +105,6 @@ export function start(
     speaker,
     logger,
     metrics,
+    tracing,
   };
 }

@@ -10,6 +10,7 @@ import type { Model } from './llm/client.js';
 import type { ModelProbe } from './llm/probe.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { Tracing } from './observability/tracing.js';
 import type { Recordings } from './voice/recordings.js';
 import type { Speaker } from './voice/speech.js';
 
@@ -34,6 +35,8 @@ export interface Deps {
   logger: Logger;
   /** Prometheus metrics, when METRICS=on. */
   metrics?: Metrics;
+  /** Traces, when OTEL_EXPORTER_OTLP_ENDPOINT is set (or span processors were handed to start()). */
+  tracing?: Tracing;
 }
 
 /** Who is calling, and how they proved it. */

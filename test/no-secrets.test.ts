@@ -1,3 +1,4 @@
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { makeApp, sessionsOf } from './helpers/app.js';
 import { mock, MODEL_ENV } from './helpers/openai-mock.js';
@@ -12,7 +13,8 @@ const MARKER = 'zebra-marker-7f3c1d';
 async function observedSession() {
   const lines: string[] = [];
   const env = { ...MODEL_ENV, AUTH: 'token', LOG_LEVEL: 'trace', METRICS: 'on', METRICS_TOKEN: 'scraper-token-0123456789' };
-  const app = makeApp(env, { log: (line) => lines.push(line) });
+  const exporter = new InMemorySpanExporter();
+  const app = makeApp(env, { log: (line) => lines.push(line), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   await app.deps.store.ready;
   await app.deps.accounts.addUser('alice');
   const { token } = await app.deps.accounts.createToken('alice');
@@ -31,7 +33,8 @@ async function observedSession() {
   mock.reply({ kind: 'status', status: 500 });
   expect((await sessions.answer(id, `${MARKER} again ${token}`)).status).toBeGreaterThanOrEqual(500);
   const metrics = await (await app.request('/metrics', { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })).text();
-  return { lines, metrics, secrets: [MARKER, token, 'cookie-secret-91ab', 'page-key-secret-5e2d'] };
+  const spans = exporter.getFinishedSpans().map((s) => JSON.stringify({ name: s.name, attributes: s.attributes, events: s.events }));
+  return { lines, metrics, spans, secrets: [MARKER, token, 'cookie-secret-91ab', 'page-key-secret-5e2d'] };
 }
 
 describe('what the operator sees', () => {
@@ -39,6 +42,12 @@ describe('what the operator sees', () => {
     const { lines, secrets } = await observedSession();
     expect(lines.length).toBeGreaterThan(4);
     for (const secret of secrets) for (const line of lines) expect(line).not.toContain(secret);
+  });
+
+  it('never puts them in a span name, attribute or event', async () => {
+    const { spans, secrets } = await observedSession();
+    expect(spans.filter((s) => s.includes('gen_ai.request.model'))).toHaveLength(3);
+    for (const secret of secrets) for (const span of spans) expect(span).not.toContain(secret);
   });
 
   it('never puts them in a metric label', async () => {
