@@ -1,3 +1,4 @@
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { makeApp, onPostgres, sessionsOf } from './helpers/app.js';
@@ -44,7 +45,8 @@ describe('GET /metrics', () => {
   });
 
   it('counts model calls, tokens, time to first token, open streams, errors and retries by provider and model', async () => {
-    const app = makeApp({ ...MODEL_ENV, OPENAI_MAX_RETRIES: '1', METRICS: 'on' });
+    // A whole turn's limit a loaded machine does not reach, so each call ends as the mock says.
+    const app = makeApp({ ...MODEL_ENV, OPENAI_TIMEOUT_MS: '10000', OPENAI_MAX_RETRIES: '1', METRICS: 'on' });
     const sessions = sessionsOf(app);
     const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
     // The reply waits, so the stream is surely open when scraped.
@@ -67,6 +69,21 @@ describe('GET /metrics', () => {
     expect(total(m, 'mockloop_event_streams_open')).toBe(0);
     expect(total(m, 'mockloop_turn_duration_seconds_count', { kind: 'answer', outcome: 'done' })).toBe(1);
     expect(total(m, 'mockloop_turn_duration_seconds_count', { kind: 'answer', outcome: 'model_unavailable' })).toBe(1);
+  });
+
+  it('times transcriptions by model and outcome', async () => {
+    const WHISPER = 'http://whisper.test/v1';
+    mock.server.use(http.post(`${WHISPER}/audio/transcriptions`, () => HttpResponse.json({ text: ANSWER, duration: 20 })));
+    const app = makeApp({ TRANSCRIPTION_BASE_URL: WHISPER, OPENAI_MAX_RETRIES: '0', METRICS: 'on' });
+    const id = await sessionsOf(app).start({ mix: { behavioral: 1 }, maxFollowUps: 0 });
+    const form = new FormData();
+    form.set('audio', new File([new Uint8Array(4096).fill(7)], 'answer.webm', { type: 'audio/webm' }));
+    form.set('durationMs', '20000');
+    form.set('position', '0');
+    expect((await app.request(`/api/sessions/${id}/answer/audio`, { method: 'POST', body: form })).status).toBe(201);
+    const m = await scrape(app);
+    expect(total(m, 'mockloop_transcription_duration_seconds_count', { model: 'whisper-1', outcome: 'ok' })).toBe(1);
+    expect(total(m, 'mockloop_model_call_duration_seconds_count', { operation: 'transcription', model: 'whisper-1' })).toBe(1);
   });
 
   it.runIf(onPostgres())('shows the PostgreSQL pool in use', async () => {
