@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** The storage, loop and API tests run on both databases; the rest (UI, processes, grading) on SQLite. */
 const BOTH = [
   'test/accounts.test.ts',
+  'test/metrics.test.ts',
   'test/api-bank.test.ts',
   'test/api-grade.test.ts',
   'test/loop-llm.test.ts',

@@ -9,6 +9,9 @@ import { cors } from 'hono/cors';
 import { authenticate, LOGIN_COOKIE } from './middleware/auth.js';
 import { uploadAllowed, uploadParts } from './middleware/uploads.js';
 import { readDeclaredBody } from './middleware/body.js';
+import { httpInstrumentationMiddleware } from '@hono/otel';
+import { countRequests, metricsHandler } from './middleware/metrics.js';
+import { requestLog } from './middleware/request-log.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
@@ -39,9 +42,14 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export function createApp(deps: Deps) {
-  const log = (event: string, fields: Record<string, unknown>) => deps.log(JSON.stringify({ level: 'error', event, ...fields }));
+  const log = (event: string, fields: Record<string, unknown>) => deps.logger.error({ event, ...fields }, event.replace('_', ' '));
   const app = new OpenAPIHono<AppEnv>();
 
+  // A span for each request, around everything else, with the model calls' spans under it.
+  if (deps.tracing) app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracing.tracer, captureActiveRequests: false }));
+  // Next, so that every line logged while a request is handled carries its id.
+  app.use('*', requestLog(deps.logger, deps.config.auth.trustedProxies));
+  if (deps.metrics) app.use('*', countRequests(deps.metrics));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
@@ -68,6 +76,7 @@ export function createApp(deps: Deps) {
   const docs = csp(true);
   app.use('*', (c, next) => (c.req.path.startsWith('/docs') ? docs(c, next) : page(c, next)));
   app.use('*', hostGuard(deps.config.web.allowedHosts));
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics, deps.config.metrics.token));
   if (deps.config.web.corsOrigins.length) {
     // Other sites' pages may call the API with a token; cookies are never sent cross-site.
     app.use(

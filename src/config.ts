@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { wholeNumber } from './validation.js';
 
 /**
@@ -72,6 +73,15 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     wholeNumber(0, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 0 to 600000' }).default(10000),
   ),
+  /** GET /metrics (Prometheus); with accounts it needs METRICS_TOKEN. */
+  METRICS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('off')),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Traces (OTLP over HTTP) go here; none without it. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** Prompts and replies on the model calls' spans: off, since they hold what candidates wrote. */
+  OTEL_CAPTURE_CONTENT: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
+  /** How much the server logs (JSON lines on stdout; readable ones in a terminal). */
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
   /** How long a client has to send its request headers; a slow one gets 408 and is closed. */
   HEADERS_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
@@ -103,6 +113,12 @@ export interface Config {
   turnLeaseMs: number;
   /** On SIGTERM, how long turns running here get to end before their claims are handed over. */
   shutdownGraceMs: number;
+  /** What the server logs: `info` is a line per request and per turn, model call, transcription and recovery. */
+  log: { level: LogLevel };
+  /** GET /metrics: served only when enabled; a bearer token when set. */
+  metrics: { enabled: boolean; token: string | undefined };
+  /** Traces: where to send them (none without an endpoint), and whether model spans carry prompts and replies. */
+  tracing: { endpoint: string | undefined; captureContent: boolean };
   /** Slow clients: how long one has to send its headers, and its whole request; then 408 and closed. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
   auth: {
@@ -175,6 +191,11 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       `HEADERS_TIMEOUT_MS=${e.HEADERS_TIMEOUT_MS} is longer than REQUEST_TIMEOUT_MS=${e.REQUEST_TIMEOUT_MS}: the headers are part of the request, so it must be at most that`,
     );
   }
+  if (e.METRICS === 'on' && e.AUTH !== 'none' && !e.METRICS_TOKEN) {
+    throw new ConfigError(
+      `METRICS=on with AUTH=${e.AUTH} needs METRICS_TOKEN: the bearer token the scraper sends (at least 16 characters), so that the metrics are not public`,
+    );
+  }
   const provider = e.PROVIDER ?? (e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'offline');
   return {
     port: e.PORT,
@@ -185,6 +206,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     provider,
     turnLeaseMs: e.TURN_LEASE_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    log: { level: e.LOG_LEVEL },
+    metrics: { enabled: e.METRICS === 'on', token: e.METRICS_TOKEN },
+    tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, captureContent: e.OTEL_CAPTURE_CONTENT },
     http: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     auth: {
       mode: e.AUTH,

@@ -21,21 +21,22 @@ try {
     connectionsCheckingInterval: Math.min(1000, http.headersTimeoutMs),
   };
   const server = serve({ fetch: createApp(deps).fetch, port, hostname: host, serverOptions }, (info) => {
-    console.log(
+    deps.logger.info(
+      { event: 'listening', address: info.address, port: info.port, provider: deps.config.provider, database: deps.store.kind },
       `mockloop listening on http://${info.address}:${info.port} (provider: ${deps.config.provider}, database: ${deps.store.kind} ${deps.store.location})`,
     );
   });
   // Turns that a crash, a kill or a restart left half done continue now, and whenever another
   // process sharing the database leaves one behind.
   const onError = (id: string, e: unknown) =>
-    deps.log(JSON.stringify({ level: 'error', event: 'resume_failed', session: id, message: (e as Error).message }));
+    deps.logger.error({ event: 'resume_failed', session: id, message: (e as Error).message }, 'resume failed');
   // A database that is away for a while is reported and tried again later, never the end of the process.
   const onFailure = (e: unknown, retryInMs: number) =>
-    deps.log(JSON.stringify({ level: 'warn', event: 'recovery_failed', message: (e as Error).message, retryInMs }));
+    deps.logger.warn({ event: 'recovery_failed', message: (e as Error).message, retryInMs }, 'recovery failed');
   server.once('listening', () => {
     deps.loop.turns
       .recover(onError)
-      .then((n) => n && console.log(`resumed ${n} session(s) left mid-turn`))
+      .then((n) => n && deps.logger.info({ event: 'recovered', sessions: n }, `resumed ${n} session(s) left mid-turn`))
       .catch((e: unknown) => onFailure(e, 0));
   });
   const stopRecovery = keepRecovering(deps.loop.turns, Math.max(1000, Math.floor(deps.config.turnLeaseMs / 2)), onError, onFailure);
@@ -57,7 +58,10 @@ try {
     stopping = true;
     stopRecovery();
     const { finished, released } = await deps.loop.turns.drain(deps.config.shutdownGraceMs);
-    console.log(`mockloop stopping on ${signal}: ${finished} turn(s) finished, ${released} handed over`);
+    deps.logger.info(
+      { event: 'stopping', signal, finished, released },
+      `mockloop stopping on ${signal}: ${finished} turn(s) finished, ${released} handed over`,
+    );
     // The handed-over turns' streams carry their last event before the connections close.
     await new Promise((r) => setTimeout(r, released ? 200 : 0));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -65,6 +69,7 @@ try {
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
     if ('closeAllConnections' in server) server.closeAllConnections();
     await deps.store.close().catch(() => {});
+    await deps.tracing?.shutdown().catch(() => {});
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

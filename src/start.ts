@@ -14,6 +14,10 @@ import { InterviewLoop } from './interview/loop.js';
 import { BankError } from './errors.js';
 import { createModel } from './llm/client.js';
 import { createModelProbe } from './llm/probe.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { modelObserver } from './observability/model-calls.js';
+import { createTracing, type SpanProcessor } from './observability/tracing.js';
 import type { Deps } from './types.js';
 import { Recordings } from './voice/recordings.js';
 import { Speaker } from './voice/speech.js';
@@ -24,13 +28,16 @@ export const RUBRICS_DIR = fileURLToPath(new URL('../rubrics', import.meta.url))
 /**
  * Start-up: read config, rubrics, the grader's vocabulary and bank (each validated, each failure a clear message), and
  * open the store (which applies migrations and loads the bank; `deps.store.ready` says when).
+ * Log lines go to `options.log` when given (a test), else to stdout (readable in a terminal);
+ * spans to `options.spanProcessors` when given (an in-memory exporter), else to
+ * OTEL_EXPORTER_OTLP_ENDPOINT when set.
  */
 export function start(
   env: Record<string, string | undefined> = readEnv(),
-  options: { log?: (line: string) => void; now?: () => Date } = {},
+  options: { log?: (line: string) => void; now?: () => Date; spanProcessors?: SpanProcessor[] } = {},
 ): Deps {
-  const log = options.log ?? ((line: string) => console.error(line));
   const config = loadConfig(env);
+  const logger = createLogger({ level: config.log.level, write: options.log, pretty: !options.log && process.stdout.isTTY });
   const rubrics = loadRubrics(RUBRICS_DIR);
   checkScorers(rubrics.values());
   // The grader's vocabulary is data too: a broken entry stops start-up naming it, not the first grade.
@@ -42,7 +49,16 @@ export function start(
   }
   const store = openStore(config.database, entries);
   // One client for the grader and the interviewer.
-  const llm = config.provider === 'openai' ? createModel(config.openai) : undefined;
+  const metrics = config.metrics.enabled ? createMetrics({ poolUse: store.poolUse?.bind(store) }) : undefined;
+  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
+  const observer = modelObserver({
+    logger,
+    provider: config.provider,
+    metrics,
+    tracer: tracing?.tracer,
+    captureContent: config.tracing.captureContent,
+  });
+  const llm = config.provider === 'openai' ? createModel(config.openai, observer) : undefined;
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
@@ -58,14 +74,18 @@ export function start(
     turnTimeoutMs: config.openai.timeoutMs,
     leaseMs: config.turnLeaseMs,
     now: options.now,
-    log,
+    logger,
+    meter: metrics && {
+      turn: (kind, outcome, seconds) => metrics.turnDuration.observe({ kind, outcome }, seconds),
+      recovered: () => metrics.recoveries.inc(),
+    },
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
   });
   const recordings = new Recordings({
     store,
     bank,
     rubrics,
-    transcriber: config.voice.transcription ? new Transcriber(config.voice.transcription, config.openai) : undefined,
+    transcriber: config.voice.transcription ? new Transcriber(config.voice.transcription, config.openai, observer) : undefined,
     voice: config.voice,
     timeoutMs: config.openai.timeoutMs,
     now: options.now,
@@ -84,7 +104,9 @@ export function start(
     accounts,
     recordings,
     speaker,
-    log,
+    logger,
+    metrics,
+    tracing,
     now,
   };
 }

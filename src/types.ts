@@ -8,6 +8,9 @@ import type { Grader } from './grading/types.js';
 import type { InterviewLoop } from './interview/loop.js';
 import type { Model } from './llm/client.js';
 import type { ModelProbe } from './llm/probe.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Tracing } from './observability/tracing.js';
 import type { Recordings } from './voice/recordings.js';
 import type { Speaker } from './voice/speech.js';
 
@@ -28,8 +31,12 @@ export interface Deps {
   recordings: Recordings;
   /** The interviewer's server voice, when SPEECH_MODEL is set. */
   speaker?: Speaker;
-  /** One line to the server log. */
-  log: (line: string) => void;
+  /** The server log (pino): inside a request, every line carries its request id. */
+  logger: Logger;
+  /** Prometheus metrics, when METRICS=on. */
+  metrics?: Metrics;
+  /** Traces, when OTEL_EXPORTER_OTLP_ENDPOINT is set (or span processors were handed to start()). */
+  tracing?: Tracing;
   /** The clock (a test moves its own). */
   now: () => Date;
 }
@@ -40,7 +47,8 @@ export interface Caller {
   via: 'local' | 'token' | 'cookie' | 'proxy';
 }
 
-export type AppEnv = { Variables: { deps: Deps; caller: Caller } };
+/** `requestId`: the request's id (X-Request-Id), on its log lines and its response. */
+export type AppEnv = { Variables: { deps: Deps; caller: Caller; requestId: string } };
 
 /** A handler typed from its route: a body or status the route does not declare fails to compile. */
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -22,6 +22,8 @@ export interface Store extends Areas {
   /** `sqlite` or `postgres`, and where (a file path, or the server without credentials), for logs. */
   readonly kind: 'sqlite' | 'postgres';
   readonly location: string;
+  /** The connection pool's use, for metrics (PostgreSQL; SQLite has no pool). */
+  poolUse?(): { total: number; idle: number; waiting: number };
   /** Resolves once the database is reachable, migrated and holds the bank; rejects with a ConfigError naming the setting. */
   readonly ready: Promise<void>;
 

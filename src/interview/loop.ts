@@ -29,6 +29,7 @@ import { handoffText, introText, openingText } from './wording.js';
 import { selectQuestions, TIME_BOX } from './selection.js';
 import { questionNumber, SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
+import type { Logger } from '../observability/logger.js';
 
 /**
  * The interview loop as a state machine over stored state. Each question goes
@@ -52,13 +53,15 @@ export interface LoopDeps {
   /** How long a turn's claim on its session holds without renewal; a crashed turn lapses after it (TURN_LEASE_MS). */
   leaseMs: number;
   now?: () => Date;
-  /** One line per failed turn; never the answer text. */
-  log?: (line: string) => void;
+  /** The server log: failed turns, the turns' own events; never the answer text. */
+  logger?: Logger;
+  /** Turns and recoveries counted (metrics). */
+  meter?: TurnMeter;
   /** Model tokens a turn used, for the session's owner (usage and budgets). */
   onUsage?: (userId: string, usage: Usage) => void;
 }
 
-import { type LoopEvents, type TurnMachine, TurnRunner, type TurnRequest } from './turns.js';
+import { type LoopEvents, type TurnMachine, type TurnMeter, TurnRunner, type TurnRequest } from './turns.js';
 
 export type { LoopEvents, TurnAction, TurnRequest } from './turns.js';
 
@@ -82,7 +85,8 @@ export class InterviewLoop implements TurnMachine {
         now: this.now,
         turnTimeoutMs: deps.turnTimeoutMs,
         leaseMs: deps.leaseMs,
-        log: deps.log,
+        logger: deps.logger,
+        meter: deps.meter,
         onUsage: deps.onUsage,
       },
       this,
@@ -366,7 +370,10 @@ export class InterviewLoop implements TurnMachine {
       return await this.deps.interviewer.phraseFeedback(feedback, signal);
     } catch (e) {
       if (signal.aborted) throw e;
-      this.deps.log?.(JSON.stringify({ event: 'feedback_wording_failed', code: (e as { code?: string }).code ?? 'internal' }));
+      this.deps.logger?.warn(
+        { event: 'feedback_wording_failed', code: (e as { code?: string }).code ?? 'internal' },
+        'feedback wording failed',
+      );
       return undefined;
     }
   }

@@ -6,6 +6,7 @@ import type { SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Usage } from '../llm/usage.js';
+import type { Logger } from '../observability/logger.js';
 import type { GradeEvent, Message, TurnResult } from './schemas.js';
 import { requireSession, type SessionViews } from './views.js';
 import type { BrowserSpeech } from '../voice/schemas.js';
@@ -73,10 +74,18 @@ export interface TurnRunnerDeps {
   turnTimeoutMs: number;
   /** How long a turn's claim on its session holds without renewal; a crashed turn lapses after it (TURN_LEASE_MS). */
   leaseMs: number;
-  /** One line per failed turn; never the answer text. */
-  log?: (line: string) => void;
+  /** The server log: a line per turn and per failed turn; never the answer text. */
+  logger?: Logger;
   /** Model tokens a turn used, for the session's owner (usage and budgets). */
   onUsage?: (userId: string, usage: Usage) => void;
+  /** What is counted of turns (metrics). */
+  meter?: TurnMeter;
+}
+
+/** Counts turns by kind and outcome (`done` or an error code) with their duration, and recoveries. */
+export interface TurnMeter {
+  turn(kind: TurnAction, outcome: string, seconds: number): void;
+  recovered(): void;
 }
 
 export class TurnRunner {
@@ -185,11 +194,14 @@ export class TurnRunner {
         try {
           const result = await this.machine.run(begun.start, begun.stored, events, signal, spent);
           await this.end(sessionId, req, fingerprint, { state: 'done', result });
+          this.deps.logger?.info({ event: 'turn', session: sessionId, action: req.action, durationMs: Date.now() - started }, 'turn');
+          this.deps.meter?.turn(req.action, 'done', (Date.now() - started) / 1000);
           return result;
         } catch (e) {
           const err = await this.explain(sessionId, e);
           await this.end(sessionId, req, fingerprint, { state: 'failed' });
           await this.logFailure(sessionId, req.action, err, Date.now() - started);
+          this.deps.meter?.turn(req.action, err.code, (Date.now() - started) / 1000);
           throw err;
         } finally {
           clearInterval(heartbeat);
@@ -285,11 +297,10 @@ export class TurnRunner {
   }
 
   private async logFailure(sessionId: string, action: TurnAction, err: AppError, durationMs: number) {
-    if (!this.deps.log || err.code === 'conflict' || err.code === 'not_found') return;
+    if (!this.deps.logger || err.code === 'conflict' || err.code === 'not_found') return;
     const session = await this.store.session(sessionId).catch(() => undefined);
-    this.deps.log(
-      JSON.stringify({
-        level: 'error',
+    this.deps.logger.error(
+      {
         event: 'turn_failed',
         session: sessionId,
         position: session?.currentPosition ?? null,
@@ -300,7 +311,8 @@ export class TurnRunner {
         message: err.message,
         // What went wrong underneath (a validation problem, a socket error); never the answer.
         cause: err.cause instanceof Error ? err.cause.message.slice(0, 300) : undefined,
-      }),
+      },
+      'turn failed',
     );
     err.logged = true;
   }
@@ -330,6 +342,8 @@ export class TurnRunner {
           // Completed under the key of the request the crash cut off, so that request sent again replays the result.
           const cut = await this.store.runningIdempotency(id);
           await this.turn(id, { action: 'retry', resume: cut });
+          this.deps.logger?.info({ event: 'turn_recovered', session: id }, 'turn recovered');
+          this.deps.meter?.recovered();
           done++;
         } catch (e) {
           // Another replica took it first: it is being completed.

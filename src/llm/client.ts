@@ -12,12 +12,16 @@ import OpenAI, {
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Config } from '../config.js';
 import { ModelError } from '../errors.js';
+import { type ModelObserver, unobserved } from './observe.js';
 import { modelFetch } from './transport.js';
 
 export type Message = ChatCompletionMessageParam;
 
 /** An OpenAI client for any OpenAI-compatible endpoint (the chat model's, or an audio server's). */
-export function createOpenAI(config: Pick<Config['openai'], 'apiKey' | 'baseURL' | 'timeoutMs' | 'maxRetries'>) {
+export function createOpenAI(
+  config: Pick<Config['openai'], 'apiKey' | 'baseURL' | 'timeoutMs' | 'maxRetries'> & { model?: string },
+  observer: ModelObserver = unobserved,
+) {
   return new OpenAI({
     apiKey: config.apiKey ?? 'not-needed',
     baseURL: config.baseURL,
@@ -25,7 +29,11 @@ export function createOpenAI(config: Pick<Config['openai'], 'apiKey' | 'baseURL'
     // The SDK retries 408/409/429/5xx and connection errors with backoff.
     maxRetries: config.maxRetries,
     // Over Node's http modules, lighter than the global fetch per open stream (see transport.ts).
-    fetch: modelFetch,
+    // The SDK numbers its attempts: one past the first is a retry.
+    fetch: (input: string | URL | Request, init?: RequestInit) => {
+      if (Number(new Headers(init?.headers).get('x-stainless-retry-count') ?? 0) > 0) observer.retry(config.model ?? 'unknown');
+      return modelFetch(input, init);
+    },
   });
 }
 
@@ -120,8 +128,10 @@ export interface Model {
   client: OpenAI;
   model: string;
   responseFormat: 'json_schema' | 'json_object';
+  /** Who watches its calls (logs, metrics, traces); none when absent. */
+  observer?: ModelObserver;
 }
 
-export function createModel(config: Config['openai']): Model {
-  return { client: createOpenAI(config), model: config.model, responseFormat: config.responseFormat };
+export function createModel(config: Config['openai'], observer: ModelObserver = unobserved): Model {
+  return { client: createOpenAI(config, observer), model: config.model, responseFormat: config.responseFormat, observer };
 }

@@ -1,9 +1,12 @@
 import { ModelError } from '../errors.js';
 import { mapModelError, type Message, type Model } from './client.js';
+import { unobserved } from './observe.js';
 import type { Usage } from './usage.js';
 
 /** Takes a piece of the reply; a returned promise pauses reading the model until it settles (back-pressure). */
 export type OnToken = (text: string) => void | Promise<void>;
+
+const tokens = (usage: Usage) => ({ inputTokens: usage.promptTokens, outputTokens: usage.completionTokens });
 
 /** A complete streamed reply and what it cost. */
 export interface Spoken {
@@ -26,6 +29,7 @@ export async function streamText(
   let text = '';
   let finish: string | null | undefined;
   const usage: Usage = { promptTokens: 0, completionTokens: 0 };
+  const call = (llm.observer ?? unobserved).start({ operation: 'chat', model: llm.model, stream: true, messages });
   try {
     const stream = await llm.client.chat.completions.create(
       {
@@ -41,6 +45,7 @@ export async function streamText(
       const choice = chunk.choices[0];
       const delta = choice?.delta?.content;
       if (delta) {
+        if (!text) call.firstToken();
         text += delta;
         await onToken(delta);
       }
@@ -51,8 +56,11 @@ export async function streamText(
       }
     }
   } catch (e) {
-    throw mapModelError(e, llm.model, options.signal);
+    const err = mapModelError(e, llm.model, options.signal);
+    call.end({ error: err.code, ...tokens(usage), reply: text });
+    throw err;
   }
+  call.end({ ...tokens(usage), finishReasons: finish ? [finish] : [], reply: text });
   if (finish === 'length') {
     throw new ModelError(
       'model_truncated',

@@ -3,6 +3,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import type { z } from 'zod';
 import { ModelError } from '../errors.js';
 import { mapModelError, type Message, type Model } from './client.js';
+import { unobserved } from './observe.js';
 import type { Usage } from './usage.js';
 
 export interface StructuredOptions<T extends z.ZodType> extends Model {
@@ -37,6 +38,7 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
   let lastProblem = '';
   for (let attempt = 1; attempt <= 2; attempt++) {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
+    const call = (o.observer ?? unobserved).start({ operation: 'chat', model: o.model, stream: false, messages });
     try {
       completion = await o.client.chat.completions.create(
         {
@@ -49,8 +51,16 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
         { signal: o.signal },
       );
     } catch (e) {
-      throw mapModelError(e, o.model, o.signal);
+      const err = mapModelError(e, o.model, o.signal);
+      call.end({ error: err.code });
+      throw err;
     }
+    call.end({
+      inputTokens: completion.usage?.prompt_tokens,
+      outputTokens: completion.usage?.completion_tokens,
+      finishReasons: completion.choices.map((c) => c.finish_reason),
+      reply: completion.choices[0]?.message?.content ?? undefined,
+    });
     usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
     usage.completionTokens += completion.usage?.completion_tokens ?? 0;
     const choice = completion.choices[0];

@@ -87,6 +87,12 @@ function remoteAddress(c: Context<AppEnv>): string | undefined {
   }
 }
 
+/** True when the request comes straight from one of the TRUSTED_PROXIES, whose headers are believed. */
+export function fromTrustedProxy(c: Context<AppEnv>, trustedProxies: string[]): boolean {
+  const from = remoteAddress(c);
+  return from !== undefined && trustedProxies.includes(from);
+}
+
 /** Who is calling: the local user (AUTH=none), a bearer token, the sign-in cookie, or a trusted proxy's header. */
 async function identify(c: Context<AppEnv>): Promise<Caller | undefined> {
   const { config, accounts } = c.var.deps;
@@ -98,8 +104,7 @@ async function identify(c: Context<AppEnv>): Promise<Caller | undefined> {
   }
   if (config.auth.mode === 'proxy') {
     const name = c.req.header(config.auth.proxyHeader);
-    const from = remoteAddress(c);
-    if (name && from && config.auth.trustedProxies.includes(from)) return { user: await accounts.userFromProxy(name), via: 'proxy' };
+    if (name && fromTrustedProxy(c, config.auth.trustedProxies)) return { user: await accounts.userFromProxy(name), via: 'proxy' };
     return undefined;
   }
   const login = loginCookieValue(c);

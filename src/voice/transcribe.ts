@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AudioEndpoint, Config } from '../config.js';
 import { ModelError } from '../errors.js';
 import { createOpenAI, mapModelError } from '../llm/client.js';
+import { type ModelObserver, unobserved } from '../llm/observe.js';
 import { Segment } from './delivery.js';
 
 /**
@@ -36,13 +37,18 @@ export class Transcriber {
   private readonly client;
   readonly model: string;
 
-  constructor(endpoint: AudioEndpoint, openai: Pick<Config['openai'], 'timeoutMs' | 'maxRetries'>) {
-    this.client = createOpenAI({ ...endpoint, timeoutMs: openai.timeoutMs, maxRetries: openai.maxRetries });
+  constructor(
+    endpoint: AudioEndpoint,
+    openai: Pick<Config['openai'], 'timeoutMs' | 'maxRetries'>,
+    private readonly observer: ModelObserver = unobserved,
+  ) {
+    this.client = createOpenAI({ ...endpoint, timeoutMs: openai.timeoutMs, maxRetries: openai.maxRetries }, observer);
     this.model = endpoint.model;
   }
 
   async transcribe(audio: { bytes: Uint8Array; name: string; type: string }, signal?: AbortSignal): Promise<Transcript> {
     const file = () => toFile(audio.bytes, audio.name, { type: audio.type });
+    const call = this.observer.start({ operation: 'transcription', model: this.model, stream: false });
     try {
       let raw: unknown;
       try {
@@ -66,9 +72,12 @@ export class Transcriber {
       const segments = (reply.data.segments ?? [])
         .map((s) => Segment.safeParse(s))
         .flatMap((s) => (s.success && s.data.text.trim() ? [{ ...s.data, text: s.data.text.trim() }] : []));
+      call.end({});
       return { text: reply.data.text.trim(), durationSeconds: reply.data.duration, segments };
     } catch (e) {
-      throw audioError(e, 'transcription', this.model, signal);
+      const err = audioError(e, 'transcription', this.model, signal);
+      call.end({ error: err.code });
+      throw err;
     }
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { expect, inject } from 'vitest';
 import { type AppType, createApp } from '../../src/app.js';
 import { start } from '../../src/start.js';
+import type { SpanProcessor } from '../../src/observability/tracing.js';
 import type { Deps } from '../../src/types.js';
 
 /** True in the `postgres` test project. */
@@ -30,8 +31,11 @@ export function testDatabase(options: { persistent?: boolean } = {}): Record<str
  * request, and `clientWith(headers, origin)` one that also sends them to that origin (as a
  * browser on https://… would). `request`, `json` and `post` send raw requests, for malformed input.
  */
-export function makeApp(env: Record<string, string | undefined> = {}, options: { log?: (line: string) => void; now?: () => Date } = {}) {
-  const deps: Deps = start({ ...testDatabase(), ...env }, { log: options.log ?? (() => {}), now: options.now });
+export function makeApp(
+  env: Record<string, string | undefined> = {},
+  options: { log?: (line: string) => void; now?: () => Date; spanProcessors?: SpanProcessor[] } = {},
+) {
+  const deps: Deps = start({ ...testDatabase(), ...env }, { ...options, log: options.log ?? (() => {}) });
   const app = createApp(deps);
   const client = testClient(app);
   const clientWith = (headers: Record<string, string>, origin = 'http://localhost') =>

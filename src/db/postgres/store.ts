@@ -55,6 +55,10 @@ export class PostgresStore implements PostgresContext {
   readonly snapshots = new SnapshotCache();
   readonly inTransaction: Conn | undefined = undefined;
 
+  poolUse() {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   constructor(config: Extract<DatabaseConfig, { kind: 'postgres' }>, bank: BankEntry[] = []) {
     this.location = `${redact(config.url)} (schema ${config.schema})`;
     this.pool = new pg.Pool({

@@ -3,6 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { REQUEST_ID_HEADER } from '../../middleware/request-log.js';
 import type { AppEnv } from '../../types.js';
 
 /** Sends one event; resolves when the client can take more (back-pressure), at once if it went away. */
@@ -21,6 +22,10 @@ export async function eventStream(
   produce: (send: Send) => Promise<void>,
 ): Promise<Response> {
   const out = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  const { logger, metrics } = c.var.deps;
+  // Open from the headers until the turn's last event.
+  metrics?.openStreams.inc();
+  const closed = () => metrics?.openStreams.dec();
   if (!out) {
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     return streamSSE(c, (stream) =>
@@ -28,12 +33,17 @@ export async function eventStream(
         inOrder(async (event, data) => {
           if (!stream.aborted) await stream.writeSSE({ event, data: JSON.stringify(data) }).catch(() => undefined);
         }),
-      ),
+      ).finally(closed),
     );
   }
-  const { log } = c.var.deps;
   const { path } = c.req;
-  out.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
+  out.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+    [REQUEST_ID_HEADER]: c.var.requestId,
+    ...headers,
+  });
   const gone = once(out, 'close').then(() => undefined);
   // Not awaited: the handler and the middleware around it return now, so an open stream holds
   // only the turn it is producing, not every frame of the request's middleware chain (nor its context).
@@ -45,9 +55,10 @@ export async function eventStream(
   )
     .catch((e: unknown) =>
       // The turn reports its own failures as an `error` event; this is only what escaped it.
-      log(JSON.stringify({ level: 'error', event: 'stream_failed', path, message: (e as Error)?.message })),
+      logger.error({ event: 'stream_failed', path, message: (e as Error)?.message }, 'stream failed'),
     )
     .finally(() => {
+      closed();
       if (!out.destroyed) out.end();
     });
   return RESPONSE_ALREADY_SENT;

@@ -1,0 +1,37 @@
+import { context, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+export type { SpanProcessor, Tracer };
+
+/** The service's tracer and how to flush what it has not yet exported (on shutdown). */
+export interface Tracing {
+  tracer: Tracer;
+  shutdown(): Promise<void>;
+}
+
+let contextManager: AsyncLocalStorageContextManager | undefined;
+
+/**
+ * Traces, when there is somewhere to send them: the OTLP/HTTP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT,
+ * batched), or the span processors the caller hands in (start()'s `spanProcessors`). Without
+ * either, nothing is traced. The tracer provider is the app's own, not the process's global one;
+ * only the context manager, which carries the active span across awaits, is set once per process.
+ */
+export function createTracing(options: { endpoint?: string; processors?: SpanProcessor[]; version?: string }): Tracing | undefined {
+  const processors =
+    options.processors ??
+    (options.endpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` }))] : []);
+  if (!processors.length) return undefined;
+  if (!contextManager) {
+    contextManager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(contextManager);
+  }
+  const provider = new BasicTracerProvider({
+    spanProcessors: processors,
+    resource: resourceFromAttributes({ 'service.name': 'mockloop', 'service.version': options.version ?? 'unknown' }),
+  });
+  return { tracer: provider.getTracer('mockloop', options.version), shutdown: () => provider.shutdown() };
+}

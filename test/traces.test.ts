@@ -1,0 +1,87 @@
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { makeApp, sessionsOf } from './helpers/app.js';
+import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { decide, say } from './helpers/replies.js';
+
+const ANSWER =
+  'I led the migration of our billing service to a new queue. I measured the backlog, split the consumers by tenant and cut the p99 from 4 s to 300 ms.';
+
+/** An app whose spans go to an in-memory exporter, and one answer turn through it (streamed or not). */
+async function tracedTurn(env: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const exporter = new InMemorySpanExporter();
+  const app = makeApp({ ...MODEL_ENV, ...env }, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const sessions = sessionsOf(app);
+  const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+  mock.reply(decide('followup', 'depth'), say('What ', 'failed first?'));
+  const res = await sessions.answer(id, ANSWER, { headers });
+  expect(res.status).toBe(200);
+  await res.text();
+  const spans = exporter.getFinishedSpans();
+  const request = spans.find((s) => s.name === 'POST /api/sessions/:id/answer');
+  const model = spans.filter((s) => s.name === 'chat gpt-test');
+  return { spans, request, model };
+}
+
+const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
+
+describe('traces', () => {
+  it('are off by default, and on with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+    expect(makeApp().deps.tracing).toBeUndefined();
+    expect(loadConfig({}).tracing).toEqual({ endpoint: undefined, captureContent: false });
+    const traced = makeApp({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).deps.tracing;
+    expect(traced).toBeDefined();
+    void traced!.shutdown();
+  });
+
+  for (const [how, headers] of [
+    ['a JSON answer', {}],
+    ['a streamed answer', { accept: 'text/event-stream' }],
+  ] as const) {
+    it(`makes ${how} a request span with each model call a child span carrying the GenAI attributes`, async () => {
+      const { request, model } = await tracedTurn({}, headers);
+      expect(request).toBeDefined();
+      expect(request!.kind).toBe(SpanKind.SERVER);
+      expect(request!.attributes).toMatchObject({ 'http.route': '/api/sessions/:id/answer', 'http.response.status_code': 200 });
+      expect(model).toHaveLength(2);
+      for (const span of model) {
+        expect(span.kind).toBe(SpanKind.CLIENT);
+        expect(parentOf(span)).toBe(request!.spanContext().spanId);
+        expect(span.spanContext().traceId).toBe(request!.spanContext().traceId);
+        expect(span.attributes).toMatchObject({
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-test',
+          'gen_ai.usage.input_tokens': expect.any(Number),
+          'gen_ai.usage.output_tokens': expect.any(Number),
+          'gen_ai.response.finish_reasons': ['stop'],
+        });
+        expect(span.attributes['gen_ai.input.messages']).toBeUndefined();
+        expect(span.attributes['gen_ai.output.messages']).toBeUndefined();
+      }
+      expect(model.find((s) => s.events.some((e) => e.name === 'gen_ai.first_token'))).toBeDefined();
+    });
+  }
+
+  it('marks a failed model call with its error type', async () => {
+    const exporter = new InMemorySpanExporter();
+    const app = makeApp(MODEL_ENV, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    mock.reply({ kind: 'status', status: 503 });
+    expect((await sessionsOf(app).answer(id, ANSWER)).status).toBeGreaterThanOrEqual(500);
+    const failed = exporter.getFinishedSpans().find((s) => s.name === 'chat gpt-test');
+    expect(failed?.attributes['error.type']).toBe('model_unavailable');
+  });
+
+  it('puts the prompt and the reply on model spans only with OTEL_CAPTURE_CONTENT=true', async () => {
+    const { model } = await tracedTurn({ OTEL_CAPTURE_CONTENT: 'true' });
+    const streamed = model.find(
+      (s) =>
+        s.attributes['gen_ai.output.messages'] !== undefined && String(s.attributes['gen_ai.output.messages']).includes('failed first?'),
+    );
+    expect(streamed).toBeDefined();
+    expect(String(model[0]!.attributes['gen_ai.input.messages'])).toContain('billing service');
+  });
+});
