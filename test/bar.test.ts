@@ -8,7 +8,8 @@ import { checkScorers } from '../src/grading/offline/scorers/index.js';
 import { loadRubrics } from '../src/grading/rubrics.js';
 import { createGrader, inputForQuestion } from '../src/grading/service.js';
 import { RUBRICS_DIR } from '../src/start.js';
-import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { gradeReply } from './helpers/replies.js';
 import { makeApp } from './helpers/app.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
@@ -102,23 +103,7 @@ describe('the bar of a level', () => {
 describe('the bar with a model grader', () => {
   const grader = () => createGrader(loadConfig(MODEL_ENV));
   /** The model's reading: every dimension of the star rubric at `level`, quoting `quote`. */
-  const modelReply = (level: Level, quote: string) =>
-    completion(
-      JSON.stringify({
-        criteria: Object.fromEntries(
-          rubrics
-            .get('star')!
-            .criteria.map((c) => [c.id, { score: 5, evidence: ['I pulled three weeks of job logs'], feedback: 'Clear and specific.' }]),
-        ),
-        leadershipPrinciples: [],
-        coveredPoints: [],
-        missedPoints: [],
-        strengths: [],
-        improvements: [],
-        flags: [],
-        bar: Object.fromEntries(Object.keys(rubrics.get('star')!.bar!).map((id) => [id, { level, evidence: quote }])),
-      }),
-    );
+  const modelReply = (level: Level, quote: string) => gradeReply('star', 5, 'I pulled three weeks of job logs', level, quote);
 
   it('finds the same strong SDE I story at the bar for SDE I and below it for SDE III, and tells the model the level', async () => {
     mock.reply(modelReply('L4', ''), modelReply('L4', ''));

@@ -5,27 +5,21 @@ import { type Grade, verdictFor } from '../src/grading/grade.js';
 import { loadRubrics } from '../src/grading/rubrics.js';
 import { buildDebrief, strongestAndWeakest } from '../src/interview/debrief.js';
 import { RUBRICS_DIR } from '../src/start.js';
+import { fakeGrade } from './helpers/grades.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
 const bank = new Bank(readBankDir());
 
 /** A graded STAR answer with the given criterion scores. */
 function starGrade(scores: Record<string, number>): Grade {
-  return {
+  return fakeGrade({
     questionId: 'lp-ownership-1',
     rubricId: 'star',
-    grader: { kind: 'offline' },
     score: 50,
     overall: 3,
     verdict: 'lean_no_hire',
     criteria: Object.entries(scores).map(([id, score]) => ({ id, score, evidence: [], feedback: '' })),
-    leadershipPrinciples: [],
-    coveredPoints: [],
-    missedPoints: [],
-    strengths: [],
-    improvements: [],
-    flags: [],
-  };
+  });
 }
 
 describe('the debrief', () => {

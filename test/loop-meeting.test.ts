@@ -8,6 +8,7 @@ import type { LoopQuestion } from '../src/interview/feedback.js';
 import { holdMeeting } from '../src/interview/meeting.js';
 import { planLoop } from '../src/interview/plan.js';
 import { RUBRICS_DIR } from '../src/start.js';
+import { fakeGrade } from './helpers/grades.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
 const bank = readBankDir();
@@ -16,22 +17,14 @@ const bank = readBankDir();
 function grade(rubricId: string, score: number, shows: Level, level: Level): Grade {
   const rubric = rubrics.get(rubricId)!;
   const readings = Object.keys(rubric.bar!).map((id) => ({ id, shows, evidence: 'I did it.' }));
-  return {
+  return fakeGrade({
     questionId: 'q',
     rubricId,
-    grader: { kind: 'offline' },
     score,
     overall: Math.min(5, Math.max(1, Math.round(1 + (score / 100) * 4))),
     verdict: verdictFor(score),
-    criteria: [],
-    leadershipPrinciples: [],
-    coveredPoints: [],
-    missedPoints: [],
-    strengths: [],
-    improvements: [],
-    flags: [],
     bar: settleBar(rubric, level, readings, score, [])!,
-  };
+  });
 }
 
 /**

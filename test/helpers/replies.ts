@@ -5,8 +5,8 @@ import { completion, type Reply } from './openai-mock.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
 
-/** A model's grade reply for a rubric, every criterion at `score`, every bar dimension at `level` shown by `quote`. */
-export function gradeReply(rubricId: string, score = 4, quote = '', level: Level = 'L4'): Reply {
+/** A model's grade reply for a rubric, every criterion at `score`, every bar dimension at `level` shown by `barQuote` (by default `quote`, none at L4). */
+export function gradeReply(rubricId: string, score = 4, quote = '', level: Level = 'L4', barQuote = level === 'L4' ? '' : quote): Reply {
   return completion(
     JSON.stringify({
       criteria: Object.fromEntries(
@@ -18,9 +18,7 @@ export function gradeReply(rubricId: string, score = 4, quote = '', level: Level
       strengths: ['A strength'],
       improvements: ['An improvement'],
       flags: [],
-      bar: Object.fromEntries(
-        Object.keys(rubrics.get(rubricId)!.bar ?? {}).map((id) => [id, { level, evidence: level === 'L4' ? '' : quote }]),
-      ),
+      bar: Object.fromEntries(Object.keys(rubrics.get(rubricId)!.bar ?? {}).map((id) => [id, { level, evidence: barQuote }])),
     }),
     { usage: { prompt_tokens: 900, completion_tokens: 200 } },
   );
