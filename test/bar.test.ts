@@ -46,7 +46,7 @@ describe('the bar of a level', () => {
     expect(l4.bar!.reason).toMatch(/^At the SDE I \(L4\) bar/);
     expect(l6.bar).toMatchObject({ level: 'L6', verdict: 'below', shows: 'L4' });
     expect(l6.bar!.reason).toMatch(
-      /^Below the SDE III \(L6\) bar: it shows SDE I \(L4\)\. Scope: .*SDE III expects: work that spans several teams/,
+      /^Below the SDE III \(L6\) bar: a good answer, at the bar of SDE I \(L4\)\. Scope: .*SDE III expects: work that spans several teams/,
     );
     expect(l6.improvements.join(' ')).toMatch(/For the SDE III bar, show scope/);
     expect(l4.improvements.join(' ')).not.toMatch(/bar, show/);

@@ -64,7 +64,8 @@ export function settleBar(
       verdict: 'below',
       shows,
       dimensions,
-      reason: [`Below the ${name} bar: it shows ${levelName(shows)}.`, ...gaps].join(' '),
+      // A good answer can still miss the level: the card says both, so its score and its bar do not read as a contradiction.
+      reason: [`Below the ${name} bar: a good answer, at the bar of ${levelName(shows)}.`, ...gaps].join(' '),
     };
   }
   const verdict = rankOf(shows) > rankOf(level) ? 'above' : 'at';
