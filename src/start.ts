@@ -47,10 +47,10 @@ export function start(
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
-  const store = openStore(config.database, entries);
+  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
+  const store = openStore(config.database, entries, tracing?.tracer);
   // One client for the grader and the interviewer.
   const metrics = config.metrics.enabled ? createMetrics({ poolUse: store.poolUse?.bind(store) }) : undefined;
-  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
   const observer = modelObserver({
     logger,
     provider: config.provider,

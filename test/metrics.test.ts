@@ -1,10 +1,10 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { makeApp, onPostgres, sessionsOf } from './helpers/app.js';
+import { makeApp, onPostgres, sessionsOf, testDatabase } from './helpers/app.js';
 import { mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { parsePrometheus, total } from './helpers/prometheus.js';
-import { decide, say } from './helpers/replies.js';
+import { decide, gradeReply, say } from './helpers/replies.js';
 
 const sse = { accept: 'text/event-stream' };
 const ANSWER =
@@ -102,5 +102,27 @@ describe('GET /metrics', () => {
     expect((await app.request('/metrics')).status).toBe(401);
     expect((await app.request('/metrics', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     await scrape(app, { authorization: `Bearer ${METRICS_TOKEN}` });
+  });
+});
+
+describe('a recovered turn', () => {
+  it('is counted on /metrics and logged with its session, after a restart in the middle of grading', async () => {
+    const env = { ...MODEL_ENV, ...testDatabase({ persistent: true }), METRICS: 'on' };
+    const before = makeApp(env);
+    const id = await sessionsOf(before).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    mock.reply({ kind: 'status', status: 500 });
+    expect((await sessionsOf(before).answer(id, 'Quorum writes across three AZs.')).status).toBeGreaterThanOrEqual(500);
+    await before.deps.store.close();
+
+    const lines: string[] = [];
+    const after = makeApp(env, { log: (line) => lines.push(line) });
+    expect(total(await scrape(after), 'mockloop_turn_recoveries_total')).toBe(0);
+    mock.reply(gradeReply('technical', 4, 'Quorum writes across three AZs'), say('Next question.'));
+    expect(await after.deps.loop.turns.recover()).toBe(1);
+    expect(total(await scrape(after), 'mockloop_turn_recoveries_total')).toBe(1);
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'turn_recovered');
+    expect(logged).toEqual([expect.objectContaining({ level: 'info', session: id })]);
+    expect(lines.join('\n')).not.toContain('Quorum writes');
+    await after.deps.store.close();
   });
 });

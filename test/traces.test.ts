@@ -65,6 +65,23 @@ describe('traces', () => {
     });
   }
 
+  it("makes each database transaction of a turn a client span under the request's, with its database and no values", async () => {
+    const { request, spans } = await tracedTurn();
+    const inTurn = spans.filter((s) => s.name === 'transaction' && s.spanContext().traceId === request!.spanContext().traceId);
+    // The turn's first transaction claims the session and stores the answer; the follow-up is stored in another.
+    expect(inTurn.length).toBeGreaterThanOrEqual(1);
+    for (const span of spans.filter((s) => s.name === 'transaction')) {
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(span.attributes).toMatchObject({
+        'db.system.name': expect.stringMatching(/^(sqlite|postgresql)$/),
+        'db.operation.name': 'transaction',
+        'db.namespace': expect.any(String),
+      });
+      expect(JSON.stringify(span.attributes)).not.toContain('billing');
+    }
+    expect(inTurn.some((s) => parentOf(s) === request!.spanContext().spanId)).toBe(true);
+  });
+
   it('marks a failed model call with its error type', async () => {
     const exporter = new InMemorySpanExporter();
     const app = makeApp(MODEL_ENV, { spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -85,7 +85,18 @@ export interface SessionRow {
   finishedAt: string | null;
   turnClaimedBy: string | null;
   turnClaimedUntil: string | null;
+  /** Running totals, kept by the database as questions, grades and messages are written (`totalsOf`). */
+  questionCount: number;
+  skippedCount: number;
+  gradedCount: number;
+  scoreSum: number;
+  promptTokens: number;
+  completionTokens: number;
 }
+
+/** The running totals a session's row keeps (by the database's triggers, see the `sessions` table). */
+export const TOTALS = ['questionCount', 'skippedCount', 'gradedCount', 'scoreSum', 'promptTokens', 'completionTokens'] as const;
+export type Totals = Pick<SessionRow, (typeof TOTALS)[number]>;
 
 /** A question of a session without its snapshot (read on its own, and only when needed). */
 export interface SessionQuestionRow {

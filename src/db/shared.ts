@@ -5,7 +5,7 @@ import type { NewGrade } from './areas/grades.js';
 import type { NewMessage } from './areas/messages.js';
 import type { SessionStats } from './areas/read-models.js';
 import type { NewIdempotencyKey } from './areas/sessions.js';
-import type { QuestionRow } from './rows.js';
+import type { QuestionRow, Totals } from './rows.js';
 
 /**
  * What both stores share: how a bank entry, a message, a grade and an idempotency key are stored,
@@ -91,33 +91,21 @@ export const hitWindow = (now: Date, windowMs: number, by: number) => ({
   start: Math.max(0, by),
 });
 
-/** A session's aggregates, as each dialect's read model selects them: of its questions, its grades, its messages. */
-type QuestionFigures = { questions: number; skipped: number };
-export type GradeFigures = { graded: number; score: number | null; promptTokens: number; completionTokens: number };
-export type MessageFigures = { promptTokens: number; completionTokens: number };
-
-/** One session's figures from its question, grade and message aggregates. */
-export function mergeStats(q: QuestionFigures | undefined, g: GradeFigures | undefined, m: MessageFigures | undefined): SessionStats {
-  return {
-    questions: Number(q?.questions ?? 0),
-    skipped: Number(q?.skipped ?? 0),
-    graded: Number(g?.graded ?? 0),
-    score: g?.score == null ? null : Math.round(Number(g.score) * 10) / 10,
-    promptTokens: Number(g?.promptTokens ?? 0) + Number(m?.promptTokens ?? 0),
-    completionTokens: Number(g?.completionTokens ?? 0) + Number(m?.completionTokens ?? 0),
-  };
+/** The named entries of `record`. */
+export function pick<T extends Record<string, unknown>, K extends keyof T>(record: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, record[k]])) as Pick<T, K>;
 }
 
-/** Each session's figures from aggregates grouped by session (a session absent from one has none of it). */
-export function statsBySession(
-  ids: string[],
-  q: Array<QuestionFigures & { sessionId: string }>,
-  g: Array<GradeFigures & { sessionId: string }>,
-  m: Array<MessageFigures & { sessionId: string }>,
-): Map<string, SessionStats> {
-  const bySession = <T extends { sessionId: string }>(rows: T[]) => new Map(rows.map((r) => [r.sessionId, r]));
-  const [qs, gs, ms] = [bySession(q), bySession(g), bySession(m)];
-  return new Map(ids.map((id) => [id, mergeStats(qs.get(id), gs.get(id), ms.get(id))]));
+/** A session's figures from the running totals its row keeps. */
+export function totalsOf(row: Totals): SessionStats {
+  return {
+    questions: Number(row.questionCount),
+    skipped: Number(row.skippedCount),
+    graded: Number(row.gradedCount),
+    score: row.gradedCount > 0 ? Math.round((Number(row.scoreSum) / Number(row.gradedCount)) * 10) / 10 : null,
+    promptTokens: Number(row.promptTokens),
+    completionTokens: Number(row.completionTokens),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Bank } from '../bank/bank.js';
 import type { SessionMessage } from '../db/areas/messages.js';
+import type { NewIdempotencyKey } from '../db/areas/sessions.js';
 import type { TurnStart } from '../db/areas/turns.js';
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
@@ -16,7 +17,8 @@ import type { TurnRequest } from './turns.js';
  */
 
 /**
- * Checks and stores the turn's input: the answer, or what a skip or a finish closes. What it
+ * Checks and stores the turn's input: the answer, or what a skip or a finish closes; and the
+ * turn's Idempotency-Key as running (`key`), with the answer when there is one. What it
  * stores it also puts in `start`, which the turn goes on from without reading it again.
  */
 export async function acceptInput(
@@ -25,6 +27,7 @@ export async function acceptInput(
   start: TurnStart,
   req: TurnRequest,
   at: Date,
+  key?: NewIdempotencyKey,
 ): Promise<SessionMessage[]> {
   const { session } = start;
   const current = start.questions[session.currentPosition];
@@ -32,8 +35,8 @@ export async function acceptInput(
   const stored: SessionMessage[] = [];
   if (req.action === 'answer') {
     const star = req.speech ? isStar((await tx.snapshot(current.id)) ?? deps.bank.require(current.questionId), deps.rubrics) : false;
-    stored.push(await acceptAnswer(tx, session, current, req, star, at));
-  }
+    stored.push(await acceptAnswer(tx, session, current, req, star, at, key));
+  } else if (key) await tx.saveIdempotency(key);
   if (req.action === 'skip' && current.state === 'asked') stored.push(...(await closeQuestion(tx, start, current, 'skip', at)));
   if (req.action === 'finish') {
     if (current.state === 'asked') stored.push(...(await closeQuestion(tx, start, current, 'finish', at)));
@@ -53,6 +56,7 @@ async function acceptAnswer(
   req: TurnRequest,
   star: boolean,
   at: Date,
+  key: NewIdempotencyKey | undefined,
 ): Promise<SessionMessage> {
   if (req.position !== undefined && req.position !== session.currentPosition) {
     throw new AppError(
@@ -81,6 +85,7 @@ async function acceptAnswer(
   const row = await store.storeAnswer(
     { sessionId: session.id, sessionQuestionId: current.id, role: 'candidate', kind: 'answer', content: req.text!, at },
     grading,
+    key,
   );
   current.answeredAt ??= at.toISOString();
   if (grading) Object.assign(current, { state: 'grading', doneAt: null });

@@ -4,6 +4,7 @@ import type { Bank } from '../bank/bank.js';
 import type { SessionMessage } from '../db/areas/messages.js';
 import type { TurnStart } from '../db/areas/turns.js';
 import type { SessionQuestionRow } from '../db/rows.js';
+import type { NewIdempotencyKey } from '../db/areas/sessions.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
@@ -197,8 +198,8 @@ export class InterviewLoop implements TurnMachine {
   // The state machine
 
   /** Checks and stores the turn's input (input.ts). */
-  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date): Promise<SessionMessage[]> {
-    return acceptInput(this.deps, tx, start, req, at);
+  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date, key?: NewIdempotencyKey): Promise<SessionMessage[]> {
+    return acceptInput(this.deps, tx, start, req, at, key);
   }
 
   async run(

@@ -3,6 +3,7 @@ import { databaseError } from '../db/errors.js';
 import type { SessionMessage } from '../db/areas/messages.js';
 import type { TurnStart } from '../db/areas/turns.js';
 import type { SessionRow } from '../db/rows.js';
+import type { NewIdempotencyKey } from '../db/areas/sessions.js';
 import type { Store } from '../db/store.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Usage } from '../llm/usage.js';
@@ -61,7 +62,8 @@ export interface TurnMachine {
    * Checks and stores the turn's input, in the runner's transaction, with the session claimed;
    * what it stores it also puts in `start` (what the turn read as it claimed the session).
    */
-  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date): Promise<SessionMessage[]>;
+  /** Checks and stores the turn's input, and its Idempotency-Key as running (`key`) in the same write when it can. */
+  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date, key?: NewIdempotencyKey): Promise<SessionMessage[]>;
   /** Runs the turn's step after its input is stored, from `start`; model tokens spent go in `spent`. */
   run(start: TurnStart, stored: SessionMessage[], events: LoopEvents, signal: AbortSignal, spent: { usage?: Usage }): Promise<TurnResult>;
 }
@@ -228,11 +230,12 @@ export class TurnRunner {
         const until = new Date(at.getTime() + this.deps.leaseMs);
         // Claimed and read at once when the session is free; else locked for this transaction
         // (another replica's turn on the same session waits here, then sees the claim) to say why not.
-        let start = await tx.claimForTurn(sessionId, this.owner, at, until, req.userId);
+        const key = req.idempotencyKey && fingerprint ? req.idempotencyKey : undefined;
+        let start = await tx.claimForTurn(sessionId, this.owner, at, until, req.userId, key);
         const session = start?.session ?? (await requireSession(tx, sessionId, req.userId, true));
         let action = req.action;
-        if (req.idempotencyKey && fingerprint) {
-          const seen = await tx.idempotency(sessionId, req.idempotencyKey);
+        if (key) {
+          const seen = start ? start.seen : await tx.idempotency(sessionId, key);
           if (seen && seen.fingerprint !== fingerprint) {
             throw new AppError(
               'idempotency_mismatch',
@@ -254,10 +257,9 @@ export class TurnRunner {
           }
           start = await tx.turnStart({ ...session, turnClaimedBy: this.owner, turnClaimedUntil: until.toISOString() });
         }
-        const stored = await this.machine.accept(tx, start, { ...req, action }, at);
-        if (req.idempotencyKey && fingerprint) {
-          await tx.saveIdempotency({ sessionId, key: req.idempotencyKey, fingerprint, state: 'running', at });
-        }
+        // The key is stored with the input, as running: a resend finds it, and recovery completes the turn under it.
+        const running = key && fingerprint ? { sessionId, key, fingerprint, state: 'running' as const, at } : undefined;
+        const stored = await this.machine.accept(tx, start, { ...req, action }, at, running);
         return { stored, owner: session.userId, start };
       });
     } catch (e) {

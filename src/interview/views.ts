@@ -14,7 +14,8 @@ import { LEVEL_NAMES } from '../grading/levels.js';
 import { answersBy, feedbackSoFar, type LoopQuestion, retoldStories } from './feedback.js';
 import { interviewAt, interviewerAt, type LoopPlan } from './plan.js';
 import { recordingView } from '../voice/views.js';
-import { EMPTY_STATS, type SessionStats } from '../db/areas/read-models.js';
+import type { SessionStats } from '../db/areas/read-models.js';
+import { totalsOf } from '../db/shared.js';
 import type { SessionMessage } from '../db/areas/messages.js';
 import type { RecordingInfo, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
@@ -112,9 +113,8 @@ export class SessionViews {
 
   async list(userId: string, limit = 20, offset = 0): Promise<SessionList> {
     const rows = await this.store.listSessions(userId, limit, offset);
-    const stats = await this.store.statsOf(rows.map((r) => r.id));
     return {
-      items: rows.map((r) => this.summary(r, stats.get(r.id) ?? EMPTY_STATS)),
+      items: rows.map((r) => this.summary(r, totalsOf(r))),
       total: await this.store.countSessions(userId),
       limit,
       offset,
@@ -140,7 +140,7 @@ export class SessionViews {
     const row = await this.require(id, userId);
     const all = await this.store.questions(id);
     const gradeBy = new Map((await this.store.grades(id)).map((g) => [g.sessionQuestionId, g]));
-    const stats = await this.store.stats(id);
+    const stats = totalsOf(row);
     const debrief = await this.store.debrief(id);
     const asked = await Promise.all(all.map(async (sq) => (await this.store.snapshot(sq.id)) ?? this.bank.require(sq.questionId)));
     const messages = await this.store.messages(id);

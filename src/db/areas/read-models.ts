@@ -4,7 +4,6 @@ import type { RecordingRow, SessionRow } from '../rows.js';
 /** What the lists, the summaries and Progress read across sessions: nothing here writes. */
 export interface ReadModelsArea {
   stats(sessionId: string): Promise<SessionStats>;
-  statsOf(ids: string[]): Promise<Map<string, SessionStats>>;
   listSessions(userId: string, limit: number, offset: number): Promise<SessionRow[]>;
   countSessions(userId: string): Promise<number>;
   /** Question ids asked in the user's most recent sessions. */

@@ -1,12 +1,13 @@
 import type { BankEntry } from '../../bank/schema.js';
 import type { TurnResult } from '../../interview/schemas.js';
-import type { IdempotencyRow, NewSessionQuestionRow, SessionQuestionRow, SessionRow } from '../rows.js';
+import type { IdempotencyRow, NewSessionQuestionRow, SessionQuestionRow, SessionRow, Totals } from '../rows.js';
 
 /** Sessions and their questions, and what keeps one turn at a time: turn claims and idempotency keys. */
 export interface SessionsArea {
   /** The session; with `lock`, its row stays locked to this transaction (another replica's turn waits). */
   session(id: string, options?: { lock?: boolean }): Promise<SessionRow | undefined>;
-  insertSession(row: SessionRow, questions: NewSessionQuestionRow[]): Promise<SessionQuestionRow[]>;
+  /** Inserts the session and its questions; its running totals start at zero and are kept by the database. */
+  insertSession(row: Omit<SessionRow, keyof Totals>, questions: NewSessionQuestionRow[]): Promise<SessionQuestionRow[]>;
   updateSession(id: string, set: Partial<SessionRow>): Promise<void>;
   /** Deletes the session and everything in it; false when there was none. Nothing of it stays readable in the files. */
   deleteSession(id: string): Promise<boolean>;

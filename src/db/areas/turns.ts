@@ -1,4 +1,4 @@
-import type { MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
+import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
 import type { NewGrade } from './grades.js';
 import type { NewIdempotencyKey } from './sessions.js';
 import type { NewMessage, SessionMessage } from './messages.js';
@@ -13,16 +13,16 @@ export interface TurnsArea {
    * Claims the session's turn for `owner` until `until` (as `claimTurn`) when it exists, is
    * `userId`'s (when given), is not finished and has no live claim of another owner, and reads what
    * the turn needs. Undefined when any of that is not so (nothing is claimed); the caller then
-   * finds out why.
+   * finds out why. With `key`, what is stored against that Idempotency-Key is read with it (`seen`).
    */
-  claimForTurn(sessionId: string, owner: string, now: Date, until: Date, userId?: string): Promise<TurnStart | undefined>;
+  claimForTurn(sessionId: string, owner: string, now: Date, until: Date, userId?: string, key?: string): Promise<TurnStart | undefined>;
   /** What a turn of this session needs: its questions, and the messages of its current question. */
   turnStart(session: SessionRow): Promise<TurnStart>;
   /**
    * Stores the candidate's answer to its question: the message, the question answered (with
-   * `grading`, handed to grading as well) and the session touched.
+   * `grading`, handed to grading as well), the session touched, and the turn's `key` (when it has one).
    */
-  storeAnswer(m: NewMessage & { sessionQuestionId: number }, grading: boolean): Promise<SessionMessage>;
+  storeAnswer(m: NewMessage & { sessionQuestionId: number }, grading: boolean, key?: NewIdempotencyKey): Promise<SessionMessage>;
   /** Stores the grade of a question and marks it graded. */
   storeGrade(g: NewGrade): Promise<void>;
   /** Asks the question `m` is for: the interviewer's message, the question asked, the session moved on to it. */
@@ -37,4 +37,6 @@ export interface TurnStart {
   questions: SessionQuestionRow[];
   /** The messages of the current question, in order. */
   messages: MessageRow[];
+  /** What is stored against the turn's Idempotency-Key, when it was asked for and there is something. */
+  seen?: IdempotencyRow;
 }

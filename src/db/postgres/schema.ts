@@ -117,6 +117,16 @@ export const sessions = pgTable(
     finishedAt: text('finished_at'),
     turnClaimedBy: text('turn_claimed_by'),
     turnClaimedUntil: text('turn_claimed_until'),
+    /**
+     * Running totals, kept by the database's triggers as questions, grades and messages are written
+     * (migration 0009 in SQLite, 0005 in PostgreSQL), so no read of a session's figures aggregates.
+     */
+    questionCount: integer('question_count').notNull().default(0),
+    skippedCount: integer('skipped_count').notNull().default(0),
+    gradedCount: integer('graded_count').notNull().default(0),
+    scoreSum: doublePrecision('score_sum').notNull().default(0),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
   },
   (t) => [
     index('sessions_created_idx').on(t.createdAt),

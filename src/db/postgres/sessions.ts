@@ -11,7 +11,10 @@ export const sessionsArea = {
   async session(id, options = {}) {
     const db = await this.conn();
     const query = db.select().from(sessions).where(eq(sessions.id, id));
-    return (await (options.lock && this.inTransaction ? query.for('update') : query))[0];
+    // `no key update`, the lock a turn's own writes take: it waits for another turn's claim, but not
+    // for the key-share lock an insert of a message or a grade holds on its session (whose running
+    // totals it then updates): `update` would wait behind that one and the insert behind it (a deadlock).
+    return (await (options.lock && this.inTransaction ? query.for('no key update') : query))[0];
   },
 
   async insertSession(row, rows) {
@@ -136,7 +139,7 @@ export const sessionsArea = {
       .where(lt(sessions.turnClaimedUntil, at))
       .orderBy(asc(sessions.turnClaimedUntil))
       .limit(limit)
-      .for('update', { skipLocked: true });
+      .for('no key update', { skipLocked: true });
     const rows = await db
       .update(sessions)
       .set({ turnClaimedBy: owner, turnClaimedUntil: until.toISOString() })

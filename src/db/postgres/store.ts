@@ -3,7 +3,9 @@ import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import pg from 'pg';
+import type { Tracer } from '@opentelemetry/api';
 import type { BankEntry } from '../../bank/schema.js';
+import { transactionSpan } from '../../observability/db-spans.js';
 import type { DatabaseConfig } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { refuseNewer } from '../migrations.js';
@@ -59,7 +61,15 @@ export class PostgresStore implements PostgresContext {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
-  constructor(config: Extract<DatabaseConfig, { kind: 'postgres' }>, bank: BankEntry[] = []) {
+  private readonly schema: string;
+
+  constructor(
+    config: Extract<DatabaseConfig, { kind: 'postgres' }>,
+    bank: BankEntry[] = [],
+    /** Each transaction a span, when traces are on. */
+    private readonly tracer?: Tracer,
+  ) {
+    this.schema = config.schema;
     this.location = `${redact(config.url)} (schema ${config.schema})`;
     this.pool = new pg.Pool({
       connectionString: config.url,
@@ -110,7 +120,9 @@ export class PostgresStore implements PostgresContext {
     if (this.inTransaction) return fn(this);
     await this.ready;
     // The same store, bound to the transaction: its calls run in it.
-    return this.db.transaction((conn) => fn(Object.create(this, { inTransaction: { value: conn } })));
+    return transactionSpan(this.tracer, { system: 'postgresql', namespace: this.schema }, () =>
+      this.db.transaction((conn) => fn(Object.create(this, { inTransaction: { value: conn } }))),
+    );
   }
 
   async ping() {

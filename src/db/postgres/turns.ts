@@ -1,7 +1,8 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { SessionMessage } from '../areas/messages.js';
 import type { TurnsArea, TurnStart } from '../areas/turns.js';
-import type { MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
+import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
+import type { NewIdempotencyKey } from '../areas/sessions.js';
 import { gradeValues, idempotencyValues, messageValues } from '../shared.js';
 import type { Conn, PostgresContext } from './context.js';
 import { grades, idempotencyKeys, messages, sessionQuestions, sessions } from './schema.js';
@@ -49,9 +50,19 @@ async function insertWith(db: Conn, m: Parameters<typeof messageValues>[0], ...w
   return { ...fromJson<MessageRow>(getTableColumns(messages), row.message), number: row.number };
 }
 
+/** Stores what a turn's Idempotency-Key stands for (an upsert), as a statement to run with others. */
+function saveKey(db: Conn, key: NewIdempotencyKey): SQL {
+  const values = idempotencyValues(key);
+  return db
+    .insert(idempotencyKeys)
+    .values(values)
+    .onConflictDoUpdate({ target: [idempotencyKeys.sessionId, idempotencyKeys.key], set: { state: values.state, result: values.result } })
+    .getSQL();
+}
+
 /** A turn's reads and writes in PostgreSQL, each one statement (`../sqlite/turns.ts` is its twin). */
 export const turnsArea = {
-  async claimForTurn(sessionId, owner, now, until, userId) {
+  async claimForTurn(sessionId, owner, now, until, userId, key) {
     const db = await this.conn();
     const claim = db
       .update(sessions)
@@ -68,16 +79,27 @@ export const turnsArea = {
     // The claim waits for a transaction holding the row, then sees its latest version; the reads
     // see the statement's snapshot, taken before. `fresh`: that snapshot already had the claim free
     // (so every write of the turn before is in it); else they are read again.
-    const result = await db.execute<Reads & { session: Record<string, unknown>; fresh: boolean }>(sql`
+    const seen =
+      key === undefined ? sql`null` : sql`(select row_to_json(k) from idempotency_keys k where k.session_id = s.id and k.key = ${key})`;
+    const result = await db.execute<Reads & { session: Record<string, unknown>; fresh: boolean; seen: Record<string, unknown> | null }>(sql`
       with s as (${claim.getSQL()})
       select row_to_json(s) as session, ${turnReads(sql`s.id`, sql`s.current_position`)},
         (select turn_claimed_by is null or turn_claimed_by = ${owner} or turn_claimed_until <= ${now.toISOString()}
-           from sessions where id = s.id) as fresh
+           from sessions where id = s.id) as fresh,
+        ${seen} as seen
       from s`);
     const row = result.rows[0];
     if (!row) return undefined;
     const session = fromJson<SessionRow>(getTableColumns(sessions), row.session);
-    return row.fresh ? turnStartOf(session, row) : this.turnStart(session);
+    const start = row.fresh ? turnStartOf(session, row) : await this.turnStart(session);
+    // A key written by a transaction the claim waited for is not in the snapshot: read again with the rest.
+    if (key !== undefined) {
+      const seen = row.fresh
+        ? row.seen && fromJson<IdempotencyRow>(getTableColumns(idempotencyKeys), row.seen)
+        : await this.idempotency(sessionId, key);
+      if (seen) start.seen = seen;
+    }
+    return start;
   },
 
   async turnStart(session) {
@@ -86,7 +108,7 @@ export const turnsArea = {
     return turnStartOf(session, result.rows[0]!);
   },
 
-  async storeAnswer(m, grading) {
+  async storeAnswer(m, grading, key) {
     const db = await this.conn();
     const at = m.at.toISOString();
     return insertWith(
@@ -101,6 +123,7 @@ export const turnsArea = {
         .where(eq(sessionQuestions.id, m.sessionQuestionId))
         .getSQL(),
       db.update(sessions).set({ updatedAt: at }).where(eq(sessions.id, m.sessionId)).getSQL(),
+      ...(key ? [saveKey(db, key)] : []),
     );
   },
 
@@ -132,14 +155,6 @@ export const turnsArea = {
       .set({ turnClaimedBy: null, turnClaimedUntil: null })
       .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)));
     if (!key) return void (await release);
-    const values = idempotencyValues(key);
-    const save = db
-      .insert(idempotencyKeys)
-      .values(values)
-      .onConflictDoUpdate({
-        target: [idempotencyKeys.sessionId, idempotencyKeys.key],
-        set: { state: values.state, result: values.result },
-      });
-    await db.execute(sql`with k as (${save.getSQL()}) ${release.getSQL()}`);
+    await db.execute(sql`with k as (${saveKey(db, key)}) ${release.getSQL()}`);
   },
 } satisfies TurnsArea & ThisType<PostgresContext>;

@@ -1,41 +1,17 @@
-import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { ReadModelsArea } from '../areas/read-models.js';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
+import { EMPTY_STATS, type ReadModelsArea } from '../areas/read-models.js';
 import type { BarVerdict, Level } from '../../grading/levels.js';
-import { mergeStats, statsBySession } from '../shared.js';
+import { pick, totalsOf } from '../shared.js';
+import { TOTALS } from '../rows.js';
 import { p, prepared, type SqliteContext } from './context.js';
-import { grades, messages, questions, recordings, sessionQuestions, sessions } from './schema.js';
+import { grades, questions, recordings, sessionQuestions, sessions } from './schema.js';
 
-// A turn's reply carries its session's figures (`stats`): prepared once, as what every turn runs (`prepared` in ./context.ts).
-const questionStats = prepared((db) =>
+// A turn's reply carries its session's figures: its row's running totals, prepared once (`prepared` in ./context.ts).
+const sessionTotals = prepared((db) =>
   db
-    .select({
-      questions: sql<number>`count(*)`,
-      skipped: sql<number>`coalesce(sum(case when ${sessionQuestions.state} = 'skipped' then 1 else 0 end), 0)`,
-    })
-    .from(sessionQuestions)
-    .where(eq(sessionQuestions.sessionId, p('sessionId')))
-    .prepare(),
-);
-const gradeStats = prepared((db) =>
-  db
-    .select({
-      graded: sql<number>`count(*)`,
-      score: sql<number | null>`avg(${grades.score})`,
-      promptTokens: sql<number>`coalesce(sum(${grades.promptTokens}), 0)`,
-      completionTokens: sql<number>`coalesce(sum(${grades.completionTokens}), 0)`,
-    })
-    .from(grades)
-    .where(eq(grades.sessionId, p('sessionId')))
-    .prepare(),
-);
-const messageStats = prepared((db) =>
-  db
-    .select({
-      promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
-      completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
-    })
-    .from(messages)
-    .where(eq(messages.sessionId, p('sessionId')))
+    .select(pick(getTableColumns(sessions), TOTALS))
+    .from(sessions)
+    .where(eq(sessions.id, p('sessionId')))
     .prepare(),
 );
 
@@ -43,49 +19,8 @@ const messageStats = prepared((db) =>
 export const readModelsArea = {
   async stats(sessionId) {
     await this.free();
-    return mergeStats(
-      questionStats(this.db).get({ sessionId }),
-      gradeStats(this.db).get({ sessionId }),
-      messageStats(this.db).get({ sessionId }),
-    );
-  },
-
-  async statsOf(ids) {
-    await this.free();
-    if (ids.length === 0) return new Map();
-    const q = this.db
-      .select({
-        sessionId: sessionQuestions.sessionId,
-        questions: sql<number>`count(*)`,
-        skipped: sql<number>`sum(case when ${sessionQuestions.state} = 'skipped' then 1 else 0 end)`,
-      })
-      .from(sessionQuestions)
-      .where(inArray(sessionQuestions.sessionId, ids))
-      .groupBy(sessionQuestions.sessionId)
-      .all();
-    const g = this.db
-      .select({
-        sessionId: grades.sessionId,
-        graded: sql<number>`count(*)`,
-        score: sql<number | null>`avg(${grades.score})`,
-        promptTokens: sql<number>`coalesce(sum(${grades.promptTokens}), 0)`,
-        completionTokens: sql<number>`coalesce(sum(${grades.completionTokens}), 0)`,
-      })
-      .from(grades)
-      .where(inArray(grades.sessionId, ids))
-      .groupBy(grades.sessionId)
-      .all();
-    const m = this.db
-      .select({
-        sessionId: messages.sessionId,
-        promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
-        completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
-      })
-      .from(messages)
-      .where(inArray(messages.sessionId, ids))
-      .groupBy(messages.sessionId)
-      .all();
-    return statsBySession(ids, q, g, m);
+    const row = sessionTotals(this.db).get({ sessionId });
+    return row ? totalsOf(row) : EMPTY_STATS;
   },
 
   async listSessions(userId, limit, offset) {

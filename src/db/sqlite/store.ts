@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { Tracer } from '@opentelemetry/api';
 import type { BankEntry } from '../../bank/schema.js';
+import { transactionSpan } from '../../observability/db-spans.js';
 import { AppError, ConfigError } from '../../errors.js';
 import { refuseNewer } from '../migrations.js';
 import { bankRow, hashOf, SnapshotCache } from '../shared.js';
@@ -99,7 +101,12 @@ export class SqliteStore implements SqliteContext {
   private open: Promise<void> | null = null;
 
   /** Opens (or creates) the file, sets the pragmas and applies pending migrations; a failure names DATABASE_PATH and the file. */
-  constructor(path: string, bank: BankEntry[] = []) {
+  constructor(
+    path: string,
+    bank: BankEntry[] = [],
+    /** Each transaction a span, when traces are on. */
+    private readonly tracer?: Tracer,
+  ) {
     this.location = path === ':memory:' ? path : resolve(path);
     try {
       // Answers, transcripts and tokens' hashes are the candidate's own: the folder and files are theirs alone.
@@ -134,32 +141,34 @@ export class SqliteStore implements SqliteContext {
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.holdsConnection) return fn(this);
-    const client = this.db.$client;
-    let end!: () => void;
-    // The connection is held from the moment the write lock is taken, not while it is waited for:
-    // meanwhile other calls (health, a replay) go on.
-    await whenFree(async () => {
-      // Checked again right before BEGIN, in the same synchronous step: another transaction that
-      // took the connection while this one waited is waited for too.
-      while (this.open) await this.open;
-      client.exec('BEGIN IMMEDIATE');
-      this.open = new Promise<void>((r) => (end = r));
-    });
-    try {
+    return transactionSpan(this.tracer, { system: 'sqlite', namespace: this.location }, async () => {
+      const client = this.db.$client;
+      let end!: () => void;
+      // The connection is held from the moment the write lock is taken, not while it is waited for:
+      // meanwhile other calls (health, a replay) go on.
+      await whenFree(async () => {
+        // Checked again right before BEGIN, in the same synchronous step: another transaction that
+        // took the connection while this one waited is waited for too.
+        while (this.open) await this.open;
+        client.exec('BEGIN IMMEDIATE');
+        this.open = new Promise<void>((r) => (end = r));
+      });
       try {
-        // The same store, holding the connection: its calls do not wait for the transaction they are in.
-        const tx: SqliteStore = Object.create(this, { holdsConnection: { value: true } });
-        const result = await fn(tx);
-        client.exec('COMMIT');
-        return result;
-      } catch (e) {
-        if (client.inTransaction) client.exec('ROLLBACK');
-        throw e;
+        try {
+          // The same store, holding the connection: its calls do not wait for the transaction they are in.
+          const tx: SqliteStore = Object.create(this, { holdsConnection: { value: true } });
+          const result = await fn(tx);
+          client.exec('COMMIT');
+          return result;
+        } catch (e) {
+          if (client.inTransaction) client.exec('ROLLBACK');
+          throw e;
+        }
+      } finally {
+        this.open = null;
+        end();
       }
-    } finally {
-      this.open = null;
-      end();
-    }
+    });
   }
 
   scrub() {

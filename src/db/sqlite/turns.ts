@@ -7,12 +7,14 @@ import type { SqliteContext } from './context.js';
  * trip in SQLite; the write lock is held from the first).
  */
 export const turnsArea = {
-  async claimForTurn(sessionId, owner, now, until, userId) {
+  async claimForTurn(sessionId, owner, now, until, userId, key) {
     return this.transaction(async (tx) => {
       const session = await tx.session(sessionId);
       if (!session || (userId !== undefined && session.userId !== userId) || session.status === 'finished') return undefined;
       if (!(await tx.claimTurn(sessionId, owner, now, until))) return undefined;
-      return tx.turnStart({ ...session, turnClaimedBy: owner, turnClaimedUntil: until.toISOString() });
+      const start = await tx.turnStart({ ...session, turnClaimedBy: owner, turnClaimedUntil: until.toISOString() });
+      const seen = key === undefined ? undefined : await tx.idempotency(sessionId, key);
+      return seen ? { ...start, seen } : start;
     });
   },
 
@@ -22,12 +24,13 @@ export const turnsArea = {
     return { session, questions, messages: current ? await this.questionMessages(current.id) : [] };
   },
 
-  async storeAnswer(m, grading) {
+  async storeAnswer(m, grading, key) {
     return this.transaction(async (tx) => {
       const row = await tx.insertMessage(m);
       await tx.markAnswered(m.sessionQuestionId, m.at);
       if (grading) await tx.setQuestionState(m.sessionQuestionId, 'grading');
       await tx.touch(m.sessionId, m.at);
+      if (key) await tx.saveIdempotency(key);
       return row;
     });
   },

@@ -1,0 +1,94 @@
+import Database from 'better-sqlite3';
+import pgDriver from 'pg';
+import { describe, expect, it } from 'vitest';
+import { makeApp, sessionsOf, testDatabase } from './helpers/app.js';
+
+const STRONG =
+  'DynamoDB replicates every partition across three Availability Zones, and writes succeed once a quorum of replicas persist them, so a node failure loses no data.';
+
+/** The figures a session's summary shows, recomputed from its replay (what the running totals must equal). */
+function figuresFromReplay(s: { questions: Array<{ state: string; grade?: { score: number } | null }> }) {
+  const scores = s.questions.flatMap((q) => (q.grade ? [q.grade.score] : []));
+  return {
+    questionCount: s.questions.length,
+    gradedCount: scores.length,
+    skippedCount: s.questions.filter((q) => q.state === 'skipped').length,
+    score: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10 : null,
+  };
+}
+
+/** Runs SQL on the test's own database, outside the app (as an operator, or an older mockloop, would). */
+async function onDatabase(env: Record<string, string>, statements: string[]) {
+  if (env.DATABASE_PATH) {
+    const raw = new Database(env.DATABASE_PATH);
+    for (const s of statements) raw.exec(s);
+    raw.close();
+    return;
+  }
+  const client = new pgDriver.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  await client.query(`set search_path to "${env.DATABASE_SCHEMA}"`);
+  for (const s of statements) await client.query(s);
+  await client.end();
+}
+
+describe("a session's running totals", () => {
+  it('equal what its grades and skips add up to after every turn, in the turn, the replay and the list', async () => {
+    const app = makeApp();
+    const turn = sessionsOf(app);
+    const id = await turn.start({ questionIds: ['amazon-31', 'amazon-32', 'amazon-33', 'amazon-34'], maxFollowUps: 0 });
+    const steps = [
+      () => app.post(`/api/sessions/${id}/answer`, { text: STRONG }),
+      () => app.post(`/api/sessions/${id}/skip`, {}),
+      () => app.post(`/api/sessions/${id}/answer`, { text: 'It is a database.' }),
+    ];
+    for (const step of steps) {
+      const res = await step();
+      expect(res.status).toBe(200);
+      const replay = await turn.get(id);
+      const expected = figuresFromReplay(replay);
+      expect(res.body.session).toMatchObject(expected);
+      expect(replay).toMatchObject(expected);
+      const listed = (await app.json('/api/sessions')).body.items.find((s: { id: string }) => s.id === id);
+      expect(listed).toMatchObject(expected);
+    }
+    const replay = await turn.get(id);
+    expect(figuresFromReplay(replay)).toMatchObject({ questionCount: 4, gradedCount: 2, skippedCount: 1 });
+  });
+
+  it("are filled in from a session's stored rows by the migration that adds them", async () => {
+    const env = testDatabase({ persistent: true });
+    const app = makeApp(env);
+    const turn = sessionsOf(app);
+    const id = await turn.start({ questionIds: ['amazon-31', 'amazon-32', 'amazon-33'], maxFollowUps: 0 });
+    await turn.answer(id, STRONG);
+    await app.post(`/api/sessions/${id}/skip`, {});
+    const before = figuresFromReplay(await turn.get(id));
+    await app.deps.store.close();
+    // The database as a mockloop from before the totals left it: no totals, no triggers, the migration not applied.
+    const sqlite = Boolean(env.DATABASE_PATH);
+    const migrations = sqlite ? '__drizzle_migrations' : `"${env.DATABASE_SCHEMA}"."__drizzle_migrations"`;
+    await onDatabase(env, [
+      ...[
+        'session_totals_question_added',
+        'session_totals_question_state',
+        'session_totals_grade_added',
+        'session_totals_message_added',
+      ].map((t) =>
+        sqlite
+          ? `drop trigger ${t}`
+          : `drop trigger ${t} on ${t.includes('question') ? 'session_questions' : t.includes('grade') ? 'grades' : 'messages'}`,
+      ),
+      ...(sqlite ? [] : ['drop function session_totals_question', 'drop function session_totals_added']),
+      ...['question_count', 'skipped_count', 'graded_count', 'score_sum', 'prompt_tokens', 'completion_tokens'].map(
+        (c) => `alter table sessions drop column ${c}`,
+      ),
+      `delete from ${migrations} where created_at = (select max(created_at) from ${migrations})`,
+    ]);
+    const again = makeApp(env);
+    const replay = await sessionsOf(again).get(id);
+    expect(figuresFromReplay(replay)).toEqual(before);
+    expect(replay).toMatchObject({ ...before, gradedCount: 1, skippedCount: 1 });
+    await again.deps.store.close();
+  });
+});
