@@ -235,3 +235,22 @@ export const recordings = pgTable(
   },
   (t) => [index('recordings_session_idx').on(t.sessionId)],
 );
+
+/**
+ * The candidate's edits of their story bank (renamed, merged, deleted), per user: the stories are
+ * read from the answers, and these rows are applied to them each time. No reference to users: the
+ * single user of AUTH=none has no row there.
+ */
+export const storyEdits = pgTable(
+  'story_edits',
+  {
+    userId: text('user_id').notNull(),
+    storyKey: text('story_key').notNull(),
+    title: text('title'),
+    mergedInto: text('merged_into'),
+    deletedAt: text('deleted_at'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.storyKey] })],
+);

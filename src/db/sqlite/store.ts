@@ -19,6 +19,7 @@ import { readModelsArea } from './read-models.js';
 import { recordingsArea } from './recordings.js';
 import { questions } from './schema.js';
 import { sessionsArea } from './sessions.js';
+import { storiesArea } from './stories.js';
 import { turnsArea } from './turns.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/sqlite', import.meta.url));
@@ -224,6 +225,7 @@ const areas: Areas = {
   ...readModelsArea,
   ...accountsArea,
   ...limitsArea,
+  ...storiesArea,
 };
 Object.assign(SqliteStore.prototype, areas);
 
