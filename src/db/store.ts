@@ -46,12 +46,4 @@ export interface Store extends Areas {
 
 /** The calls of every area: what a dialect's area files add up to. */
 export interface Areas
-  extends SessionsArea,
-    TurnsArea,
-    MessagesArea,
-    GradesArea,
-    RecordingsArea,
-    ReadModelsArea,
-    AccountsArea,
-    LimitsArea,
-    StoriesArea {}
+  extends SessionsArea, TurnsArea, MessagesArea, GradesArea, RecordingsArea, ReadModelsArea, AccountsArea, LimitsArea, StoriesArea {}

@@ -3,7 +3,6 @@ import type { StoriesArea } from '../areas/stories.js';
 import type { SqliteContext } from './context.js';
 import { storyEdits } from './schema.js';
 
-
 /** The story bank's edits, in SQLite (`../postgres/stories.ts` is its twin). */
 export const storiesArea = {
   async storyEdits(userId) {
