@@ -131,7 +131,7 @@ function storyItem(s, number, all, change) {
     'aria-label': `Rename story #${n}`,
     dataset: { focus: `rename-${s.id}` },
   });
-  const heading = h('div.story-title', {}, `#${n} `, title, ' ', rename);
+  const heading = h('div.story-title', {}, title, ' ', rename);
 
   const input = h('input', { id: `title-${s.id}`, value: s.title, maxlength: 120, required: true, autocomplete: 'off' });
   const form = h(
