@@ -195,6 +195,26 @@ describe('editing the story bank', () => {
     expect(await app.deps.store.storyEdits((await app.deps.store.userByName('bob'))!.id)).toEqual([]);
   });
 
+  it("hands a user's edits over with their sessions, and removes them with the user", async () => {
+    const app = makeApp({ AUTH: 'token' });
+    const { accounts, store } = app.deps;
+    for (const name of ['alice', 'bob', 'carol']) await accounts.addUser(name);
+    const token = async (name: string) => ({ authorization: `Bearer ${(await accounts.createToken(name)).token}` });
+    const [alice, carol] = [await token('alice'), await token('carol')];
+    const s = await scriptedLoop(app.post, [['lp-ownership-1', JOBS[0]!.told]], alice);
+    expect((await send(app, 'PATCH', `/api/stories/${s}:0`, { title: 'Handed over' }, alice)).status).toBe(200);
+    await scriptedLoop(app.post, [['lp-ownership-1', JOBS[1]!.told]], carol);
+    expect((await send(app, 'DELETE', `/api/stories/${(await bankOf(app, carol)).stories[0]!.id}`, undefined, carol)).status).toBe(204);
+
+    await accounts.removeUser('alice', { handOverTo: 'bob' });
+    const bob = await token('bob');
+    expect((await bankOf(app, bob)).stories.map((x) => [x.id, x.title])).toEqual([[`${s}:0`, 'Handed over']]);
+    const carolId = (await store.userByName('carol'))!.id;
+    expect(await store.storyEdits(carolId)).toHaveLength(1);
+    await accounts.removeUser('carol', 'delete');
+    expect(await store.storyEdits(carolId)).toEqual([]);
+  });
+
   it('refuses bad edits with clear errors', async () => {
     const app = makeApp();
     const s = await scriptedLoop(app.post, [
@@ -223,6 +243,9 @@ describe('editing the story bank', () => {
     expect(await error('PATCH', `/api/stories/${b}`, { title: 'x' })).toEqual([404, expect.stringMatching(/was merged into/)]);
     expect(await error('POST', `/api/stories/${a}/merge`, { into: b })).toEqual([400, expect.stringMatching(/already part of this one/)]);
     expect((await bankOf(app)).stories.map((x) => [x.id, x.merged])).toEqual([[a, [b]]]);
+    // Deleting a story deletes what was merged into it.
+    expect((await send(app, 'DELETE', `/api/stories/${a}`)).status).toBe(204);
+    expect((await bankOf(app)).stories).toEqual([]);
   });
 
   it('puts the bank, as edited, in the session exports and in an export of its own', async () => {
