@@ -215,6 +215,15 @@ describe('editing the story bank', () => {
     expect(await store.storyEdits(carolId)).toEqual([]);
   });
 
+  it('documents the edits and the export in the OpenAPI document', async () => {
+    const { body } = await makeApp().json('/openapi.json');
+    expect(body.paths['/api/stories/{id}'].patch.operationId).toBe('renameStory');
+    expect(body.paths['/api/stories/{id}'].delete.operationId).toBe('deleteStory');
+    expect(body.paths['/api/stories/{id}/merge'].post.operationId).toBe('mergeStory');
+    expect(body.paths['/api/stories/export'].get.operationId).toBe('exportStories');
+    expect(Object.keys(body.paths['/api/stories/{id}/merge'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+  });
+
   it('refuses bad edits with clear errors', async () => {
     const app = makeApp();
     const s = await scriptedLoop(app.post, [
