@@ -12,6 +12,7 @@ const BOTH = [
   'test/message-ids.test.ts',
   'test/sessions-api.test.ts',
   'test/store.test.ts',
+  'test/stories.test.ts',
   'test/turns.test.ts',
   'test/voice-api.test.ts',
   'test/round-trips.test.ts',

@@ -14,6 +14,7 @@
 /** @typedef {import('../src/grading/rubrics.js').Rubric} Rubric */
 /** @typedef {import('../src/interview/debrief.js').Debrief} Debrief */
 /** @typedef {import('../src/interview/stories.js').StoryBank} StoryBank */
+/** @typedef {import('../src/interview/stories.js').Story} Story */
 /** @typedef {import('../src/interview/review.js').ReviewSchedule} ReviewSchedule */
 /** @typedef {import('../src/voice/schemas.js').Recording} Recording */
 /** @typedef {import('zod').input<typeof import('../src/voice/schemas.js').BrowserSpeech>} BrowserSpeech */
@@ -168,6 +169,14 @@ export const api = {
   progress: () => call('GET', '/api/progress'),
   /** @returns {Promise<StoryBank>} */
   stories: () => call('GET', '/api/stories'),
+  /** @param {string} id @param {string} title @returns {Promise<Story>} */
+  renameStory: (id, title) => call('PATCH', `/api/stories/${encodeURIComponent(id)}`, { title }),
+  /** @param {string} id @param {string} into @returns {Promise<Story>} */
+  mergeStory: (id, into) => call('POST', `/api/stories/${encodeURIComponent(id)}/merge`, { into }),
+  /** @param {string} id @returns {Promise<null>} */
+  deleteStory: (id) => call('DELETE', `/api/stories/${encodeURIComponent(id)}`),
+  /** @param {'md' | 'json'} format */
+  storiesExportUrl: (format) => `/api/stories/export?format=${format}`,
   /** @returns {Promise<ReviewSchedule>} */
   review: () => call('GET', '/api/review'),
   /** @param {string} id @param {'md' | 'json'} format */

@@ -185,6 +185,24 @@ export interface RecordingRow {
   createdAt: string;
 }
 
+/**
+ * A candidate's edit of a story in their bank. Stories are read from the answers; this row is
+ * what the candidate changed, applied each time the bank is read. `storyKey` is the story's id,
+ * its first telling ("<sessionId>:<position>"), which later loops do not change.
+ */
+export interface StoryEditRow {
+  userId: string;
+  storyKey: string;
+  /** The title the candidate gave it (null: the one read from the answer). */
+  title: string | null;
+  /** The story it was merged into (its id); its tellings count there. */
+  mergedInto: string | null;
+  /** When the candidate deleted it; a retelling in a later loop stays deleted with it. */
+  deletedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** A recording without its audio bytes (read on their own, only to play or export them). */
 export type RecordingInfo = Omit<RecordingRow, 'audio'> & { hasAudio: boolean };
 
@@ -208,6 +226,7 @@ export interface Rows {
   writeProbes: WriteProbeRow;
   rateLimits: RateLimitRow;
   recordings: RecordingRow;
+  storyEdits: StoryEditRow;
 }
 
 /** True only when A and B are the same type (not merely assignable: optional, `any` and extra columns count). */

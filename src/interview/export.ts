@@ -5,6 +5,7 @@ import type { Meeting } from './meeting.js';
 import { clock, type Delivery, type DeliverySummary } from '../voice/delivery.js';
 import type { Store } from '../db/store.js';
 import type { Session } from './schemas.js';
+import type { Story, StoryBank } from './stories.js';
 
 /** One spoken answer's delivery, as a Markdown paragraph with what to work on. */
 function deliveryMarkdown(d: Delivery): string[] {
@@ -90,8 +91,44 @@ function meetingMarkdown(m: Meeting): string[] {
   ];
 }
 
-/** A session as a Markdown document: transcript, feedback per question, debrief. */
-export function toMarkdown(s: Session): string {
+/** Stories as Markdown: each with its title, situation, principles, figures and where it was told. */
+function storiesMarkdown(stories: Story[], level: string): string[] {
+  return stories.flatMap((s) => [
+    `${level} ${s.title}`,
+    '',
+    s.situation,
+    '',
+    `- Shows: ${s.principles.map((p) => (p.evidence ? `${p.name} (“${p.evidence}”)` : p.name)).join(', ') || 'no principle at a hire score yet'}`,
+    ...(s.figures.length ? [`- Figures: ${s.figures.join(', ')}`] : []),
+    ...s.told.map((t) => `- Told for “${t.prompt}” (${t.at.slice(0, 10)}): ${t.score === null ? 'not graded' : `${t.score}/100`}`),
+    '',
+  ]);
+}
+
+/** The story bank as a Markdown document: the stories, the Leadership Principles they cover, the gaps. */
+export function storyBankMarkdown(bank: StoryBank): string {
+  const number = new Map(bank.stories.map((s, i) => [s.id, i + 1]));
+  const out = ['# mockloop story bank', '', `${bank.stories.length} stories from your behavioural answers.`, ''];
+  out.push('## Leadership Principles', '', '| principle | stories |', '|---|---|');
+  for (const c of bank.coverage) out.push(`| ${c.principle} | ${c.stories.map((id) => `#${number.get(id)}`).join(', ') || '–'} |`);
+  out.push('');
+  if (bank.gaps.length || bank.overUsed.length) out.push('## Gaps', '', ...[...bank.gaps, ...bank.overUsed].map((g) => `- ${g}`), '');
+  out.push(
+    '## Stories',
+    '',
+    ...storiesMarkdown(
+      bank.stories.map((s) => ({ ...s, title: `#${number.get(s.id)} ${s.title}` })),
+      '###',
+    ),
+  );
+  return `${out.join('\n').trim()}\n`;
+}
+
+/**
+ * A session as a Markdown document: transcript, feedback per question, debrief, and the stories
+ * of the candidate's bank it told.
+ */
+export function toMarkdown(s: Session, stories: Story[] = []): string {
   const out: string[] = [];
   out.push(`# mockloop session — ${s.loop}`, '');
   out.push(`- Started: ${s.createdAt}${s.finishedAt ? `, finished: ${s.finishedAt}` : ' (not finished)'}`);
@@ -180,5 +217,6 @@ export function toMarkdown(s: Session): string {
     if (d.delivery) out.push(summaryMarkdown(d.delivery), '');
     if (d.practiseNext.length) out.push('Practise next:', ...d.practiseNext.map((x) => `- ${x.topic}: ${x.why}`), '');
   }
+  if (stories.length) out.push('## Stories told', '', ...storiesMarkdown(stories, '###'));
   return `${out.join('\n').trim()}\n`;
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AccountsArea } from '../areas/accounts.js';
 import { toHold, usageOf } from '../shared.js';
 import type { PostgresContext } from './context.js';
-import { apiTokens, logins, sessions, usage, users } from './schema.js';
+import { apiTokens, logins, sessions, storyEdits, usage, users } from './schema.js';
 
 /** Users, tokens, sign-ins and usage, in PostgreSQL (`../sqlite/accounts.ts` is its twin). */
 export const accountsArea = {
@@ -23,6 +23,8 @@ export const accountsArea = {
 
   async handOverSessions(fromUserId, toUserId) {
     const db = await this.conn();
+    // The story bank's edits go with the sessions they were made on (their keys are those sessions').
+    await db.update(storyEdits).set({ userId: toUserId }).where(eq(storyEdits.userId, fromUserId));
     return (await db.update(sessions).set({ userId: toUserId }).where(eq(sessions.userId, fromUserId)).returning({ id: sessions.id }))
       .length;
   },
@@ -40,6 +42,7 @@ export const accountsArea = {
 
   async deleteUser(id) {
     const db = await this.conn();
+    await db.delete(storyEdits).where(eq(storyEdits.userId, id));
     await db.delete(users).where(eq(users.id, id));
   },
 

@@ -119,7 +119,7 @@ export const sessions = pgTable(
     turnClaimedUntil: text('turn_claimed_until'),
     /**
      * Running totals, kept by the database's triggers as questions, grades and messages are written
-     * (migration 0009 in SQLite, 0005 in PostgreSQL), so no read of a session's figures aggregates.
+     * (migration 0010 in SQLite, 0006 in PostgreSQL), so no read of a session's figures aggregates.
      */
     questionCount: integer('question_count').notNull().default(0),
     skippedCount: integer('skipped_count').notNull().default(0),
@@ -244,4 +244,23 @@ export const recordings = pgTable(
     createdAt: text('created_at').notNull(),
   },
   (t) => [index('recordings_session_idx').on(t.sessionId)],
+);
+
+/**
+ * The candidate's edits of their story bank (renamed, merged, deleted), per user: the stories are
+ * read from the answers, and these rows are applied to them each time. No reference to users: the
+ * single user of AUTH=none has no row there.
+ */
+export const storyEdits = pgTable(
+  'story_edits',
+  {
+    userId: text('user_id').notNull(),
+    storyKey: text('story_key').notNull(),
+    title: text('title'),
+    mergedInto: text('merged_into'),
+    deletedAt: text('deleted_at'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.storyKey] })],
 );

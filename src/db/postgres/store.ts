@@ -20,6 +20,7 @@ import { readModelsArea } from './read-models.js';
 import { recordingsArea } from './recordings.js';
 import { questions } from './schema.js';
 import { sessionsArea } from './sessions.js';
+import { storiesArea } from './stories.js';
 import { turnsArea } from './turns.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/pg', import.meta.url));
@@ -179,6 +180,7 @@ const areas: Areas = {
   ...readModelsArea,
   ...accountsArea,
   ...limitsArea,
+  ...storiesArea,
 };
 Object.assign(PostgresStore.prototype, areas);
 

@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AccountsArea } from '../areas/accounts.js';
 import { toHold, usageOf } from '../shared.js';
 import type { Db, SqliteContext } from './context.js';
-import { apiTokens, logins, sessions, usage, users } from './schema.js';
+import { apiTokens, logins, sessions, storyEdits, usage, users } from './schema.js';
 
 /**
  * Adds to a user's month. Functions of the connection, not calls on the store: inside a
@@ -48,6 +48,8 @@ export const accountsArea = {
 
   async handOverSessions(fromUserId, toUserId) {
     await this.free();
+    // The story bank's edits go with the sessions they were made on (their keys are those sessions').
+    this.db.update(storyEdits).set({ userId: toUserId }).where(eq(storyEdits.userId, fromUserId)).run();
     return this.db.update(sessions).set({ userId: toUserId }).where(eq(sessions.userId, fromUserId)).run().changes;
   },
 
@@ -65,6 +67,7 @@ export const accountsArea = {
 
   async deleteUser(id) {
     await this.free();
+    this.db.delete(storyEdits).where(eq(storyEdits.userId, id)).run();
     this.db.delete(users).where(eq(users.id, id)).run();
     this.scrub();
   },

@@ -21,6 +21,7 @@ import { readModelsArea } from './read-models.js';
 import { recordingsArea } from './recordings.js';
 import { questions } from './schema.js';
 import { sessionsArea } from './sessions.js';
+import { storiesArea } from './stories.js';
 import { turnsArea } from './turns.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/sqlite', import.meta.url));
@@ -233,6 +234,7 @@ const areas: Areas = {
   ...readModelsArea,
   ...accountsArea,
   ...limitsArea,
+  ...storiesArea,
 };
 Object.assign(SqliteStore.prototype, areas);
 

@@ -5,6 +5,7 @@ import { databaseError } from '../../db/errors.js';
 import { checkAnswer } from '../../grading/service.js';
 import { toMarkdown, withAudio } from '../../interview/export.js';
 import type { TurnRequest } from '../../interview/loop.js';
+import { deleteSessionStories, storyBank } from '../../interview/story-edits.js';
 import { fullLoop } from '../../interview/plan.js';
 import { DEFAULT_MAX_FOLLOW_UPS, DEFAULT_MIX, MAX_FOLLOW_UPS, MIX_BY_LEVEL } from '../../interview/schemas.js';
 import { DEFAULT_LEVEL, LEVEL_NAMES } from '../../grading/levels.js';
@@ -47,18 +48,26 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) =>
 export const exportSession: AppRouteHandler<typeof routes.exportSession> = async (c) => {
   const { id } = c.req.valid('param');
   const { format } = c.req.valid('query');
-  const session = await c.var.deps.loop.views.get(id, c.var.caller.user.id);
+  const { store, loop } = c.var.deps;
+  const session = await loop.views.get(id, c.var.caller.user.id);
+  // The stories of the candidate's bank this session told, as the bank shows them (renamed, merged).
+  const bank = await storyBank({ store, views: loop.views }, c.var.caller.user.id);
+  const stories = bank.stories.filter((s) => s.told.some((t) => t.sessionId === id));
   const name = `mockloop-${session.createdAt.slice(0, 10)}-${id.slice(0, 8)}.${format}`;
   c.header('Content-Disposition', `attachment; filename="${name}"`);
   if (format === 'json') {
-    const whole = await withAudio(session, c.var.deps.store);
+    const whole = { ...(await withAudio(session, store)), stories };
     return c.body(JSON.stringify(whole, null, 2), 200, { 'Content-Type': 'application/json; charset=utf-8' });
   }
-  return c.body(toMarkdown(session), 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
+  return c.body(toMarkdown(session, stories), 200, { 'Content-Type': 'text/markdown; charset=utf-8' });
 };
 
 export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
-  await c.var.deps.loop.deleteSession(c.req.valid('param').id, c.var.caller.user.id);
+  const { id } = c.req.valid('param');
+  const { store, loop, now } = c.var.deps;
+  const userId = c.var.caller.user.id;
+  // Its stories go with it, unless other answers told them too: those keep the candidate's edits.
+  await deleteSessionStories({ store, views: loop.views, deleteSession: () => loop.deleteSession(id, userId) }, userId, id, now());
   return c.body(null, 204);
 };
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { MAX_ANSWER_CHARS } from '../../grading/service.js';
 import { CreateSession, Session, SessionDefaults, SessionList, TurnResult } from '../../interview/schemas.js';
+import { Story } from '../../interview/stories.js';
 import { wholeNumber } from '../../validation.js';
 import { BrowserSpeech, Recording } from '../../voice/schemas.js';
 import { errors, json, Pagination } from '../common.js';
@@ -133,7 +134,15 @@ export const exportSession = createRoute({
   summary: 'Download a session as Markdown or JSON',
   request: { params: Id, query: z.object({ format: z.enum(['md', 'json']).default('md') }) },
   responses: {
-    200: { content: { 'text/markdown': { schema: z.string() }, 'application/json': { schema: Session } }, description: 'The session' },
+    200: {
+      content: {
+        'text/markdown': { schema: z.string() },
+        'application/json': {
+          schema: Session.extend({ stories: z.array(Story).openapi({ description: 'The stories of your bank this session told' }) }),
+        },
+      },
+      description: 'The session, with the stories it told',
+    },
     ...errors([400, 'Unknown format'], [404, 'No such session'], 500),
   },
 });
