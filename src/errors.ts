@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   budget_exhausted: 429,
   invalid_bank: 400,
   invalid_rubric: 500,
+  /** A coding problem file (src/coding/problems) is missing a field, or its tests contradict it. */
+  invalid_coding_pack: 500,
   invalid_config: 500,
   model_refused: 502,
   model_truncated: 502,
@@ -78,6 +80,14 @@ export class RubricError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('invalid_rubric', message, options);
     this.name = 'RubricError';
+  }
+}
+
+/** A coding problem file is not YAML or fails validation: start-up stops naming the file and the field. */
+export class CodingPackError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_coding_pack', message, options);
+    this.name = 'CodingPackError';
   }
 }
 
