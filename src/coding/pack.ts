@@ -93,7 +93,7 @@ export const ProblemSchema = z
     compare: z.enum(COMPARE_MODES),
     tolerance: z.number().positive().optional(),
     complexity: z
-      .object({ time: z.string().regex(/^O\(.+\)$/, 'must read O(…)'), space: z.string().regex(/^O\(.+\)$/, 'must read O(…)') })
+      .object({ time: z.string().regex(/^O\(.+\)/, 'must start with O(…)'), space: z.string().regex(/^O\(.+\)/, 'must start with O(…)') })
       .strict(),
     reference: byLanguage(text),
     wrong: z.array(WrongSolution).min(2),
