@@ -36,15 +36,40 @@ def _sandbox_harness(value_bytes):
             if name.split(".")[0] in blocked_top:
                 raise ImportError(f"No module named {name!r} (the sandbox has no JavaScript bridge)")
         elif event == "open":
-            path = args[0]
-            if not (is_instance(path, str) and path.startswith(("/lib/", "/tmp/"))):
+            path, mode, flags = (list(args) + [None, None, 0])[:3]
+            writes = (is_instance(mode, str) and any(c in mode for c in "wax+")) or (is_instance(flags, int) and flags & write_flags)
+            allowed = ("/tmp/",) if writes else ("/lib/", "/tmp/")
+            if not (type_of(path) is str and path.startswith(allowed)):
                 deny("The sandbox has no file system: reading or writing files is not allowed")
         elif event.startswith(blocked_events):
             deny(f"{event} is not allowed in the sandbox (no processes, network or file system)")
 
+    # The bridge's modules and its import finder go (the worker has unregistered `js` and
+    # `pyodide_js` already). Introspection may still find a function of theirs: the worker's
+    # process is fenced in for that case.
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "JsFinder"]
     for name in list(sys.modules):
-        if name.split(".")[0] in ("js", "pyodide_js"):
+        if name.split(".")[0] in blocked_top:
             del sys.modules[name]
+    # Built-in and extension modules can be made without the import machinery (and its audit
+    # event): only stdlib extensions, and none of the bridge's.
+    import _imp
+    import os
+    import types
+
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    create_builtin, create_dynamic, namespace_of = _imp.create_builtin, _imp.create_dynamic, types.SimpleNamespace
+
+    def checked_spec(spec, dynamic):
+        name, origin = getattr(spec, "name", None), getattr(spec, "origin", None)
+        if type_of(name) is not str or name.split(".")[0] in blocked_top:
+            raise ImportError(f"No module named {name!r} (the sandbox has no JavaScript bridge)")
+        if dynamic and not (type_of(origin) is str and origin.startswith("/lib/python")):
+            raise ImportError("Loading native extensions is not allowed in the sandbox")
+        return namespace_of(name=name, origin=origin)
+
+    _imp.create_builtin = lambda spec: create_builtin(checked_spec(spec, False))
+    _imp.create_dynamic = lambda spec, file=None: create_dynamic(checked_spec(spec, True))
     sys.addaudithook(audit)  # cannot be removed: it outlives anything the candidate's code does
 
     saved_builtins = dict(builtins.__dict__)

@@ -76,6 +76,10 @@ export function lockDown() {
     'umask',
     '_debugProcess',
     'openStdin',
+    'getBuiltinModule',
+    '_getActiveHandles',
+    '_getActiveRequests',
+    'report',
   ]) {
     if (name in process) Object.defineProperty(process, name, { value: refuse(`process.${name}`), writable: false, configurable: false });
   }

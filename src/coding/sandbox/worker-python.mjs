@@ -46,6 +46,8 @@ const write = {
 };
 pyodide.setStdout(write);
 pyodide.setStderr(write);
+pyodide.unregisterJsModule('js');
+pyodide.unregisterJsModule('pyodide_js');
 pyodide.runPython(readFileSync(new URL('./harness.py', import.meta.url), 'utf8'));
 const make = pyodide.globals.get('_sandbox_harness');
 const [load, call, reset] = make(VALUE_BYTES).toJs();
