@@ -1,10 +1,12 @@
 # The Python sandbox's harness, run once when a worker starts, before any candidate code.
 # `_sandbox_harness()` returns (load, call, reset): the worker calls them with strings and gets
-# JSON strings back, so no JavaScript object ever reaches Python. Everything they use is bound
-# here, so code that replaces json.dumps, print or a builtin changes nothing in what is reported.
+# JSON strings back, so no JavaScript object ever reaches Python. The harness has its own copy of
+# the builtins and its own JSON encoder, so code that replaces json.dumps, print or a builtin
+# changes nothing in what is reported.
 
 
 def _sandbox_harness(value_bytes):
+    import _json
     import builtins
     import json
     import math
@@ -12,7 +14,7 @@ def _sandbox_harness(value_bytes):
     import time
     import traceback
 
-    dumps, loads = json.dumps, json.loads
+    scan = json.JSONDecoder().scan_once  # the C scanner: no Python code a candidate could replace
     now = time.perf_counter
     extract_tb, format_list, format_exception_only = traceback.extract_tb, traceback.format_list, traceback.format_exception_only
     is_instance, type_of, iterate = isinstance, type, iter
@@ -41,6 +43,8 @@ def _sandbox_harness(value_bytes):
             allowed = ("/tmp/",) if writes else ("/lib/", "/tmp/")
             if not (type_of(path) is str and path.startswith(allowed)):
                 deny("The sandbox has no file system: reading or writing files is not allowed")
+        elif event == "sys.addaudithook":
+            deny("Audit hooks are not allowed in the sandbox")
         elif event.startswith(blocked_events):
             deny(f"{event} is not allowed in the sandbox (no processes, network or file system)")
 
@@ -75,43 +79,83 @@ def _sandbox_harness(value_bytes):
     saved_builtins = dict(builtins.__dict__)
     saved_modules = {name: (mod, dict(getattr(mod, "__dict__", {}))) for name, mod in list(sys.modules.items())}
     saved_limit = sys.getrecursionlimit()
+    sys_hooks = ("stdout", "stderr", "stdin", "displayhook", "excepthook", "unraisablehook", "breakpointhook", "path_hooks", "path_importer_cache")
+    saved_sys = {name: getattr(sys, name) for name in sys_hooks if hasattr(sys, name)}
+    saved_meta_path, saved_path = list(sys.meta_path), list(sys.path)
     state = {}
 
-    def to_json(v, depth=0):
+    encode_str = _json.encode_basestring_ascii
+    float_repr, int_repr, join = float.__repr__, int.__repr__, "".join
+
+    def encode(v, out, depth=0):
+        """Appends v's JSON to out: None -> null, tuples and lists -> arrays, dicts -> objects, sets -> sorted arrays."""
         if depth > 500:
             raise ValueError("the return value is nested too deeply")
         t = type_of(v)
-        if v is None or t is bool:
-            return v
-        if is_instance(v, bool):
-            return bool(int_copy(v))
-        if is_instance(v, int):
-            return int_copy(v)
-        if is_instance(v, float):
+        if v is None:
+            out.append("null")
+        elif t is bool or is_instance(v, bool):
+            out.append("true" if v is True or int_copy(v) else "false")
+        elif is_instance(v, int):
+            out.append(int_repr(int_copy(v)))
+        elif is_instance(v, float):
             f = float_copy(v)
-            return f if is_finite(f) else None
-        if is_instance(v, str):
-            return str_copy(v)
-        if is_instance(v, (list, tuple)):
-            return [to_json(x, depth + 1) for x in iterate(v)]
-        if is_instance(v, dict):
-            out = {}
-            for k, x in v.items():
-                key = str_copy(k) if is_instance(k, str) else dumps(to_json(k, depth + 1))
-                out[key] = to_json(x, depth + 1)
-            return out
-        if is_instance(v, (set, frozenset)):
-            items = [to_json(x, depth + 1) for x in iterate(v)]
-            try:
-                return sorted(items)
-            except TypeError:
-                return items
-        raise TypeError(f"returned a {t.__name__}, which cannot be sent back: return None, numbers, strings, lists, tuples or dicts")
+            out.append(float_repr(f) if is_finite(f) else "null")
+        elif is_instance(v, str):
+            out.append(encode_str(str_copy(v)))
+        elif is_instance(v, (list, tuple, set, frozenset)):
+            items = list(iterate(v))
+            if is_instance(v, (set, frozenset)):
+                try:
+                    items = sorted(items)
+                except TypeError:
+                    pass
+            out.append("[")
+            for i, x in enumerate(items):
+                if i:
+                    out.append(",")
+                encode(x, out, depth + 1)
+            out.append("]")
+        elif is_instance(v, dict):
+            out.append("{")
+            for i, (k, x) in enumerate(list(dict.items(v))):
+                if i:
+                    out.append(",")
+                if is_instance(k, str):
+                    out.append(encode_str(str_copy(k)))
+                else:
+                    key = []
+                    encode(k, key, depth + 1)
+                    out.append(encode_str(join(key)))
+                out.append(":")
+                encode(x, out, depth + 1)
+            out.append("}")
+        else:
+            raise TypeError(f"returned a {t.__name__}, which cannot be sent back: return None, numbers, strings, lists, tuples or dicts")
+
+    def to_json_text(v):
+        out = []
+        encode(v, out)
+        return join(out)
 
     def explain(e):
-        frames = [f for f in extract_tb(e.__traceback__) if f.filename == "<solution>"]
-        text = "".join(format_list(frames[-5:])) + "".join(format_exception_only(e))
+        """The exception as Python prints it, with the candidate's frames only; builtins are put back while it is formatted."""
+        user_builtins = dict(builtins.__dict__)
+        real = builtins.__dict__
+        real.clear()
+        real.update(saved_builtins)
+        try:
+            frames = [f for f in extract_tb(e.__traceback__) if f.filename == "<solution>"]
+            text = join(format_list(frames[-5:])) + join(format_exception_only(e))
+        except base_exception:
+            text = type_of(e).__name__
+        finally:
+            real.clear()
+            real.update(user_builtins)
         return text.strip()[-4000:]
+
+    def message(obj):
+        return "{" + ",".join([encode_str(k) + ":" + to_json_text(v) for k, v in obj.items()]) + "}"
 
     def load(code, entry):
         state.clear()
@@ -119,24 +163,24 @@ def _sandbox_harness(value_bytes):
         try:
             compiled = compile(code, "<solution>", "exec")
         except SyntaxError as e:
-            return dumps({"status": "compile_error", "error": "".join(format_exception_only(e)).strip()})
+            return message({"status": "compile_error", "error": "".join(format_exception_only(e)).strip()})
         except memory_error:
-            return dumps({"status": "memory"})
+            return message({"status": "memory"})
         try:
             exec(compiled, namespace)
         except memory_error:
-            return dumps({"status": "memory"})
+            return message({"status": "memory"})
         except base_exception as e:
-            return dumps({"status": "compile_error", "error": explain(e)})
+            return message({"status": "compile_error", "error": explain(e)})
         target = namespace.get(entry)
         if not callable(target):
-            return dumps({"status": "compile_error", "error": f"Your code has no function or class named {entry}."})
+            return message({"status": "compile_error", "error": f"Your code has no function or class named {entry}."})
         state["target"] = target
-        return dumps({"status": "ok"})
+        return message({"status": "ok"})
 
     def call(input_json):
         target = state["target"]
-        test = loads(input_json)
+        test = scan(input_json, 0)[0]
         t0 = now()
         try:
             if "calls" in test:
@@ -148,19 +192,30 @@ def _sandbox_harness(value_bytes):
             else:
                 value = target(*test["args"])
             ms = (now() - t0) * 1000
-            text = dumps({"ok": True, "value": to_json(value), "ms": ms})
+            text = join(['{"ok":true,"ms":', float_repr(ms), ',"value":', to_json_text(value), "}"])
             if len(text) > value_bytes:
-                return dumps({"ok": False, "error": f"The return value is too large (over {value_bytes} bytes as JSON).", "ms": ms})
+                return message({"ok": False, "error": f"The return value is too large (over {value_bytes} bytes as JSON).", "ms": ms})
             return text
         except memory_error:
-            return dumps({"memory": True})
+            return message({"memory": True})
         except base_exception as e:
-            return dumps({"ok": False, "error": explain(e), "ms": (now() - t0) * 1000})
+            return message({"ok": False, "error": explain(e), "ms": (now() - t0) * 1000})
 
     def reset():
         """Puts back what a run may have changed, so the next run (maybe someone else's) starts clean."""
         state.clear()
         sys.setrecursionlimit(saved_limit)
+        sys.settrace(None)
+        sys.setprofile(None)
+        for tool in range(6):
+            try:
+                sys.monitoring.free_tool_id(tool)
+            except base_exception:
+                pass
+        for name, value in saved_sys.items():
+            setattr(sys, name, value)
+        sys.meta_path[:] = saved_meta_path
+        sys.path[:] = saved_path
         current = builtins.__dict__
         for key in [k for k in current if k not in saved_builtins]:
             del current[key]
@@ -176,3 +231,16 @@ def _sandbox_harness(value_bytes):
                 d.update(attrs)
 
     return load, call, reset
+
+
+def _with_own_builtins(function):
+    """The harness gets a copy of the builtins as they are now: a candidate replacing one later changes nothing here."""
+    import builtins
+    import types
+
+    own = {"__builtins__": dict(builtins.__dict__), "__name__": "sandbox_harness"}
+    return types.FunctionType(function.__code__, own, function.__name__, function.__defaults__)
+
+
+_sandbox_harness = _with_own_builtins(_sandbox_harness)
+del _with_own_builtins

@@ -36,6 +36,7 @@ interface Job {
 interface Slot {
   child: ChildProcess;
   ready: boolean;
+  retired: boolean;
   job: Job | undefined;
   readyRss: number | undefined;
   stderr: string;
@@ -101,6 +102,13 @@ export class LanguagePool {
     return [...this.slots].map((s) => s.child.pid).filter((pid): pid is number => pid !== undefined);
   }
 
+  /** Kills a worker; it takes no more runs, and one is started in its place when it has exited. */
+  private retire(slot: Slot): void {
+    slot.ready = false;
+    slot.retired = true;
+    slot.child.kill('SIGKILL');
+  }
+
   private idleSlot(): Slot | undefined {
     return [...this.slots].find((s) => s.ready && !s.job);
   }
@@ -116,7 +124,15 @@ export class LanguagePool {
   private spawn(): void {
     const child = startWorker(this.spec, this.options.heapMb);
     let exited!: () => void;
-    const slot: Slot = { child, ready: false, job: undefined, readyRss: undefined, stderr: '', exited: new Promise((r) => (exited = r)) };
+    const slot: Slot = {
+      child,
+      ready: false,
+      retired: false,
+      job: undefined,
+      readyRss: undefined,
+      stderr: '',
+      exited: new Promise((r) => (exited = r)),
+    };
     this.slots.add(slot);
     const startTimer = setTimeout(() => child.kill('SIGKILL'), this.options.startTimeoutMs);
     child.stderr?.on('data', (chunk: Buffer) => (slot.stderr = (slot.stderr + chunk.toString()).slice(-2000)));
@@ -128,7 +144,7 @@ export class LanguagePool {
       const job = slot.job;
       slot.job = undefined;
       if (job) this.finish(job, this.endOfKilled(job, slot));
-      const replace = slot.ready || (this.startFailed(slot) && (this.queue.length > 0 || this.readyWaiters.length > 0));
+      const replace = slot.retired || slot.ready || (this.startFailed(slot) && (this.queue.length > 0 || this.readyWaiters.length > 0));
       exited();
       if (replace) this.fill();
     });
@@ -156,7 +172,7 @@ export class LanguagePool {
     if (message.type === 'done') {
       slot.job = undefined;
       this.finish(job, { status: message.status, error: message.error });
-      if (message.recycle) slot.child.kill('SIGKILL');
+      if (message.recycle) this.retire(slot);
       else this.pump();
     }
   }
@@ -169,7 +185,7 @@ export class LanguagePool {
     const kill = (why: 'timeout' | 'memory') => {
       if (slot.job !== job) return;
       job.killedFor = why;
-      slot.child.kill('SIGKILL');
+      this.retire(slot);
     };
     job.timers.push(setTimeout(() => kill('timeout'), job.limits.wallMs + this.options.graceMs));
     const watch = setInterval(() => {
