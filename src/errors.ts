@@ -37,6 +37,8 @@ export const ERROR_STATUS = {
   internal: 500,
   /** The server is shutting down: the request was not started; send it again (to another replica). */
   shutting_down: 503,
+  /** Every code runner is busy and the queue of waiting runs is full. */
+  sandbox_busy: 503,
   /** SQLite: another writer held the database for longer than the request could wait. */
   database_busy: 503,
   /** The database did not answer, or refused the write (stopped, restarting, disk full). */
