@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   budget_exhausted: 429,
   invalid_bank: 400,
   invalid_rubric: 500,
+  /** A coding problem file (src/coding/problems) is missing a field, or its tests contradict it. */
+  invalid_coding_pack: 500,
   invalid_config: 500,
   model_refused: 502,
   model_truncated: 502,
@@ -35,6 +37,8 @@ export const ERROR_STATUS = {
   internal: 500,
   /** The server is shutting down: the request was not started; send it again (to another replica). */
   shutting_down: 503,
+  /** Every code runner is busy and the queue of waiting runs is full. */
+  sandbox_busy: 503,
   /** SQLite: another writer held the database for longer than the request could wait. */
   database_busy: 503,
   /** The database did not answer, or refused the write (stopped, restarting, disk full). */
@@ -78,6 +82,14 @@ export class RubricError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('invalid_rubric', message, options);
     this.name = 'RubricError';
+  }
+}
+
+/** A coding problem file is not YAML or fails validation: start-up stops naming the file and the field. */
+export class CodingPackError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_coding_pack', message, options);
+    this.name = 'CodingPackError';
   }
 }
 
