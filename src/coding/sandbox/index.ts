@@ -21,7 +21,7 @@ export interface SandboxOptions {
 }
 
 export interface SandboxPool extends Sandbox {
-  /** Starts a language's workers and resolves when one is ready (the bench's cold start). */
+  /** Starts a language's workers and resolves when all are ready (the bench's cold start, with a pool of one). */
   warm(language: Language): Promise<void>;
   /** Live worker process ids. */
   pids(): number[];

@@ -78,11 +78,14 @@ export class LanguagePool {
     });
   }
 
-  /** Starts the workers; resolves when one is ready to run code. */
+  /** Starts the workers; resolves when all of them are ready to run code (or could not start). */
   async warm(): Promise<void> {
     this.fill();
-    if ([...this.slots].some((s) => s.ready)) return;
-    await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    while (!this.closed && [...this.slots].filter((s) => s.ready).length < this.options.size) {
+      const failed = this.failedStarts;
+      await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+      if (this.failedStarts >= 3 && this.failedStarts > failed) return;
+    }
   }
 
   async close(): Promise<void> {

@@ -98,11 +98,9 @@ export function serve(runner, info) {
     try {
       done = await runner(message, report, output);
     } catch (error) {
-      done = {
-        status: 'crashed',
-        error: `Your code crashed the runner (${String(error?.message ?? error).slice(0, 300)}).`,
-        recycle: true,
-      };
+      const text = String(error?.message ?? error).slice(0, 300);
+      const why = /call stack/i.test(text) ? 'it ran out of stack (recursion too deep)' : text;
+      done = { status: 'crashed', error: `Your code crashed the runner: ${why}.`, recycle: true };
     }
     send({ type: 'done', id: message.id, ...done, output: output.take() }, () => {
       busy = false;
