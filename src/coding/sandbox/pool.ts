@@ -140,8 +140,10 @@ export class LanguagePool {
     const startTimer = setTimeout(() => child.kill('SIGKILL'), this.options.startTimeoutMs);
     child.stderr?.on('data', (chunk: Buffer) => (slot.stderr = (slot.stderr + chunk.toString()).slice(-2000)));
     child.on('message', (message: WorkerMessage) => this.onMessage(slot, message, startTimer));
-    child.on('error', () => child.kill('SIGKILL'));
-    child.on('exit', () => {
+    // A process that could not be started emits no 'exit': end it here as if it had exited.
+    child.on('error', () => (child.pid === undefined ? onExit() : child.kill('SIGKILL')));
+    const onExit = () => {
+      if (!this.slots.has(slot)) return;
       clearTimeout(startTimer);
       this.slots.delete(slot);
       const job = slot.job;
@@ -150,7 +152,8 @@ export class LanguagePool {
       const replace = slot.retired || slot.ready || (this.startFailed(slot) && (this.queue.length > 0 || this.readyWaiters.length > 0));
       exited();
       if (replace) this.fill();
-    });
+    };
+    child.on('exit', onExit);
   }
 
   private onMessage(slot: Slot, message: WorkerMessage, startTimer: NodeJS.Timeout): void {
