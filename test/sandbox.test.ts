@@ -171,6 +171,35 @@ describe('values crossing the boundary', () => {
   });
 });
 
+describe('what a run leaves behind', () => {
+  it('Python: callbacks a run schedules on the event loop never run after it (between or during later runs)', async () => {
+    const code = `import asyncio, builtins
+def evil():
+    builtins.len = lambda x: 99
+    asyncio.get_event_loop().call_later(0.01, evil)
+def f():
+    asyncio.get_event_loop().call_later(0.05, evil)
+    asyncio.get_event_loop().call_soon(evil)
+    asyncio.ensure_future(asyncio.sleep(0))
+    return 1
+`;
+    const r1 = await sandbox.run({ language: 'python', code, entry: 'f', inputs: [{ args: [] }] });
+    expect(r1.outcomes[0]).toMatchObject({ ok: true, value: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const r2 = await sandbox.run({ language: 'python', code: 'def f():\n    return len([1])\n', entry: 'f', inputs: [{ args: [] }] });
+    expect(r2.outcomes[0]!.value).toBe(1);
+  });
+
+  it('JavaScript: promise jobs a run leaves pending never run, and the next run starts from a fresh engine', async () => {
+    const code =
+      'globalThis.count = (globalThis.count || 0) + 1; function f() { Promise.resolve().then(() => { throw new Error("late") }); return globalThis.count }';
+    const r1 = await sandbox.run({ language: 'javascript', code, entry: 'f', inputs: [{ args: [] }] });
+    const r2 = await sandbox.run({ language: 'javascript', code, entry: 'f', inputs: [{ args: [] }] });
+    expect([r1.status, r2.status]).toEqual(['ok', 'ok']);
+    expect([r1.outcomes[0]!.value, r2.outcomes[0]!.value]).toEqual([1, 1]);
+  });
+});
+
 describe('the pool', () => {
   it('refuses limits that are not positive numbers', async () => {
     await expect(
