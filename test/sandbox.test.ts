@@ -157,17 +157,25 @@ describe('values crossing the boundary', () => {
     expect(r.outcomes[0]!.value).toEqual({ t: [1, 2], n: null, '3': [4, 5], inf: null, b: true, nested: [[1], { k: 1.5 }] });
   });
 
-  it('Python: a later run does not see what an earlier one changed in builtins or modules', async () => {
-    const patch = 'import builtins, json\nbuiltins.len = lambda x: 42\njson.loads = None\ndef f():\n    return len([1])\n';
+  it('Python: a later run does not see what an earlier one changed in builtins, modules, classes or sys', async () => {
+    const patch = `import builtins, json, collections, sys, gc
+builtins.len = lambda x: 42
+json.loads = None
+collections.Counter.most_common = lambda self, n=None: "spied"
+sys.stash = "the last candidate's code"
+gc.callbacks.append(lambda *a: None)
+def f():
+    return [len([1]), collections.Counter("aab").most_common(1)]
+`;
     const r1 = await sandbox.run({ language: 'python', code: patch, entry: 'f', inputs: [{ args: [] }] });
-    expect(r1.outcomes[0]!.value).toBe(42);
+    expect(r1.outcomes[0]!.value).toEqual([42, 'spied']);
     const r2 = await sandbox.run({
       language: 'python',
-      code: 'import json\ndef f():\n    return [len([1]), json.loads("[2]")]\n',
+      code: 'import json, collections, sys, gc\ndef f():\n    return [len([1]), json.loads("[2]"), collections.Counter("aab").most_common(1), hasattr(sys, "stash"), len(gc.callbacks)]\n',
       entry: 'f',
       inputs: [{ args: [] }],
     });
-    expect(r2.outcomes[0]!.value).toEqual([1, [2]]);
+    expect(r2.outcomes[0]!.value).toEqual([1, [2], [['a', 2]], false, 0]);
   });
 });
 
