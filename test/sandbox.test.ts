@@ -209,6 +209,54 @@ def f():
 });
 
 describe('the pool', () => {
+  it('reports a worker that dies mid-run as crashed, replaces it, and the next run works', async () => {
+    const running = sandbox.run({
+      language: 'javascript',
+      code: 'function f() { for (;;) {} }',
+      entry: 'f',
+      inputs: [{ args: [] }],
+      limits: { wallMs: 10_000 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [pid] = sandbox.pids('javascript');
+    process.kill(pid!, 'SIGKILL');
+    const r = await running;
+    expect(r).toMatchObject({
+      status: 'crashed',
+      error: 'Your code crashed the javascript runner: it stopped unexpectedly.',
+      outcomes: [],
+    });
+    const next = await sandbox.run({ language: 'javascript', code: 'function f() { return 1 }', entry: 'f', inputs: [{ args: [] }] });
+    expect(next.outcomes[0]!.value).toBe(1);
+    expect(sandbox.pids('javascript')).not.toContain(pid);
+  });
+
+  it('keeps a JavaScript worker that timed out (QuickJS stopped itself) and replaces a Python one (killed)', async () => {
+    const [js] = sandbox.pids('javascript');
+    const t = await sandbox.run({
+      language: 'javascript',
+      code: 'function f() { for (;;) {} }',
+      entry: 'f',
+      inputs: [{ args: [] }],
+      limits: { wallMs: 300 },
+    });
+    expect(t.status).toBe('timeout');
+    expect(sandbox.pids('javascript')).toEqual([js]);
+    const [py] = sandbox.pids('python');
+    const p = await sandbox.run({
+      language: 'python',
+      code: 'def f():\n    while True:\n        pass\n',
+      entry: 'f',
+      inputs: [{ args: [] }],
+      limits: { wallMs: 300 },
+    });
+    expect(p.status).toBe('timeout');
+    expect(isAlive(py!)).toBe(false);
+    await sandbox.warm('python');
+    expect(sandbox.pids('python')).toHaveLength(1);
+    expect(sandbox.pids('python')).not.toContain(py);
+  }, 60_000);
+
   it('refuses limits that are not positive numbers', async () => {
     await expect(
       sandbox.run({ language: 'javascript', code: 'function f() {}', entry: 'f', inputs: [], limits: { wallMs: -1 } }),
