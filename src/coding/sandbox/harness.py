@@ -12,6 +12,7 @@ def _sandbox_harness(value_bytes):
     import json
     import math
     import sys
+    from operator import is_
     import time
     import traceback
 
@@ -79,6 +80,11 @@ def _sandbox_harness(value_bytes):
 
     saved_builtins = dict(builtins.__dict__)
     saved_modules = {name: (mod, dict(getattr(mod, "__dict__", {}))) for name, mod in list(sys.modules.items())}
+    module_dicts = [
+        (mod.__dict__, attrs, list(attrs), list(attrs.values()))
+        for name, (mod, attrs) in saved_modules.items()
+        if name != "sys" and is_instance(getattr(mod, "__dict__", None), dict)
+    ]
     # The classes those modules define: a run could replace a method of one (collections.Counter's,
     # say) to watch the runs after it.
     # Checked after each run by the identity of their attributes (about 800 classes, 4 ms).
@@ -87,8 +93,13 @@ def _sandbox_harness(value_bytes):
         for value in attrs.values():
             if is_instance(value, type) and id(value) not in seen and getattr(value, "__module__", None) == name:
                 seen.add(id(value))
-                saved_classes.append((value, dict(value.__dict__)))
+                attrs = dict(value.__dict__)
+                saved_classes.append((value, attrs, list(attrs), list(attrs.values())))
     saved_sys_keys = set(sys.__dict__)
+
+    def unchanged(d, keys, values):
+        """Whether d holds exactly these keys and values, by identity (no code of the candidate's runs)."""
+        return len(d) == len(keys) and all(map(is_, d, keys)) and all(map(is_, d.values(), values))
     # Deeper Python recursion overflows the WebAssembly stack (measured: 20000 frames of a plain
     # function is a RecursionError, 30000 a crash); a higher limit is quietly lowered to this one.
     set_recursion_limit = sys.setrecursionlimit
@@ -235,25 +246,20 @@ def _sandbox_harness(value_bytes):
             setattr(sys, name, value)
         sys.meta_path[:] = saved_meta_path
         sys.path[:] = saved_path
-        current = builtins.__dict__
-        for key in [k for k in current if k not in saved_builtins]:
-            del current[key]
-        current.update(saved_builtins)
         for name in [n for n in sys.modules if n not in saved_modules]:
             del sys.modules[name]
         for name, (mod, attrs) in saved_modules.items():
             sys.modules[name] = mod
-            d = getattr(mod, "__dict__", None)
-            if d is not None and name != "sys":
-                for key in [k for k in d if k not in attrs]:
-                    del d[key]
+        for d, attrs, keys, values in module_dicts:  # builtins among them
+            if not unchanged(d, keys, values):
+                d.clear()
                 d.update(attrs)
         for key in [k for k in sys.__dict__ if k not in saved_sys_keys]:
             delattr(sys, key)
         gc.callbacks.clear()
-        for cls, attrs in saved_classes:
+        for cls, attrs, keys, values in saved_classes:
             current = cls.__dict__
-            if len(current) == len(attrs) and all(current.get(k) is v for k, v in attrs.items()):
+            if unchanged(current, keys, values):
                 continue
             for key in [k for k in current if k not in attrs]:
                 try:
