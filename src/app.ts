@@ -22,6 +22,7 @@ import { questionRoutes } from './routes/questions.js';
 import { rubricRoutes } from './routes/rubrics.js';
 import { sessionRoutes } from './routes/sessions/sessions.index.js';
 import { storyRoutes } from './routes/stories.js';
+import { codeRoutes } from './routes/code.js';
 import { reviewRoutes } from './routes/review.js';
 import { voiceRoutes } from './routes/voice.js';
 import { vendorRoutes } from './routes/web.js';
@@ -129,6 +130,7 @@ export function createApp(deps: Deps) {
   }
   app.on('POST', '/api/sessions/:id/answer/audio', rateLimit(deps, 'transcription'));
   app.on('POST', '/api/speech', speechLimit(deps));
+  app.on('POST', ['/api/sessions/:id/code/run', '/api/sessions/:id/code/submit'], rateLimit(deps, 'code'));
 
   const routes = app
     .route('/api', healthRoutes)
@@ -137,6 +139,7 @@ export function createApp(deps: Deps) {
     .route('/api/rubrics', rubricRoutes)
     .route('/api/grade', gradeRoutes)
     .route('/api/sessions', sessionRoutes)
+    .route('/api/sessions', codeRoutes)
     .route('/api/progress', progressRoutes)
     .route('/api/stories', storyRoutes)
     .route('/api/review', reviewRoutes)

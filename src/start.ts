@@ -1,3 +1,5 @@
+import { createSandbox } from './coding/sandbox/index.js';
+import { CodingRound } from './interview/coding-round.js';
 import { codingEntries } from './coding/bank.js';
 import { loadCodingPack } from './coding/pack.js';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +68,10 @@ export function start(
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
   const accounts = new Accounts(store, options.now);
+  const now = options.now ?? (() => new Date());
+  // Workers start on a language's first run, not here.
+  const sandbox = createSandbox(config.sandbox);
+  const coding = new CodingRound({ store, pack, sandbox, now });
   const loop = new InterviewLoop({
     store,
     bank,
@@ -83,6 +89,7 @@ export function start(
       recovered: () => metrics.recoveries.inc(),
     },
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
+    coding,
   });
   const recordings = new Recordings({
     store,
@@ -94,7 +101,6 @@ export function start(
     now: options.now,
   });
   const speaker = config.voice.speech ? new Speaker(config.voice.speech, config.openai) : undefined;
-  const now = options.now ?? (() => new Date());
   return {
     config,
     store,
@@ -102,6 +108,8 @@ export function start(
     rubrics,
     grader,
     loop,
+    coding,
+    sandbox,
     llm,
     modelProbe: llm && createModelProbe(llm),
     accounts,

@@ -1,3 +1,4 @@
+import { withCodeEvidence } from './code-evidence.js';
 import { z } from 'zod';
 import type { Message, Model } from '../llm/client.js';
 import { datamark, loadPrompt, neutralizeTags, render, unmark } from '../llm/prompts.js';
@@ -212,17 +213,20 @@ export class LlmGrader implements Grader {
     ];
     const rubric = input.rubric;
     const { levels, criteria } = settleCriteria(
-      rubric.criteria.map((c) => {
-        const r = reply.criteria[c.id]!;
-        // The model's words were written for its own score: once a cap takes the criterion down to 1–2 they are not said.
-        return {
-          id: c.id,
-          level: r.score,
-          evidence: r.evidence.flatMap((q) => located(q) ?? []),
-          shows: r.feedback,
-          lacks: (r.score ?? 0) <= 3 ? r.feedback : '',
-        };
-      }),
+      withCodeEvidence(
+        rubric.criteria.map((c) => {
+          const r = reply.criteria[c.id]!;
+          // The model's words were written for its own score: once a cap takes the criterion down to 1–2 they are not said.
+          return {
+            id: c.id,
+            level: r.score,
+            evidence: r.evidence.flatMap((q) => located(q) ?? []),
+            shows: r.feedback,
+            lacks: (r.score ?? 0) <= 3 ? r.feedback : '',
+          };
+        }),
+        input.code,
+      ),
       flags,
       rubric,
     );

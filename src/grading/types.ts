@@ -1,4 +1,5 @@
 import type { Category } from '../bank/schema.js';
+import type { CodeEvidence } from './code-evidence.js';
 import type { Grade } from './grade.js';
 import type { Usage } from '../llm/usage.js';
 import type { Level } from './levels.js';
@@ -21,6 +22,8 @@ export interface GradeInput {
   exchange?: Array<{ role: 'interviewer' | 'candidate'; content: string }>;
   /** The level whose bar the answer is graded against (DEFAULT_LEVEL when not given). */
   level?: Level;
+  /** For a coding problem: what its runs showed (tests passed, growth measured), which decides correctness. */
+  code?: CodeEvidence;
 }
 
 export interface GradeResult {

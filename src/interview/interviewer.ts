@@ -5,6 +5,7 @@ import { type Level, levelName, rankOf } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { type InterviewFeedback, VOTE_LABEL, type Vote } from './feedback.js';
 import { anchored, anchorQuote } from './anchor.js';
+import { type CodingContext, codingProbes } from './coding-probes.js';
 import type { Interview } from './plan.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';
@@ -32,6 +33,8 @@ export interface TurnContext {
   level: Level;
   /** In a loop, the interview this question belongs to: who asks it. */
   interview?: Interview;
+  /** For a coding problem: the problem, its runs and what they showed. */
+  coding?: CodingContext;
 }
 
 export interface Decision {
@@ -129,6 +132,15 @@ export class OfflineInterviewer implements Interviewer {
   readonly kind = 'offline' as const;
 
   async decide(ctx: TurnContext) {
+    if (ctx.coding) {
+      // A coding interviewer asks what the code and its tests raise, not what the rubric's words miss.
+      const probe = codingProbes(ctx.coding, ctx.exchange)[0];
+      return {
+        decision: probe
+          ? { action: 'followup' as const, criterionId: probe.id, reason: probe.reason }
+          : { action: 'next' as const, criterionId: null, reason: 'the complexity, the edge cases and the follow-up were covered' },
+      };
+    }
     const grade = gradeOffline(asGradeInput(ctx));
     if (grade.flags.some((f) => f === 'dont_know' || f === 'off_topic' || f === 'prompt_injection')) {
       return { decision: { action: 'next' as const, criterionId: null, reason: `answer flagged ${grade.flags.join(', ')}` } };
@@ -165,6 +177,8 @@ export class OfflineInterviewer implements Interviewer {
   }
 
   async followUp(ctx: TurnContext, decision: Decision, onToken: OnToken) {
+    const coding = ctx.coding && codingProbes(ctx.coding, ctx.exchange).find((p) => p.id === decision.criterionId);
+    if (coding) return speak(coding.text, onToken);
     const dimension = decision.criterionId?.startsWith(BAR_PROBE)
       ? ctx.rubric.bar?.[decision.criterionId.slice(BAR_PROBE.length)]
       : undefined;

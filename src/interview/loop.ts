@@ -1,3 +1,5 @@
+import type { CodingRound } from './coding-round.js';
+import { withCode } from './coding-probes.js';
 import { randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
@@ -60,6 +62,8 @@ export interface LoopDeps {
   meter?: TurnMeter;
   /** Model tokens a turn used, for the session's owner (usage and budgets). */
   onUsage?: (userId: string, usage: Usage) => void;
+  /** The coding round (its problems, runs and sandbox), when coding problems can be asked. */
+  coding?: CodingRound;
 }
 
 import { type LoopEvents, type TurnMachine, type TurnMeter, TurnRunner, type TurnRequest } from './turns.js';
@@ -77,8 +81,8 @@ export class InterviewLoop implements TurnMachine {
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
     this.store = deps.store;
-    this.views = new SessionViews(this.store, deps.bank, deps.rubrics);
-    this.reader = new LoopReader(this.store, deps.bank, deps.rubrics);
+    this.views = new SessionViews(this.store, deps.bank, deps.rubrics, deps.coding);
+    this.reader = new LoopReader(this.store, deps.bank, deps.rubrics, deps.coding);
     this.turns = new TurnRunner(
       {
         store: this.store,
@@ -299,9 +303,12 @@ export class InterviewLoop implements TurnMachine {
           Object.assign(current, { state: 'skipped', doneAt: at.toISOString() });
           continue;
         }
-        const { grade, usage } = await this.deps.grader.grade(inputForQuestion(c.question, this.deps.rubrics, answer, exchange), {
-          signal,
-        });
+        // A coding problem is graded on its runs too: the tests decide correctness, the measured growth holds complexity.
+        const code = c.coding && { code: c.coding.evidence };
+        const { grade, usage } = await this.deps.grader.grade(
+          { ...inputForQuestion(c.question, this.deps.rubrics, withCode(answer, c.coding?.evidence), exchange), ...code },
+          { signal },
+        );
         const gradedAt = this.now();
         await store.storeGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
         Object.assign(current, { state: 'graded', doneAt: gradedAt.toISOString() });

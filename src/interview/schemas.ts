@@ -1,3 +1,4 @@
+import { CodingView } from './coding-view.js';
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, Topic } from '../bank/schema.js';
 import { Grade } from '../grading/grade.js';
@@ -174,6 +175,9 @@ export const SessionQuestion = z
       .nullable()
       .openapi({ description: 'In a loop, the index of the interview (in plan.interviews) that asks it' }),
     retold: z.array(StoryReuse).openapi({ description: 'Where this answer tells the same story as another answer of the session' }),
+    coding: CodingView.optional().openapi({
+      description: 'A coding problem, once asked: the problem as the candidate sees it, and each run of their code',
+    }),
   })
   .openapi('SessionQuestion');
 

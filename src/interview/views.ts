@@ -1,3 +1,6 @@
+import type { Problem } from '../coding/pack.js';
+import type { CodeRun } from '../coding/results.js';
+import { codingView } from './coding-view.js';
 import type { Bank } from '../bank/bank.js';
 import { CATEGORIES, type Category } from '../bank/schema.js';
 import {
@@ -73,6 +76,8 @@ export class SessionViews {
     private readonly store: Store,
     private readonly bank: Bank,
     private readonly rubrics: Map<string, Rubric>,
+    /** The coding round, when coding problems can be asked: a coding question shows its problem and runs. */
+    private readonly coding?: { problemOf(questionId: string): Problem | undefined },
   ) {}
 
   /** A message as the API shows it: numbered in its session, never by its (global) row id. */
@@ -155,6 +160,7 @@ export class SessionViews {
     }));
     const retold = retoldStories(loop, (p) => interviewerAt(row.plan, p));
     const spoken = new Map((await this.store.recordings(id)).filter((r) => r.messageId !== null).map((r) => [r.messageId!, r]));
+    const runs = this.coding ? await this.store.codeRuns(id) : [];
     return {
       ...this.summary(row, stats),
       request: row.request,
@@ -191,10 +197,23 @@ export class SessionViews {
           gradeUsage: g ? usageOf(g) : null,
           interview: interviewAt(row.plan, sq.position) ?? null,
           retold: retold.filter((r) => r.earlier.position === sq.position || r.later.position === sq.position),
+          ...codingOf(this.coding?.problemOf(sq.questionId), sq, runs, done),
         };
       }),
       messages: messages.map((m) => this.message(m, all, spoken)),
       debrief: debrief?.debrief ?? null,
     };
   }
+}
+
+/** A coding question's problem and runs, once it is asked (nothing for any other question). */
+function codingOf(problem: Problem | undefined, sq: SessionQuestionRow, runs: CodeRun[], done: boolean) {
+  if (!problem || sq.state === 'pending') return {};
+  return {
+    coding: codingView(
+      problem,
+      runs.filter((r) => r.sessionQuestionId === sq.id),
+      done,
+    ),
+  };
 }
