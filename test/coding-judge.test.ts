@@ -55,7 +55,7 @@ describe('the judge', () => {
     expect(j.tests[hiddenWrong]).toEqual({ index: hiddenWrong, hidden: true, passed: false, reason: 'wrong_answer' });
     expect(j.tests[hiddenThrown]).toEqual({ index: hiddenThrown, hidden: true, passed: false, reason: 'error' });
     const seen = JSON.stringify(j.tests);
-    for (const t of pairSum.tests.hidden) expect(seen).not.toContain(JSON.stringify(t.input.args[0]));
+    for (const t of pairSum.tests.hidden) expect(seen).not.toContain(JSON.stringify((t.input as { args: unknown[] }).args[0]));
     expect(j.interviewer.failedEdgeCases.map((e) => e.id)).toEqual(['duplicates', 'negatives']);
     expect(j.interviewer.failedHidden.map((f) => f.edge)).toEqual(['duplicates', 'negatives']);
   });

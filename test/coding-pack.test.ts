@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { inputsFor, judge } from '../src/coding/judge.js';
 import { growthOf, loadCodingPack, PROBLEMS_DIR, TestInputSchema, TOPICS, type Problem } from '../src/coding/pack.js';
 import { createSandbox, type SandboxPool } from '../src/coding/sandbox/index.js';
@@ -77,6 +78,15 @@ describe('the coding pack', () => {
       /pair-sum\.yaml: coding problem pair-sum: field "growth": does not compile/,
     );
     expect(() => loadCodingPack(dirWith(source, 'two-sum.yaml'))).toThrow(/two-sum\.yaml: field "id": must match the file name/);
+  });
+
+  it('reads the large tests (JSON on one line) to the same values as the YAML parser', () => {
+    for (const id of ['pair-sum', 'lru-cache', 'tree-levels']) {
+      const raw = parseYaml(readFileSync(join(PROBLEMS_DIR, `${id}.yaml`), 'utf8')) as Problem;
+      const large = pack.get(id)!.tests.hidden.find((t) => t.edge === 'large')!;
+      expect(large.input).toEqual(raw.tests.hidden.find((t) => t.edge === 'large')!.input);
+      expect(large.expected).toEqual(raw.tests.hidden.find((t) => t.edge === 'large')!.expected);
+    }
   });
 
   it('has hidden tests on every named edge case, and at least six of them per problem', () => {
