@@ -38,13 +38,27 @@ function failures(p: Problem, r: Awaited<ReturnType<typeof run>>) {
     }));
 }
 
-/** A function that answers the visible tests from a table and returns null otherwise. */
+/**
+ * A solution that answers the visible tests from a table and returns null otherwise: for a
+ * function, by its arguments; for a class, by the calls made so far on the instance.
+ */
 function hardCoded(p: Problem): string {
-  const table = p.tests.visible.map((t) => [JSON.stringify((t.input as { args: unknown[] }).args), t.expected]);
-  return `const ANSWERS = new Map(${JSON.stringify(table)});
+  if (p.kind === 'function') {
+    const table = p.tests.visible.map((t) => [JSON.stringify((t.input as { args: unknown[] }).args), t.expected]);
+    return `const ANSWERS = new Map(${JSON.stringify(table)});
 function ${p.entry.javascript}(...args) {
   const key = JSON.stringify(args);
   return ANSWERS.has(key) ? ANSWERS.get(key) : null;
+}`;
+  }
+  const table = p.tests.visible.flatMap((t) => {
+    const calls = (t.input as { calls: [string, unknown[]][] }).calls;
+    return calls.map((_, i) => [JSON.stringify(calls.slice(0, i + 1)), (t.expected as unknown[])[i]]);
+  });
+  return `const ANSWERS = new Map(${JSON.stringify(table)});
+class ${p.entry.javascript} {
+  constructor(...args) { this.log = [[${JSON.stringify(p.entry.javascript)}, args]]; }
+${p.methods!.map((m) => `  ${m}(...args) { this.log.push([${JSON.stringify(m)}, args]); const key = JSON.stringify(this.log); return ANSWERS.has(key) ? ANSWERS.get(key) : null; }`).join('\n')}
 }`;
 }
 
@@ -151,13 +165,10 @@ describe.each(LANGUAGES)('the %s solutions, run in the sandbox', (language) => {
 });
 
 describe('a solution that hard-codes the visible answers', () => {
-  it.each(pack.problems.filter((p) => p.kind === 'function').map((p) => [p.id, p] as const))(
-    '%s: passes the visible tests and fails hidden ones',
-    async (_, p) => {
-      const r = await run('javascript', p, hardCoded(p), inputsFor(p, 'submit'));
-      const j = judge(p, r, 'submit');
-      expect(j.visible.passed).toBe(j.visible.total);
-      expect(j.hidden.passed).toBeLessThan(j.hidden.total);
-    },
-  );
+  it.each(pack.problems.map((p) => [p.id, p] as const))('%s: passes the visible tests and fails hidden ones', async (_, p) => {
+    const r = await run('javascript', p, hardCoded(p), inputsFor(p, 'submit'));
+    const j = judge(p, r, 'submit');
+    expect(j.visible.passed).toBe(j.visible.total);
+    expect(j.hidden.passed).toBeLessThan(j.hidden.total);
+  });
 });
