@@ -19,6 +19,10 @@ import { createMetrics } from './observability/metrics.js';
 import { modelObserver } from './observability/model-calls.js';
 import { createTracing, type SpanProcessor } from './observability/tracing.js';
 import type { Deps } from './types.js';
+import { modelTailor } from './tailor/model.js';
+import { tailorKeywords, tailorOffline } from './tailor/offline.js';
+import { RESUME_ENTRY } from './tailor/questions.js';
+import type { Tailor } from './tailor/schema.js';
 import { Recordings } from './voice/recordings.js';
 import { Speaker } from './voice/speech.js';
 import { Transcriber } from './voice/transcribe.js';
@@ -47,7 +51,9 @@ export function start(
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
-  const store = openStore(config.database, entries);
+  tailorKeywords();
+  // The generic résumé question is in the questions table (sessions' questions refer to it), not in the bank a loop draws from.
+  const store = openStore(config.database, [...entries, RESUME_ENTRY]);
   // One client for the grader and the interviewer.
   const metrics = config.metrics.enabled ? createMetrics({ poolUse: store.poolUse?.bind(store) }) : undefined;
   const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
@@ -62,6 +68,7 @@ export function start(
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
+  const tailor: Tailor = llm ? modelTailor(llm, entries, logger) : async (input) => tailorOffline(input, entries);
   const accounts = new Accounts(store, options.now);
   const loop = new InterviewLoop({
     store,
@@ -80,6 +87,7 @@ export function start(
       recovered: () => metrics.recoveries.inc(),
     },
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
+    tailor,
   });
   const recordings = new Recordings({
     store,

@@ -7,6 +7,10 @@ import { OfflineGrader } from './offline/index.js';
 import type { Rubric } from './rubrics.js';
 import type { Grader, GradeInput } from './types.js';
 
+/** Why a question made from the résumé is graded on the rubric only: said to the model grader and on the card. */
+export const RESUME_RUBRIC_ONLY =
+  'a question made from your résumé has no reference answer: it is graded on the rubric only (how you tell it: situation, your own actions, results, reflection)';
+
 /** The longest answer we grade, in characters (about 1,500 words). */
 export const MAX_ANSWER_CHARS = 10_000;
 
@@ -68,6 +72,7 @@ export function inputForQuestion(
     signals: q.signals,
     pitfalls: q.pitfalls,
     leadershipPrinciples: q.leadershipPrinciples,
+    ...(q.resume && { rubricOnly: RESUME_RUBRIC_ONLY }),
     answer,
     exchange,
   };

@@ -17,16 +17,17 @@ import {
   type CreateSessionRequest,
   DEFAULT_MAX_FOLLOW_UPS,
   type GradeEvent,
-  MIX_BY_LEVEL,
   type Message,
   type Session,
   type TurnResult,
 } from './schemas.js';
 import type { InterviewFeedback } from './feedback.js';
-import { interviewAt, type LoopPlan, planLoop } from './plan.js';
+import { interviewAt, type LoopPlan } from './plan.js';
+import { composeSession } from './compose.js';
+import type { Tailor } from '../tailor/schema.js';
 import { LoopReader } from './reading.js';
 import { handoffText, introText, openingText } from './wording.js';
-import { selectQuestions, TIME_BOX } from './selection.js';
+import { TIME_BOX } from './selection.js';
 import { questionNumber, SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
 import type { Logger } from '../observability/logger.js';
@@ -57,6 +58,8 @@ export interface LoopDeps {
   logger?: Logger;
   /** Turns and recoveries counted (metrics). */
   meter?: TurnMeter;
+  /** Reads a job description and a résumé (by the model, or offline); without it the texts are kept but nothing is tailored. */
+  tailor?: Tailor;
   /** Model tokens a turn used, for the session's owner (usage and budgets). */
   onUsage?: (userId: string, usage: Usage) => void;
 }
@@ -103,23 +106,11 @@ export class InterviewLoop implements TurnMachine {
     const level = req.level ?? DEFAULT_LEVEL;
     // With an explicit seed the loop is reproducible; without one, recent questions are avoided.
     const recent = explicitSeed ? undefined : await store.recentQuestionIds(userId, 5);
-    if (req.interviews !== undefined && (req.mix || req.questionIds)) {
-      throw new AppError('bad_request', 'interviews plans a whole loop: give it without mix or questionIds');
-    }
-    const { plan, questions: picked } =
-      req.interviews !== undefined
-        ? planLoop({ bank: bank.entries, level, interviews: req.interviews, seed, topics: req.topics, recent })
-        : {
-            plan: null,
-            questions: selectQuestions({
-              bank: bank.entries,
-              mix: req.mix ?? (req.questionIds ? undefined : MIX_BY_LEVEL[level]),
-              questionIds: req.questionIds,
-              topics: req.topics,
-              seed,
-              recent,
-            }),
-          };
+    const {
+      plan,
+      questions: picked,
+      tailoring,
+    } = await composeSession(req, { bank: bank.entries, level, seed, recent, tailor: this.deps.tailor });
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
     const at = this.now();
@@ -130,7 +121,8 @@ export class InterviewLoop implements TurnMachine {
           id,
           userId,
           status: 'active',
-          request: { ...req, level, seed },
+          // The texts stay with the session (deleted with it, exported, replayed), and what was read from them.
+          request: { ...req, level, seed, ...(tailoring && { tailoring }) },
           plan,
           seed,
           maxFollowUps,

@@ -161,6 +161,7 @@ export class SessionViews {
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
       plan: row.plan,
+      tailoring: row.request.tailoring ?? null,
       // Once the loop is over, the feedback as the meeting read it (worded by the model, if there is one).
       feedback: debrief?.debrief.meeting?.feedback ?? feedbackSoFar(row.plan, loop, this.rubrics, retold),
       questions: all.map((sq, i) => {
