@@ -9,13 +9,11 @@ export const RESUME_PATH = '/api/resume';
 
 const ResumeFile = z
   .object({
-    file: z
-      .instanceof(File, { message: 'must be the résumé, sent as a file' })
-      .openapi({
-        type: 'string',
-        format: 'binary',
-        description: `The résumé: PDF or DOCX (or plain text), at most ${MAX_RESUME_BYTES / 1024 / 1024} MB`,
-      }),
+    file: z.instanceof(File, { message: 'must be the résumé, sent as a file' }).openapi({
+      type: 'string',
+      format: 'binary',
+      description: `The résumé: PDF or DOCX (or plain text), at most ${MAX_RESUME_BYTES / 1024 / 1024} MB`,
+    }),
   })
   .openapi('ResumeFile');
 
