@@ -68,7 +68,7 @@ export function start(
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
-  const tailor: Tailor = llm ? modelTailor(llm, entries, logger) : async (input) => tailorOffline(input, entries);
+  const tailor: Tailor = llm ? modelTailor(llm, entries, logger) : async (input) => ({ tailoring: tailorOffline(input, entries) });
   const accounts = new Accounts(store, options.now);
   const loop = new InterviewLoop({
     store,

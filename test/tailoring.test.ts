@@ -124,6 +124,16 @@ describe('a question made from the résumé', () => {
     expect(await app.deps.store.session(s.id)).toBeFalsy();
   });
 
+  it('is documented: the texts on a new session, the résumé upload and the tailoring', async () => {
+    const doc = (await makeApp().json('/openapi.json')).body;
+    expect(Object.keys(doc.components.schemas.CreateSession.properties)).toEqual(expect.arrayContaining(['jobDescription', 'resume']));
+    expect(Object.keys(doc.paths['/api/resume'].post.responses)).toEqual(expect.arrayContaining(['200', '413', '415', '422']));
+    expect(doc.paths['/api/resume'].post.requestBody.content['multipart/form-data']).toBeDefined();
+    expect(doc.components.schemas.Session.allOf[1].properties.tailoring).toBeDefined();
+    expect(Object.keys(doc.components.schemas.Tailoring.properties)).toEqual(['source', 'note', 'principles', 'topics', 'resumeItems']);
+    expect(doc.components.schemas.Grade.properties.rubricOnly).toBeDefined();
+  });
+
   it('refuses texts over the limit with a 400 naming the field', async () => {
     const app = makeApp();
     const long = await app.post('/api/sessions', { jobDescription: 'x'.repeat(20_001) });
@@ -239,6 +249,8 @@ describe('a loop tailored by the model (mocked with msw)', () => {
     expect(call.messages[1].content).toContain('<job_description>\nSenior Backend Engineer');
     expect(s.tailoring).toMatchObject({ source: 'model', principles: [{ id: 'Dive Deep' }, { id: 'Ownership' }] });
     expect(s.plan!.interviews.flatMap((i) => i.principles)).toEqual(expect.arrayContaining(['Dive Deep', 'Ownership']));
+    // the model's reading counts with the session's tokens, on its opening
+    expect((s as unknown as { tokens: { prompt: number } }).tokens.prompt).toBe(1200);
     const plain = onJob(await start(app, { interviews: 5, seed: 'm' }));
     expect(onJob(s).topics).toBeGreaterThanOrEqual(plain.topics);
     const resumeAt = s.questions.findIndex((q) => q.questionId === 'resume-project');

@@ -70,7 +70,7 @@ export async function roomView(main, id, ctx) {
       h('div.room-head', {}, heading, voice?.readAloudLabel, clock),
       who,
       status,
-      tailoringSummary(session.tailoring),
+      tailoringSummary(session.tailoring, session.request),
       transcript.el,
       pause,
       composer?.errorBox,

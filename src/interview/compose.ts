@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Level } from '../grading/levels.js';
 import { preferenceOf, resumeQuestion } from '../tailor/questions.js';
 import type { Tailor, Tailoring } from '../tailor/schema.js';
+import type { Usage } from '../llm/usage.js';
 import { type LoopPlan, planLoop } from './plan.js';
 import { type CreateSessionRequest, MIX_BY_LEVEL } from './schemas.js';
 import { selectQuestions } from './selection.js';
@@ -16,6 +17,8 @@ export interface Composed {
   plan: LoopPlan | null;
   questions: BankEntry[];
   tailoring?: Tailoring;
+  /** The model tokens tailoring used. */
+  usage?: Usage;
 }
 
 export async function composeSession(
@@ -27,16 +30,18 @@ export async function composeSession(
   }
   const jobDescription = req.jobDescription?.trim();
   const resume = req.resume?.trim();
-  const tailoring = (jobDescription || resume) && o.tailor ? await o.tailor({ jobDescription, resume }, o.signal) : undefined;
+  const read = (jobDescription || resume) && o.tailor ? await o.tailor({ jobDescription, resume }, o.signal) : undefined;
+  const tailoring = read?.tailoring;
+  const usage = read?.usage;
   const prefer = preferenceOf(tailoring);
   const first = tailoring?.resumeItems[0];
   const extra = first ? [resumeQuestion(first)] : [];
   const common = { bank: o.bank, seed: o.seed, topics: req.topics, recent: o.recent, prefer, extra };
-  if (req.interviews !== undefined) return { ...planLoop({ ...common, level: o.level, interviews: req.interviews }), tailoring };
+  if (req.interviews !== undefined) return { ...planLoop({ ...common, level: o.level, interviews: req.interviews }), tailoring, usage };
   const questions = selectQuestions({
     ...common,
     mix: req.mix ?? (req.questionIds ? undefined : MIX_BY_LEVEL[o.level]),
     questionIds: req.questionIds,
   });
-  return { plan: null, questions, tailoring };
+  return { plan: null, questions, tailoring, usage };
 }

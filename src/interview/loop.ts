@@ -110,6 +110,7 @@ export class InterviewLoop implements TurnMachine {
       plan,
       questions: picked,
       tailoring,
+      usage,
     } = await composeSession(req, { bank: bank.entries, level, seed, recent, tailor: this.deps.tailor });
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
@@ -154,10 +155,13 @@ export class InterviewLoop implements TurnMachine {
         'opening',
         openingText({ picked, maxFollowUps, plan, grader: this.deps.grader.kind, model: this.deps.model }),
         at,
+        // The model's reading of the job and the résumé counts with the session's tokens.
+        usage,
       );
       const intro = plan ? `${introText(plan.interviews[0]!, 0, plan.interviews.length)}\n\n` : '';
       await say(tx, id, rows[0]!.id, 'question', `${intro}${picked[0]!.prompt}`, at);
     });
+    if (usage) this.deps.onUsage?.(userId, usage);
     return this.views.get(id, userId);
   }
 

@@ -59,7 +59,7 @@ const clamp = (w: number) => Math.round(Math.max(0, Math.min(1, w)) * 100) / 100
 export function modelTailor(llm: Model, bank: readonly BankEntry[], logger?: Logger): Tailor {
   return async (input, signal) => {
     try {
-      const { value } = await completeStructured({
+      const { value, usage } = await completeStructured({
         ...llm,
         name: 'tailoring',
         schema: TailorReply,
@@ -82,12 +82,14 @@ export function modelTailor(llm: Model, bank: readonly BankEntry[], logger?: Log
         topics: value.topics.slice(0, 6).map((t) => ({ ...t, weight: clamp(t.weight) })),
         resumeItems: value.resumeItems.filter((i) => i.claims.length).slice(0, 3),
       };
-      return tailoring;
+      return { tailoring, usage };
     } catch (e) {
       if (signal?.aborted) throw e;
       const reason = isAppError(e) ? e.message : 'the model call failed';
       logger?.warn({ event: 'tailoring_fell_back', code: isAppError(e) ? e.code : 'internal' }, 'tailoring fell back to offline');
-      return { ...tailorOffline(input, bank), note: `The model could not read the texts (${reason}): our own matching was used` };
+      return {
+        tailoring: { ...tailorOffline(input, bank), note: `The model could not read the texts (${reason}): our own matching was used` },
+      };
     }
   };
 }

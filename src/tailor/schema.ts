@@ -67,8 +67,11 @@ export interface TailorInput {
   resume?: string;
 }
 
-/** Reads a job description and a résumé into a Tailoring. */
-export type Tailor = (input: TailorInput, signal?: AbortSignal) => Promise<Tailoring>;
+/** Reads a job description and a résumé into a Tailoring, with the model tokens it used (none offline). */
+export type Tailor = (
+  input: TailorInput,
+  signal?: AbortSignal,
+) => Promise<{ tailoring: Tailoring; usage?: { promptTokens: number; completionTokens: number } }>;
 
 /** A résumé file read into text: what the page shows in the résumé box to check and edit. */
 export const ResumeUpload = z

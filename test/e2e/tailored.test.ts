@@ -50,8 +50,11 @@ describe('a tailored loop in the browser', () => {
     await page.getByRole('button', { name: 'Start the interview' }).click();
     await page.waitForSelector('.msg[data-kind="question"]');
     const tailoring = page.getByTestId('tailoring');
-    await tailoring.locator('summary').click();
+    await tailoring.locator('summary').first().click();
     expect(await tailoring.textContent()).toMatch(/read offline[\s\S]*Dive Deep[\s\S]*dive deep[\s\S]*Ledgerline/);
+    // the texts themselves, as sent
+    await tailoring.getByText('The job description').click();
+    expect(await tailoring.locator('pre').first().textContent()).toBe(BACKEND_JOB);
 
     await page.getByRole('button', { name: 'Skip question' }).click();
     const asked = page.locator('.msg[data-kind="question"]', { hasText: `Walk me through ${RESUME_PROJECT} on your résumé` });

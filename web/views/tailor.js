@@ -87,11 +87,14 @@ export function tailorFields() {
 
 /**
  * What a tailored loop used: the principles and topics with the words that showed them, and the
- * résumé items, folded; null for a loop that was not tailored.
+ * résumé items, and the texts themselves, folded; null for a loop that was not tailored.
  * @param {import('../api.js').Tailoring | null} t
+ * @param {{ jobDescription?: string, resume?: string }} texts
  */
-export function tailoringSummary(t) {
+export function tailoringSummary(t, texts) {
   if (!t) return null;
+  /** @param {string} title @param {string | undefined} text */
+  const shown = (title, text) => (text ? h('details', {}, h('summary', { text: title }), h('pre.tailor-text', { text })) : null);
   /** @param {Array<{ id: string, weight: number, matched: string[] }>} xs */
   const weighted = (xs) => xs.map((x) => h('li', {}, h('strong', { text: x.id }), x.matched.length ? ` — ${x.matched.join(', ')}` : ''));
   return h(
@@ -115,5 +118,7 @@ export function tailoringSummary(t) {
           ),
         ]
       : null,
+    shown('The job description', texts.jobDescription),
+    shown('The résumé', texts.resume),
   );
 }
