@@ -289,4 +289,16 @@ describe('a loop tailored by the model (mocked with msw)', () => {
     expect(fallback.tailoring.note).toMatch(/our own matching was used/);
     expect(fallback.questions.some((q) => q.questionId === 'resume-project')).toBe(true);
   });
+
+  it("counts the model's reading in the user's monthly budget: once it is spent, only an untailored loop starts", async () => {
+    const app = makeApp({ ...MODEL_ENV, USER_TOKEN_BUDGET: '1000' });
+    mock.reply(modelTailoring());
+    const first = await start(app, { interviews: 2, seed: 'b', jobDescription: BACKEND_JOB, resume: RESUME });
+    expect(first.tailoring.source).toBe('model');
+    const spent = await app.post('/api/sessions', { interviews: 2, seed: 'b', jobDescription: BACKEND_JOB, resume: RESUME });
+    expect(spent.status).toBe(429);
+    expect(spent.body.error.code).toBe('budget_exhausted');
+    expect(mock.requests).toHaveLength(1);
+    await start(app, { interviews: 2, seed: 'b' });
+  });
 });
