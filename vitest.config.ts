@@ -15,6 +15,7 @@ const BOTH = [
   'test/turns.test.ts',
   'test/voice-api.test.ts',
   'test/round-trips.test.ts',
+  'test/tailoring.test.ts',
 ];
 
 export default defineConfig({
