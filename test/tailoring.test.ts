@@ -52,6 +52,7 @@ describe('a loop tailored to a job description and a résumé, offline', () => {
     const app = makeApp();
     const s = await start(app, { interviews: 5, seed: 'r', jobDescription: BACKEND_JOB, resume: RESUME });
     expect(s.tailoring.source).toBe('offline');
+    expect((s as unknown as { loop: string }).loop).toBe('SDE II loop: 4 interviews and the Bar Raiser, tailored to a job and a résumé');
     const principles = s.tailoring.principles.map((p: { id: string }) => p.id);
     expect(principles.slice(0, 2).sort()).toEqual(['Dive Deep', 'Ownership']);
     expect(s.tailoring.principles[0].matched.length).toBeGreaterThan(0);
@@ -80,6 +81,13 @@ describe('a loop tailored to a job description and a résumé, offline', () => {
     const followUp = reply.body.messages.find((m: { kind: string }) => m.kind === 'followup');
     // the follow-up quotes what the résumé claims, not the answer
     expect(followUp.content).toMatch(/^Your résumé says "(Designed the ledger schema|Reduced reconciliation time by 65%)/);
+    // the next one quotes another claim, never the same twice
+    const again = await app.post(`/api/sessions/${s.id}/answer`, {
+      text: 'I worked on the ledger with the team and it went well for everyone.',
+    });
+    const second = again.body.messages.find((m: { kind: string }) => m.kind === 'followup');
+    expect(second.content).toMatch(/^Your résumé says "/);
+    expect(second.content.split('"')[1]).not.toBe(followUp.content.split('"')[1]);
   });
 });
 
