@@ -106,8 +106,9 @@ describe('a question made from the résumé', () => {
     const grade = graded.body.grades[0].grade;
     expect(grade.rubricId).toBe('star');
     expect(grade.rubricOnly).toMatch(/no reference answer: it is graded on the rubric only/);
-    // nothing to cover: no reference, no signals
+    // nothing to cover: no reference, no signals; and no principle asked, so none judged
     expect(grade.missedPoints).toEqual([]);
+    expect(grade.criteria.map((c: { id: string }) => c.id)).toEqual(['situation_task', 'action', 'result', 'reflection']);
     expect(grade.score).toBeGreaterThan(40);
 
     const replay = (await app.json(`/api/sessions/${s.id}`)).body;
@@ -271,10 +272,14 @@ describe('a loop tailored by the model (mocked with msw)', () => {
     })();
     mock.reply(say('Thanks.'));
     expect((await app.post(`/api/sessions/${practice.id}/skip`, {})).status).toBe(200);
-    mock.reply(decide('next'), gradeReply('star', 4, 'I wrote the reconciliation job myself'), say('That was the last one.'));
+    // the model is asked for the star criteria but the principle one: the question asks about no principle
+    const reply = gradeReply('star', 4, 'I wrote the reconciliation job myself') as { content: string };
+    const parsed = JSON.parse(reply.content);
+    delete parsed.criteria.leadership_principles;
+    mock.reply(decide('next'), completion(JSON.stringify(parsed)), say('That was the last one.'));
     const before = mock.requests.length;
     const graded = await app.post(`/api/sessions/${practice.id}/answer`, { text: STORY });
-    expect(graded.status).toBe(200);
+    expect(graded.status, JSON.stringify(graded.body)).toBe(200);
     expect(graded.body.grades[0].grade.rubricOnly).toMatch(/graded on the rubric only/);
     const decideCall = mock.requests[before]!;
     expect(decideCall.messages[1].content).toContain('No reference answer: a question made from the candidate');
@@ -282,6 +287,12 @@ describe('a loop tailored by the model (mocked with msw)', () => {
     const gradeCall = mock.requests[before + 1]!;
     expect(gradeCall.messages[1].content).toContain('<no_reference>');
     expect(gradeCall.messages[1].content).toContain('Grade on the rubric only');
+    expect(Object.keys(gradeCall.response_format.json_schema.schema.properties.criteria.properties)).toEqual([
+      'situation_task',
+      'action',
+      'result',
+      'reflection',
+    ]);
   });
 
   it('sends back a claim the résumé does not make, and falls back to its own reading, saying so, when the model fails twice', async () => {
