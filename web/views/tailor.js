@@ -13,13 +13,11 @@ export function tailorFields() {
   const job = h('textarea', {
     id: 'job-description',
     rows: 6,
-    maxlength: 20000,
     placeholder: 'Paste the job description: the loop leans towards the principles and topics it stresses',
   });
   const resume = h('textarea', {
     id: 'resume',
     rows: 8,
-    maxlength: 20000,
     placeholder: 'Paste your résumé, or upload it below: you will be asked about a project on it',
   });
   const file = h('input', {
