@@ -48,6 +48,23 @@ describe('a loop tailored to a job description and a résumé, offline', () => {
     expect(tailored.principles).toBe(2 * 4);
   });
 
+  it("leans a practice session's technical questions towards the job's topics, and asks about the résumé after the behavioural ones", async () => {
+    const app = makeApp();
+    const onTopics = (s: Started) => s.questions.filter((q) => q.topics.some((t) => JOB_TOPICS.has(t))).length;
+    let tailored = 0;
+    let plain = 0;
+    for (const seed of ['a', 'b', 'c']) {
+      const t = await start(app, { mix: { behavioral: 1, technical: 3 }, seed, jobDescription: BACKEND_JOB, resume: RESUME });
+      const p = await start(app, { mix: { behavioral: 1, technical: 3 }, seed });
+      expect(t.questions.map((q) => q.category)).toEqual(['behavioral', 'behavioral', 'technical', 'technical', 'technical']);
+      expect(t.questions[1]!.questionId).toBe('resume-project');
+      tailored += onTopics(t);
+      plain += onTopics(p);
+    }
+    expect(tailored).toBeGreaterThan(plain);
+    expect(tailored).toBe(9);
+  });
+
   it('says what it matched, and asks about a project named in the résumé with follow-ups on its claims', async () => {
     const app = makeApp();
     const s = await start(app, { interviews: 5, seed: 'r', jobDescription: BACKEND_JOB, resume: RESUME });
