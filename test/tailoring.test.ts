@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readResume } from '../src/tailor/resume.js';
 import { makeApp } from './helpers/app.js';
 import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
@@ -180,6 +181,27 @@ const upload = (app: ReturnType<typeof makeApp>, bytes: Uint8Array, name: string
   return app.json('/api/resume', { method: 'POST', body: form });
 };
 
+describe('reading a résumé offline', () => {
+  it('reads one without headings as experience, with • bullets and lines that start with a verb, and skips Education and Skills', () => {
+    const items = readResume(
+      [
+        'John Roe',
+        'Globex — Software Engineer (2019 – 2023)',
+        '• Built the billing API in Kotlin serving 12,000 requests per second',
+        'Reduced cloud costs by 30% by moving batch jobs to spot instances',
+        'Skills',
+        '• Kotlin, Go, Terraform, and many other languages',
+      ].join('\n'),
+    );
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ name: 'Globex — Software Engineer', section: 'experience', verbs: ['built', 'reduced'] });
+    expect(items[0]!.claims).toHaveLength(2);
+    expect(items[0]!.figures).toEqual(['12,000 requests', '30%']);
+    expect(items[0]!.tech).toContain('Kotlin');
+    expect(readResume('Education\nBSc, 2014\nSkills\nGo')).toEqual([]);
+  });
+});
+
 describe('POST /api/resume', () => {
   it('reads a PDF and a DOCX into text, by their bytes, with the projects found in them', async () => {
     const app = makeApp();
@@ -240,6 +262,11 @@ describe('POST /api/resume', () => {
     expect(big.status).toBe(413);
     expect(big.body.error.message).toMatch(/larger than 2 MB/);
     expect((await upload(app, new Uint8Array(), 'cv.pdf')).status).toBe(400);
+    // text over the limit is read, cut at it, and says so
+    const long = await upload(app, new Uint8Array(Buffer.from(`${RESUME}\n${'word '.repeat(5000)}`)), 'cv.txt');
+    expect(long.status).toBe(200);
+    expect(long.body).toMatchObject({ format: 'text', truncated: true });
+    expect(long.body.text).toHaveLength(20_000);
     const asJson = await app.post('/api/resume', { file: 'x' });
     expect(asJson.status).toBe(415);
     expect(asJson.body.error.message).toMatch(/résumé as multipart\/form-data, in a field named "file"/);

@@ -98,8 +98,9 @@ export function readResume(text: string): ResumeItem[] {
         items.push((current = { name: section === 'projects' ? nameOf(body, section) : 'your experience', section, claims: [] }));
       current.claims.push(body);
     } else if (!claim) {
-      // A title line: a new item, unless the item has no claim yet (a role's company, then its title).
-      if (current && !current.claims.length) current.name = `${current.name}, ${nameOf(line, section)}`;
+      // A title line: a new item, unless the item has no claim yet (a role's company, then its title);
+      // without headings the lines before the first claims are the candidate's name and contacts, so the last one names it.
+      if (current && !current.claims.length) current.name = headed ? `${current.name}, ${nameOf(line, section)}` : nameOf(line, section);
       else items.push((current = { name: nameOf(line, section), section, claims: [] }));
     }
   }
