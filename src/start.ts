@@ -23,6 +23,10 @@ import { createMetrics } from './observability/metrics.js';
 import { modelObserver } from './observability/model-calls.js';
 import { createTracing, type SpanProcessor } from './observability/tracing.js';
 import type { Deps } from './types.js';
+import { modelTailor } from './tailor/model.js';
+import { tailorKeywords, tailorOffline } from './tailor/offline.js';
+import { RESUME_ENTRY } from './tailor/questions.js';
+import type { Tailor } from './tailor/schema.js';
 import { Recordings } from './voice/recordings.js';
 import { Speaker } from './voice/speech.js';
 import { Transcriber } from './voice/transcribe.js';
@@ -53,7 +57,9 @@ export function start(
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
   const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
-  const store = openStore(config.database, entries, tracing?.tracer);
+  tailorKeywords();
+  // The generic résumé question is in the questions table (sessions' questions refer to it), not in the bank a loop draws from.
+  const store = openStore(config.database, [...entries, RESUME_ENTRY], tracing?.tracer);
   // One client for the grader and the interviewer.
   const metrics = config.metrics.enabled ? createMetrics({ poolUse: store.poolUse?.bind(store) }) : undefined;
   const observer = modelObserver({
@@ -67,6 +73,7 @@ export function start(
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
+  const tailor: Tailor = llm ? modelTailor(llm, entries, logger) : async (input) => ({ tailoring: tailorOffline(input, entries) });
   const accounts = new Accounts(store, options.now);
   const now = options.now ?? (() => new Date());
   // Workers start on a language's first run, not here.
@@ -90,6 +97,7 @@ export function start(
     },
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
     coding,
+    tailor,
   });
   const recordings = new Recordings({
     store,

@@ -20,6 +20,11 @@ export interface GradeInput {
   answer: string;
   /** The whole exchange, when there were follow-ups. */
   exchange?: Array<{ role: 'interviewer' | 'candidate'; content: string }>;
+  /**
+   * Set when the question has no reference answer and no signals by nature (a question made from
+   * the candidate's résumé): why it is graded on the rubric only. Said in the grade.
+   */
+  rubricOnly?: string;
   /** The level whose bar the answer is graded against (DEFAULT_LEVEL when not given). */
   level?: Level;
   /** For a coding problem: what its runs showed (tests passed, growth measured), which decides correctness. */

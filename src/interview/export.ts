@@ -124,6 +124,26 @@ export function storyBankMarkdown(bank: StoryBank): string {
   return `${out.join('\n').trim()}\n`;
 }
 
+/** What the loop was tailored to: what was read, then the texts themselves (folded). */
+function tailoringMarkdown(s: Session): string[] {
+  const t = s.tailoring;
+  const { jobDescription, resume } = s.request;
+  if (!t && !jobDescription && !resume) return [];
+  const weighted = (xs: Array<{ id: string; weight: number; matched: string[] }>) =>
+    xs.map((x) => `${x.id} (${x.weight}${x.matched.length ? `: ${x.matched.join(', ')}` : ''})`).join('; ');
+  return [
+    `## Tailored to the job and the résumé (${t?.source === 'model' ? 'read by the model' : 'read offline'})`,
+    '',
+    ...(t?.note ? [t.note, ''] : []),
+    ...(t?.principles.length ? [`- Principles the job stresses: ${weighted(t.principles)}`] : []),
+    ...(t?.topics.length ? [`- Topics the job stresses: ${weighted(t.topics)}`] : []),
+    ...(t?.resumeItems ?? []).map((i) => `- From the résumé (${i.section}): ${i.name} — ${i.claims.map((c) => `“${c}”`).join(' ')}`),
+    '',
+    ...(jobDescription ? ['<details><summary>Job description</summary>', '', quote(jobDescription), '', '</details>', ''] : []),
+    ...(resume ? ['<details><summary>Résumé</summary>', '', quote(resume), '', '</details>', ''] : []),
+  ];
+}
+
 /**
  * A session as a Markdown document: transcript, feedback per question, debrief, and the stories
  * of the candidate's bank it told.
@@ -140,7 +160,7 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
       `- Interview ${i + 1}: ${iv.interviewer.name}, ${iv.interviewer.role}${iv.interviewer.barRaiser ? ' (Bar Raiser)' : ''}; owns ${[...iv.principles, ...(iv.area ? [iv.area.replace('_', ' ')] : [])].join(', ')}`,
     );
   }
-  out.push('');
+  out.push('', ...tailoringMarkdown(s));
   const opening = s.messages.find((m) => m.kind === 'opening');
   if (opening) out.push('## Opening', '', opening.content, '');
   for (const q of s.questions) {
@@ -164,6 +184,7 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
         `### Feedback: ${g.score}/100, ${g.overall}/5, ${g.verdict.replace(/_/g, ' ')} (${g.grader.kind === 'offline' ? 'offline grader' : `llm grader ${g.grader.model ?? ''}`})`,
         '',
       );
+      if (g.rubricOnly) out.push(`*Graded on the rubric only: ${g.rubricOnly}.*`, '');
       out.push('| criterion | score | feedback |', '|---|---|---|');
       for (const c of g.criteria) out.push(`| ${c.id} | ${c.score ?? '–'} | ${c.feedback.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
       out.push('');

@@ -4,7 +4,7 @@ import { gradeOffline } from '../grading/offline/index.js';
 import { type Level, levelName, rankOf } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { type InterviewFeedback, VOTE_LABEL, type Vote } from './feedback.js';
-import { anchored, anchorQuote } from './anchor.js';
+import { anchored, anchorQuote, resumeAnchored, resumeQuote } from './anchor.js';
 import { type CodingContext, codingProbes } from './coding-probes.js';
 import type { Interview } from './plan.js';
 import type { GradeInput } from '../grading/types.js';
@@ -185,8 +185,10 @@ export class OfflineInterviewer implements Interviewer {
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
     const asked = askedProbes(ctx);
     const probe = dimension ? dimension.probe : (criterion.probes.find((p) => !asked.has(p)) ?? criterion.probes[0]!);
-    // Anchored on the candidate's own words, never a quote already used in this question.
+    // Anchored on the candidate's own words (on a résumé question, first on what the résumé claims), never a quote already used in this question.
     const earlier = ctx.exchange.filter((m) => m.kind === 'followup').map((m) => m.content);
+    const claim = ctx.question.resume && resumeQuote(ctx.question.resume.claims, answersOf(ctx.exchange), earlier);
+    if (claim) return speak(resumeAnchored(claim, probe), onToken);
     return speak(anchored(anchorQuote(answersOf(ctx.exchange), decision.criterionId ?? '', earlier), probe), onToken);
   }
 
@@ -237,7 +239,9 @@ export class LlmInterviewer implements Interviewer {
 
   async decide(ctx: TurnContext, signal?: AbortSignal) {
     const q = ctx.question;
-    const reference = q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
+    const reference = q.resume
+      ? `No reference answer: a question made from the candidate's résumé, about ${q.resume.name}. What the résumé claims (probe these: the candidate's own part, how figures were measured):\n${q.resume.claims.map((c) => `- ${c}`).join('\n')}`
+      : q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
     const { value, usage } = await completeStructured({
       ...this.llm,
       schema: decisionSchema(ctx.rubric),
@@ -275,7 +279,10 @@ export class LlmInterviewer implements Interviewer {
     return this.stream(
       ctx,
       render(loadPrompt('interviewer.followup.md'), {
-        question: ctx.question.prompt,
+        // On a résumé question the follow-up may quote what the résumé claims.
+        question: ctx.question.resume
+          ? `${ctx.question.prompt}\n(What the candidate's résumé claims about it: ${ctx.question.resume.claims.map((c) => `"${neutralizeTags(c)}"`).join('; ')})`
+          : ctx.question.prompt,
         exchange: describeExchange(ctx.exchange),
         summary: await ctx.summary(),
         criterion: dimension

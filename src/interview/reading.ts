@@ -4,6 +4,7 @@ import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
+import { rubricFor } from '../grading/service.js';
 import { buildDebrief, type Debrief } from './debrief.js';
 import { answersBy } from './feedback.js';
 import type { ExchangeMessage, TurnContext } from './interviewer.js';
@@ -42,7 +43,7 @@ export class LoopReader {
     }));
     return {
       question,
-      rubric: this.rubrics.get(question.rubric)!,
+      rubric: rubricFor(question, this.rubrics.get(question.rubric)!),
       exchange,
       followUpsUsed: current.followUps,
       maxFollowUps: session.maxFollowUps,

@@ -38,7 +38,15 @@ export const CATEGORY_LABEL: Record<Category, string> = {
 };
 
 /** "2 behavioural + 2 technical + 1 system design on caching": how the loop was asked for. */
-export function describeLoop(req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics' | 'level'>, plan: LoopPlan | null = null): string {
+export function describeLoop(
+  req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics' | 'level' | 'tailoring' | 'jobDescription' | 'resume'>,
+  plan: LoopPlan | null = null,
+): string {
+  const to = [req.jobDescription?.trim() && 'a job', req.resume?.trim() && 'a résumé'].filter(Boolean);
+  return `${loopWords(req, plan)}${req.tailoring && to.length ? `, tailored to ${to.join(' and ')}` : ''}`;
+}
+
+function loopWords(req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics' | 'level'>, plan: LoopPlan | null): string {
   if (plan) {
     const barRaiser = plan.interviews.some((i) => i.interviewer.barRaiser);
     const others = plan.interviews.length - (barRaiser ? 1 : 0);
@@ -168,6 +176,7 @@ export class SessionViews {
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
       plan: row.plan,
+      tailoring: row.request.tailoring ?? null,
       // Once the loop is over, the feedback as the meeting read it (worded by the model, if there is one).
       feedback: debrief?.debrief.meeting?.feedback ?? feedbackSoFar(row.plan, loop, this.rubrics, retold),
       questions: all.map((sq, i) => {

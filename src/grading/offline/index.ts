@@ -170,6 +170,7 @@ export function gradeOffline(input: GradeInput, judgement: Judgement = judge(inp
     strengths,
     improvements,
     flags,
+    ...(input.rubricOnly && { rubricOnly: input.rubricOnly }),
     ...(bar && { bar }),
   };
 }
