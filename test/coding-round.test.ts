@@ -103,6 +103,23 @@ describe('the coding round', () => {
     expect(scores[0]).toBeGreaterThan(scores[1]! + 10);
   }, 120_000);
 
+  it('measures how a submitted solution grows: a brute force is held slower than the problem allows, the reference is not', async () => {
+    const app = codingApp();
+    const slow = pairSum.wrong.find((w) => w.language === 'javascript' && w.kind === 'too_slow')!.code;
+    const growth: Record<string, { measured: string | null; withinExpected: boolean | null }> = {};
+    for (const [name, code] of [
+      ['slow', slow],
+      ['reference', pairSum.reference.javascript],
+    ] as const) {
+      const id = await start(app, ['code-pair-sum'], 0);
+      const run = await app.post(`/api/sessions/${id}/code/submit`, { language: 'javascript', code });
+      expect(run.body.run.passed).toBe(true);
+      growth[name] = run.body.run.growth;
+    }
+    expect(growth.slow).toMatchObject({ measured: 'O(n^2)', withinExpected: false });
+    expect(growth.reference!.withinExpected).toBe(true);
+  }, 120_000);
+
   it('refuses code for a question that is not a coding problem, an empty body, an unknown language, and code after the question', async () => {
     const app = codingApp();
     const id = await start(app, ['amazon-31', 'code-pair-sum'], 0);
@@ -115,15 +132,30 @@ describe('the coding round', () => {
     expect((await app.post(`/api/sessions/no-such/code/run`, { language: 'javascript', code: 'x' })).status).toBe(404);
   });
 
-  it('with a model, grades correctness on the tests whatever the model says', async () => {
+  it('with a model, tells the interviewer the failed edge cases by name (never a hidden input), and grades correctness on the tests', async () => {
     const app = codingApp(MODEL_ENV);
-    const id = await start(app, ['code-pair-sum', 'amazon-31'], 0);
+    const id = await start(app, ['code-pair-sum', 'amazon-31'], 1);
     await app.post(`/api/sessions/${id}/code/submit`, { language: 'javascript', code: HARD_CODED });
+    mock.reply(decide('followup', 'testing'), say('What happens when the two values are the same number?'));
+    const asked = await app.post(`/api/sessions/${id}/answer`, { text: EXPLAINED });
+    expect(asked.status).toBe(200);
+    const [decision, followUp] = [JSON.stringify(mock.requests[0]!.messages), JSON.stringify(mock.requests[1]!.messages)];
+    expect(decision).toMatch(/hidden tests/);
+    // The failed edge cases reach the model as questions to ask; no hidden test's input does.
+    const hiddenInputs = pairSum.tests.hidden.map((t) => JSON.stringify((t.input as { args: unknown[] }).args[0]));
+    const failedAsk = pairSum.edgeCases.map((e) => e.ask).find((a) => followUp.includes(a));
+    expect(failedAsk).toBeDefined();
+    for (const input of hiddenInputs.filter((i) => i.length > 12)) {
+      expect(decision).not.toContain(input);
+      expect(followUp).not.toContain(input);
+    }
     mock.reply(gradeReply('coding', 5, 'hash map'), say('Next question.'));
-    const res = await app.post(`/api/sessions/${id}/answer`, { text: EXPLAINED });
+    const res = await app.post(`/api/sessions/${id}/answer`, {
+      text: 'Equal values would pair with themselves, so I look up before I store.',
+    });
     expect(res.status).toBe(200);
     const grade = (await app.json(`/api/sessions/${id}`)).body.questions[0].grade;
+    // The model said 5 everywhere: the tests say the hidden ones failed.
     expect(grade.criteria.find((c: { id: string }) => c.id === 'correctness').score).toBe(3);
-    void decide;
   }, 60_000);
 });

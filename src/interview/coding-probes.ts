@@ -64,3 +64,24 @@ export function withCode(answer: string, evidence: CodeEvidence | undefined): st
   if (!evidence?.code) return answer;
   return `${answer}\n\nMy ${evidence.submitted ? 'submitted' : 'last run'} code (${evidence.language}):\n${evidence.code}`;
 }
+
+/**
+ * What a model interviewer is told of a coding question's runs: the tests passed, the measured
+ * growth, and the questions to ask (the edge cases by name: never a hidden test's input or value).
+ */
+export function codingBrief(coding: CodingContext, exchange: ExchangeMessage[]): string {
+  const e = coding.evidence;
+  const tests = !e.ran
+    ? 'The candidate has not run any code yet.'
+    : e.submitted
+      ? `Their last submit passed ${e.visible?.passed} of ${e.visible?.total} visible and ${e.hidden?.passed} of ${e.hidden?.total} hidden tests${e.status && e.status !== 'ok' ? ` (the run ended: ${e.status})` : ''}.`
+      : `They ran the visible tests (${e.visible?.passed} of ${e.visible?.total} passed) but have not submitted.`;
+  const growth = e.growth?.measured ? ` Its running time grew like ${e.growth.measured} (expected ${e.growth.expected}).` : '';
+  const probes = codingProbes(coding, exchange);
+  return [
+    `${tests}${growth}`,
+    ...(probes.length
+      ? ['Still to ask, in this order (one at a time, in your own words, never revealing a test):', ...probes.map((p) => `- ${p.text}`)]
+      : []),
+  ].join('\n');
+}

@@ -5,7 +5,7 @@ import { type Level, levelName, rankOf } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { type InterviewFeedback, VOTE_LABEL, type Vote } from './feedback.js';
 import { anchored, anchorQuote, resumeAnchored, resumeQuote } from './anchor.js';
-import { type CodingContext, codingProbes } from './coding-probes.js';
+import { codingBrief, type CodingContext, codingProbes } from './coding-probes.js';
 import type { Interview } from './plan.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';
@@ -242,6 +242,8 @@ export class LlmInterviewer implements Interviewer {
     const reference = q.resume
       ? `No reference answer: a question made from the candidate's résumé, about ${q.resume.name}. What the résumé claims (probe these: the candidate's own part, how figures were measured):\n${q.resume.claims.map((c) => `- ${c}`).join('\n')}`
       : q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
+    // A coding problem: what its tests and timing showed, and what is left to ask about them.
+    const code = ctx.coding ? `\n\nThe candidate's code:\n${codingBrief(ctx.coding, ctx.exchange)}` : '';
     const { value, usage } = await completeStructured({
       ...this.llm,
       schema: decisionSchema(ctx.rubric),
@@ -254,7 +256,7 @@ export class LlmInterviewer implements Interviewer {
           content: render(loadPrompt('interviewer.decide.md'), {
             category: q.category,
             question: q.prompt,
-            reference,
+            reference: `${reference}${code}`,
             rubric_id: ctx.rubric.id,
             criteria: describeCriteria(ctx.rubric, ctx.level),
             exchange: describeExchange(ctx.exchange),
@@ -276,6 +278,8 @@ export class LlmInterviewer implements Interviewer {
       ? ctx.rubric.bar?.[decision.criterionId.slice(BAR_PROBE.length)]
       : undefined;
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
+    // On a coding problem the next thing its runs raise is what to ask (complexity, a failed edge case by name, the change).
+    const coding = ctx.coding && codingProbes(ctx.coding, ctx.exchange)[0];
     return this.stream(
       ctx,
       render(loadPrompt('interviewer.followup.md'), {
@@ -285,10 +289,12 @@ export class LlmInterviewer implements Interviewer {
           : ctx.question.prompt,
         exchange: describeExchange(ctx.exchange),
         summary: await ctx.summary(),
-        criterion: dimension
-          ? `${dimension.name} for ${levelName(ctx.level)}: ${dimension[ctx.level]}`
-          : `${criterion.name}: ${criterion.description}`,
-        probe: dimension ? dimension.probe : criterion.probes[0]!,
+        criterion: coding
+          ? coding.reason
+          : dimension
+            ? `${dimension.name} for ${levelName(ctx.level)}: ${dimension[ctx.level]}`
+            : `${criterion.name}: ${criterion.description}`,
+        probe: coding ? coding.text : dimension ? dimension.probe : criterion.probes[0]!,
       }),
       onToken,
       signal,
