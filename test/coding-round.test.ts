@@ -60,6 +60,12 @@ describe('the coding round', () => {
     expect(again.body.run.hidden.passed).toBe(again.body.run.hidden.total);
     expect(again.body.run.growth).toMatchObject({ expected: null });
 
+    // The exports carry every run's code and results.
+    const md = await (await app.request(`/api/sessions/${id}/export?format=md`)).text();
+    expect(md).toContain('#### Submit 3 (python');
+    expect(md).toContain(pairSum.reference.python.trim().split('\n')[0]!);
+    const exported = JSON.parse(await (await app.request(`/api/sessions/${id}/export?format=json`)).text());
+    expect(exported.questions[0].coding.runs).toHaveLength(3);
     const replay = (await app.json(`/api/sessions/${id}`)).body.questions[0].coding.runs;
     expect(replay.map((r: { code: string; kind: string }) => [r.kind, r.code])).toEqual([
       ['run', HARD_CODED],

@@ -1,3 +1,4 @@
+import type { CodingView } from './coding-view.js';
 import { FLAG_LABEL } from '../grading/grade.js';
 import { levelName } from '../grading/levels.js';
 import { type InterviewFeedback, VOTE_LABEL } from './feedback.js';
@@ -170,6 +171,7 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
       '',
     );
     if (q.prompt) out.push(`**${q.prompt}**`, '');
+    if (q.coding) out.push(...codingMarkdown(q.coding));
     for (const m of s.messages.filter((x) => x.sessionQuestionId === q.id)) {
       if (m.kind === 'question') continue;
       out.push(m.role === 'candidate' ? `**You:**\n\n${quote(m.content)}` : `**Interviewer:** ${m.content}`, '');
@@ -240,4 +242,24 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
   }
   if (stories.length) out.push('## Stories told', '', ...storiesMarkdown(stories, '###'));
   return `${out.join('\n').trim()}\n`;
+}
+
+/** A coding question's problem and every run: the code as it was, and the tests it passed (a hidden test by its number only). */
+function codingMarkdown(c: CodingView): string[] {
+  const fence = (code: string, language: string) => {
+    const ticks = '`'.repeat(Math.max(3, ...(code.match(/`+/g) ?? []).map((t) => t.length + 1)));
+    return [`${ticks}${language}`, code.replace(/\n$/, ''), ticks];
+  };
+  return [
+    `Problem: **${c.title}** (${c.difficulty})`,
+    '',
+    ...c.runs.flatMap((r) => [
+      `#### ${r.kind === 'submit' ? 'Submit' : 'Run'} ${r.number} (${r.language}, ${r.at}): ${r.passed ? 'every test passed' : r.error ? r.error : 'some tests failed'}`,
+      '',
+      `Visible tests ${r.visible.passed}/${r.visible.total}${r.kind === 'submit' ? `, hidden tests ${r.hidden.passed}/${r.hidden.total}` : ''}${r.growth?.measured ? `; running time grew like ${r.growth.measured}` : ''}.`,
+      '',
+      ...fence(r.code, r.language),
+      '',
+    ]),
+  ];
 }
