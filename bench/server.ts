@@ -63,7 +63,14 @@ function start(script: string, env: Record<string, string> = {}): Promise<{ url:
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /(http:\/\/127\.0\.0\.1:\d+)(\/v1)?/.exec(out);
-      if (m) resolve({ url: m[1]!, child });
+      if (!m) return;
+      // From here its log lines are read and dropped as they come: kept (and searched again at each
+      // chunk) they would slow this process, and a pipe read slowly blocks the server writing to it.
+      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
+      child.stdout!.resume();
+      child.stderr!.resume();
+      resolve({ url: m[1]!, child });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
