@@ -24,7 +24,8 @@ import { sessionRoutes } from './routes/sessions/sessions.index.js';
 import { storyRoutes } from './routes/stories.js';
 import { reviewRoutes } from './routes/review.js';
 import { voiceRoutes } from './routes/voice.js';
-import { vendorRoutes } from './routes/web.js';
+import { pageRoutes, vendorRoutes } from './routes/web.js';
+import { importMap } from './importmap.js';
 import type { AppEnv, Deps } from './types.js';
 
 /** The page: static files served from web/ (a file path, so a checkout path with spaces works). */
@@ -60,7 +61,8 @@ export function createApp(deps: Deps) {
     securityHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // and the page's import map (src/importmap.ts), by its hash
+        scriptSrc: ["'self'", importMap().hash],
         styleSrc: inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'"],
         imgSrc: ["'self'", 'data:'],
         // Recordings played back before they are sent, and the server's voice, are blob: URLs.
@@ -142,6 +144,8 @@ export function createApp(deps: Deps) {
     .route('/api/review', reviewRoutes)
     .route('/api', voiceRoutes);
   app.route('/vendor', vendorRoutes);
+  app.route('/', pageRoutes);
+  app.get('/index.html', (c) => c.redirect('/'));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -40,6 +40,21 @@
  */
 
 /**
+ * A coding question's problem and runs, as GET /api/sessions/{id} gives them (questions[i].coding).
+ * @typedef {'javascript' | 'python'} CodeLanguage
+ * @typedef {{ args: unknown[] } | { calls: Array<[string, unknown[]]> }} TestInput
+ * @typedef {{ index: number, hidden: false, name?: string, passed: boolean, input: TestInput, expected: unknown, got?: unknown,
+ *   reason?: 'wrong_answer' | 'error' | 'not_run', error?: string }
+ *   | { index: number, hidden: true, passed: boolean, reason?: string }} TestResult
+ * @typedef {{ number: number, kind: 'run' | 'submit', language: CodeLanguage, code: string, at: string,
+ *   status: 'ok' | 'compile_error' | 'timeout' | 'memory' | 'crashed', error?: string, output: string, passed: boolean,
+ *   visible: { passed: number, total: number }, hidden: { passed: number, total: number }, tests: TestResult[] }} CodeRun
+ * @typedef {{ problemId: string, title: string, difficulty: string, statement: string,
+ *   examples: Array<{ input: string, output: string, explanation?: string }>, constraints: string[],
+ *   starter: Record<CodeLanguage, string>, runs: CodeRun[] }} Coding
+ */
+
+/**
  * The body of POST /api/sessions/{id}/answer (the route's AnswerBody).
  * @typedef {{ text: string, position?: number, replyTo?: number, recordingId?: string, speech?: BrowserSpeech }} AnswerBody
  */
@@ -163,6 +178,12 @@ export const api = {
   listSessions: (limit = 100) => call('GET', `/api/sessions?limit=${limit}`),
   /** @param {string} id @returns {Promise<Session>} */
   getSession: (id) => call('GET', `/api/sessions/${encodeURIComponent(id)}`),
+  /**
+   * Runs the candidate's code on the current coding question's visible tests ('run') or on all of them ('submit').
+   * @param {string} id @param {'run' | 'submit'} kind @param {{ language: CodeLanguage, code: string }} body
+   * @returns {Promise<{ run: CodeRun }>}
+   */
+  code: (id, kind, body) => call('POST', `/api/sessions/${encodeURIComponent(id)}/code/${kind}`, body),
   /** @param {string} id @returns {Promise<null>} */
   deleteSession: (id) => call('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
   /** @returns {Promise<Progress>} */
