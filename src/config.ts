@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import type { RunLimits } from './coding/types.js';
 import { ConfigError } from './errors.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { wholeNumber } from './validation.js';
@@ -92,6 +93,15 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     wholeNumber(1000, 3600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 3600000' }).default(120000),
   ),
+  /** The coding round's sandbox: worker processes per language, runs that may wait, and a run's default limits. */
+  SANDBOX_POOL_SIZE: z.preprocess(emptyAsUndefined, wholeNumber(1, 32, { coerce: true }).default(2)),
+  SANDBOX_QUEUE_LIMIT: z.preprocess(emptyAsUndefined, wholeNumber(0, 10000, { coerce: true }).default(16)),
+  SANDBOX_WALL_MS: z.preprocess(
+    emptyAsUndefined,
+    wholeNumber(100, 60000, { coerce: true, message: 'must be a whole number of milliseconds from 100 to 60000' }).default(5000),
+  ),
+  SANDBOX_MEMORY_MB: z.preprocess(emptyAsUndefined, wholeNumber(16, 1024, { coerce: true }).default(128)),
+  SANDBOX_OUTPUT_KB: z.preprocess(emptyAsUndefined, wholeNumber(1, 4096, { coerce: true }).default(64)),
 });
 
 /** SQLite: one file; PostgreSQL: a server several replicas share. */
@@ -151,6 +161,8 @@ export interface Config {
     maxAudioSeconds: number;
     maxAudioBytes: number;
   };
+  /** The coding round's sandbox (createSandbox's options): worker processes per language, waiting runs, default limits. */
+  sandbox: { poolSize: number; queueLimit: number; limits: RunLimits };
   openai: {
     apiKey: string | undefined;
     baseURL: string | undefined;
@@ -238,6 +250,11 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
       keepAudio: e.KEEP_AUDIO,
       maxAudioSeconds: e.MAX_AUDIO_SECONDS,
       maxAudioBytes: e.MAX_AUDIO_MB * 1024 * 1024,
+    },
+    sandbox: {
+      poolSize: e.SANDBOX_POOL_SIZE,
+      queueLimit: e.SANDBOX_QUEUE_LIMIT,
+      limits: { wallMs: e.SANDBOX_WALL_MS, memoryMb: e.SANDBOX_MEMORY_MB, outputBytes: e.SANDBOX_OUTPUT_KB * 1024 },
     },
     openai: {
       apiKey: e.OPENAI_API_KEY,

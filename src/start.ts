@@ -1,3 +1,5 @@
+import { codingEntries } from './coding/bank.js';
+import { loadCodingPack } from './coding/pack.js';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from './accounts/accounts.js';
 import { Bank } from './bank/bank.js';
@@ -43,7 +45,8 @@ export function start(
   // The grader's vocabulary is data too: a broken entry stops start-up naming it, not the first grade.
   vocabulary();
   interviewers();
-  const entries = readBankDir();
+  const pack = loadCodingPack();
+  const entries = [...readBankDir(), ...codingEntries(pack)];
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }

@@ -90,7 +90,7 @@ describe('bank and rubric API', () => {
 
   it('GET /api/rubrics and /api/rubrics/:id serve rubric definitions', async () => {
     const all = await json('/api/rubrics');
-    expect(all.body.items.map((r: { id: string }) => r.id).sort()).toEqual(['company', 'star', 'system-design', 'technical']);
+    expect(all.body.items.map((r: { id: string }) => r.id).sort()).toEqual(['coding', 'company', 'star', 'system-design', 'technical']);
     const one = await json('/api/rubrics/system-design');
     expect(one.body.criteria.map((c: { id: string }) => c.id)).toContain('capacity');
     const missing = await json('/api/rubrics/nope');

@@ -104,6 +104,23 @@ describe('configuration', () => {
     );
   });
 
+  it("sets the coding sandbox's pool, queue and default limits, and refuses values out of range naming them", () => {
+    expect(loadConfig({}).sandbox).toEqual({ poolSize: 2, queueLimit: 16, limits: { wallMs: 5000, memoryMb: 128, outputBytes: 65536 } });
+    const c = loadConfig({
+      SANDBOX_POOL_SIZE: '4',
+      SANDBOX_QUEUE_LIMIT: '0',
+      SANDBOX_WALL_MS: '2000',
+      SANDBOX_MEMORY_MB: '64',
+      SANDBOX_OUTPUT_KB: '8',
+    });
+    expect(c.sandbox).toEqual({ poolSize: 4, queueLimit: 0, limits: { wallMs: 2000, memoryMb: 64, outputBytes: 8192 } });
+    expect(() => loadConfig({ SANDBOX_POOL_SIZE: '0' })).toThrow(/SANDBOX_POOL_SIZE="0"/);
+    expect(() => loadConfig({ SANDBOX_WALL_MS: '10' })).toThrow(
+      /SANDBOX_WALL_MS="10": must be a whole number of milliseconds from 100 to 60000/,
+    );
+    expect(() => loadConfig({ SANDBOX_MEMORY_MB: 'lots' })).toThrow(/SANDBOX_MEMORY_MB="lots"/);
+  });
+
   it('refuses AUTH=none on an address other machines reach, naming the settings', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
       /HOST=0\.0\.0\.0 with AUTH=none would let anyone .* set AUTH=token .* or AUTH=proxy/,

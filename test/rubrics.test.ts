@@ -13,9 +13,9 @@ function dirWith(name: string, content: string) {
 }
 
 describe('rubric files', () => {
-  it('loads the four shipped rubrics with weighted criteria, levels and probes', () => {
+  it('loads the five shipped rubrics with weighted criteria, levels and probes', () => {
     const rubrics = loadRubrics(RUBRICS_DIR);
-    expect([...rubrics.keys()].sort()).toEqual(['company', 'star', 'system-design', 'technical']);
+    expect([...rubrics.keys()].sort()).toEqual(['coding', 'company', 'star', 'system-design', 'technical']);
     for (const r of rubrics.values()) {
       expect(r.criteria.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 5);
       for (const c of r.criteria) {

@@ -157,21 +157,106 @@ describe('values crossing the boundary', () => {
     expect(r.outcomes[0]!.value).toEqual({ t: [1, 2], n: null, '3': [4, 5], inf: null, b: true, nested: [[1], { k: 1.5 }] });
   });
 
-  it('Python: a later run does not see what an earlier one changed in builtins or modules', async () => {
-    const patch = 'import builtins, json\nbuiltins.len = lambda x: 42\njson.loads = None\ndef f():\n    return len([1])\n';
+  it('Python: a later run does not see what an earlier one changed in builtins, modules, classes or sys', async () => {
+    const patch = `import builtins, json, collections, sys, gc
+builtins.len = lambda x: 42
+json.loads = None
+collections.Counter.most_common = lambda self, n=None: "spied"
+sys.stash = "the last candidate's code"
+gc.callbacks.append(lambda *a: None)
+def f():
+    return [len([1]), collections.Counter("aab").most_common(1)]
+`;
     const r1 = await sandbox.run({ language: 'python', code: patch, entry: 'f', inputs: [{ args: [] }] });
-    expect(r1.outcomes[0]!.value).toBe(42);
+    expect(r1.outcomes[0]!.value).toEqual([42, 'spied']);
     const r2 = await sandbox.run({
       language: 'python',
-      code: 'import json\ndef f():\n    return [len([1]), json.loads("[2]")]\n',
+      code: 'import json, collections, sys, gc\ndef f():\n    return [len([1]), json.loads("[2]"), collections.Counter("aab").most_common(1), hasattr(sys, "stash"), len(gc.callbacks)]\n',
       entry: 'f',
       inputs: [{ args: [] }],
     });
-    expect(r2.outcomes[0]!.value).toEqual([1, [2]]);
+    expect(r2.outcomes[0]!.value).toEqual([1, [2], [['a', 2]], false, 0]);
+  });
+});
+
+describe('what a run leaves behind', () => {
+  it('Python: callbacks a run schedules on the event loop never run after it (between or during later runs)', async () => {
+    const code = `import asyncio, builtins
+def evil():
+    builtins.len = lambda x: 99
+    asyncio.get_event_loop().call_later(0.01, evil)
+def f():
+    asyncio.get_event_loop().call_later(0.05, evil)
+    asyncio.get_event_loop().call_soon(evil)
+    asyncio.ensure_future(asyncio.sleep(0))
+    return 1
+`;
+    const r1 = await sandbox.run({ language: 'python', code, entry: 'f', inputs: [{ args: [] }] });
+    expect(r1.outcomes[0]).toMatchObject({ ok: true, value: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const r2 = await sandbox.run({ language: 'python', code: 'def f():\n    return len([1])\n', entry: 'f', inputs: [{ args: [] }] });
+    expect(r2.outcomes[0]!.value).toBe(1);
+  });
+
+  it('JavaScript: promise jobs a run leaves pending never run, and the next run starts from a fresh engine', async () => {
+    const code =
+      'globalThis.count = (globalThis.count || 0) + 1; function f() { Promise.resolve().then(() => { throw new Error("late") }); return globalThis.count }';
+    const r1 = await sandbox.run({ language: 'javascript', code, entry: 'f', inputs: [{ args: [] }] });
+    const r2 = await sandbox.run({ language: 'javascript', code, entry: 'f', inputs: [{ args: [] }] });
+    expect([r1.status, r2.status]).toEqual(['ok', 'ok']);
+    expect([r1.outcomes[0]!.value, r2.outcomes[0]!.value]).toEqual([1, 1]);
   });
 });
 
 describe('the pool', () => {
+  it('reports a worker that dies mid-run as crashed, replaces it, and the next run works', async () => {
+    const running = sandbox.run({
+      language: 'javascript',
+      code: 'function f() { for (;;) {} }',
+      entry: 'f',
+      inputs: [{ args: [] }],
+      limits: { wallMs: 10_000 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [pid] = sandbox.pids('javascript');
+    process.kill(pid!, 'SIGKILL');
+    const r = await running;
+    expect(r).toMatchObject({
+      status: 'crashed',
+      error: 'Your code crashed the javascript runner: it stopped unexpectedly.',
+      outcomes: [],
+    });
+    const next = await sandbox.run({ language: 'javascript', code: 'function f() { return 1 }', entry: 'f', inputs: [{ args: [] }] });
+    expect(next.outcomes[0]!.value).toBe(1);
+    expect(sandbox.pids('javascript')).not.toContain(pid);
+  });
+
+  it('keeps a JavaScript worker that timed out (QuickJS stopped itself) and replaces a Python one (killed)', async () => {
+    const [js] = sandbox.pids('javascript');
+    const t = await sandbox.run({
+      language: 'javascript',
+      code: 'function f() { for (;;) {} }',
+      entry: 'f',
+      inputs: [{ args: [] }],
+      limits: { wallMs: 300 },
+    });
+    expect(t.status).toBe('timeout');
+    expect(sandbox.pids('javascript')).toEqual([js]);
+    const [py] = sandbox.pids('python');
+    const p = await sandbox.run({
+      language: 'python',
+      code: 'def f():\n    while True:\n        pass\n',
+      entry: 'f',
+      inputs: [{ args: [] }],
+      limits: { wallMs: 300 },
+    });
+    expect(p.status).toBe('timeout');
+    expect(isAlive(py!)).toBe(false);
+    await sandbox.warm('python');
+    expect(sandbox.pids('python')).toHaveLength(1);
+    expect(sandbox.pids('python')).not.toContain(py);
+  }, 60_000);
+
   it('refuses limits that are not positive numbers', async () => {
     await expect(
       sandbox.run({ language: 'javascript', code: 'function f() {}', entry: 'f', inputs: [], limits: { wallMs: -1 } }),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pgDriver from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,14 @@ function figuresFromReplay(s: { questions: Array<{ state: string; grade?: { scor
     skippedCount: s.questions.filter((q) => q.state === 'skipped').length,
     score: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 10) / 10 : null,
   };
+}
+
+/** When the migration that adds the running totals was made (its journal entry): what its row in the migrations table records. */
+function totalsMigration(sqlite: boolean): number {
+  const journal = JSON.parse(readFileSync(`drizzle/${sqlite ? 'sqlite' : 'pg'}/meta/_journal.json`, 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  return journal.entries.find((e) => e.tag.endsWith('_session_totals'))!.when;
 }
 
 /** Runs SQL on the test's own database, outside the app (as an operator, or an older mockloop, would). */
@@ -83,7 +92,9 @@ describe("a session's running totals", () => {
       ...['question_count', 'skipped_count', 'graded_count', 'score_sum', 'prompt_tokens', 'completion_tokens'].map(
         (c) => `alter table sessions drop column ${c}`,
       ),
-      `delete from ${migrations} where created_at = (select max(created_at) from ${migrations})`,
+      // The totals' migration and those after it are applied again; what those after it made goes first.
+      'drop table code_runs',
+      `delete from ${migrations} where created_at >= ${totalsMigration(sqlite)}`,
     ]);
     const again = makeApp(env);
     const replay = await sessionsOf(again).get(id);

@@ -203,6 +203,7 @@ const RUBRIC_OF: Record<Category, BankEntry['rubric']> = {
   company: 'company',
   behavioral: 'star',
   technical: 'technical',
+  coding: 'coding',
   system_design: 'system-design',
 };
 

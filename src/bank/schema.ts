@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
 
 /** The categories, in the order a loop asks them: warm-up first, design last. */
-export const CATEGORIES = ['company', 'behavioral', 'technical', 'system_design'] as const;
+export const CATEGORIES = ['company', 'behavioral', 'technical', 'coding', 'system_design'] as const;
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 
-export const RUBRIC_IDS = ['star', 'system-design', 'technical', 'company'] as const;
+export const RUBRIC_IDS = ['star', 'system-design', 'technical', 'company', 'coding'] as const;
 export type RubricId = (typeof RUBRIC_IDS)[number];
 
 /** The small fixed topic vocabulary; the importer tags entries with these only. */

@@ -1,3 +1,4 @@
+import type { CodeRun } from '../coding/results.js';
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../bank/schema.js';
 import type { Grade } from '../grading/grade.js';
 import type { Debrief } from '../interview/debrief.js';
@@ -227,6 +228,7 @@ export interface Rows {
   rateLimits: RateLimitRow;
   recordings: RecordingRow;
   storyEdits: StoryEditRow;
+  codeRuns: CodeRun & { sessionId: string };
 }
 
 /** True only when A and B are the same type (not merely assignable: optional, `any` and extra columns count). */

@@ -6,6 +6,7 @@ import type { MessagesArea } from './areas/messages.js';
 import type { ReadModelsArea } from './areas/read-models.js';
 import type { RecordingsArea } from './areas/recordings.js';
 import type { SessionsArea } from './areas/sessions.js';
+import type { CodeRunsArea } from './areas/code-runs.js';
 import type { StoriesArea } from './areas/stories.js';
 import type { TurnsArea } from './areas/turns.js';
 
@@ -46,4 +47,14 @@ export interface Store extends Areas {
 
 /** The calls of every area: what a dialect's area files add up to. */
 export interface Areas
-  extends SessionsArea, TurnsArea, MessagesArea, GradesArea, RecordingsArea, ReadModelsArea, AccountsArea, LimitsArea, StoriesArea {}
+  extends
+    SessionsArea,
+    TurnsArea,
+    MessagesArea,
+    GradesArea,
+    RecordingsArea,
+    ReadModelsArea,
+    AccountsArea,
+    LimitsArea,
+    StoriesArea,
+    CodeRunsArea {}

@@ -92,6 +92,7 @@ export const POINTS_CRITERION: Record<Rubric['kind'], string> = {
   system_design: 'architecture',
   star: 'leadership_principles',
   company: 'specificity',
+  coding: 'correctness',
 };
 
 /**

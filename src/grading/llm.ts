@@ -54,6 +54,7 @@ const REFERENCE_TAG = {
   company: 'one_good_answer',
   technical: 'reference_answer',
   system_design: 'reference_answer',
+  coding: 'reference_answer',
 };
 
 function describeRubric(rubric: Rubric): string {

@@ -36,9 +36,10 @@ export type BarExpectation = z.infer<typeof BarExpectation>;
 /**
  * What a rubric grades, which decides what its reference answer is for: the key points of a
  * technical or design answer; one good answer among several for a company question; for a STAR
- * story, an example whose structure (not content) sets the bar.
+ * story, an example whose structure (not content) sets the bar; for a coding problem, the expected
+ * approach and its complexity (the tests decide correctness).
  */
-export const RUBRIC_KINDS = ['star', 'company', 'technical', 'system_design'] as const;
+export const RUBRIC_KINDS = ['star', 'company', 'technical', 'system_design', 'coding'] as const;
 export const RubricKind = z.enum(RUBRIC_KINDS);
 export type RubricKind = z.infer<typeof RubricKind>;
 

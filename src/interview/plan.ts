@@ -25,7 +25,7 @@ export const Interviewer = z
   .openapi('Interviewer');
 export type Interviewer = z.infer<typeof Interviewer>;
 
-export const AREAS = ['technical', 'system_design'] as const;
+export const AREAS = ['technical', 'coding', 'system_design'] as const;
 
 export const Interview = z
   .object({
@@ -78,34 +78,38 @@ type Slot = { who: string; area: Interview['area'] };
 
 /**
  * Who interviews at each level, most important first: a shorter loop keeps the first ones (and
- * the Bar Raiser). No design at SDE I; from SDE II a design interview leads; from SDE III two.
+ * the Bar Raiser). Two coding interviews in every whole loop (a data-structures problem solved in
+ * the editor); no design at SDE I; from SDE II a design interview leads; from SDE III two.
  */
 const SLOTS: Record<Level, Slot[]> = {
   L4: [
-    { who: 'senior-sde', area: 'technical' },
+    { who: 'senior-sde', area: 'coding' },
     { who: 'hiring-manager', area: null },
-    { who: 'sde', area: 'technical' },
+    { who: 'sde', area: 'coding' },
     { who: 'principal', area: 'technical' },
   ],
   L5: [
     { who: 'principal', area: 'system_design' },
-    { who: 'senior-sde', area: 'technical' },
+    { who: 'senior-sde', area: 'coding' },
     { who: 'hiring-manager', area: null },
-    { who: 'sde', area: 'technical' },
+    { who: 'sde', area: 'coding' },
   ],
   L6: [
     { who: 'principal', area: 'system_design' },
     { who: 'senior-sde', area: 'system_design' },
+    { who: 'sde', area: 'coding' },
     { who: 'hiring-manager', area: null },
-    { who: 'sde', area: 'technical' },
   ],
   L7: [
     { who: 'principal', area: 'system_design' },
     { who: 'senior-sde', area: 'system_design' },
+    { who: 'sde', area: 'coding' },
     { who: 'hiring-manager', area: null },
-    { who: 'sde', area: 'technical' },
   ],
 };
+
+/** What the Bar Raiser covers besides the principles: from SDE III, the loop's second coding problem. */
+const BAR_RAISER_AREA: Record<Level, Interview['area']> = { L4: null, L5: null, L6: 'coding', L7: 'coding' };
 
 /** The number of interviews of a whole loop at a level: four, and the Bar Raiser from SDE II. */
 export const fullLoop = (level: Level) => (level === 'L4' ? 4 : 5);
@@ -135,7 +139,7 @@ export function planLoop(req: PlanRequest): { plan: LoopPlan; questions: BankEnt
   const random = rng(`${req.seed}:loop`);
   const withBarRaiser = level !== 'L4' && req.interviews >= 2;
   const slots: Slot[] = [...SLOTS[level].slice(0, withBarRaiser ? req.interviews - 1 : req.interviews)];
-  if (withBarRaiser) slots.push({ who: 'bar-raiser', area: null });
+  if (withBarRaiser) slots.push({ who: 'bar-raiser', area: BAR_RAISER_AREA[level] });
 
   const principles = shuffled([...LEADERSHIP_PRINCIPLES], random);
   const owned = slots.map((_, i) => principles.slice(i * PRINCIPLES_PER_INTERVIEW, (i + 1) * PRINCIPLES_PER_INTERVIEW));
@@ -176,7 +180,7 @@ export function planLoop(req: PlanRequest): { plan: LoopPlan; questions: BankEnt
     if (slot.area) {
       const pool = req.bank.filter((e) => e.category === slot.area);
       const wide = (e: BankEntry) => (slot.area === 'system_design' && rankOf(level) >= 6 && !WIDE_SCOPE.test(e.prompt) ? 1 : 0);
-      ask(pick(pool, slot.area === 'technical' ? 'technical' : 'system design', wide));
+      ask(pick(pool, slot.area.replace('_', ' '), wide));
     }
     return { interviewer: person(slot.who), principles: owned[i]!, area: slot.area, positions };
   });

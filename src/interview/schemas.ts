@@ -17,7 +17,13 @@ import { InterviewFeedback, StoryReuse } from './feedback.js';
 const count = wholeNumber(0, 10);
 
 export const Mix = z
-  .object({ behavioral: count.optional(), technical: count.optional(), system_design: count.optional(), company: count.optional() })
+  .object({
+    behavioral: count.optional(),
+    technical: count.optional(),
+    coding: count.optional(),
+    system_design: count.optional(),
+    company: count.optional(),
+  })
   .strict();
 export type Mix = z.infer<typeof Mix>;
 

@@ -8,6 +8,7 @@ export const TIME_BOX: Record<Category, number> = {
   company: 5 * 60,
   behavioral: 5 * 60,
   technical: 5 * 60,
+  coding: 40 * 60,
   system_design: 20 * 60,
 };
 

@@ -30,6 +30,7 @@ export const CATEGORY_LABEL: Record<Category, string> = {
   company: 'company',
   behavioral: 'behavioural',
   technical: 'technical',
+  coding: 'coding',
   system_design: 'system design',
 };
 

@@ -13,6 +13,7 @@ import { CATEGORY_LABEL } from './views.js';
 
 const AREA_LABEL: Record<NonNullable<Interview['area']>, string> = {
   technical: 'a technical question',
+  coding: 'a coding problem you solve in the editor',
   system_design: 'a system design question',
 };
 

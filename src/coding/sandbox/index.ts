@@ -21,10 +21,10 @@ export interface SandboxOptions {
 }
 
 export interface SandboxPool extends Sandbox {
-  /** Starts a language's workers and resolves when one is ready (the bench's cold start). */
+  /** Starts a language's workers and resolves when all are ready (the bench's cold start, with a pool of one). */
   warm(language: Language): Promise<void>;
-  /** Live worker process ids. */
-  pids(): number[];
+  /** Live worker process ids (of one language, or all). */
+  pids(language?: Language): number[];
 }
 
 export const DEFAULT_LIMITS: RunLimits = { wallMs: 5000, memoryMb: 128, outputBytes: 64 * 1024 };
@@ -63,7 +63,7 @@ export function createSandbox(options: SandboxOptions = {}): SandboxPool {
       return pool.run(req, limits);
     },
     warm: (language) => pools.get(language)!.warm(),
-    pids: () => [...pools.values()].flatMap((p) => p.pids()),
+    pids: (language) => (language ? pools.get(language)!.pids() : [...pools.values()].flatMap((p) => p.pids())),
     async close() {
       await Promise.all([...pools.values()].map((p) => p.close()));
     },

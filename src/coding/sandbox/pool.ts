@@ -78,11 +78,14 @@ export class LanguagePool {
     });
   }
 
-  /** Starts the workers; resolves when one is ready to run code. */
+  /** Starts the workers; resolves when all of them are ready to run code (or could not start). */
   async warm(): Promise<void> {
     this.fill();
-    if ([...this.slots].some((s) => s.ready)) return;
-    await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    while (!this.closed && [...this.slots].filter((s) => s.ready).length < this.options.size) {
+      const failed = this.failedStarts;
+      await new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+      if (this.failedStarts >= 3 && this.failedStarts > failed) return;
+    }
   }
 
   async close(): Promise<void> {
@@ -137,8 +140,10 @@ export class LanguagePool {
     const startTimer = setTimeout(() => child.kill('SIGKILL'), this.options.startTimeoutMs);
     child.stderr?.on('data', (chunk: Buffer) => (slot.stderr = (slot.stderr + chunk.toString()).slice(-2000)));
     child.on('message', (message: WorkerMessage) => this.onMessage(slot, message, startTimer));
-    child.on('error', () => child.kill('SIGKILL'));
-    child.on('exit', () => {
+    // A process that could not be started emits no 'exit': end it here as if it had exited.
+    child.on('error', () => (child.pid === undefined ? onExit() : child.kill('SIGKILL')));
+    const onExit = () => {
+      if (!this.slots.has(slot)) return;
       clearTimeout(startTimer);
       this.slots.delete(slot);
       const job = slot.job;
@@ -147,7 +152,8 @@ export class LanguagePool {
       const replace = slot.retired || slot.ready || (this.startFailed(slot) && (this.queue.length > 0 || this.readyWaiters.length > 0));
       exited();
       if (replace) this.fill();
-    });
+    };
+    child.on('exit', onExit);
   }
 
   private onMessage(slot: Slot, message: WorkerMessage, startTimer: NodeJS.Timeout): void {

@@ -12,6 +12,29 @@
 
 const send = process.send.bind(process);
 
+// Timers a run leaves behind (Pyodide's asyncio loop schedules through setTimeout and
+// setImmediate) would run its code between runs, after the harness has put things back, or
+// during someone else's run: every timer is tracked and those of a run are cleared when it ends.
+// Runs are synchronous, so no timer of a run can have fired before that.
+const pending = new Set();
+for (const [set, clear] of [
+  ['setTimeout', 'clearTimeout'],
+  ['setInterval', 'clearInterval'],
+  ['setImmediate', 'clearImmediate'],
+]) {
+  const original = globalThis[set];
+  const cancel = globalThis[clear];
+  globalThis[set] = (...args) => {
+    const handle = original(...args);
+    pending.add(() => cancel(handle));
+    return handle;
+  };
+}
+const clearTimers = () => {
+  for (const cancel of pending) cancel();
+  pending.clear();
+};
+
 /** Printed output of the current run, cut at the run's byte limit. */
 export class Output {
   constructor(limit) {
@@ -98,12 +121,11 @@ export function serve(runner, info) {
     try {
       done = await runner(message, report, output);
     } catch (error) {
-      done = {
-        status: 'crashed',
-        error: `Your code crashed the runner (${String(error?.message ?? error).slice(0, 300)}).`,
-        recycle: true,
-      };
+      const text = String(error?.message ?? error).slice(0, 300);
+      const why = /call stack/i.test(text) ? 'it ran out of stack (recursion too deep)' : text;
+      done = { status: 'crashed', error: `Your code crashed the runner: ${why}.`, recycle: true };
     }
+    clearTimers();
     send({ type: 'done', id: message.id, ...done, output: output.take() }, () => {
       busy = false;
       if (done.recycle) process.exit(0);

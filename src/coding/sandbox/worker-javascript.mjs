@@ -37,7 +37,12 @@ const PRELUDE = `(() => {
 })()`;
 
 function errorKind(vm, handle) {
-  const d = vm.dump(handle);
+  let d;
+  try {
+    d = vm.dump(handle);
+  } catch {
+    return 'error';
+  }
   if (d && typeof d === 'object' && d.name === 'InternalError' && d.message === 'interrupted') return 'interrupted';
   if (d && typeof d === 'object' && d.name === 'InternalError' && d.message === 'out of memory') return 'memory';
   return 'error';

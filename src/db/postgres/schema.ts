@@ -12,6 +12,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
+import type { CodeRunResult } from '../../coding/results.js';
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
 import type { LoopPlan } from '../../interview/plan.js';
@@ -263,4 +264,22 @@ export const storyEdits = pgTable(
     updatedAt: text('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.storyKey] })],
+);
+
+/** The coding round's runs (`../sqlite/schema.ts` explains them). */
+export const codeRuns = pgTable(
+  'code_runs',
+  {
+    id: serial('id').primaryKey(),
+    sessionId: sessionRef(),
+    sessionQuestionId: integer('session_question_id')
+      .notNull()
+      .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['run', 'submit'] }).notNull(),
+    language: text('language', { enum: ['javascript', 'python'] }).notNull(),
+    code: text('code').notNull(),
+    result: jsonb('result').$type<CodeRunResult>().notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('code_runs_session_idx').on(t.sessionId, t.id)],
 );

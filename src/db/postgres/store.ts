@@ -20,6 +20,7 @@ import { readModelsArea } from './read-models.js';
 import { recordingsArea } from './recordings.js';
 import { questions } from './schema.js';
 import { sessionsArea } from './sessions.js';
+import { codeRunsArea } from './code-runs.js';
 import { storiesArea } from './stories.js';
 import { turnsArea } from './turns.js';
 
@@ -181,6 +182,7 @@ const areas: Areas = {
   ...accountsArea,
   ...limitsArea,
   ...storiesArea,
+  ...codeRunsArea,
 };
 Object.assign(PostgresStore.prototype, areas);
 

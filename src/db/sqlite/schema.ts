@@ -1,5 +1,6 @@
 import { type AnySQLiteColumn, blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { BankEntry, Category, LeadershipPrinciple, RubricId, Topic } from '../../bank/schema.js';
+import type { CodeRunResult } from '../../coding/results.js';
 import type { Grade } from '../../grading/grade.js';
 import type { Debrief } from '../../interview/debrief.js';
 import type { LoopPlan } from '../../interview/plan.js';
@@ -276,4 +277,25 @@ export const storyEdits = sqliteTable(
     updatedAt: text('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.storyKey] })],
+);
+
+/**
+ * The coding round's runs: each time the candidate ran (the visible tests) or submitted (every
+ * test) their code, the code as it was, and what the judge and the growth measurement made of it.
+ */
+export const codeRuns = sqliteTable(
+  'code_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    sessionQuestionId: integer('session_question_id')
+      .notNull()
+      .references(() => sessionQuestions.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['run', 'submit'] }).notNull(),
+    language: text('language', { enum: ['javascript', 'python'] }).notNull(),
+    code: text('code').notNull(),
+    result: text('result', { mode: 'json' }).$type<CodeRunResult>().notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('code_runs_session_idx').on(t.sessionId, t.id)],
 );

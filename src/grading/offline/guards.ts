@@ -104,7 +104,7 @@ export interface GuardInput {
 export function guards({ input, kind, answer, content, themes }: GuardInput): GuardResult {
   const flags: Flag[] = [];
   const answerStems = content.answerStems;
-  const usesReference = kind === 'technical' || kind === 'system_design';
+  const usesReference = kind === 'technical' || kind === 'system_design' || kind === 'coding';
   const referenceSize = usesReference ? unique(contentStems(plainText(input.referenceAnswer))).length : 0;
 
   if (admitsNotKnowing(answer, content)) flags.push('dont_know');
@@ -178,7 +178,7 @@ function questionOverlap(content: ContentAnalysis): number {
 function onTopic({ input, kind, answer, content, themes }: GuardInput): boolean {
   // A few words are on topic if any of them is: only a longer answer can be judged as a whole.
   if (content.answerStems.length < 8) return content.answerStems.some((s) => content.topicStems.has(s)) || storyOnTheme(answer, themes);
-  if (kind === 'technical' || kind === 'system_design') return content.precision >= 0.15 || content.recall >= 0.1;
+  if (kind === 'technical' || kind === 'system_design' || kind === 'coding') return content.precision >= 0.15 || content.recall >= 0.1;
   const overlap = questionOverlap(content);
   if (kind === 'company') {
     const specific =

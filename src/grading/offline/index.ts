@@ -107,6 +107,7 @@ const CONCRETE: Record<GradeInput['rubric']['kind'], string> = {
     'It stays general: state the requirements with numbers, name the components a request passes through, and say how the design scales and fails.',
   star: 'It stays general: tell one real story, with the situation, what you personally did, and the result in numbers.',
   company: 'It stays general: name what Amazon actually does (a mechanism, a product, a customer metric) and what you would do.',
+  coding: 'It stays general: state the approach, its time and space complexity, and walk through an example and the edge cases.',
 };
 
 /** Advice the criteria do not give: which question an off-theme story fits, how to make a vague answer concrete. */

@@ -6,6 +6,7 @@ import { action } from './action.js';
 import { architecture } from './architecture.js';
 import { capacity } from './capacity.js';
 import { clarity } from './clarity.js';
+import { codeQuality, communication, complexity, testing } from './coding.js';
 import { correctness } from './correctness.js';
 import { dataModel } from './data-model.js';
 import { depth } from './depth.js';
@@ -52,6 +53,11 @@ export const SCORERS: ReadonlyMap<string, Scorer> = new Map([
   ['principles', principles],
   ['personal', personal],
   ['ideas', ideas],
+  // coding (correctness above reads the reference; the coding round's tests decide it)
+  ['complexity', complexity],
+  ['code_quality', codeQuality],
+  ['communication', communication],
+  ['testing', testing],
 ]);
 
 /** Every criterion of every rubric has a scorer, or start-up stops naming the rubric and criterion. */
