@@ -17,6 +17,7 @@ const BOTH = [
   'test/voice-api.test.ts',
   'test/round-trips.test.ts',
   'test/session-totals.test.ts',
+  'test/tailoring.test.ts',
 ];
 
 export default defineConfig({

@@ -22,7 +22,10 @@ import { questionRoutes } from './routes/questions.js';
 import { rubricRoutes } from './routes/rubrics.js';
 import { sessionRoutes } from './routes/sessions/sessions.index.js';
 import { storyRoutes } from './routes/stories.js';
+import { codeRoutes } from './routes/code.js';
 import { reviewRoutes } from './routes/review.js';
+import { RESUME_PATH, resumeRoutes } from './routes/resume.js';
+import { MAX_RESUME_BYTES } from './tailor/schema.js';
 import { voiceRoutes } from './routes/voice.js';
 import { pageRoutes, vendorRoutes } from './routes/web.js';
 import { importMap } from './importmap.js';
@@ -102,6 +105,10 @@ export function createApp(deps: Deps) {
     maxAudioBytes + 64 * 1024,
     `The recording is larger than ${maxAudioBytes / 1024 / 1024} MB (MAX_AUDIO_MB): record a shorter answer, or type it`,
   );
+  const resumeLimit = limitBody(
+    MAX_RESUME_BYTES + 64 * 1024,
+    `The file is larger than ${MAX_RESUME_BYTES / 1024 / 1024} MB: save a smaller PDF or DOCX, or paste the text`,
+  );
   // Who is calling comes first: without a credential the answer is 401 and the body is never read.
   app.use('/api/*', authenticate);
   // A recording is checked before its body is read (the session is the caller's, the server can
@@ -110,12 +117,14 @@ export function createApp(deps: Deps) {
   // A JSON body of declared length within the limit needs no counting (Node's parser holds the
   // body to it): it is read as it is, without a fetch Request around it. Any other body is counted.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c, next) => {
+    if (c.req.path === RESUME_PATH) return resumeLimit(c, next);
     if (UPLOADS.test(c.req.path)) return audioLimit(c, next);
     const length = c.req.header('content-length');
     if (length && !c.req.header('transfer-encoding') && Number(length) <= MAX_BODY_BYTES) return readDeclaredBody(c).then(() => next());
     return jsonLimit(c, next);
   });
   app.on('POST', '/api/sessions/:id/answer/audio', uploadParts);
+  app.on('POST', RESUME_PATH, uploadParts);
 
   app.use('/api/*', jsonBodies);
   const limit = rateLimit(deps, 'model');
@@ -131,6 +140,7 @@ export function createApp(deps: Deps) {
   }
   app.on('POST', '/api/sessions/:id/answer/audio', rateLimit(deps, 'transcription'));
   app.on('POST', '/api/speech', speechLimit(deps));
+  app.on('POST', ['/api/sessions/:id/code/run', '/api/sessions/:id/code/submit'], rateLimit(deps, 'code'));
 
   const routes = app
     .route('/api', healthRoutes)
@@ -139,6 +149,8 @@ export function createApp(deps: Deps) {
     .route('/api/rubrics', rubricRoutes)
     .route('/api/grade', gradeRoutes)
     .route('/api/sessions', sessionRoutes)
+    .route('/api/sessions', codeRoutes)
+    .route('/api', resumeRoutes)
     .route('/api/progress', progressRoutes)
     .route('/api/stories', storyRoutes)
     .route('/api/review', reviewRoutes)

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   idempotency_mismatch: 422,
   /** A recording in which the transcriber heard no words. */
   no_speech: 422,
+  /** A file of an accepted type that cannot be read: damaged, encrypted, or without text. */
+  unreadable_file: 422,
   rate_limited: 429,
   budget_exhausted: 429,
   invalid_bank: 400,

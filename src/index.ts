@@ -69,6 +69,7 @@ try {
     await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
     if ('closeAllConnections' in server) server.closeAllConnections();
     await deps.store.close().catch(() => {});
+    await deps.sandbox.close().catch(() => {});
     await deps.tracing?.shutdown().catch(() => {});
     process.exit(0);
   };

@@ -1,5 +1,7 @@
+import { createSandbox } from './coding/sandbox/index.js';
+import { CodingRound } from './interview/coding-round.js';
 import { codingEntries } from './coding/bank.js';
-import { loadCodingPack } from './coding/pack.js';
+import { codingPack } from './coding/pack.js';
 import { fileURLToPath } from 'node:url';
 import { Accounts } from './accounts/accounts.js';
 import { Bank } from './bank/bank.js';
@@ -21,6 +23,10 @@ import { createMetrics } from './observability/metrics.js';
 import { modelObserver } from './observability/model-calls.js';
 import { createTracing, type SpanProcessor } from './observability/tracing.js';
 import type { Deps } from './types.js';
+import { modelTailor } from './tailor/model.js';
+import { tailorKeywords, tailorOffline } from './tailor/offline.js';
+import { RESUME_ENTRY } from './tailor/questions.js';
+import type { Tailor } from './tailor/schema.js';
 import { Recordings } from './voice/recordings.js';
 import { Speaker } from './voice/speech.js';
 import { Transcriber } from './voice/transcribe.js';
@@ -45,13 +51,15 @@ export function start(
   // The grader's vocabulary is data too: a broken entry stops start-up naming it, not the first grade.
   vocabulary();
   interviewers();
-  const pack = loadCodingPack();
+  const pack = codingPack();
   const entries = [...readBankDir(), ...codingEntries(pack)];
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
   const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
-  const store = openStore(config.database, entries, tracing?.tracer);
+  tailorKeywords();
+  // The generic résumé question is in the questions table (sessions' questions refer to it), not in the bank a loop draws from.
+  const store = openStore(config.database, [...entries, RESUME_ENTRY], tracing?.tracer);
   // One client for the grader and the interviewer.
   const metrics = config.metrics.enabled ? createMetrics({ poolUse: store.poolUse?.bind(store) }) : undefined;
   const observer = modelObserver({
@@ -65,7 +73,12 @@ export function start(
   const grader = createGrader(config, config.provider, llm);
   const interviewer = llm ? new LlmInterviewer(llm) : new OfflineInterviewer();
   const bank = new Bank(entries);
+  const tailor: Tailor = llm ? modelTailor(llm, entries, logger) : async (input) => ({ tailoring: tailorOffline(input, entries) });
   const accounts = new Accounts(store, options.now);
+  const now = options.now ?? (() => new Date());
+  // Workers start on a language's first run, not here.
+  const sandbox = createSandbox(config.sandbox);
+  const coding = new CodingRound({ store, pack, sandbox, now });
   const loop = new InterviewLoop({
     store,
     bank,
@@ -83,6 +96,8 @@ export function start(
       recovered: () => metrics.recoveries.inc(),
     },
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
+    coding,
+    tailor,
   });
   const recordings = new Recordings({
     store,
@@ -94,7 +109,6 @@ export function start(
     now: options.now,
   });
   const speaker = config.voice.speech ? new Speaker(config.voice.speech, config.openai) : undefined;
-  const now = options.now ?? (() => new Date());
   return {
     config,
     store,
@@ -102,6 +116,8 @@ export function start(
     rubrics,
     grader,
     loop,
+    coding,
+    sandbox,
     llm,
     modelProbe: llm && createModelProbe(llm),
     accounts,

@@ -6,6 +6,8 @@ import type { Store } from './db/store.js';
 import type { Rubric } from './grading/rubrics.js';
 import type { Grader } from './grading/types.js';
 import type { InterviewLoop } from './interview/loop.js';
+import type { CodingRound } from './interview/coding-round.js';
+import type { Sandbox } from './coding/types.js';
 import type { Model } from './llm/client.js';
 import type { ModelProbe } from './llm/probe.js';
 import type { Logger } from './observability/logger.js';
@@ -22,6 +24,10 @@ export interface Deps {
   rubrics: Map<string, Rubric>;
   grader: Grader;
   loop: InterviewLoop;
+  /** The coding round: runs of the candidate's code against a problem's tests. */
+  coding: CodingRound;
+  /** Where the candidate's code runs (worker processes, started on first use; closed on shutdown). */
+  sandbox: Sandbox;
   /** The model, when the provider is openai. */
   llm?: Model;
   /** Whether the model endpoint answers (readiness), when the provider is openai. */

@@ -1,3 +1,4 @@
+import { codingPack } from '../src/coding/pack.js';
 import { describe, expect, it } from 'vitest';
 import { makeApp, onPostgres } from './helpers/app.js';
 
@@ -163,8 +164,11 @@ describe('bank facets', () => {
     const count = (list: Array<{ id: string; count: number }>, id: string) => list.find((x) => x.id === id)?.count;
     expect(count(body.sources, 'amazon')).toBe(80);
     expect(count(body.sources, 'mockloop-lp')).toBeGreaterThanOrEqual(32);
+    // Every coding problem of the pack is a question of its own source and category.
+    expect(count(body.sources, 'mockloop coding pack')).toBe(codingPack().problems.length);
+    expect(count(body.categories, 'coding')).toBe(codingPack().problems.length);
     expect(body.categories.reduce((s: number, x: { count: number }) => s + x.count, 0)).toBe(
-      count(body.sources, 'amazon')! + count(body.sources, 'mockloop-lp')!,
+      body.sources.reduce((s: number, x: { count: number }) => s + x.count, 0),
     );
     const dynamo = (await json('/api/questions?topic=dynamodb&limit=100')).body.total;
     expect(count(body.topics, 'dynamodb')).toBe(dynamo);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { inputsFor, judge } from '../src/coding/judge.js';
 import { growthOf, loadCodingPack, PROBLEMS_DIR, TestInputSchema, TOPICS, type Problem } from '../src/coding/pack.js';
 import { createSandbox, type SandboxPool } from '../src/coding/sandbox/index.js';
@@ -37,13 +38,27 @@ function failures(p: Problem, r: Awaited<ReturnType<typeof run>>) {
     }));
 }
 
-/** A function that answers the visible tests from a table and returns null otherwise. */
+/**
+ * A solution that answers the visible tests from a table and returns null otherwise: for a
+ * function, by its arguments; for a class, by the calls made so far on the instance.
+ */
 function hardCoded(p: Problem): string {
-  const table = p.tests.visible.map((t) => [JSON.stringify((t.input as { args: unknown[] }).args), t.expected]);
-  return `const ANSWERS = new Map(${JSON.stringify(table)});
+  if (p.kind === 'function') {
+    const table = p.tests.visible.map((t) => [JSON.stringify((t.input as { args: unknown[] }).args), t.expected]);
+    return `const ANSWERS = new Map(${JSON.stringify(table)});
 function ${p.entry.javascript}(...args) {
   const key = JSON.stringify(args);
   return ANSWERS.has(key) ? ANSWERS.get(key) : null;
+}`;
+  }
+  const table = p.tests.visible.flatMap((t) => {
+    const calls = (t.input as { calls: [string, unknown[]][] }).calls;
+    return calls.map((_, i) => [JSON.stringify(calls.slice(0, i + 1)), (t.expected as unknown[])[i]]);
+  });
+  return `const ANSWERS = new Map(${JSON.stringify(table)});
+class ${p.entry.javascript} {
+  constructor(...args) { this.log = [[${JSON.stringify(p.entry.javascript)}, args]]; }
+${p.methods!.map((m) => `  ${m}(...args) { this.log.push([${JSON.stringify(m)}, args]); const key = JSON.stringify(this.log); return ANSWERS.has(key) ? ANSWERS.get(key) : null; }`).join('\n')}
 }`;
 }
 
@@ -77,6 +92,15 @@ describe('the coding pack', () => {
       /pair-sum\.yaml: coding problem pair-sum: field "growth": does not compile/,
     );
     expect(() => loadCodingPack(dirWith(source, 'two-sum.yaml'))).toThrow(/two-sum\.yaml: field "id": must match the file name/);
+  });
+
+  it('reads the large tests (JSON on one line) to the same values as the YAML parser', () => {
+    for (const id of ['pair-sum', 'lru-cache', 'tree-levels']) {
+      const raw = parseYaml(readFileSync(join(PROBLEMS_DIR, `${id}.yaml`), 'utf8')) as Problem;
+      const large = pack.get(id)!.tests.hidden.find((t) => t.edge === 'large')!;
+      expect(large.input).toEqual(raw.tests.hidden.find((t) => t.edge === 'large')!.input);
+      expect(large.expected).toEqual(raw.tests.hidden.find((t) => t.edge === 'large')!.expected);
+    }
   });
 
   it('has hidden tests on every named edge case, and at least six of them per problem', () => {
@@ -141,13 +165,10 @@ describe.each(LANGUAGES)('the %s solutions, run in the sandbox', (language) => {
 });
 
 describe('a solution that hard-codes the visible answers', () => {
-  it.each(pack.problems.filter((p) => p.kind === 'function').map((p) => [p.id, p] as const))(
-    '%s: passes the visible tests and fails hidden ones',
-    async (_, p) => {
-      const r = await run('javascript', p, hardCoded(p), inputsFor(p, 'submit'));
-      const j = judge(p, r, 'submit');
-      expect(j.visible.passed).toBe(j.visible.total);
-      expect(j.hidden.passed).toBeLessThan(j.hidden.total);
-    },
-  );
+  it.each(pack.problems.map((p) => [p.id, p] as const))('%s: passes the visible tests and fails hidden ones', async (_, p) => {
+    const r = await run('javascript', p, hardCoded(p), inputsFor(p, 'submit'));
+    const j = judge(p, r, 'submit');
+    expect(j.visible.passed).toBe(j.visible.total);
+    expect(j.hidden.passed).toBeLessThan(j.hidden.total);
+  });
 });

@@ -1,10 +1,12 @@
+import { codingEntries } from '../src/coding/bank.js';
+import { codingPack } from '../src/coding/pack.js';
 import { describe, expect, it } from 'vitest';
 import { readBankDir } from '../src/bank/load.js';
 import type { Level } from '../src/grading/levels.js';
 import { planLoop } from '../src/interview/plan.js';
 import { makeApp } from './helpers/app.js';
 
-const bank = readBankDir();
+const bank = [...readBankDir(), ...codingEntries(codingPack())];
 const byId = new Map(bank.map((e) => [e.id, e]));
 
 describe('a loop plan', () => {

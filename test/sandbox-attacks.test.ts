@@ -239,6 +239,29 @@ describe.each(['javascript', 'python'] as const)('attacks on the %s sandbox', (l
     expectAllRefused(await run(language, code));
   });
 
+  it.runIf(language === 'python')('introspection finds no JavaScript object or bridge function in any namespace', async () => {
+    // object.__subclasses__() reaches pyodide's own classes, and their methods' __globals__ the
+    // namespaces of its modules: whatever there was a JavaScript object or a bridge function is a refusal.
+    const code = `def attack():
+    seen, classes, stack = set(), [], [object]
+    while stack:
+        for sub in type.__subclasses__(stack.pop()):
+            if id(sub) not in seen:
+                seen.add(id(sub)); stack.append(sub); classes.append(sub)
+    found = []
+    for c in classes:
+        for v in list(vars(c).values()):
+            g = getattr(getattr(v, "__func__", v), "__globals__", None)
+            for k, x in (list(g.items()) if isinstance(g, dict) else []):
+                kinds = [b.__name__ for b in type(x).__mro__]
+                if "JsProxy" in kinds or getattr(x, "__module__", None) == "_pyodide_core":
+                    found.append(f"{g.get('__name__')}.{k}")
+    return sorted(set(found))
+`;
+    const r = await run(language, code);
+    expect(r.outcomes[0]).toMatchObject({ ok: true, value: [] });
+  });
+
   it('printing gigabytes is cut at the output limit and ends with the wall time', async () => {
     const code =
       language === 'javascript'

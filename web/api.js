@@ -17,6 +17,8 @@
 /** @typedef {import('../src/interview/stories.js').Story} Story */
 /** @typedef {import('../src/interview/review.js').ReviewSchedule} ReviewSchedule */
 /** @typedef {import('../src/voice/schemas.js').Recording} Recording */
+/** @typedef {import('../src/tailor/schema.js').ResumeUpload} ResumeUpload */
+/** @typedef {import('../src/tailor/schema.js').Tailoring} Tailoring */
 /** @typedef {import('zod').input<typeof import('../src/voice/schemas.js').BrowserSpeech>} BrowserSpeech */
 /** @typedef {import('../src/voice/delivery.js').Delivery} Delivery */
 /** @typedef {import('../src/voice/delivery.js').DeliverySummary} DeliverySummary */
@@ -204,6 +206,23 @@ export const api = {
   exportUrl: (id, format) => `/api/sessions/${encodeURIComponent(id)}/export?format=${format}`,
   /** @returns {Promise<Voice>} */
   voice: () => call('GET', '/api/voice'),
+  /**
+   * Reads a résumé file (PDF or DOCX) into text, for the résumé box; nothing is stored.
+   * @param {File} file
+   * @returns {Promise<ResumeUpload>}
+   */
+  readResume: async (file) => {
+    const form = new FormData();
+    form.set('file', file);
+    let res;
+    try {
+      res = await fetch('/api/resume', { method: 'POST', headers: signedIn(), body: form });
+    } catch {
+      throw new ApiError(0, 'network', 'Could not reach the mockloop server: paste the résumé text instead.');
+    }
+    if (!res.ok) throw await failure(res);
+    return res.json();
+  },
   /**
    * Sends a recording to be transcribed; the transcript comes back for the candidate to confirm.
    * @param {string} id @param {Blob} blob @param {number | undefined} durationMs as the recorder measured it, if known

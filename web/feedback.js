@@ -97,6 +97,7 @@ export function feedbackCard(question, rubric, spoken = []) {
         )
       : null,
     g.bar ? h('p.bar.bar-' + g.bar.verdict, { text: g.bar.reason, dataset: { testid: 'bar' } }) : null,
+    g.rubricOnly ? h('p.rubric-only', { text: `Graded on the rubric only: ${g.rubricOnly}.`, dataset: { testid: 'rubric-only' } }) : null,
     (question.retold ?? []).map((r) => {
       const other = r.earlier.position === question.position ? r.later : r.earlier;
       return h(

@@ -5,6 +5,7 @@
 // (room/coding.js, loaded when one comes up), and the debrief at the end. It runs the turns. A finished session opens here read-only: the replay.
 import { api, ApiError, streamTurn } from './api.js';
 import { debriefView } from './feedback.js';
+import { tailoringSummary } from './views/tailor.js';
 import { clear, fmtClock, fmtDate, h, label } from './dom.js';
 import { createComposer } from './room/composer.js';
 import { timeline } from './room/placement.js';
@@ -79,6 +80,7 @@ export async function roomView(main, id, ctx) {
       h('div.room-head', {}, heading, voice?.readAloudLabel, clock),
       who,
       status,
+      tailoringSummary(session.tailoring, session.request),
       transcript.el,
       codingSlot,
       pause,

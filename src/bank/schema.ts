@@ -70,6 +70,14 @@ export const BankEntry = z
     signals: z.array(z.string()).default([]),
     pitfalls: z.array(z.string()).default([]),
     source: z.string().min(1),
+    /** A question made from the candidate's résumé (in a session only): what it asks about, and what the résumé claims. */
+    resume: z
+      .object({ name: z.string(), section: z.enum(['experience', 'projects']), claims: z.array(z.string()) })
+      .optional()
+      .openapi({
+        description:
+          "Only on a question made from the candidate's résumé: the project or role it asks about and the résumé's claims (it has no reference answer and is graded on the rubric only)",
+      }),
   })
   .openapi('Question');
 export type BankEntry = z.infer<typeof BankEntry>;

@@ -1,18 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { CompareMode, PackTestInput, Problem } from './pack.js';
+import type { RunResult, TestOutcome } from './types.js';
 
-/** The parts of the sandbox's RunResult the judge reads (see the coding contract). */
-export interface JudgedOutcome {
-  index: number;
-  ok: boolean;
-  value?: unknown;
-  error?: string;
-}
-export interface JudgedRun {
-  status: 'ok' | 'compile_error' | 'timeout' | 'memory' | 'crashed';
-  outcomes: JudgedOutcome[];
-  error?: string;
-}
+/** The parts of the sandbox's RunResult the judge reads. */
+export type JudgedOutcome = Pick<TestOutcome, 'index' | 'ok' | 'value' | 'error'>;
+export type JudgedRun = Pick<RunResult, 'status' | 'error'> & { outcomes: JudgedOutcome[] };
 
 /** `run`: the visible tests (the candidate's Run button); `submit`: visible then hidden. */
 export type Scope = 'run' | 'submit';

@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import { CodingPackError } from '../errors.js';
+import type { Language, TestInput } from './types.js';
 
 export const PROBLEMS_DIR = fileURLToPath(new URL('./problems', import.meta.url));
 
-export const LANGUAGES = ['javascript', 'python'] as const;
+export const LANGUAGES = ['javascript', 'python'] as const satisfies readonly Language[];
 export const TOPICS = [
   'arrays-strings',
   'hash-maps',
@@ -34,11 +35,11 @@ const text = z.string().trim().min(1);
 const byLanguage = <T extends z.ZodType>(t: T) => z.object({ javascript: t, python: t }).strict();
 
 /** What the sandbox runs once: `entry(...args)`, or a class built by the first call then called method by method. */
-export const TestInputSchema = z.union([
+export const TestInputSchema: z.ZodType<TestInput> = z.union([
   z.object({ args: z.array(z.unknown()) }).strict(),
   z.object({ calls: z.array(z.tuple([z.string().min(1), z.array(z.unknown())])).min(1) }).strict(),
 ]);
-export type PackTestInput = z.infer<typeof TestInputSchema>;
+export type PackTestInput = TestInput;
 
 const Test = z
   .object({
@@ -158,11 +159,40 @@ export function growthOf(problem: Pick<Problem, 'id' | 'growth'>): (n: number) =
   return (n) => TestInputSchema.parse((fn as (n: number) => unknown)(n));
 }
 
+/** A value on one line this long is read as JSON when it is JSON (a large test's input or expected value). */
+const LONG_LINE = 500;
+
+/**
+ * The YAML parser takes seconds over the large tests' values (thousands of numbers in flow style),
+ * which are JSON on one line: those lines are read with JSON.parse instead, the rest as YAML.
+ */
+function parseYamlWithJsonLines(text: string): unknown {
+  const values = new Map<string, unknown>();
+  const lines = text.split('\n').map((line) => {
+    const m = /^(\s*(?:- )?[A-Za-z]+: )([[{].*)$/.exec(line);
+    if (!m || line.length < LONG_LINE) return line;
+    try {
+      const token = `@json-line-${values.size}@`;
+      values.set(token, JSON.parse(m[2]!));
+      return `${m[1]}'${token}'`;
+    } catch {
+      return line;
+    }
+  });
+  const restore = (v: unknown): unknown => {
+    if (typeof v === 'string' && values.has(v)) return values.get(v);
+    if (Array.isArray(v)) return v.map(restore);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, restore(x)]));
+    return v;
+  };
+  return restore(parseYaml(lines.join('\n')));
+}
+
 /** Reads one problem file and validates it; a broken file names the file and the field. */
 export function readProblem(path: string): Problem {
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(path, 'utf8'));
+    data = parseYamlWithJsonLines(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new CodingPackError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -210,7 +240,17 @@ export class CodingPack {
   }
 }
 
-/** Reads and validates every problems/*.yaml at start-up. */
+let shipped: CodingPack | undefined;
+
+/**
+ * The shipped pack, read once per process (about 0.1 s warm, more on a cold start): what start-up
+ * and the coding round call, so a broken problem file stops the server naming the file and field.
+ */
+export function codingPack(): CodingPack {
+  return (shipped ??= loadCodingPack());
+}
+
+/** Reads and validates every problems/*.yaml in a folder. */
 export function loadCodingPack(dir: string = PROBLEMS_DIR): CodingPack {
   const files = readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))

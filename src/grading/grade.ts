@@ -43,6 +43,10 @@ export const Grade = z
     strengths: z.array(z.string()),
     improvements: z.array(z.string()),
     flags: z.array(Flag),
+    rubricOnly: z.string().optional().openapi({
+      description:
+        "Set when the question has no reference answer (one made from the candidate's résumé): the card says it was graded on the rubric only, and why",
+    }),
     bar: Bar.optional().openapi({
       description: 'Where the answer stands against the bar of the level it was graded for (absent on grades from before levels)',
     }),

@@ -1,3 +1,4 @@
+import { withCodeEvidence } from './code-evidence.js';
 import { z } from 'zod';
 import type { Message, Model } from '../llm/client.js';
 import { datamark, loadPrompt, neutralizeTags, render, unmark } from '../llm/prompts.js';
@@ -143,9 +144,10 @@ export class LlmGrader implements Grader {
    */
   buildMessages(input: GradeInput, turns: Turn[] = turnsOf(input)): Message[] {
     const kind = input.rubric.kind;
-    const reference =
-      input.referenceAnswer.trim() ||
-      `(No single reference answer: this is a Leadership Principles question${input.leadershipPrinciples?.length ? ` on ${input.leadershipPrinciples.join(', ')}` : ''}.)\nSignals a Bar Raiser listens for:\n${(input.signals ?? []).map((s) => `- ${s}`).join('\n')}\nCommon pitfalls:\n${(input.pitfalls ?? []).map((s) => `- ${s}`).join('\n')}`;
+    const reference = input.rubricOnly
+      ? `(No reference answer and no signals: ${input.rubricOnly}. Grade on the rubric only; do not hold the answer to any expected content.)`
+      : input.referenceAnswer.trim() ||
+        `(No single reference answer: this is a Leadership Principles question${input.leadershipPrinciples?.length ? ` on ${input.leadershipPrinciples.join(', ')}` : ''}.)\nSignals a Bar Raiser listens for:\n${(input.signals ?? []).map((s) => `- ${s}`).join('\n')}\nCommon pitfalls:\n${(input.pitfalls ?? []).map((s) => `- ${s}`).join('\n')}`;
     let n = 0;
     const exchange = turns
       .map((t) =>
@@ -157,7 +159,7 @@ export class LlmGrader implements Grader {
     const removed = turns.reduce((s, t) => s + t.removed, 0);
     const user = render(loadPrompt('grader.user.md'), {
       question: input.question,
-      reference_tag: input.referenceAnswer.trim() ? REFERENCE_TAG[kind] : 'signals',
+      reference_tag: input.rubricOnly ? 'no_reference' : input.referenceAnswer.trim() ? REFERENCE_TAG[kind] : 'signals',
       reference,
       rubric_id: input.rubric.id,
       rubric: describeRubric(input.rubric),
@@ -212,17 +214,20 @@ export class LlmGrader implements Grader {
     ];
     const rubric = input.rubric;
     const { levels, criteria } = settleCriteria(
-      rubric.criteria.map((c) => {
-        const r = reply.criteria[c.id]!;
-        // The model's words were written for its own score: once a cap takes the criterion down to 1–2 they are not said.
-        return {
-          id: c.id,
-          level: r.score,
-          evidence: r.evidence.flatMap((q) => located(q) ?? []),
-          shows: r.feedback,
-          lacks: (r.score ?? 0) <= 3 ? r.feedback : '',
-        };
-      }),
+      withCodeEvidence(
+        rubric.criteria.map((c) => {
+          const r = reply.criteria[c.id]!;
+          // The model's words were written for its own score: once a cap takes the criterion down to 1–2 they are not said.
+          return {
+            id: c.id,
+            level: r.score,
+            evidence: r.evidence.flatMap((q) => located(q) ?? []),
+            shows: r.feedback,
+            lacks: (r.score ?? 0) <= 3 ? r.feedback : '',
+          };
+        }),
+        input.code,
+      ),
       flags,
       rubric,
     );
@@ -266,6 +271,7 @@ export class LlmGrader implements Grader {
       strengths,
       improvements,
       flags,
+      ...(input.rubricOnly && { rubricOnly: input.rubricOnly }),
       ...(bar && { bar }),
     };
   }

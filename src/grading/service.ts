@@ -5,7 +5,22 @@ import { createModel, type Model } from '../llm/client.js';
 import { LlmGrader } from './llm.js';
 import { OfflineGrader } from './offline/index.js';
 import type { Rubric } from './rubrics.js';
+import { POINTS_CRITERION } from './card.js';
 import type { Grader, GradeInput } from './types.js';
+
+/** Why a question made from the résumé is graded on the rubric only: said to the model grader and on the card. */
+export const RESUME_RUBRIC_ONLY =
+  'a question made from your résumé has no reference answer: it is graded on the rubric only (how you tell it: situation, your own actions, results, reflection)';
+
+/**
+ * The rubric a question is graded on. A question made from the résumé asks about no Leadership
+ * Principle: the star rubric's principle criterion has nothing to judge there (and would score it
+ * as missing), so it is graded on the other criteria (situation, action, result, reflection).
+ */
+export function rubricFor(q: BankEntry, rubric: Rubric): Rubric {
+  if (!q.resume || q.leadershipPrinciples.length) return rubric;
+  return { ...rubric, criteria: rubric.criteria.filter((c) => c.id !== POINTS_CRITERION.star) };
+}
 
 /** The longest answer we grade, in characters (about 1,500 words). */
 export const MAX_ANSWER_CHARS = 10_000;
@@ -57,8 +72,9 @@ export function inputForQuestion(
   answer: string,
   exchange?: GradeInput['exchange'],
 ): GradeInput {
-  const rubric = rubrics.get(q.rubric);
-  if (!rubric) throw new AppError('internal', `Question ${q.id} uses rubric "${q.rubric}", which is not loaded`);
+  const loaded = rubrics.get(q.rubric);
+  if (!loaded) throw new AppError('internal', `Question ${q.id} uses rubric "${q.rubric}", which is not loaded`);
+  const rubric = rubricFor(q, loaded);
   return {
     questionId: q.id,
     question: q.prompt,
@@ -68,6 +84,7 @@ export function inputForQuestion(
     signals: q.signals,
     pitfalls: q.pitfalls,
     leadershipPrinciples: q.leadershipPrinciples,
+    ...(q.resume && { rubricOnly: RESUME_RUBRIC_ONLY }),
     answer,
     exchange,
   };

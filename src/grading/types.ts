@@ -1,4 +1,5 @@
 import type { Category } from '../bank/schema.js';
+import type { CodeEvidence } from './code-evidence.js';
 import type { Grade } from './grade.js';
 import type { Usage } from '../llm/usage.js';
 import type { Level } from './levels.js';
@@ -19,8 +20,15 @@ export interface GradeInput {
   answer: string;
   /** The whole exchange, when there were follow-ups. */
   exchange?: Array<{ role: 'interviewer' | 'candidate'; content: string }>;
+  /**
+   * Set when the question has no reference answer and no signals by nature (a question made from
+   * the candidate's résumé): why it is graded on the rubric only. Said in the grade.
+   */
+  rubricOnly?: string;
   /** The level whose bar the answer is graded against (DEFAULT_LEVEL when not given). */
   level?: Level;
+  /** For a coding problem: what its runs showed (tests passed, growth measured), which decides correctness. */
+  code?: CodeEvidence;
 }
 
 export interface GradeResult {

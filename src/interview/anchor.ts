@@ -46,3 +46,22 @@ export function anchorQuote(answers: string, gap: string, asked: readonly string
 export function anchored(quote: string | null, probe: string): string {
   return quote ? `You said "${quote}". ${probe}` : probe;
 }
+
+/**
+ * For a question made from the résumé: a claim of the résumé to quote back, one no follow-up of
+ * this question quoted yet, those the candidate has not talked about first (a figure or a named
+ * thing of it is not in their answers), then those with figures. Null when all were quoted.
+ */
+export function resumeQuote(claims: readonly string[], answers: string, asked: readonly string[]): string | null {
+  const said = answers.toLowerCase();
+  const untold = (c: string) => ((c.match(SPECIFIC) ?? []).some((x) => !said.includes(x.toLowerCase())) ? 0 : 1);
+  const figures = (c: string) => (/\d/.test(c) ? 0 : 1);
+  const open = claims
+    .map((c, i) => ({ c, i, quote: clip(c, 0) }))
+    .filter((x) => !asked.some((a) => a.includes(x.quote.slice(0, 30))))
+    .sort((a, b) => untold(a.c) - untold(b.c) || figures(a.c) - figures(b.c) || a.i - b.i);
+  return open[0]?.quote ?? null;
+}
+
+/** A follow-up anchored on the résumé: its claim, then the probe. */
+export const resumeAnchored = (quote: string, probe: string) => `Your résumé says "${quote}". ${probe}`;

@@ -1,3 +1,4 @@
+import type { CodingView } from './coding-view.js';
 import { FLAG_LABEL } from '../grading/grade.js';
 import { levelName } from '../grading/levels.js';
 import { type InterviewFeedback, VOTE_LABEL } from './feedback.js';
@@ -124,6 +125,26 @@ export function storyBankMarkdown(bank: StoryBank): string {
   return `${out.join('\n').trim()}\n`;
 }
 
+/** What the loop was tailored to: what was read, then the texts themselves (folded). */
+function tailoringMarkdown(s: Session): string[] {
+  const t = s.tailoring;
+  const { jobDescription, resume } = s.request;
+  if (!t && !jobDescription && !resume) return [];
+  const weighted = (xs: Array<{ id: string; weight: number; matched: string[] }>) =>
+    xs.map((x) => `${x.id} (${x.weight}${x.matched.length ? `: ${x.matched.join(', ')}` : ''})`).join('; ');
+  return [
+    `## Tailored to the job and the résumé (${t?.source === 'model' ? 'read by the model' : 'read offline'})`,
+    '',
+    ...(t?.note ? [t.note, ''] : []),
+    ...(t?.principles.length ? [`- Principles the job stresses: ${weighted(t.principles)}`] : []),
+    ...(t?.topics.length ? [`- Topics the job stresses: ${weighted(t.topics)}`] : []),
+    ...(t?.resumeItems ?? []).map((i) => `- From the résumé (${i.section}): ${i.name} — ${i.claims.map((c) => `“${c}”`).join(' ')}`),
+    '',
+    ...(jobDescription ? ['<details><summary>Job description</summary>', '', quote(jobDescription), '', '</details>', ''] : []),
+    ...(resume ? ['<details><summary>Résumé</summary>', '', quote(resume), '', '</details>', ''] : []),
+  ];
+}
+
 /**
  * A session as a Markdown document: transcript, feedback per question, debrief, and the stories
  * of the candidate's bank it told.
@@ -140,7 +161,7 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
       `- Interview ${i + 1}: ${iv.interviewer.name}, ${iv.interviewer.role}${iv.interviewer.barRaiser ? ' (Bar Raiser)' : ''}; owns ${[...iv.principles, ...(iv.area ? [iv.area.replace('_', ' ')] : [])].join(', ')}`,
     );
   }
-  out.push('');
+  out.push('', ...tailoringMarkdown(s));
   const opening = s.messages.find((m) => m.kind === 'opening');
   if (opening) out.push('## Opening', '', opening.content, '');
   for (const q of s.questions) {
@@ -150,6 +171,7 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
       '',
     );
     if (q.prompt) out.push(`**${q.prompt}**`, '');
+    if (q.coding) out.push(...codingMarkdown(q.coding));
     for (const m of s.messages.filter((x) => x.sessionQuestionId === q.id)) {
       if (m.kind === 'question') continue;
       out.push(m.role === 'candidate' ? `**You:**\n\n${quote(m.content)}` : `**Interviewer:** ${m.content}`, '');
@@ -164,6 +186,7 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
         `### Feedback: ${g.score}/100, ${g.overall}/5, ${g.verdict.replace(/_/g, ' ')} (${g.grader.kind === 'offline' ? 'offline grader' : `llm grader ${g.grader.model ?? ''}`})`,
         '',
       );
+      if (g.rubricOnly) out.push(`*Graded on the rubric only: ${g.rubricOnly}.*`, '');
       out.push('| criterion | score | feedback |', '|---|---|---|');
       for (const c of g.criteria) out.push(`| ${c.id} | ${c.score ?? '–'} | ${c.feedback.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
       out.push('');
@@ -219,4 +242,24 @@ export function toMarkdown(s: Session, stories: Story[] = []): string {
   }
   if (stories.length) out.push('## Stories told', '', ...storiesMarkdown(stories, '###'));
   return `${out.join('\n').trim()}\n`;
+}
+
+/** A coding question's problem and every run: the code as it was, and the tests it passed (a hidden test by its number only). */
+function codingMarkdown(c: CodingView): string[] {
+  const fence = (code: string, language: string) => {
+    const ticks = '`'.repeat(Math.max(3, ...(code.match(/`+/g) ?? []).map((t) => t.length + 1)));
+    return [`${ticks}${language}`, code.replace(/\n$/, ''), ticks];
+  };
+  return [
+    `Problem: **${c.title}** (${c.difficulty})`,
+    '',
+    ...c.runs.flatMap((r) => [
+      `#### ${r.kind === 'submit' ? 'Submit' : 'Run'} ${r.number} (${r.language}, ${r.at}): ${r.passed ? 'every test passed' : r.error ? r.error : 'some tests failed'}`,
+      '',
+      `Visible tests ${r.visible.passed}/${r.visible.total}${r.kind === 'submit' ? `, hidden tests ${r.hidden.passed}/${r.hidden.total}` : ''}${r.growth?.measured ? `; running time grew like ${r.growth.measured}` : ''}.`,
+      '',
+      ...fence(r.code, r.language),
+      '',
+    ]),
+  ];
 }

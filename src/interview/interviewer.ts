@@ -4,7 +4,8 @@ import { gradeOffline } from '../grading/offline/index.js';
 import { type Level, levelName, rankOf } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
 import { type InterviewFeedback, VOTE_LABEL, type Vote } from './feedback.js';
-import { anchored, anchorQuote } from './anchor.js';
+import { anchored, anchorQuote, resumeAnchored, resumeQuote } from './anchor.js';
+import { codingBrief, type CodingContext, codingProbes } from './coding-probes.js';
 import type { Interview } from './plan.js';
 import type { GradeInput } from '../grading/types.js';
 import type { Model } from '../llm/client.js';
@@ -32,6 +33,8 @@ export interface TurnContext {
   level: Level;
   /** In a loop, the interview this question belongs to: who asks it. */
   interview?: Interview;
+  /** For a coding problem: the problem, its runs and what they showed. */
+  coding?: CodingContext;
 }
 
 export interface Decision {
@@ -129,6 +132,15 @@ export class OfflineInterviewer implements Interviewer {
   readonly kind = 'offline' as const;
 
   async decide(ctx: TurnContext) {
+    if (ctx.coding) {
+      // A coding interviewer asks what the code and its tests raise, not what the rubric's words miss.
+      const probe = codingProbes(ctx.coding, ctx.exchange)[0];
+      return {
+        decision: probe
+          ? { action: 'followup' as const, criterionId: probe.id, reason: probe.reason }
+          : { action: 'next' as const, criterionId: null, reason: 'the complexity, the edge cases and the follow-up were covered' },
+      };
+    }
     const grade = gradeOffline(asGradeInput(ctx));
     if (grade.flags.some((f) => f === 'dont_know' || f === 'off_topic' || f === 'prompt_injection')) {
       return { decision: { action: 'next' as const, criterionId: null, reason: `answer flagged ${grade.flags.join(', ')}` } };
@@ -165,14 +177,18 @@ export class OfflineInterviewer implements Interviewer {
   }
 
   async followUp(ctx: TurnContext, decision: Decision, onToken: OnToken) {
+    const coding = ctx.coding && codingProbes(ctx.coding, ctx.exchange).find((p) => p.id === decision.criterionId);
+    if (coding) return speak(coding.text, onToken);
     const dimension = decision.criterionId?.startsWith(BAR_PROBE)
       ? ctx.rubric.bar?.[decision.criterionId.slice(BAR_PROBE.length)]
       : undefined;
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
     const asked = askedProbes(ctx);
     const probe = dimension ? dimension.probe : (criterion.probes.find((p) => !asked.has(p)) ?? criterion.probes[0]!);
-    // Anchored on the candidate's own words, never a quote already used in this question.
+    // Anchored on the candidate's own words (on a résumé question, first on what the résumé claims), never a quote already used in this question.
     const earlier = ctx.exchange.filter((m) => m.kind === 'followup').map((m) => m.content);
+    const claim = ctx.question.resume && resumeQuote(ctx.question.resume.claims, answersOf(ctx.exchange), earlier);
+    if (claim) return speak(resumeAnchored(claim, probe), onToken);
     return speak(anchored(anchorQuote(answersOf(ctx.exchange), decision.criterionId ?? '', earlier), probe), onToken);
   }
 
@@ -223,7 +239,11 @@ export class LlmInterviewer implements Interviewer {
 
   async decide(ctx: TurnContext, signal?: AbortSignal) {
     const q = ctx.question;
-    const reference = q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
+    const reference = q.resume
+      ? `No reference answer: a question made from the candidate's résumé, about ${q.resume.name}. What the résumé claims (probe these: the candidate's own part, how figures were measured):\n${q.resume.claims.map((c) => `- ${c}`).join('\n')}`
+      : q.referenceAnswer.trim() || `Signals: ${q.signals.join('; ')}`;
+    // A coding problem: what its tests and timing showed, and what is left to ask about them.
+    const code = ctx.coding ? `\n\nThe candidate's code:\n${codingBrief(ctx.coding, ctx.exchange)}` : '';
     const { value, usage } = await completeStructured({
       ...this.llm,
       schema: decisionSchema(ctx.rubric),
@@ -236,7 +256,7 @@ export class LlmInterviewer implements Interviewer {
           content: render(loadPrompt('interviewer.decide.md'), {
             category: q.category,
             question: q.prompt,
-            reference,
+            reference: `${reference}${code}`,
             rubric_id: ctx.rubric.id,
             criteria: describeCriteria(ctx.rubric, ctx.level),
             exchange: describeExchange(ctx.exchange),
@@ -258,16 +278,23 @@ export class LlmInterviewer implements Interviewer {
       ? ctx.rubric.bar?.[decision.criterionId.slice(BAR_PROBE.length)]
       : undefined;
     const criterion = ctx.rubric.criteria.find((c) => c.id === decision.criterionId) ?? ctx.rubric.criteria[0]!;
+    // On a coding problem the next thing its runs raise is what to ask (complexity, a failed edge case by name, the change).
+    const coding = ctx.coding && codingProbes(ctx.coding, ctx.exchange)[0];
     return this.stream(
       ctx,
       render(loadPrompt('interviewer.followup.md'), {
-        question: ctx.question.prompt,
+        // On a résumé question the follow-up may quote what the résumé claims.
+        question: ctx.question.resume
+          ? `${ctx.question.prompt}\n(What the candidate's résumé claims about it: ${ctx.question.resume.claims.map((c) => `"${neutralizeTags(c)}"`).join('; ')})`
+          : ctx.question.prompt,
         exchange: describeExchange(ctx.exchange),
         summary: await ctx.summary(),
-        criterion: dimension
-          ? `${dimension.name} for ${levelName(ctx.level)}: ${dimension[ctx.level]}`
-          : `${criterion.name}: ${criterion.description}`,
-        probe: dimension ? dimension.probe : criterion.probes[0]!,
+        criterion: coding
+          ? coding.reason
+          : dimension
+            ? `${dimension.name} for ${levelName(ctx.level)}: ${dimension[ctx.level]}`
+            : `${criterion.name}: ${criterion.description}`,
+        probe: coding ? coding.text : dimension ? dimension.probe : criterion.probes[0]!,
       }),
       onToken,
       signal,

@@ -1,3 +1,5 @@
+import type { CodingRound } from './coding-round.js';
+import { withCode } from './coding-probes.js';
 import { randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
@@ -18,16 +20,17 @@ import {
   type CreateSessionRequest,
   DEFAULT_MAX_FOLLOW_UPS,
   type GradeEvent,
-  MIX_BY_LEVEL,
   type Message,
   type Session,
   type TurnResult,
 } from './schemas.js';
 import type { InterviewFeedback } from './feedback.js';
-import { interviewAt, type LoopPlan, planLoop } from './plan.js';
+import { interviewAt, type LoopPlan } from './plan.js';
+import { composeSession } from './compose.js';
+import type { Tailor } from '../tailor/schema.js';
 import { LoopReader } from './reading.js';
 import { handoffText, introText, openingText } from './wording.js';
-import { selectQuestions, TIME_BOX } from './selection.js';
+import { TIME_BOX } from './selection.js';
 import { questionNumber, SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
 import type { Logger } from '../observability/logger.js';
@@ -58,8 +61,12 @@ export interface LoopDeps {
   logger?: Logger;
   /** Turns and recoveries counted (metrics). */
   meter?: TurnMeter;
+  /** Reads a job description and a résumé (by the model, or offline); without it the texts are kept but nothing is tailored. */
+  tailor?: Tailor;
   /** Model tokens a turn used, for the session's owner (usage and budgets). */
   onUsage?: (userId: string, usage: Usage) => void;
+  /** The coding round (its problems, runs and sandbox), when coding problems can be asked. */
+  coding?: CodingRound;
 }
 
 import { type LoopEvents, type TurnMachine, type TurnMeter, TurnRunner, type TurnRequest } from './turns.js';
@@ -77,8 +84,8 @@ export class InterviewLoop implements TurnMachine {
   constructor(private readonly deps: LoopDeps) {
     this.now = deps.now ?? (() => new Date());
     this.store = deps.store;
-    this.views = new SessionViews(this.store, deps.bank, deps.rubrics);
-    this.reader = new LoopReader(this.store, deps.bank, deps.rubrics);
+    this.views = new SessionViews(this.store, deps.bank, deps.rubrics, deps.coding);
+    this.reader = new LoopReader(this.store, deps.bank, deps.rubrics, deps.coding);
     this.turns = new TurnRunner(
       {
         store: this.store,
@@ -104,23 +111,12 @@ export class InterviewLoop implements TurnMachine {
     const level = req.level ?? DEFAULT_LEVEL;
     // With an explicit seed the loop is reproducible; without one, recent questions are avoided.
     const recent = explicitSeed ? undefined : await store.recentQuestionIds(userId, 5);
-    if (req.interviews !== undefined && (req.mix || req.questionIds)) {
-      throw new AppError('bad_request', 'interviews plans a whole loop: give it without mix or questionIds');
-    }
-    const { plan, questions: picked } =
-      req.interviews !== undefined
-        ? planLoop({ bank: bank.entries, level, interviews: req.interviews, seed, topics: req.topics, recent })
-        : {
-            plan: null,
-            questions: selectQuestions({
-              bank: bank.entries,
-              mix: req.mix ?? (req.questionIds ? undefined : MIX_BY_LEVEL[level]),
-              questionIds: req.questionIds,
-              topics: req.topics,
-              seed,
-              recent,
-            }),
-          };
+    const {
+      plan,
+      questions: picked,
+      tailoring,
+      usage,
+    } = await composeSession(req, { bank: bank.entries, level, seed, recent, tailor: this.deps.tailor });
     for (const q of picked) if (!rubrics.has(q.rubric)) throw new AppError('internal', `rubric "${q.rubric}" is not loaded`);
     const id = randomUUID();
     const at = this.now();
@@ -131,7 +127,8 @@ export class InterviewLoop implements TurnMachine {
           id,
           userId,
           status: 'active',
-          request: { ...req, level, seed },
+          // The texts stay with the session (deleted with it, exported, replayed), and what was read from them.
+          request: { ...req, level, seed, ...(tailoring && { tailoring }) },
           plan,
           seed,
           maxFollowUps,
@@ -163,10 +160,13 @@ export class InterviewLoop implements TurnMachine {
         'opening',
         openingText({ picked, maxFollowUps, plan, grader: this.deps.grader.kind, model: this.deps.model }),
         at,
+        // The model's reading of the job and the résumé counts with the session's tokens.
+        usage,
       );
       const intro = plan ? `${introText(plan.interviews[0]!, 0, plan.interviews.length)}\n\n` : '';
       await say(tx, id, rows[0]!.id, 'question', `${intro}${picked[0]!.prompt}`, at);
     });
+    if (usage) this.deps.onUsage?.(userId, usage);
     return this.views.get(id, userId);
   }
 
@@ -299,9 +299,12 @@ export class InterviewLoop implements TurnMachine {
           Object.assign(current, { state: 'skipped', doneAt: at.toISOString() });
           continue;
         }
-        const { grade, usage } = await this.deps.grader.grade(inputForQuestion(c.question, this.deps.rubrics, answer, exchange), {
-          signal,
-        });
+        // A coding problem is graded on its runs too: the tests decide correctness, the measured growth holds complexity.
+        const code = c.coding && { code: c.coding.evidence };
+        const { grade, usage } = await this.deps.grader.grade(
+          { ...inputForQuestion(c.question, this.deps.rubrics, withCode(answer, c.coding?.evidence), exchange), ...code },
+          { signal },
+        );
         const gradedAt = this.now();
         await store.storeGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
         Object.assign(current, { state: 'graded', doneAt: gradedAt.toISOString() });

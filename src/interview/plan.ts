@@ -6,6 +6,7 @@ import { type BankEntry, LEADERSHIP_PRINCIPLES, LeadershipPrinciple } from '../b
 import { AppError, BankError } from '../errors.js';
 import { type Level, Level as LevelSchema, rankOf } from '../grading/levels.js';
 import { rng, shuffled } from './random.js';
+import { type Preference, preferenceFor } from '../tailor/questions.js';
 
 /**
  * A loop as Amazon runs one: a plan of interviews, each with its interviewer, the Leadership
@@ -124,7 +125,14 @@ export interface PlanRequest {
   seed: string;
   topics?: string[];
   recent?: Set<string>;
+  /** What the job stresses (tailoring): its principles are owned first, and questions on its topics and principles are picked first. */
+  prefer?: Preference;
+  /** Questions made from the résumé: asked by the hiring manager (else the first interviewer), after their principles. */
+  extra?: BankEntry[];
 }
+
+/** A preference in quarter steps: questions about equally on the job stay in seeded random order. */
+const stepOf = (p: number) => Math.round(p * 4) / 4;
 
 /**
  * Plans a loop of `interviews` interviews at a level, and the questions it asks in order: in each
@@ -141,7 +149,12 @@ export function planLoop(req: PlanRequest): { plan: LoopPlan; questions: BankEnt
   const slots: Slot[] = [...SLOTS[level].slice(0, withBarRaiser ? req.interviews - 1 : req.interviews)];
   if (withBarRaiser) slots.push({ who: 'bar-raiser', area: BAR_RAISER_AREA[level] });
 
-  const principles = shuffled([...LEADERSHIP_PRINCIPLES], random);
+  const weight = (p: LeadershipPrinciple) => req.prefer?.principles.get(p) ?? 0;
+  // The principles the job stresses first, most stressed first; the rest in seeded random order.
+  const principles = shuffled([...LEADERSHIP_PRINCIPLES], random)
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => weight(b.p) - weight(a.p) || a.i - b.i)
+    .map((x) => x.p);
   const owned = slots.map((_, i) => principles.slice(i * PRINCIPLES_PER_INTERVIEW, (i + 1) * PRINCIPLES_PER_INTERVIEW));
   const ownerOf = new Map(owned.flatMap((ps, i) => ps.map((p) => [p, i] as const)));
   const recent = req.recent ?? new Set<string>();
@@ -154,7 +167,13 @@ export function planLoop(req: PlanRequest): { plan: LoopPlan; questions: BankEnt
       random,
     )
       .map((e, i) => ({ e, i }))
-      .sort((a, b) => first(a.e) - first(b.e) || rank(a.e) - rank(b.e) || a.i - b.i);
+      .sort(
+        (a, b) =>
+          first(a.e) - first(b.e) ||
+          stepOf(preferenceFor(req.prefer, b.e)) - stepOf(preferenceFor(req.prefer, a.e)) ||
+          rank(a.e) - rank(b.e) ||
+          a.i - b.i,
+      );
     const chosen = ordered[0]?.e;
     if (!chosen) throw new AppError('bad_request', `The question bank has no ${what} question left for this loop`);
     used.add(chosen.id);
@@ -162,6 +181,10 @@ export function planLoop(req: PlanRequest): { plan: LoopPlan; questions: BankEnt
   };
 
   const questions: BankEntry[] = [];
+  const extraAt = Math.max(
+    0,
+    slots.findIndex((s) => s.who === 'hiring-manager'),
+  );
   const interviewsPlanned: Interview[] = slots.map((slot, i) => {
     const positions: number[] = [];
     const ask = (q: BankEntry) => {
@@ -177,6 +200,7 @@ export function planLoop(req: PlanRequest): { plan: LoopPlan; questions: BankEnt
       );
       ask(pick(pool, `${principle}`));
     }
+    if (i === extraAt) for (const q of req.extra ?? []) ask(q);
     if (slot.area) {
       const pool = req.bank.filter((e) => e.category === slot.area);
       const wide = (e: BankEntry) => (slot.area === 'system_design' && rankOf(level) >= 6 && !WIDE_SCOPE.test(e.prompt) ? 1 : 0);

@@ -4,11 +4,14 @@ import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
 import type { Store } from '../db/store.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
+import { rubricFor } from '../grading/service.js';
 import { buildDebrief, type Debrief } from './debrief.js';
 import { answersBy } from './feedback.js';
 import type { ExchangeMessage, TurnContext } from './interviewer.js';
 import { interviewAt } from './plan.js';
 import { CATEGORY_LABEL } from './views.js';
+import type { CodingRound } from './coding-round.js';
+import type { CodingContext } from './coding-probes.js';
 
 /** What the loop reads of a session to take a step: a question as asked, a turn's context, the debrief. */
 export class LoopReader {
@@ -16,6 +19,8 @@ export class LoopReader {
     private readonly store: Store,
     private readonly bank: Bank,
     private readonly rubrics: Map<string, Rubric>,
+    /** The coding round, when coding problems can be asked. */
+    private readonly coding?: CodingRound,
   ) {}
 
   /** The question as it was asked (its snapshot), or from the bank for sessions stored before snapshots. */
@@ -38,7 +43,7 @@ export class LoopReader {
     }));
     return {
       question,
-      rubric: this.rubrics.get(question.rubric)!,
+      rubric: rubricFor(question, this.rubrics.get(question.rubric)!),
       exchange,
       followUpsUsed: current.followUps,
       maxFollowUps: session.maxFollowUps,
@@ -46,7 +51,16 @@ export class LoopReader {
       interview: session.plan?.interviews[interviewAt(session.plan, current.position) ?? -1],
       // Only a model interviewer reads it.
       summary: () => this.summary(session.id, all, current.position),
+      coding: await this.codingOf(session.id, current),
     };
+  }
+
+  /** A coding question's problem, runs and what they showed (undefined for any other question). */
+  async codingOf(sessionId: string, current: SessionQuestionRow): Promise<CodingContext | undefined> {
+    const problem = this.coding?.problemOf(current.questionId);
+    if (!this.coding || !problem) return undefined;
+    const runs = await this.coding.runsOf(sessionId, current);
+    return { problem, runs, evidence: this.coding.evidence(runs) };
   }
 
   /** A compact, bounded summary of the questions before this one. */

@@ -1,3 +1,4 @@
+import { CodingView } from './coding-view.js';
 import { z } from '@hono/zod-openapi';
 import { CATEGORIES, Topic } from '../bank/schema.js';
 import { Grade } from '../grading/grade.js';
@@ -6,6 +7,7 @@ import { LoopPlan, MAX_INTERVIEWS } from './plan.js';
 import { MESSAGE_KINDS, QUESTION_STATES } from '../shapes.js';
 import { wholeNumber } from '../validation.js';
 import { Recording } from '../voice/schemas.js';
+import { JobDescriptionText, ResumeText, Tailoring } from '../tailor/schema.js';
 import { Debrief } from './debrief.js';
 import { InterviewFeedback, StoryReuse } from './feedback.js';
 
@@ -64,6 +66,8 @@ const SessionOptions = z.object({
   maxFollowUps: wholeNumber(0, MAX_FOLLOW_UPS, { message: 'must be 0, 1, 2 or 3' })
     .optional()
     .openapi({ description: 'Follow-up questions per question (0–3, default 2)' }),
+  jobDescription: JobDescriptionText.optional(),
+  resume: ResumeText.optional(),
 });
 
 export const CreateSession = SessionOptions.extend({
@@ -78,7 +82,10 @@ export const CreateSession = SessionOptions.extend({
 export type CreateSessionRequest = z.output<typeof CreateSession>;
 
 /** What a session was started with, as stored: the seed is always set. */
-export const SessionRequest = SessionOptions.extend({ seed: z.string() }).openapi('SessionRequest');
+export const SessionRequest = SessionOptions.extend({
+  seed: z.string(),
+  tailoring: Tailoring.optional().openapi({ description: 'What was read from the job description and the résumé, when either was given' }),
+}).openapi('SessionRequest');
 export type SessionRequest = z.infer<typeof SessionRequest>;
 
 /** What the page needs to offer the same defaults as the API. */
@@ -174,6 +181,9 @@ export const SessionQuestion = z
       .nullable()
       .openapi({ description: 'In a loop, the index of the interview (in plan.interviews) that asks it' }),
     retold: z.array(StoryReuse).openapi({ description: 'Where this answer tells the same story as another answer of the session' }),
+    coding: CodingView.optional().openapi({
+      description: 'A coding problem, once asked: the problem as the candidate sees it, and each run of their code',
+    }),
   })
   .openapi('SessionQuestion');
 
@@ -183,6 +193,10 @@ export const Session = SessionSummary.extend({
   maxFollowUps: z.number().int(),
   currentPosition: z.number().int(),
   plan: LoopPlan.nullable().openapi({ description: "A loop's interviews, interviewers and owned principles; null for a practice session" }),
+  tailoring: Tailoring.nullable().openapi({
+    description:
+      'What the loop was tailored to: the principles and topics the job stresses and the résumé items asked about; null when untailored',
+  }),
   feedback: z
     .array(InterviewFeedback)
     .openapi({ description: 'In a loop, the written feedback and vote of each interview that is over (all its questions done)' }),

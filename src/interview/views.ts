@@ -1,3 +1,6 @@
+import type { Problem } from '../coding/pack.js';
+import type { CodeRun } from '../coding/results.js';
+import { codingView } from './coding-view.js';
 import type { Bank } from '../bank/bank.js';
 import { CATEGORIES, type Category } from '../bank/schema.js';
 import {
@@ -35,7 +38,15 @@ export const CATEGORY_LABEL: Record<Category, string> = {
 };
 
 /** "2 behavioural + 2 technical + 1 system design on caching": how the loop was asked for. */
-export function describeLoop(req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics' | 'level'>, plan: LoopPlan | null = null): string {
+export function describeLoop(
+  req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics' | 'level' | 'tailoring' | 'jobDescription' | 'resume'>,
+  plan: LoopPlan | null = null,
+): string {
+  const to = [req.jobDescription?.trim() && 'a job', req.resume?.trim() && 'a résumé'].filter(Boolean);
+  return `${loopWords(req, plan)}${req.tailoring && to.length ? `, tailored to ${to.join(' and ')}` : ''}`;
+}
+
+function loopWords(req: Pick<SessionRequest, 'mix' | 'questionIds' | 'topics' | 'level'>, plan: LoopPlan | null): string {
   if (plan) {
     const barRaiser = plan.interviews.some((i) => i.interviewer.barRaiser);
     const others = plan.interviews.length - (barRaiser ? 1 : 0);
@@ -73,6 +84,8 @@ export class SessionViews {
     private readonly store: Store,
     private readonly bank: Bank,
     private readonly rubrics: Map<string, Rubric>,
+    /** The coding round, when coding problems can be asked: a coding question shows its problem and runs. */
+    private readonly coding?: { problemOf(questionId: string): Problem | undefined },
   ) {}
 
   /** A message as the API shows it: numbered in its session, never by its (global) row id. */
@@ -155,6 +168,7 @@ export class SessionViews {
     }));
     const retold = retoldStories(loop, (p) => interviewerAt(row.plan, p));
     const spoken = new Map((await this.store.recordings(id)).filter((r) => r.messageId !== null).map((r) => [r.messageId!, r]));
+    const runs = this.coding ? await this.store.codeRuns(id) : [];
     return {
       ...this.summary(row, stats),
       request: row.request,
@@ -162,6 +176,7 @@ export class SessionViews {
       maxFollowUps: row.maxFollowUps,
       currentPosition: row.currentPosition,
       plan: row.plan,
+      tailoring: row.request.tailoring ?? null,
       // Once the loop is over, the feedback as the meeting read it (worded by the model, if there is one).
       feedback: debrief?.debrief.meeting?.feedback ?? feedbackSoFar(row.plan, loop, this.rubrics, retold),
       questions: all.map((sq, i) => {
@@ -191,10 +206,23 @@ export class SessionViews {
           gradeUsage: g ? usageOf(g) : null,
           interview: interviewAt(row.plan, sq.position) ?? null,
           retold: retold.filter((r) => r.earlier.position === sq.position || r.later.position === sq.position),
+          ...codingOf(this.coding?.problemOf(sq.questionId), sq, runs, done),
         };
       }),
       messages: messages.map((m) => this.message(m, all, spoken)),
       debrief: debrief?.debrief ?? null,
     };
   }
+}
+
+/** A coding question's problem and runs, once it is asked (nothing for any other question). */
+function codingOf(problem: Problem | undefined, sq: SessionQuestionRow, runs: CodeRun[], done: boolean) {
+  if (!problem || sq.state === 'pending') return {};
+  return {
+    coding: codingView(
+      problem,
+      runs.filter((r) => r.sessionQuestionId === sq.id),
+      done,
+    ),
+  };
 }

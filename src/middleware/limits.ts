@@ -36,14 +36,17 @@ interface Limit {
  * - `model`: answers, retries and grading (RATE_LIMIT_PER_MINUTE), with the openai provider (the
  *   offline provider calls nothing);
  * - `transcription`: recordings sent to the transcription server (the same number), when there is one;
- * - `speech`: sentences read by the speech model (ten times that: the page asks one per sentence).
+ * - `speech`: sentences read by the speech model (ten times that: the page asks one per sentence);
+ * - `code`: runs and submits of the candidate's code in the sandbox (the same number), whatever the provider.
  */
-export function rateLimit(deps: Deps, kind: 'model' | 'transcription' | 'speech') {
+export function rateLimit(deps: Deps, kind: 'model' | 'transcription' | 'speech' | 'code') {
   const { perMinute } = deps.config.limits;
   const limits: Record<typeof kind, Limit> = {
     model: { kind, what: 'model requests', perMinute, active: deps.config.provider !== 'offline' },
     transcription: { kind, what: 'recordings to transcribe', perMinute, active: deps.config.voice.transcription !== null },
     speech: { kind, what: 'sentences to read aloud', perMinute: perMinute * 10, active: deps.config.voice.speech !== null },
+    // Runs of the candidate's code cost sandbox time, with or without a model.
+    code: { kind, what: 'code runs', perMinute, active: true },
   };
   const limit = limits[kind];
   if (!limit.active || perMinute === 0) return createMiddleware<AppEnv>((_c, next) => next());

@@ -14,8 +14,8 @@ import type { AppEnv } from '../types.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The routes that take a file (a recorded answer) as multipart/form-data instead of JSON. */
-export const UPLOADS = /^\/api\/sessions\/[^/]+\/answer\/audio$/;
+/** The routes that take a file (a recorded answer, a résumé) as multipart/form-data instead of JSON. */
+export const UPLOADS = /^\/api\/(sessions\/[^/]+\/answer\/audio|resume)$/;
 
 /** The body type a request that changes something must have on this path. */
 export const bodyTypeFor = (path: string) => (UPLOADS.test(path) ? /^multipart\/form-data\b/i : /^application\/([\w.+-]+\+)?json\b/i);
@@ -98,7 +98,9 @@ export const jsonBodies = createMiddleware<AppEnv>(async (c, next) => {
       throw new AppError(
         'unsupported_media_type',
         upload
-          ? 'Send the recording as multipart/form-data, in a field named "audio"'
+          ? c.req.path === '/api/resume'
+            ? 'Send the résumé as multipart/form-data, in a field named "file"'
+            : 'Send the recording as multipart/form-data, in a field named "audio"'
           : 'The request body must be JSON: send it with Content-Type: application/json',
       );
     }

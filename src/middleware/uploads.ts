@@ -38,7 +38,9 @@ export const uploadParts = createMiddleware<AppEnv>(async (c, next) => {
     if (++parts > MAX_FORM_PARTS) {
       throw new AppError(
         'bad_request',
-        `The form has more than ${MAX_FORM_PARTS} parts: send the recording, its duration and its position only`,
+        c.req.path === '/api/resume'
+          ? `The form has more than ${MAX_FORM_PARTS} parts: send the résumé file only`
+          : `The form has more than ${MAX_FORM_PARTS} parts: send the recording, its duration and its position only`,
       );
     }
   }

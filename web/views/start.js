@@ -2,6 +2,7 @@
 // The start screen: choose a loop (a preset or a custom mix) and start the interview.
 import { api } from '../api.js';
 import { clear, h, label } from '../dom.js';
+import { tailorFields } from './tailor.js';
 
 /**
  * The loops offered on the start screen. A loop is interviews, each with its interviewer (the
@@ -112,6 +113,7 @@ export function startView(main, ctx) {
     ),
   );
   const error = h('p.error', { role: 'alert', hidden: true });
+  const tailor = tailorFields();
   /** @type {Record<string, HTMLElement>} */
   const names = {};
   /** @type {Record<string, HTMLElement>} */
@@ -145,7 +147,7 @@ export function startView(main, ctx) {
         error.hidden = true;
         const p = PRESETS.find((x) => x.id === preset) ?? PRESETS[0];
         /** @type {import('../api.js').CreateSessionBody} */
-        const body = { maxFollowUps: Number(followUps.value), level: levelOf().id };
+        const body = { maxFollowUps: Number(followUps.value), level: levelOf().id, ...tailor.values() };
         if (p.id === 'loop') body.interviews = levelOf().interviews;
         else if (p.id === 'short') body.interviews = 2;
         else if (p.id === 'one') {
@@ -185,6 +187,7 @@ export function startView(main, ctx) {
     custom,
     one,
     h('p', {}, h('label', { for: 'followups' }, 'Follow-up questions per question: '), followUps),
+    tailor.fieldset,
     error,
     h('button.primary.big', { type: 'submit', text: 'Start the interview' }),
   );

@@ -53,10 +53,29 @@ def _sandbox_harness(value_bytes):
     # The bridge's modules and its import finder go (the worker has unregistered `js` and
     # `pyodide_js` already). Introspection may still find a function of theirs: the worker's
     # process is fenced in for that case.
+    # Their classes stay reachable by introspection (object.__subclasses__() and a method's
+    # __globals__), so the JavaScript objects and bridge functions in their namespaces are replaced
+    # by a refusal first (asyncio's loop, which schedules through them, then refuses too).
+    core = sys.modules.get("_pyodide_core")
+
+    def refused(*args, **kwargs):
+        raise RuntimeError("The sandbox has no JavaScript bridge (and no event loop)")
+
+    def is_bridge(value):
+        kind = type(value)
+        if any(base.__name__ == "JsProxy" for base in kind.__mro__):
+            return True
+        return kind.__name__ == "builtin_function_or_method" and (getattr(value, "__self__", None) is core or getattr(value, "__module__", None) == "_pyodide_core")
+
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "JsFinder"]
     for name in list(sys.modules):
         if name.split(".")[0] in blocked_top:
-            del sys.modules[name]
+            module = sys.modules.pop(name)
+            namespace = getattr(module, "__dict__", None) if type(module).__name__ == "module" else None
+            if name != "_pyodide_core" and isinstance(namespace, dict):
+                for key, value in list(namespace.items()):
+                    if is_bridge(value):
+                        namespace[key] = refused
     # Built-in and extension modules can be made without the import machinery (and its audit
     # event): only stdlib extensions, and none of the bridge's.
     import _imp

@@ -1,10 +1,11 @@
 // The Python sandbox worker: a candidate's code runs in Pyodide (CPython compiled to
 // WebAssembly). Pyodide can reach JavaScript from Python (`import js`, `pyodide.ffi`); here its
-// `js` module is a bare object, the harness (harness.py) removes the bridge modules and refuses
-// their import with an audit hook that cannot be removed, and this process is locked down in case
-// anything still gets through: no code from strings (eval/Function), the permission model, no
-// network globals, no signals. Loading Pyodide takes seconds, so a worker serves many runs; the
-// harness puts back builtins and modules after each one.
+// `js` module is a bare object, the harness (harness.py) removes the bridge modules, refuses their
+// import with an audit hook that cannot be removed and replaces the JavaScript objects left in
+// pyodide's namespaces, and this process is locked down in case anything still gets through: no
+// code from strings (eval/Function), the permission model, no network globals, no signals.
+// Loading Pyodide takes seconds, so a worker serves many runs; the harness puts back builtins,
+// modules and classes after each one.
 import { constants as fsConstants, readFileSync } from 'node:fs';
 import { lockDown, serve } from './worker-common.mjs';
 
@@ -35,7 +36,6 @@ const { loadPyodide } = await import(process.argv[2]);
 const pyodide = await loadPyodide({
   jsglobals: Object.create(null),
   env: {},
-  stdout: undefined,
   stdin: () => null,
 });
 const write = {

@@ -1,3 +1,4 @@
+import { withCodeEvidence } from '../code-evidence.js';
 import { analyzeContent, unique } from '../analysis.js';
 import { barAdvice, settleBar } from '../bar.js';
 import { DEFAULT_LEVEL } from '../levels.js';
@@ -136,7 +137,7 @@ export function gradeOffline(input: GradeInput, judgement: Judgement = judge(inp
       held: scored.held,
     };
   });
-  const { levels, criteria } = settleCriteria(boundByCorrectness(drafts), flags, rubric);
+  const { levels, criteria } = settleCriteria(withCodeEvidence(boundByCorrectness(drafts), input.code), flags, rubric);
 
   const weights = new Map(rubric.criteria.map((c) => [c.id, c.weight]));
   const { score, overall, verdict } = aggregate(levels, weights, flags, completeness, floor);
@@ -169,6 +170,7 @@ export function gradeOffline(input: GradeInput, judgement: Judgement = judge(inp
     strengths,
     improvements,
     flags,
+    ...(input.rubricOnly && { rubricOnly: input.rubricOnly }),
     ...(bar && { bar }),
   };
 }

@@ -21,7 +21,14 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   // The body is optional: an empty one starts the default loop.
   const raw = await c.req.text();
   const body = raw.trim() ? c.req.valid('json') : {};
-  return c.json(await c.var.deps.loop.createSession(body, c.var.caller.user.id), 201);
+  const userId = c.var.caller.user.id;
+  // A job description or a résumé is read by the model, when there is one: the month's budget is held for it.
+  const release = await reserveBudget(c.var.deps, userId, Boolean(c.var.deps.llm && (body.jobDescription?.trim() || body.resume?.trim())));
+  try {
+    return c.json(await c.var.deps.loop.createSession(body, userId), 201);
+  } finally {
+    await release();
+  }
 };
 
 export const defaults: AppRouteHandler<typeof routes.defaults> = (c) =>

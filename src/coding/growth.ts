@@ -1,0 +1,105 @@
+import { growthOf, type Problem } from './pack.js';
+import type { Growth } from './results.js';
+import type { Language, Sandbox } from './types.js';
+
+/** The sizes a solution is timed at: doubling, until a run takes long enough to measure (or the budget is spent). */
+const FIRST_N = 64;
+const LAST_N = 16_384;
+/** A size whose run takes this long is enough: the larger ones would only cost time. */
+const ENOUGH_MS = 150;
+/** The whole measurement's wall time at most (the sandbox's own limit bounds each run). */
+const BUDGET_MS = 4000;
+/** Times under this are noise (timer resolution, a warm cache), not growth. */
+const MEASURABLE_MS = 2;
+const REPEATS = 3;
+
+/** The exponent of n a complexity in the big-O notation stands for (n log n just above 1); undefined if it does not read. */
+export function degreeOf(bigO: string): number | undefined {
+  const inner = /^O\((.*)\)$/i.exec(bigO.replace(/\s+/g, ''))?.[1]?.toLowerCase();
+  if (inner === undefined) return undefined;
+  if (/^(1|k)$/.test(inner)) return 0;
+  if (/^log\(?[a-z]\)?$/.test(inner)) return 0.1;
+  if (/\^?2\^|!/.test(inner)) return Infinity;
+  // The largest power of the problem's size among the terms (n, m, v+e, n*m read as one size growing).
+  let degree: number | undefined;
+  for (const term of inner.split('+')) {
+    const factors = term.split(/[*·]/).filter(Boolean);
+    let d = 0;
+    for (const f of factors) {
+      const power = /^([a-z])(?:\^(\d+))?$/.exec(f);
+      if (power) d += Number(power[2] ?? 1);
+      else if (/^log\(?[a-z]\)?$/.test(f)) d += 0.15;
+      else if (/^\d+$/.test(f)) d += 0;
+      else return undefined;
+    }
+    degree = Math.max(degree ?? 0, d);
+  }
+  return degree;
+}
+
+/** What a fitted exponent reads as. */
+export function classOf(exponent: number): string {
+  if (exponent < 0.35) return 'O(log n) or better';
+  if (exponent < 1.4) return 'O(n) or O(n log n)';
+  if (exponent < 2.5) return 'O(n^2)';
+  return 'O(n^3) or worse';
+}
+
+/** The least-squares slope of log(ms) on log(n). */
+function slope(points: { n: number; ms: number }[]): number {
+  const xs = points.map((p) => Math.log(p.n));
+  const ys = points.map((p) => Math.log(p.ms));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  xs.forEach((x, i) => {
+    num += (x - mx) * (ys[i]! - my);
+    den += (x - mx) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
+}
+
+/**
+ * Times a solution on the problem's growth inputs (n doubling from 64) in the sandbox, the best of
+ * three runs each, and fits time ~ n^k on the sizes that took measurable time. The code is the
+ * candidate's, run like any other run; a size that fails or times out ends the measurement.
+ */
+export async function measureGrowth(sandbox: Sandbox, problem: Problem, language: Language, code: string): Promise<Growth> {
+  const make = growthOf(problem);
+  const started = Date.now();
+  const points: { n: number; ms: number }[] = [];
+  for (let n = FIRST_N; n <= LAST_N && Date.now() - started < BUDGET_MS; n *= 2) {
+    const input = make(n);
+    const left = BUDGET_MS - (Date.now() - started);
+    const run = await sandbox.run({
+      language,
+      code,
+      entry: problem.entry[language],
+      inputs: Array.from({ length: REPEATS }, () => input),
+      limits: { wallMs: Math.max(500, left) },
+    });
+    const times = run.outcomes.filter((o) => o.ok).map((o) => o.ms);
+    if (run.status !== 'ok' || times.length < REPEATS) break;
+    const ms = Math.min(...times);
+    points.push({ n, ms });
+    if (ms >= ENOUGH_MS) break;
+  }
+  const measurable = points.filter((p) => p.ms >= MEASURABLE_MS).slice(-4);
+  const expected = problem.complexity.time;
+  const expectedDegree = degreeOf(expected);
+  // Too fast to tell at every size: it grows no faster than the inputs can show, which no solution above O(n) does at n = 16k.
+  const allFast = points.length > 0 && measurable.length < 2 && points.at(-1)!.n === LAST_N;
+  if (measurable.length < 2) {
+    return { points, exponent: null, measured: allFast ? 'O(n) or better' : null, expected, withinExpected: allFast ? true : null };
+  }
+  const exponent = Math.round(slope(measurable) * 100) / 100;
+  return {
+    points,
+    exponent,
+    measured: classOf(exponent),
+    expected,
+    // Timing on a shared machine is noisy: a solution is held slower than expected only a clear step above it.
+    withinExpected: expectedDegree === undefined ? null : exponent <= Math.max(expectedDegree, 1) + 0.6,
+  };
+}
