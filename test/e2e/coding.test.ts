@@ -34,11 +34,15 @@ const RIGHT = `function pairSum(nums, target) {
   return [];
 }`;
 
-/** Replaces the editor's code, as a paste would (no auto-indent or closing brackets in the way). */
+/** Replaces the editor's code: all selected, then a paste (no auto-indent or closing brackets in the way). */
 async function replaceCode(page: Page, code: string) {
   await page.locator('.cm-content').click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(code);
+  await page.locator('.cm-content').evaluate((el, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+  }, code);
 }
 
 const editorText = (page: Page) => page.locator('.cm-content').evaluate((el) => (el as HTMLElement).innerText.replace(/\u200b/g, ''));
@@ -55,7 +59,7 @@ describe('a coding question in the browser', () => {
     const page = await browser.newPage();
     // the page breaks no rule of its CSP (the editor's styles, the import map) and throws nothing
     const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(`${app.base}/#/session/${session.id}`);
 
@@ -117,10 +121,22 @@ describe('a coding question in the browser', () => {
     ];
     const card = page.locator('[data-testid="feedback-card"]');
     for (const text of answers) {
-      const before = await page.locator('.msg.them').count();
       await page.locator('#answer').fill(text);
       await page.getByRole('button', { name: 'Send' }).click();
-      await expect.poll(async () => (await card.count()) > 0 || (await page.locator('.msg.them').count()) > before).toBe(true);
+      // the turn is over when the answer box is empty again (or gone: the session is over)
+      await expect
+        .poll(
+          () =>
+            page.evaluate(
+              () =>
+                !document.querySelector('form.composer[aria-busy="true"]') &&
+                !(document.querySelector('#answer') as HTMLTextAreaElement | null)?.value,
+            ),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBe(true);
       if (await card.count()) break;
     }
     await card.first().waitFor({ timeout: 30_000 });
