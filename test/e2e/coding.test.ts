@@ -91,13 +91,19 @@ describe('a coding question in the browser', () => {
     expect(await page.locator('[data-testid="run-state"]').getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('[data-testid="run-state"]').textContent()).toMatch(/some tests failed/);
 
-    // nothing lost on reload
+    // typed after the run, never sent: nothing lost on reload
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.type('\n// the last index is never tried');
     await page.reload();
     await page.locator('.cm-content').waitFor();
-    await expect.poll(() => editorText(page)).toContain('nums.length - 1');
+    await expect.poll(() => editorText(page)).toContain('// the last index is never tried');
+    expect(await editorText(page)).toContain('nums.length - 1');
 
     // Escape then Tab leaves the editor (Tab alone indents)
     await page.locator('.cm-content').click();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className)).toMatch(/cm-content/);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Run');
