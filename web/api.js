@@ -42,18 +42,12 @@
  */
 
 /**
- * A coding question's problem and runs, as GET /api/sessions/{id} gives them (questions[i].coding).
- * @typedef {'javascript' | 'python'} CodeLanguage
- * @typedef {{ args: unknown[] } | { calls: Array<[string, unknown[]]> }} TestInput
- * @typedef {{ index: number, hidden: false, name?: string, passed: boolean, input: TestInput, expected: unknown, got?: unknown,
- *   reason?: 'wrong_answer' | 'error' | 'not_run', error?: string }
- *   | { index: number, hidden: true, passed: boolean, reason?: string }} TestResult
- * @typedef {{ number: number, kind: 'run' | 'submit', language: CodeLanguage, code: string, at: string,
- *   status: 'ok' | 'compile_error' | 'timeout' | 'memory' | 'crashed', error?: string, output: string, passed: boolean,
- *   visible: { passed: number, total: number }, hidden: { passed: number, total: number }, tests: TestResult[] }} CodeRun
- * @typedef {{ problemId: string, title: string, difficulty: string, statement: string,
- *   examples: Array<{ input: string, output: string, explanation?: string }>, constraints: string[],
- *   starter: Record<CodeLanguage, string>, runs: CodeRun[] }} Coding
+ * A coding question's problem and runs (questions[i].coding), by the server's schemas.
+ * @typedef {import('../src/interview/coding-view.js').CodingView} Coding
+ * @typedef {import('../src/interview/coding-view.js').CodeRunView} CodeRun
+ * @typedef {CodeRun['language']} CodeLanguage
+ * @typedef {CodeRun['tests'][number]} TestResult
+ * @typedef {Extract<TestResult, { hidden: false }>['input']} TestInput
  */
 
 /**

@@ -2,7 +2,8 @@
 // The interview room, put together from its parts: the transcript (room/transcript.js) with its
 // feedback cards placed by room/placement.js, the composer (room/composer.js) with the voice
 // controls mounted in it (room/voice-controls.js), the clock, the editor of a coding question
-// (room/coding.js, loaded when one comes up), and the debrief at the end. It runs the turns. A finished session opens here read-only: the replay.
+// (room/coding.js, loaded when one comes up), and the debrief at the end. It runs the turns. A
+// finished session opens here read-only: the replay.
 import { api, ApiError, streamTurn } from './api.js';
 import { debriefView } from './feedback.js';
 import { tailoringSummary } from './views/tailor.js';
@@ -130,8 +131,7 @@ export async function roomView(main, id, ctx) {
    * @param {Session['questions'][number] | undefined} q
    */
   function showCoding(q) {
-    /** @type {import('./api.js').Coding | undefined} */
-    const problem = q && /** @type {any} */ (q).coding;
+    const problem = q?.coding;
     if (coding && coding.id === q?.id && problem) return;
     coding?.panel?.destroy();
     coding = undefined;

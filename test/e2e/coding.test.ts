@@ -34,6 +34,15 @@ const RIGHT = `function pairSum(nums, target) {
   return [];
 }`;
 
+const PYTHON = `def pair_sum(nums, target):
+    seen = {}
+    for j, x in enumerate(nums):
+        if target - x in seen:
+            return [seen[target - x], j]
+        seen.setdefault(x, j)
+    return []
+`;
+
 /** Replaces the editor's code: all selected, then a paste (no auto-indent or closing brackets in the way). */
 async function replaceCode(page: Page, code: string) {
   await page.locator('.cm-content').click();
@@ -164,6 +173,35 @@ describe('a coding question in the browser', () => {
     expect(await runs.nth(1).locator('pre.code').textContent()).toContain('seen.has(target - nums[j])');
     expect(await runs.nth(1).locator('[data-testid="run-results"]').getAttribute('data-passed')).toBe('true');
     expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('runs Python too, and keeps the language chosen over a reload', async () => {
+    const res = await fetch(`${app.base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ questionIds: ['code-pair-sum'], seed: 2 }),
+    });
+    const session = (await res.json()) as { id: string };
+    const page = await browser.newPage();
+    await page.goto(`${app.base}/#/session/${session.id}`);
+    await page.locator('.cm-content').waitFor();
+    await page.getByLabel('Language').selectOption('python');
+    await expect.poll(() => editorText(page)).toMatch(/def pair_sum\(/);
+    await replaceCode(page, PYTHON);
+    await page.reload();
+    await page.locator('.cm-content').waitFor();
+    expect(await page.getByLabel('Language').inputValue()).toBe('python');
+    await expect.poll(() => editorText(page)).toContain('seen.setdefault(x, j)');
+    await page.getByRole('button', { name: 'Run' }).click();
+    const results = page.locator('[data-testid="run-results"]');
+    await results.waitFor({ timeout: 60_000 });
+    expect(await results.getAttribute('data-passed')).toBe('true');
+    expect(await page.locator('[data-testid="run-state"]').textContent()).toMatch(/Ran: all tests passed \(3 of 3 visible\)/);
+    const runs = (await (await fetch(`${app.base}/api/sessions/${session.id}`)).json()) as {
+      questions: Array<{ coding?: { runs: Array<{ language: string; code: string }> } }>;
+    };
+    expect(runs.questions[0]?.coding?.runs.map((r) => r.language)).toEqual(['python']);
     await page.close();
   }, 120_000);
 });

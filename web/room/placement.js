@@ -63,8 +63,7 @@ export function timeline(s, rubrics) {
  */
 function withRuns(s, entries) {
   for (const q of s.questions) {
-    /** @type {import('../api.js').CodeRun[]} */
-    const runs = /** @type {any} */ (q).coding?.runs ?? [];
+    const runs = q.coding?.runs ?? [];
     if (!runs.length || (s.status !== 'finished' && q.position === s.currentPosition)) continue;
     let at = -1;
     entries.forEach((e, i) => e.message?.sessionQuestionId === q.id && (at = i));

@@ -74,6 +74,21 @@ function testEl(t) {
 }
 
 /**
+ * How a submit's running time grew on larger and larger inputs, measured by the server.
+ * @param {CodeRun['growth']} growth
+ */
+function growthEl(growth) {
+  if (!growth?.measured) return null;
+  const expected = growth.expected ? ` The problem allows ${growth.expected}.` : '';
+  const verdict = growth.withinExpected === false ? ' That is slower than this problem needs.' : '';
+  return h(
+    'p.run-growth',
+    { dataset: { testid: 'growth' } },
+    `Running time on growing inputs: about ${growth.measured}.${expected}${verdict}`,
+  );
+}
+
+/**
  * A run's results: its status, its error and output, each test.
  * @param {CodeRun} run
  */
@@ -89,6 +104,7 @@ export function runResults(run) {
       runSummary(run),
     ),
     run.error ? h('pre.run-error', { text: run.error }) : null,
+    growthEl(run.growth),
     run.output ? h('details.run-output', {}, h('summary', { text: 'Output (console)' }), h('pre', { text: run.output })) : null,
     h('ol.tests', {}, ...run.tests.map(testEl)),
   );
