@@ -77,14 +77,14 @@ export function esmEntry(pkg: { name: string; exports?: unknown; module?: string
   return target.replace(/^\.\//, '');
 }
 
-/** Node's lookup: the package in the nearest node_modules from the package `from` up to the project's. */
-function locate(name: string, from: string): string {
-  for (let dir = from; dir.length >= NODE_MODULES.length; dir = dirname(dir)) {
+/** Node's lookup: the package in the nearest node_modules from the package `from` up to the project's (`top`). */
+function locate(name: string, from: string, top: string): string {
+  for (let dir = from; dir.length > top.length; dir = dirname(dir)) {
     const nested = join(dir, 'node_modules', name);
     if (existsSync(join(nested, 'package.json'))) return nested;
   }
-  const top = join(NODE_MODULES, name);
-  if (existsSync(join(top, 'package.json'))) return top;
+  const installed = join(top, name);
+  if (existsSync(join(installed, 'package.json'))) return installed;
   throw new Error(`The page needs the npm package ${name}, which is not installed: run npm install`);
 }
 
@@ -101,8 +101,13 @@ function readPkg(dir: string): Pkg {
   };
 }
 
-/** Builds the import map for PAGE_PACKAGES and everything they depend on (scopes for nested copies). */
-export function buildImportMap(roots = PAGE_PACKAGES): ImportMap {
+/**
+ * Builds the import map for `roots` (PAGE_PACKAGES) and everything they depend on, as installed in
+ * `nodeModules`: a package at the top serves every importer, a nested copy (another version) only
+ * its dependant, through the map's scopes.
+ */
+export function buildImportMap(roots = PAGE_PACKAGES, nodeModules = NODE_MODULES): ImportMap {
+  const top = nodeModules.replace(/[\\/]+$/, '');
   const imports: Record<string, string> = {};
   const scopes: Record<string, Record<string, string>> = {};
   const dirs: ModuleDirs = new Map();
@@ -112,16 +117,16 @@ export function buildImportMap(roots = PAGE_PACKAGES): ImportMap {
     seen.add(pkg.dir);
     dirs.set(`${pkg.name}@${pkg.version}`, pkg.dir);
     for (const name of pkg.deps) {
-      const dep = readPkg(locate(name, pkg.dir));
+      const dep = readPkg(locate(name, pkg.dir, top));
       const target = dep.url + dep.entry;
       // The copy at the top serves everyone; a nested one (another version) only its dependant.
-      if (dep.dir === join(NODE_MODULES, name)) imports[name] ??= target;
+      if (dep.dir === join(top, name)) imports[name] ??= target;
       else (scopes[pkg.url] ??= {})[name] = target;
       visit(dep);
     }
   };
   for (const name of roots) {
-    const pkg = readPkg(locate(name, join(NODE_MODULES, name)));
+    const pkg = readPkg(locate(name, join(top, name), top));
     imports[name] = pkg.url + pkg.entry;
     visit(pkg);
   }

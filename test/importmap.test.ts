@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { init, parse } from 'es-module-lexer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { esmEntry, importMap, moduleFile } from '../src/importmap.js';
+import { buildImportMap, esmEntry, importMap, moduleFile } from '../src/importmap.js';
 import { makeApp } from './helpers/app.js';
 
 /** The page's npm modules (the code editor) through the import map, as a browser would load them. */
@@ -121,5 +122,46 @@ describe('a package’s ES module entry', () => {
     expect(esmEntry({ name: 'a', exports: './only.js' })).toBe('only.js');
     expect(esmEntry({ name: 'a', module: 'esm/index.js' })).toBe('esm/index.js');
     expect(() => esmEntry({ name: 'cjs-only' })).toThrow(/cjs-only has no ES module entry/);
+  });
+});
+
+describe('an import map of installed packages', () => {
+  /** A node_modules folder of packages: path → package.json fields. */
+  function install(packages: Record<string, Record<string, unknown>>) {
+    const root = join(mkdtempSync(join(tmpdir(), 'mockloop-importmap-')), 'node_modules');
+    for (const [path, pkg] of Object.entries(packages)) {
+      mkdirSync(join(root, path, 'dist'), { recursive: true });
+      writeFileSync(join(root, path, 'package.json'), JSON.stringify(pkg));
+      writeFileSync(join(root, path, 'dist', 'index.js'), 'export {};');
+    }
+    return root;
+  }
+  const esm = { exports: { '.': { import: './dist/index.js', require: './dist/index.cjs' } } };
+
+  it('maps a nested copy of a package (another version) for its dependant only, through a scope', () => {
+    const root = install({
+      app: { name: 'app', version: '1.0.0', ...esm, dependencies: { '@x/b': '^1', c: '^1' } },
+      '@x/b': { name: '@x/b', version: '1.2.0', ...esm },
+      c: { name: 'c', version: '1.0.0', ...esm, dependencies: { '@x/b': '^2' } },
+      'c/node_modules/@x/b': { name: '@x/b', version: '2.0.0', ...esm },
+    });
+    const map = buildImportMap(['app'], root);
+    expect(map.json).toEqual({
+      imports: {
+        app: '/vendor/esm/app@1.0.0/dist/index.js',
+        '@x/b': '/vendor/esm/@x/b@1.2.0/dist/index.js',
+        c: '/vendor/esm/c@1.0.0/dist/index.js',
+      },
+      scopes: { '/vendor/esm/c@1.0.0/': { '@x/b': '/vendor/esm/@x/b@2.0.0/dist/index.js' } },
+    });
+    expect(moduleFile(map, '@x/b@2.0.0', 'dist/index.js')).toBe(join(root, 'c/node_modules/@x/b/dist/index.js'));
+    expect(map.script).toBe(`<script type="importmap">${JSON.stringify(map.json)}</script>`);
+  });
+
+  it('names a missing dependency, and a package without an ES module', () => {
+    const missing = install({ app: { name: 'app', version: '1.0.0', ...esm, dependencies: { gone: '^1' } } });
+    expect(() => buildImportMap(['app'], missing)).toThrow(/needs the npm package gone, which is not installed/);
+    const cjs = install({ app: { name: 'app', version: '1.0.0', main: 'index.js' } });
+    expect(() => buildImportMap(['app'], cjs)).toThrow(/app has no ES module entry/);
   });
 });
