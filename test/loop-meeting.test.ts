@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBankDir } from '../src/bank/load.js';
+import { codingEntries } from '../src/coding/bank.js';
+import { codingPack } from '../src/coding/pack.js';
 import { settleBar } from '../src/grading/bar.js';
 import { type Grade, verdictFor } from '../src/grading/grade.js';
 import type { Level } from '../src/grading/levels.js';
@@ -11,7 +13,7 @@ import { RUBRICS_DIR } from '../src/start.js';
 import { fakeGrade } from './helpers/grades.js';
 
 const rubrics = loadRubrics(RUBRICS_DIR);
-const bank = readBankDir();
+const bank = [...readBankDir(), ...codingEntries(codingPack())];
 
 /** A grade of `score` whose every bar dimension shows `shows`, settled at `level`. */
 function grade(rubricId: string, score: number, shows: Level, level: Level): Grade {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { JOBS as jobs } from '../bench/calibration/story-pairs.js';
 import { readBankDir } from '../src/bank/load.js';
+import { codingEntries } from '../src/coding/bank.js';
+import { codingPack } from '../src/coding/pack.js';
 import { VOTES } from '../src/interview/feedback.js';
 import { makeApp, testDatabase } from './helpers/app.js';
 
-const bank = new Map(readBankDir().map((e) => [e.id, e]));
+const bank = new Map([...readBankDir(), ...codingEntries(codingPack())].map((e) => [e.id, e]));
 
 /** Distinct stories, one per behavioural question, and the reference answer for the others. */
 function answerFor(questionId: string, story: () => string): string {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS } from '../../bench/calibration/story-pairs.js';
 import { startStubModel } from '../../bench/stub-model.js';
 import { readBankDir } from '../../src/bank/load.js';
+import { codingEntries } from '../../src/coding/bank.js';
+import { codingPack } from '../../src/coding/pack.js';
 import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
 
 /**
@@ -10,7 +12,7 @@ import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
  * the loop, meet four interviewers and the Bar Raiser over two sittings, read each vote, and read
  * the debrief meeting's decision at SDE II.
  */
-const bank = new Map(readBankDir().map((e) => [e.id, e]));
+const bank = new Map([...readBankDir(), ...codingEntries(codingPack())].map((e) => [e.id, e]));
 let browser: Browser;
 let stub: Awaited<ReturnType<typeof startStubModel>>;
 let offline: Awaited<ReturnType<typeof startServer>>;
