@@ -188,6 +188,12 @@ describe('a coding question in the browser', () => {
     await page.locator('.cm-content').waitFor();
     await page.getByLabel('Language').selectOption('python');
     await expect.poll(() => editorText(page)).toMatch(/def pair_sum\(/);
+    // the server's refusal is said, and the code stays
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: 'The code is empty' }).count()).toBe(1);
     await replaceCode(page, PYTHON);
     await page.reload();
     await page.locator('.cm-content').waitFor();
