@@ -27,7 +27,8 @@ import { reviewRoutes } from './routes/review.js';
 import { RESUME_PATH, resumeRoutes } from './routes/resume.js';
 import { MAX_RESUME_BYTES } from './tailor/schema.js';
 import { voiceRoutes } from './routes/voice.js';
-import { vendorRoutes } from './routes/web.js';
+import { pageRoutes, vendorRoutes } from './routes/web.js';
+import { importMap } from './importmap.js';
 import type { AppEnv, Deps } from './types.js';
 
 /** The page: static files served from web/ (a file path, so a checkout path with spaces works). */
@@ -63,7 +64,8 @@ export function createApp(deps: Deps) {
     securityHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // and the page's import map (src/importmap.ts), by its hash
+        scriptSrc: ["'self'", importMap().hash],
         styleSrc: inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'"],
         imgSrc: ["'self'", 'data:'],
         // Recordings played back before they are sent, and the server's voice, are blob: URLs.
@@ -154,6 +156,8 @@ export function createApp(deps: Deps) {
     .route('/api/review', reviewRoutes)
     .route('/api', voiceRoutes);
   app.route('/vendor', vendorRoutes);
+  app.route('/', pageRoutes);
+  app.get('/index.html', (c) => c.redirect('/'));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

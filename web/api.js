@@ -42,6 +42,15 @@
  */
 
 /**
+ * A coding question's problem and runs (questions[i].coding), by the server's schemas.
+ * @typedef {import('../src/interview/coding-view.js').CodingView} Coding
+ * @typedef {import('../src/interview/coding-view.js').CodeRunView} CodeRun
+ * @typedef {CodeRun['language']} CodeLanguage
+ * @typedef {CodeRun['tests'][number]} TestResult
+ * @typedef {Extract<TestResult, { hidden: false }>['input']} TestInput
+ */
+
+/**
  * The body of POST /api/sessions/{id}/answer (the route's AnswerBody).
  * @typedef {{ text: string, position?: number, replyTo?: number, recordingId?: string, speech?: BrowserSpeech }} AnswerBody
  */
@@ -165,6 +174,12 @@ export const api = {
   listSessions: (limit = 100) => call('GET', `/api/sessions?limit=${limit}`),
   /** @param {string} id @returns {Promise<Session>} */
   getSession: (id) => call('GET', `/api/sessions/${encodeURIComponent(id)}`),
+  /**
+   * Runs the candidate's code on the current coding question's visible tests ('run') or on all of them ('submit').
+   * @param {string} id @param {'run' | 'submit'} kind @param {{ language: CodeLanguage, code: string }} body
+   * @returns {Promise<{ run: CodeRun }>}
+   */
+  code: (id, kind, body) => call('POST', `/api/sessions/${encodeURIComponent(id)}/code/${kind}`, body),
   /** @param {string} id @returns {Promise<null>} */
   deleteSession: (id) => call('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
   /** @returns {Promise<Progress>} */

@@ -1,8 +1,9 @@
 // @ts-check
 // The interview room, put together from its parts: the transcript (room/transcript.js) with its
 // feedback cards placed by room/placement.js, the composer (room/composer.js) with the voice
-// controls mounted in it (room/voice-controls.js), the clock, and the debrief at the end. It runs
-// the turns. A finished session opens here read-only: the replay.
+// controls mounted in it (room/voice-controls.js), the clock, the editor of a coding question
+// (room/coding.js, loaded when one comes up), and the debrief at the end. It runs the turns. A
+// finished session opens here read-only: the replay.
 import { api, ApiError, streamTurn } from './api.js';
 import { debriefView } from './feedback.js';
 import { tailoringSummary } from './views/tailor.js';
@@ -57,6 +58,16 @@ export async function roomView(main, id, ctx) {
         finish: () => turn('finish'),
       });
   const voice = composer && createVoiceControls({ id, voice: ctx.voice, composer, position: () => session.currentPosition });
+  const codingSlot = h('div.coding-slot');
+  /** @typedef {{ id: number, panel?: import('./room/coding.js').CodingPanel }} Shown */
+  /** @type {Shown | undefined} */
+  let coding;
+  // Under the answer box of a coding question: where the approach and its complexity go.
+  const codeHint = h('p.code-hint', { id: 'code-hint', hidden: true, dataset: { testid: 'code-hint' } });
+  if (composer) {
+    composer.mount({ above: [codeHint], tools: [], below: [] });
+    composer.textarea.setAttribute('aria-describedby', 'answer-hint code-hint');
+  }
   const debriefSlot = h('div');
   const exports = h(
     'p.exports',
@@ -72,6 +83,7 @@ export async function roomView(main, id, ctx) {
       status,
       tailoringSummary(session.tailoring, session.request),
       transcript.el,
+      codingSlot,
       pause,
       composer?.errorBox,
       composer?.form,
@@ -100,6 +112,7 @@ export async function roomView(main, id, ctx) {
     pause.hidden = !between || s.status === 'finished';
     status.textContent = `${s.loop} · started ${fmtDate(s.createdAt)} · ${s.provider === 'offline' ? 'offline interviewer and grader' : `model ${s.model}`}${s.tokens.prompt + s.tokens.completion ? ` · ${s.tokens.prompt + s.tokens.completion} tokens` : ''}`;
     transcript.show(timeline(s, ctx.rubrics));
+    showCoding(s.status === 'finished' ? undefined : current);
     clear(debriefSlot);
     if (s.debrief) debriefSlot.append(debriefView(s.debrief));
     if (s.status === 'finished') {
@@ -110,6 +123,44 @@ export async function roomView(main, id, ctx) {
       startTimer(current);
     }
     transcript.el.lastElementChild?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * The problem and the editor while the current question is a coding one; the editor's modules
+   * load the first time one comes up.
+   * @param {Session['questions'][number] | undefined} q
+   */
+  function showCoding(q) {
+    const problem = q?.coding;
+    if (coding && coding.id === q?.id && problem) return;
+    coding?.panel?.destroy();
+    coding = undefined;
+    clear(codingSlot);
+    codeHint.hidden = !problem;
+    if (!q || !problem) return;
+    /** @type {Shown} */
+    const mine = { id: q.id };
+    coding = mine;
+    codeHint.textContent =
+      'Talk through your approach here as you code. After Submit, explain your approach and its time and space complexity.';
+    import('./room/coding.js')
+      .then(({ createCodingPanel }) => {
+        if (coding !== mine) return;
+        mine.panel = createCodingPanel({
+          sessionId: id,
+          questionId: String(q.id),
+          coding: problem,
+          onSubmitted: () => {
+            codeHint.textContent =
+              'Your solution ran on all the tests. Now explain your approach, its time and space complexity, and the edge cases you thought of, then Send.';
+            composer?.textarea.focus();
+          },
+        });
+        codingSlot.append(mine.panel.el);
+      })
+      .catch((e) => {
+        codingSlot.append(h('p.error', { role: 'alert', text: `The code editor could not load: ${e.message}` }));
+      });
   }
 
   /** @param {Session['questions'][number] | undefined} q */
@@ -231,6 +282,7 @@ export async function roomView(main, id, ctx) {
   }
   return () => {
     clearInterval(timer);
+    coding?.panel?.destroy();
     voice?.stop();
   };
 }

@@ -4,6 +4,7 @@
 import { feedbackCard } from '../feedback.js';
 import { voteCard } from '../views/meeting.js';
 import { h, label } from '../dom.js';
+import { runsHistory } from './runs.js';
 import { messageEl } from './transcript.js';
 
 /** @typedef {import('../api.js').Session} Session */
@@ -51,7 +52,26 @@ export function timeline(s, rubrics) {
   });
   const lastGraded = s.questions.find((x) => x.grade && lastOf.get(x.id) === s.messages.length - 1);
   if (lastGraded) card(lastGraded);
-  return withVotes(s, entries);
+  return withVotes(s, withRuns(s, entries));
+}
+
+/**
+ * A coding question's runs, each with its code (folded) and results, after its last message: in
+ * the replay, and for the questions done with while the session runs (the current one has its editor).
+ * @param {Session} s
+ * @param {Entry[]} entries
+ */
+function withRuns(s, entries) {
+  for (const q of s.questions) {
+    const runs = q.coding?.runs ?? [];
+    if (!runs.length || (s.status !== 'finished' && q.position === s.currentPosition)) continue;
+    let at = -1;
+    entries.forEach((e, i) => e.message?.sessionQuestionId === q.id && (at = i));
+    const entry = { key: `runs:${q.id}`, sig: JSON.stringify(runs.map((r) => [r.number, r.at])), render: () => runsHistory(runs) };
+    if (at >= 0) entries.splice(at + 1, 0, entry);
+    else entries.push(entry);
+  }
+  return entries;
 }
 
 /**
