@@ -136,6 +136,9 @@ describe('the coding round', () => {
     expect((await app.post(`/api/sessions/${id}/code/run`, { language: 'javascript', code: '' })).status).toBe(400);
     expect((await app.post(`/api/sessions/${id}/code/run`, { language: 'javascript', code: 'x'.repeat(50_001) })).status).toBe(400);
     expect((await app.post(`/api/sessions/no-such/code/run`, { language: 'javascript', code: 'x' })).status).toBe(404);
+    // The typed client has the routes, their body and their answer.
+    const typed = await app.client.api.sessions[':id'].code.run.$post({ param: { id }, json: { language: 'python', code: 'x = 1' } });
+    expect(typed.status).toBe(409);
   });
 
   it('with a model, tells the interviewer the failed edge cases by name (never a hidden input), and grades correctness on the tests', async () => {
