@@ -49,4 +49,5 @@ CREATE TRIGGER "session_totals_grade_added" AFTER INSERT ON "public"."grades"
   FOR EACH ROW EXECUTE FUNCTION "public"."session_totals_added"();
 --> statement-breakpoint
 CREATE TRIGGER "session_totals_message_added" AFTER INSERT ON "public"."messages"
-  FOR EACH ROW EXECUTE FUNCTION "public"."session_totals_added"();
+  FOR EACH ROW WHEN (NEW."prompt_tokens" IS NOT NULL OR NEW."completion_tokens" IS NOT NULL)
+  EXECUTE FUNCTION "public"."session_totals_added"();
