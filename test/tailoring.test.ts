@@ -1,3 +1,4 @@
+import { pngBytes } from './helpers/files.js';
 import { describe, expect, it } from 'vitest';
 import { readResume } from '../src/tailor/resume.js';
 import { makeApp } from './helpers/app.js';
@@ -223,25 +224,7 @@ describe('POST /api/resume', () => {
 
   it('answers 415 for another type, 422 for a damaged, protected or empty file, 413 for a large one, 400 for none', async () => {
     const app = makeApp();
-    const png = new Uint8Array([
-      0x89,
-      0x50,
-      0x4e,
-      0x47,
-      0x0d,
-      0x0a,
-      0x1a,
-      0x0a,
-      0,
-      0,
-      0,
-      13,
-      0x49,
-      0x48,
-      0x44,
-      0x52,
-      ...new Array(40).fill(0),
-    ]);
+    const png = pngBytes(40);
     const wrong = await upload(app, png, 'resume.pdf', 'application/pdf');
     expect(wrong.status).toBe(415);
     expect(wrong.body.error).toMatchObject({ code: 'unsupported_media_type' });

@@ -1,3 +1,4 @@
+import { pngBytes } from './helpers/files.js';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -246,25 +247,7 @@ describe('transcribing a spoken answer', () => {
       ['answer.wav', 'audio/wav'],
       ['answer.wav', 'audio/wav'],
     ]);
-    const png = new Uint8Array([
-      0x89,
-      0x50,
-      0x4e,
-      0x47,
-      0x0d,
-      0x0a,
-      0x1a,
-      0x0a,
-      0,
-      0,
-      0,
-      13,
-      0x49,
-      0x48,
-      0x44,
-      0x52,
-      ...new Uint8Array(64),
-    ]);
+    const png = pngBytes(64);
     const disguised = await upload(audioForm(png, {}, 'audio/webm'));
     expect(disguised.status).toBe(415);
     expect(disguised.body.error.message).toMatch(/not a png file/);

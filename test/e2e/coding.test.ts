@@ -1,23 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, browserAndServer } from '../helpers/browser.js';
 
 /**
  * A coding question in Chromium, end to end: the problem and the editor in the room, a wrong
  * solution run on the visible tests, the code still there after a reload, a right one submitted
  * on all the tests, the approach explained in the chat, a graded card, and the runs in the replay.
  */
-let browser: Browser;
-let app: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  app = await startServer();
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  app?.server.close();
-});
+const ctx = browserAndServer();
 
 /** Misses the last position: the first example's pair is (2, 3). */
 const WRONG = `function pairSum(nums, target) {
@@ -58,19 +48,19 @@ const editorText = (page: Page) => page.locator('.cm-content').evaluate((el) => 
 
 describe('a coding question in the browser', () => {
   it('runs a wrong solution, keeps the code over a reload, submits a right one and is graded', async () => {
-    const res = await fetch(`${app.base}/api/sessions`, {
+    const res = await fetch(`${ctx.app.base}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ questionIds: ['code-pair-sum'], seed: 1 }),
     });
     expect(res.status).toBe(201);
     const session = (await res.json()) as { id: string };
-    const page = await browser.newPage();
+    const page = await ctx.browser.newPage();
     // the page breaks no rule of its CSP (the editor's styles, the import map) and throws nothing
     const problems: string[] = [];
     page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${app.base}/#/session/${session.id}`);
+    await page.goto(`${ctx.app.base}/#/session/${session.id}`);
 
     const coding = page.locator('[data-testid="coding"]');
     await coding.waitFor();
@@ -158,7 +148,7 @@ describe('a coding question in the browser', () => {
     await page.screenshot({ path: `${ARTIFACTS}coding-graded.png`, fullPage: true });
 
     // the replay: each run with its code, folded, and its results
-    const status = async () => ((await (await fetch(`${app.base}/api/sessions/${session.id}`)).json()) as { status: string }).status;
+    const status = async () => ((await (await fetch(`${ctx.app.base}/api/sessions/${session.id}`)).json()) as { status: string }).status;
     if ((await status()) !== 'finished') {
       page.once('dialog', (d) => void d.accept());
       await page.getByRole('button', { name: 'Finish loop' }).click();
@@ -177,14 +167,14 @@ describe('a coding question in the browser', () => {
   }, 120_000);
 
   it('runs Python too, and keeps the language chosen over a reload', async () => {
-    const res = await fetch(`${app.base}/api/sessions`, {
+    const res = await fetch(`${ctx.app.base}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ questionIds: ['code-pair-sum'], seed: 2 }),
     });
     const session = (await res.json()) as { id: string };
-    const page = await browser.newPage();
-    await page.goto(`${app.base}/#/session/${session.id}`);
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.app.base}/#/session/${session.id}`);
     await page.locator('.cm-content').waitFor();
     await page.getByLabel('Language').selectOption('python');
     await expect.poll(() => editorText(page)).toMatch(/def pair_sum\(/);
@@ -204,7 +194,7 @@ describe('a coding question in the browser', () => {
     await results.waitFor({ timeout: 60_000 });
     expect(await results.getAttribute('data-passed')).toBe('true');
     expect(await page.locator('[data-testid="run-state"]').textContent()).toMatch(/Ran: all tests passed \(3 of 3 visible\)/);
-    const runs = (await (await fetch(`${app.base}/api/sessions/${session.id}`)).json()) as {
+    const runs = (await (await fetch(`${ctx.app.base}/api/sessions/${session.id}`)).json()) as {
       questions: Array<{ coding?: { runs: Array<{ language: string; code: string }> } }>;
     };
     expect(runs.questions[0]?.coding?.runs.map((r) => r.language)).toEqual(['python']);

@@ -1,23 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { JOBS } from '../../bench/calibration/story-pairs.js';
-import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
+import { ARTIFACTS, browserAndServer } from '../helpers/browser.js';
 
 /** The Stories page after two scripted loops: the matrix, the gaps, and renaming, merging and deleting stories. */
-let browser: Browser;
-let app: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  app = await startServer();
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  app?.server.close();
-});
+const ctx = browserAndServer();
 
 const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${app.base}${path}`, {
+  const res = await fetch(`${ctx.app.base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -47,9 +37,9 @@ describe('the Stories page', () => {
     const bank = await call('GET', '/api/stories');
     expect(bank.stories).toHaveLength(3);
 
-    const page = await browser.newPage();
+    const page = await ctx.browser.newPage();
     page.on('dialog', (d) => void d.accept());
-    await page.goto(`${app.base}/#/stories`);
+    await page.goto(`${ctx.app.base}/#/stories`);
     const matrix = page.locator('[data-testid="story-matrix"]');
     await matrix.waitFor();
     // 16 principles × 3 stories, each tick where the bank maps a story to a principle

@@ -1,28 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchBrowser, startServer } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, browserAndServer } from '../helpers/browser.js';
 import { BACKEND_JOB, pdfOf, RESUME, RESUME_PROJECT } from '../helpers/tailoring.js';
 
 /** A loop tailored on the start screen: a job description pasted, a résumé read from a PDF, and the résumé question asked. */
-let browser: Browser;
-let app: Awaited<ReturnType<typeof startServer>>;
-
-beforeAll(async () => {
-  app = await startServer();
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  app?.server.close();
-});
+const ctx = browserAndServer();
 
 const STORY =
   'Ledgerline was my own double-entry ledger. Reconciliation took hours, so I designed the schema with partitioned tables and I wrote the reconciliation job myself. I measured it: reconciliation time fell by 65%. Next time I would add load tests earlier.';
 
 describe('a tailored loop in the browser', () => {
   it('pastes a job description, reads the résumé from a PDF into the box, and asks about a project on it', async () => {
-    const page = await browser.newPage();
-    await page.goto(app.base);
+    const page = await ctx.browser.newPage();
+    await page.goto(ctx.app.base);
     await page.getByRole('radio', { name: /^One question/ }).check();
     await page.locator('#question-search').fill('DynamoDB');
     await expect.poll(() => page.locator('#question-pick option').count()).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { start } from '../../src/start.js';
 
@@ -37,4 +38,22 @@ export async function startServer(env: Record<string, string> = {}, options: { n
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   return { deps, server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/**
+ * The app on its own port and a Chromium for a test file: started before its tests, stopped after
+ * them (the server, its sandbox's workers, the browser). Read `browser` and `app` inside the tests.
+ */
+export function browserAndServer(env: Record<string, string> = {}) {
+  const ctx = {} as { browser: Browser; app: Awaited<ReturnType<typeof startServer>> };
+  beforeAll(async () => {
+    ctx.app = await startServer(env);
+    ctx.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await ctx.browser?.close();
+    ctx.app?.server.close();
+    await ctx.app?.deps.sandbox.close();
+  });
+  return ctx;
 }
