@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCodingPack } from '../src/coding/pack.js';
+import { RUN_BUDGET_TOKENS } from '../src/routes/code.js';
 import { makeApp } from './helpers/app.js';
 import { mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
@@ -60,17 +61,25 @@ describe('the coding round', () => {
     expect(again.body.run.hidden.passed).toBe(again.body.run.hidden.total);
     expect(again.body.run.growth).toMatchObject({ expected: null });
 
+    // What the code prints is shown for a run, not for a submit (hidden inputs reach the code, which could print them).
+    const printing = `${pairSum.reference.javascript}\nconsole.log('printed by the candidate');`;
+    const printed = await app.post(`/api/sessions/${id}/code/run`, { language: 'javascript', code: printing });
+    expect(printed.body.run.output).toContain('printed by the candidate');
+    const silent = await app.post(`/api/sessions/${id}/code/submit`, { language: 'javascript', code: printing });
+    expect(silent.body.run.output).toBe('');
     // The exports carry every run's code and results.
     const md = await (await app.request(`/api/sessions/${id}/export?format=md`)).text();
     expect(md).toContain('#### Submit 3 (python');
     expect(md).toContain(pairSum.reference.python.trim().split('\n')[0]!);
     const exported = JSON.parse(await (await app.request(`/api/sessions/${id}/export?format=json`)).text());
-    expect(exported.questions[0].coding.runs).toHaveLength(3);
+    expect(exported.questions[0].coding.runs).toHaveLength(5);
     const replay = (await app.json(`/api/sessions/${id}`)).body.questions[0].coding.runs;
     expect(replay.map((r: { code: string; kind: string }) => [r.kind, r.code])).toEqual([
       ['run', HARD_CODED],
       ['submit', HARD_CODED],
       ['submit', pairSum.reference.python],
+      ['run', printing],
+      ['submit', printing],
     ]);
   }, 120_000);
 
@@ -113,17 +122,28 @@ describe('the coding round', () => {
     const app = codingApp();
     const slow = pairSum.wrong.find((w) => w.language === 'javascript' && w.kind === 'too_slow')!.code;
     const growth: Record<string, { measured: string | null; withinExpected: boolean | null }> = {};
+    const ids: string[] = [];
     for (const [name, code] of [
       ['slow', slow],
       ['reference', pairSum.reference.javascript],
     ] as const) {
       const id = await start(app, ['code-pair-sum'], 0);
+      ids.push(id);
       const run = await app.post(`/api/sessions/${id}/code/submit`, { language: 'javascript', code });
       expect(run.body.run.passed).toBe(true);
       growth[name] = run.body.run.growth;
     }
     expect(growth.slow).toMatchObject({ measured: 'O(n^2)', withinExpected: false });
     expect(growth.reference!.withinExpected).toBe(true);
+    // Said to be O(n), measured O(n^2): the grade holds the complexity, which the reference keeps.
+    const complexity: number[] = [];
+    for (const id of ids) {
+      await app.post(`/api/sessions/${id}/answer`, { text: EXPLAINED });
+      const grade = (await app.json(`/api/sessions/${id}`)).body.questions[0].grade;
+      complexity.push(grade.criteria.find((c: { id: string }) => c.id === 'complexity').score);
+    }
+    expect(complexity[0]).toBeLessThanOrEqual(2);
+    expect(complexity[1]).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
   it('refuses code for a question that is not a coding problem, an empty body, an unknown language, and code after the question', async () => {
@@ -140,6 +160,24 @@ describe('the coding round', () => {
     const typed = await app.client.api.sessions[':id'].code.run.$post({ param: { id }, json: { language: 'python', code: 'x = 1' } });
     expect(typed.status).toBe(409);
   });
+
+  it('limits runs per user per minute and counts them in the monthly budget, with or without a model', async () => {
+    const app = codingApp({ RATE_LIMIT_PER_MINUTE: '2' });
+    const id = await start(app);
+    const body = { language: 'javascript', code: pairSum.reference.javascript };
+    expect((await app.post(`/api/sessions/${id}/code/run`, body)).status).toBe(200);
+    expect((await app.post(`/api/sessions/${id}/code/submit`, body)).status).toBe(200);
+    const third = await app.post(`/api/sessions/${id}/code/run`, body);
+    expect(third.status).toBe(429);
+    expect(third.body.error.message).toMatch(/code runs/);
+    // A budget of two runs: the third is refused once two are counted.
+    const budgeted = codingApp({ USER_TOKEN_BUDGET: String(2 * RUN_BUDGET_TOKENS) });
+    const other = await start(budgeted);
+    for (let i = 0; i < 2; i++) expect((await budgeted.post(`/api/sessions/${other}/code/run`, body)).status).toBe(200);
+    const spent = await budgeted.post(`/api/sessions/${other}/code/run`, body);
+    expect(spent.status).toBe(429);
+    expect(spent.body.error.code).toBe('budget_exhausted');
+  }, 120_000);
 
   it('with a model, tells the interviewer the failed edge cases by name (never a hidden input), and grades correctness on the tests', async () => {
     const app = codingApp(MODEL_ENV);
