@@ -146,6 +146,26 @@ describe('the coding round', () => {
     expect(complexity[1]).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
+  it("writes each coding criterion's words for its own score: clean code is not called hard to follow, a slow one is told it was measured", async () => {
+    const app = codingApp();
+    const slow = pairSum.wrong.find((w) => w.language === 'javascript' && w.kind === 'too_slow')!.code;
+    const cards: Array<Record<string, { score: number | null; feedback: string }>> = [];
+    for (const code of [pairSum.reference.javascript, slow]) {
+      const id = await start(app, ['code-pair-sum'], 0);
+      await app.post(`/api/sessions/${id}/code/submit`, { language: 'javascript', code });
+      await app.post(`/api/sessions/${id}/answer`, { text: EXPLAINED });
+      const grade = (await app.json(`/api/sessions/${id}`)).body.questions[0].grade;
+      cards.push(Object.fromEntries(grade.criteria.map((c: { id: string; score: number | null; feedback: string }) => [c.id, c])));
+    }
+    const [clean, brute] = cards as [(typeof cards)[0], (typeof cards)[0]];
+    expect(clean.code_quality!.score).toBeGreaterThanOrEqual(4);
+    expect(clean.code_quality!.feedback).not.toMatch(/hard to follow|held to/i);
+    expect(clean.complexity!.feedback).not.toMatch(/state the space/i);
+    expect(brute.complexity!.score).toBeLessThanOrEqual(2);
+    expect(brute.complexity!.feedback).toMatch(/^Measured growth O\(n\^2\)/);
+    expect(brute.complexity!.feedback).not.toMatch(/does not state/i);
+  }, 120_000);
+
   it('refuses code for a question that is not a coding problem, an empty body, an unknown language, and code after the question', async () => {
     const app = codingApp();
     const id = await start(app, ['amazon-31', 'code-pair-sum'], 0);

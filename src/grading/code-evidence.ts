@@ -88,7 +88,9 @@ export function withCodeEvidence(drafts: CriterionDraft[], code: CodeEvidence | 
         ...d,
         level: Math.min(d.level ?? 2, 2),
         evidence: [...d.evidence, measured],
-        held: `${measured}: the solution is slower than the problem allows`,
+        // Said as what it lacks: the level's own words ("does not state a complexity") may not be true of it.
+        shows: '',
+        lacks: `${measured}: the solution is slower than the problem allows`,
       };
     }
     if (g?.withinExpected === true && d.level === null) {

@@ -137,7 +137,7 @@ export function gradeOffline(input: GradeInput, judgement: Judgement = judge(inp
       held: scored.held,
     };
   });
-  const { levels, criteria } = settleCriteria(withCodeEvidence(boundByCorrectness(drafts), input.code), flags, rubric);
+  const { levels, criteria } = settleCriteria(boundByCorrectness(withCodeEvidence(drafts, input.code)), flags, rubric);
 
   const weights = new Map(rubric.criteria.map((c) => [c.id, c.weight]));
   const { score, overall, verdict } = aggregate(levels, weights, flags, completeness, floor);

@@ -11,6 +11,9 @@ const BIG_O = /\bO\(\s*[^()]{1,24}(?:\([^()]{0,12}\)[^()]{0,12})?\)/gi;
 const COMPLEXITY_WORDS = /\b(linear|quadratic|logarithmic|constant|exponential|n log n)\s+(time|space|memory|extra space)\b/gi;
 const SPACE = /\b(space|memory|extra (array|map|set|storage))\b/i;
 
+/** A complexity as it is written: "O(n)", whatever case it was matched in. */
+const bigO = (o: string) => o.replace(/^o\(/, 'O(');
+
 /** "O( N log N )" and "O(nlogn)" read the same. */
 const normal = (o: string) => o.toLowerCase().replace(/\s+/g, '').replace(/\*/g, '');
 
@@ -24,7 +27,8 @@ export const complexity: Scorer = (ctx) => {
     return { level: null, evidence: [], shows: '', lacks: 'States no time or space complexity' };
   }
   const evidence = hits(ctx, stated.length ? BIG_O : COMPLEXITY_WORDS);
-  const withSpace = SPACE.test(ctx.answer) && n >= 2;
+  // "O(n) time and O(n) space" states both with one distinct complexity.
+  const withSpace = SPACE.test(ctx.answer);
   const matchesExpected = expected.length > 0 && stated.some((o) => expected.includes(normal(o)));
   let level = withSpace ? 4 : 3;
   if (matchesExpected && withSpace) level = 5;
@@ -36,7 +40,7 @@ export const complexity: Scorer = (ctx) => {
   return {
     level: clampLevel(level),
     evidence,
-    shows: `States ${[...stated, ...words].slice(0, 3).join(', ')}`,
+    shows: `States ${[...stated, ...words].slice(0, 3).map(bigO).join(', ')}`,
     lacks: withSpace
       ? matchesExpected
         ? ''
@@ -74,6 +78,8 @@ export const communication: Scorer = (ctx) => {
     : scored;
 };
 
+/** A function or class definition: the line of code the quality is read from. */
+const DEFINITION = /\b(?:def|function|class)\s+[A-Za-z_]\w*/;
 const CODE_LINE = /^\s*(def |class |function |const |let |var |for |while |if |return\b|[A-Za-z_]\w*\s*(=|\+=|-=)\s)/;
 const IDENTIFIER = /\b(?:def|function|const|let|var|class)\s+([A-Za-z_]\w*)|\b([A-Za-z_]\w*)\s*=(?!=)/g;
 /** Loop counters and the usual short names an interviewer does not hold against anyone. */
@@ -92,7 +98,7 @@ export const codeQuality: Scorer = (ctx) => {
   if (names.length >= 3 && cryptic === 0 && !long) level += 1;
   return {
     level: clampLevel(level),
-    evidence: [],
+    evidence: hits(ctx, DEFINITION, 1),
     shows: cryptic ? '' : 'Names say what they hold',
     lacks: cryptic
       ? `Unclear short names: ${[...new Set(names.filter((x) => x.length <= 2))].slice(0, 4).join(', ')}`
