@@ -13,28 +13,32 @@ const BUDGET_MS = 4000;
 const MEASURABLE_MS = 2;
 const REPEATS = 3;
 
-/** The exponent of n a complexity in the big-O notation stands for (n log n just above 1); undefined if it does not read. */
+/**
+ * The exponent of the input's size a complexity in the big-O notation stands for, read leniently
+ * (an upper bound is safe: a solution is held slower only above it): each size factor counts 1
+ * ("O(r c)", "O(n * L)" 2), a logarithm a little ("O(n log k)" about 1.15), the largest term of a
+ * sum counts, and a cost "per call" of a class is paid once per call of the n the growth makes.
+ * Undefined when it does not read.
+ */
 export function degreeOf(bigO: string): number | undefined {
-  const inner = /^O\((.*)\)$/i.exec(bigO.replace(/\s+/g, ''))?.[1]?.toLowerCase();
-  if (inner === undefined) return undefined;
-  if (/^(1|k)$/.test(inner)) return 0;
-  if (/^log\(?[a-z]\)?$/.test(inner)) return 0.1;
-  if (/\^?2\^|!/.test(inner)) return Infinity;
-  // The largest power of the problem's size among the terms (n, m, v+e, n*m read as one size growing).
+  const first = /O\(((?:[^()]|\([^()]*\))*)\)/i.exec(bigO);
+  if (!first) return undefined;
+  const perCall = /\bper\b/i.test(bigO.slice(first.index + first[0].length)) ? 1 : 0;
+  const inner = first[1]!.toLowerCase().replace(/log\s*\(?\s*([a-z]\w*)\s*\)?/g, 'log($1)');
+  if (/\^\s*[a-z]|!/.test(inner)) return Infinity;
   let degree: number | undefined;
   for (const term of inner.split('+')) {
-    const factors = term.split(/[*·]/).filter(Boolean);
     let d = 0;
-    for (const f of factors) {
-      const power = /^([a-z])(?:\^(\d+))?$/.exec(f);
-      if (power) d += Number(power[2] ?? 1);
-      else if (/^log\(?[a-z]\)?$/.test(f)) d += 0.15;
-      else if (/^\d+$/.test(f)) d += 0;
+    for (const factor of term.split(/[\s*×·]+/).filter(Boolean)) {
+      const power = /^([a-z]\w*)(?:\^(\d+))?$/.exec(factor);
+      if (/^log\([a-z]\w*\)$/.test(factor)) d += 0.15;
+      else if (/^\d+$/.test(factor)) d += 0;
+      else if (power) d += Number(power[2] ?? 1);
       else return undefined;
     }
     degree = Math.max(degree ?? 0, d);
   }
-  return degree;
+  return degree === undefined ? undefined : degree + perCall;
 }
 
 /** What a fitted exponent reads as. */
