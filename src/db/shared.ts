@@ -96,6 +96,28 @@ export function pick<T extends Record<string, unknown>, K extends keyof T>(recor
   return Object.fromEntries(keys.map((k) => [k, record[k]])) as Pick<T, K>;
 }
 
+/**
+ * Adds what a turn stored to the running totals of its session's row, as the databases' triggers
+ * add them to the stored row (SQLite migration 0010, PostgreSQL 0006): a grade's score and
+ * tokens, a message's tokens, a question skipped. A turn keeps the row it claimed in step with
+ * its own writes this way and reads no totals back: while its claim holds, nothing else writes
+ * what they count.
+ */
+export function addToTotals(
+  row: Totals,
+  stored: { grade: NewGrade } | { message: { promptTokens: number | null; completionTokens: number | null } } | { skipped: true },
+): void {
+  if ('skipped' in stored) row.skippedCount++;
+  const grade = 'grade' in stored ? stored.grade : undefined;
+  if (grade) {
+    row.gradedCount++;
+    row.scoreSum += grade.grade.score;
+  }
+  const tokens = 'message' in stored ? stored.message : grade && tokenColumns(grade.usage);
+  row.promptTokens += tokens?.promptTokens ?? 0;
+  row.completionTokens += tokens?.completionTokens ?? 0;
+}
+
 /** A session's figures from the running totals its row keeps. */
 export function totalsOf(row: Totals): SessionStats {
   return {

@@ -3,6 +3,7 @@ import type { SessionMessage } from '../db/areas/messages.js';
 import type { NewIdempotencyKey } from '../db/areas/sessions.js';
 import type { TurnStart } from '../db/areas/turns.js';
 import type { MessageRow, SessionQuestionRow, SessionRow } from '../db/rows.js';
+import { addToTotals } from '../db/shared.js';
 import type { Store } from '../db/store.js';
 import { AppError } from '../errors.js';
 import type { Rubric } from '../grading/rubrics.js';
@@ -11,19 +12,20 @@ import type { Usage } from '../llm/usage.js';
 import type { TurnRequest } from './turns.js';
 
 /**
- * What a turn stores before the interview moves on, in the turn's transaction: the candidate's
+ * What a turn stores before the interview moves on, under the turn's claim: the candidate's
  * answer (refused when it is for a question the interview has left, or repeats a recording), or
  * the message a skip or a finish leaves; and the interviewer's messages as they are written.
  */
 
 /**
  * Checks and stores the turn's input: the answer, or what a skip or a finish closes; and the
- * turn's Idempotency-Key as running (`key`), with the answer when there is one. What it
+ * turn's Idempotency-Key as running (`key`), with the answer when there is one. All of it or
+ * nothing: one statement for an answer, a transaction when it is several writes. What it
  * stores it also puts in `start`, which the turn goes on from without reading it again.
  */
 export async function acceptInput(
   deps: { bank: Bank; rubrics: Map<string, Rubric> },
-  tx: Store,
+  store: Store,
   start: TurnStart,
   req: TurnRequest,
   at: Date,
@@ -32,17 +34,23 @@ export async function acceptInput(
   const { session } = start;
   const current = start.questions[session.currentPosition];
   if (!current) throw new AppError('internal', 'The session has no current question');
-  const stored: SessionMessage[] = [];
+  let stored: SessionMessage[];
   if (req.action === 'answer') {
-    const star = req.speech ? isStar((await tx.snapshot(current.id)) ?? deps.bank.require(current.questionId), deps.rubrics) : false;
-    stored.push(await acceptAnswer(tx, session, current, req, star, at, key));
-  } else if (key) await tx.saveIdempotency(key);
-  if (req.action === 'skip' && current.state === 'asked') stored.push(...(await closeQuestion(tx, start, current, 'skip', at)));
-  if (req.action === 'finish') {
-    if (current.state === 'asked') stored.push(...(await closeQuestion(tx, start, current, 'finish', at)));
-    await tx.updateSession(session.id, { status: 'finishing', updatedAt: at.toISOString() });
-    session.status = 'finishing';
-    session.updatedAt = at.toISOString();
+    const star = req.speech ? isStar((await store.snapshot(current.id)) ?? deps.bank.require(current.questionId), deps.rubrics) : false;
+    stored = [await acceptAnswer(store, session, current, req, star, at, key)];
+  } else {
+    stored = await store.transaction(async (tx) => {
+      const closed: SessionMessage[] = [];
+      if (key) await tx.saveIdempotency(key);
+      if (req.action === 'skip' && current.state === 'asked') closed.push(...(await closeQuestion(tx, start, current, 'skip', at)));
+      if (req.action === 'finish') {
+        if (current.state === 'asked') closed.push(...(await closeQuestion(tx, start, current, 'finish', at)));
+        await tx.updateSession(session.id, { status: 'finishing', updatedAt: at.toISOString() });
+        session.status = 'finishing';
+        session.updatedAt = at.toISOString();
+      }
+      return closed;
+    });
   }
   start.messages.push(...stored);
   return stored;
@@ -82,22 +90,33 @@ async function acceptAnswer(
   }
   // With no follow-up left to ask, the answer goes straight to grading.
   const grading = current.followUps >= session.maxFollowUps;
-  const row = await store.storeAnswer(
-    { sessionId: session.id, sessionQuestionId: current.id, role: 'candidate', kind: 'answer', content: req.text!, at },
-    grading,
-    key,
-  );
+  const message = {
+    sessionId: session.id,
+    sessionQuestionId: current.id,
+    role: 'candidate' as const,
+    kind: 'answer' as const,
+    content: req.text!,
+    at,
+  };
+  // A spoken answer is stored with its recording, in one transaction; a typed one is one statement.
+  const row =
+    req.recordingId === undefined && !req.speech
+      ? await store.storeAnswer(message, grading, key)
+      : await store.transaction(async (tx) => {
+          const row = await tx.storeAnswer(message, grading, key);
+          if (req.recordingId !== undefined) await tx.attachRecording(req.recordingId, row.id);
+          if (req.speech) {
+            const { transcript, durationSeconds, segments } = req.speech;
+            const speech = { text: transcript, durationSeconds, segments };
+            await tx.insertRecording(
+              recordingRow({ sessionId: session.id, question: current, star, source: 'browser', speech, messageId: row.id, at }),
+            );
+          }
+          return row;
+        });
   current.answeredAt ??= at.toISOString();
   if (grading) Object.assign(current, { state: 'grading', doneAt: null });
   session.updatedAt = at.toISOString();
-  if (req.recordingId !== undefined) await store.attachRecording(req.recordingId, row.id);
-  if (req.speech) {
-    const { transcript, durationSeconds, segments } = req.speech;
-    const speech = { text: transcript, durationSeconds, segments };
-    await store.insertRecording(
-      recordingRow({ sessionId: session.id, question: current, star, source: 'browser', speech, messageId: row.id, at }),
-    );
-  }
   return row;
 }
 
@@ -125,6 +144,7 @@ export async function closeQuestion(
   });
   await store.setQuestionState(current.id, 'skipped', at);
   Object.assign(current, { state: 'skipped', doneAt: at.toISOString() });
+  addToTotals(start.session, { skipped: true });
   return [row];
 }
 

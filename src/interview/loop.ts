@@ -8,6 +8,7 @@ import type { TurnStart } from '../db/areas/turns.js';
 import type { SessionQuestionRow } from '../db/rows.js';
 import type { NewIdempotencyKey } from '../db/areas/sessions.js';
 import type { Store } from '../db/store.js';
+import { addToTotals } from '../db/shared.js';
 import { AppError } from '../errors.js';
 import { DEFAULT_LEVEL } from '../grading/levels.js';
 import type { Rubric } from '../grading/rubrics.js';
@@ -198,8 +199,8 @@ export class InterviewLoop implements TurnMachine {
   // The state machine
 
   /** Checks and stores the turn's input (input.ts). */
-  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date, key?: NewIdempotencyKey): Promise<SessionMessage[]> {
-    return acceptInput(this.deps, tx, start, req, at, key);
+  accept(store: Store, start: TurnStart, req: TurnRequest, at: Date, key?: NewIdempotencyKey): Promise<SessionMessage[]> {
+    return acceptInput(this.deps, store, start, req, at, key);
   }
 
   async run(
@@ -231,8 +232,8 @@ export class InterviewLoop implements TurnMachine {
     return {
       messages: [...stored.map((m) => this.views.message(m, questions)), ...said],
       grades,
-      // The session as the turn kept it in step with its writes: only the totals are read.
-      session: await this.views.stateOf(start.session),
+      // The session as the turn kept it in step with its writes, its running totals included: nothing is read.
+      session: this.views.stateOf(start.session),
     };
   }
 
@@ -279,6 +280,7 @@ export class InterviewLoop implements TurnMachine {
             });
             current.followUps++;
             session.updatedAt = at.toISOString();
+            addToTotals(session, { message: row });
             exchange.push(row);
             events.message?.(this.views.message(row, all));
             return all;
@@ -297,6 +299,7 @@ export class InterviewLoop implements TurnMachine {
         if (!answer.trim()) {
           await store.setQuestionState(current.id, 'skipped', at);
           Object.assign(current, { state: 'skipped', doneAt: at.toISOString() });
+          addToTotals(session, { skipped: true });
           continue;
         }
         // A coding problem is graded on its runs too: the tests decide correctness, the measured growth holds complexity.
@@ -306,8 +309,10 @@ export class InterviewLoop implements TurnMachine {
           { signal },
         );
         const gradedAt = this.now();
-        await store.storeGrade({ sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt });
+        const stored = { sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt };
+        await store.storeGrade(stored);
         Object.assign(current, { state: 'graded', doneAt: gradedAt.toISOString() });
+        addToTotals(session, { grade: stored });
         events.grade?.({ sessionQuestionId: questionNumber(current), position: current.position, grade });
         continue;
       }
@@ -337,6 +342,7 @@ export class InterviewLoop implements TurnMachine {
           Object.assign(next, { state: 'asked', askedAt: at.toISOString() });
           session.currentPosition = next.position;
           session.updatedAt = at.toISOString();
+          addToTotals(session, { message: row });
           events.message?.(this.views.message(row, all));
           return all;
         }
@@ -352,6 +358,7 @@ export class InterviewLoop implements TurnMachine {
           return m;
         });
         Object.assign(session, { status: 'finished', finishedAt: at.toISOString(), updatedAt: at.toISOString() });
+        addToTotals(session, { message: row });
         events.message?.(this.views.message(row, all));
         return all;
       }

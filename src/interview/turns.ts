@@ -15,7 +15,7 @@ import type { BrowserSpeech } from '../voice/schemas.js';
 /**
  * The turn runner: how a turn runs exactly once, whatever crashes, replicas and resends do. It
  * claims the session (a lease renewed while the turn runs), stores the turn's input and its
- * Idempotency-Key in one transaction, runs the interview's step under one deadline, stores the
+ * Idempotency-Key in one atomic write under the claim, runs the interview's step under one deadline, stores the
  * outcome against the key, and completes the turns a crash left behind (recovery) or hands them
  * over on shutdown. What a turn does is not its business: the interview's state machine
  * (`TurnMachine`, loop.ts) accepts the input and runs the step.
@@ -59,11 +59,11 @@ export interface LoopEvents {
 /** What the runner needs from the interview's state machine. */
 export interface TurnMachine {
   /**
-   * Checks and stores the turn's input, in the runner's transaction, with the session claimed;
+   * Checks and stores the turn's input with the session claimed, and its Idempotency-Key as
+   * running (`key`): all of it or nothing (one statement, or a transaction when it is several);
    * what it stores it also puts in `start` (what the turn read as it claimed the session).
    */
-  /** Checks and stores the turn's input, and its Idempotency-Key as running (`key`) in the same write when it can. */
-  accept(tx: Store, start: TurnStart, req: TurnRequest, at: Date, key?: NewIdempotencyKey): Promise<SessionMessage[]>;
+  accept(store: Store, start: TurnStart, req: TurnRequest, at: Date, key?: NewIdempotencyKey): Promise<SessionMessage[]>;
   /** Runs the turn's step after its input is stored, from `start`; model tokens spent go in `spent`. */
   run(start: TurnStart, stored: SessionMessage[], events: LoopEvents, signal: AbortSignal, spent: { usage?: Usage }): Promise<TurnResult>;
 }
@@ -115,9 +115,8 @@ export class TurnRunner {
   }
 
   /**
-   * One turn: claim the session and store its input in one short BEGIN IMMEDIATE transaction (a
-   * second request for the same session, in this process or another, gets a 409 instead of
-   * running alongside), then run the state machine under one deadline for the whole turn, with
+   * One turn: claim the session and store its input under the claim (a second request for the
+   * same session, in this process or another, gets a 409 instead of running alongside), then run the state machine under one deadline for the whole turn, with
    * the claim renewed while it runs, and store the outcome against the idempotency key.
    */
   async turn(sessionId: string, req: TurnRequest, events: LoopEvents = {}): Promise<{ result: TurnResult; replayed: boolean }> {
@@ -218,53 +217,58 @@ export class TurnRunner {
     };
   }
 
-  /** Checks, claims and stores the turn's input in one transaction; or finds the stored result to replay. */
+  /**
+   * Claims the session, checks and stores the turn's input; or finds the stored result to replay.
+   * The claim is its own statement (a lease, as the rest of the turn runs under), and the input
+   * is stored under it: a check that refuses the input, or a replay, gives the claim back at once;
+   * a crash in between leaves a claim that lapses, as a crash at any later point of the turn does.
+   */
   private async begin(
     sessionId: string,
     req: TurnRequest,
     fingerprint: string | undefined,
   ): Promise<{ stored: SessionMessage[]; owner: string; start: TurnStart } | { replay: TurnResult }> {
+    const at = this.now();
+    const until = new Date(at.getTime() + this.deps.leaseMs);
+    const key = req.idempotencyKey && fingerprint ? req.idempotencyKey : undefined;
+    // Claimed and read at once when the session is free (another replica's statement on the same
+    // session is waited for); else nothing is claimed, and what stands in the way is found below.
+    let start = await this.store.claimForTurn(sessionId, this.owner, at, until, req.userId, key);
+    let claimed = start !== undefined;
     try {
-      return await this.store.transaction(async (tx) => {
-        const at = this.now();
-        const until = new Date(at.getTime() + this.deps.leaseMs);
-        // Claimed and read at once when the session is free; else locked for this transaction
-        // (another replica's turn on the same session waits here, then sees the claim) to say why not.
-        const key = req.idempotencyKey && fingerprint ? req.idempotencyKey : undefined;
-        let start = await tx.claimForTurn(sessionId, this.owner, at, until, req.userId, key);
-        const session = start?.session ?? (await requireSession(tx, sessionId, req.userId, true));
-        let action = req.action;
-        if (key) {
-          const seen = start ? start.seen : await tx.idempotency(sessionId, key);
-          if (seen && seen.fingerprint !== fingerprint) {
-            throw new AppError(
-              'idempotency_mismatch',
-              'This Idempotency-Key was already used for a different request: send a new key with a new request',
-            );
-          }
-          // A claim taken above is given back with the transaction.
-          if (seen?.state === 'done' && seen.result) throw new Replay(seen.result);
-          if (seen?.state === 'running' && !claimLapsed(session, at) && session.turnClaimedBy !== this.owner) {
-            throw new AppError('conflict', SAVED_AND_RUNNING, { retryAfter: RESEND_AFTER_S });
-          }
-          // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
-          if (seen) action = 'retry';
+      const session = start?.session ?? (await requireSession(this.store, sessionId, req.userId));
+      let action = req.action;
+      if (key) {
+        const seen = start ? start.seen : await this.store.idempotency(sessionId, key);
+        if (seen && seen.fingerprint !== fingerprint) {
+          throw new AppError(
+            'idempotency_mismatch',
+            'This Idempotency-Key was already used for a different request: send a new key with a new request',
+          );
         }
-        if (!start) {
-          if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-          if (!(await tx.claimTurn(sessionId, this.owner, at, until))) {
-            throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
-          }
-          start = await tx.turnStart({ ...session, turnClaimedBy: this.owner, turnClaimedUntil: until.toISOString() });
+        if (seen?.state === 'done' && seen.result) return { replay: seen.result };
+        if (seen?.state === 'running' && !claimLapsed(session, at) && session.turnClaimedBy !== this.owner) {
+          throw new AppError('conflict', SAVED_AND_RUNNING, { retryAfter: RESEND_AFTER_S });
         }
-        // The key is stored with the input, as running: a resend finds it, and recovery completes the turn under it.
-        const running = key && fingerprint ? { sessionId, key, fingerprint, state: 'running' as const, at } : undefined;
-        const stored = await this.machine.accept(tx, start, { ...req, action }, at, running);
-        return { stored, owner: session.userId, start };
-      });
-    } catch (e) {
-      if (e instanceof Replay) return { replay: e.result };
-      throw e;
+        // Stored before, but its turn failed or was cut off: run the turn again, without storing the answer twice.
+        if (seen) action = 'retry';
+      }
+      if (!start) {
+        if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
+        if (!(await this.store.claimTurn(sessionId, this.owner, at, until))) {
+          throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
+        }
+        claimed = true;
+        start = await this.store.turnStart({ ...session, turnClaimedBy: this.owner, turnClaimedUntil: until.toISOString() });
+      }
+      // The key is stored with the input, as running: a resend finds it, and recovery completes the turn under it.
+      const running = key && fingerprint ? { sessionId, key, fingerprint, state: 'running' as const, at } : undefined;
+      const stored = await this.machine.accept(this.store, start, { ...req, action }, at, running);
+      claimed = false;
+      return { stored, owner: session.userId, start };
+    } finally {
+      // Refused, replayed or failed before the input was stored: the claim is given back (else it lapses).
+      if (claimed) await this.store.releaseClaim(sessionId, this.owner).catch(() => {});
     }
   }
 
@@ -387,11 +391,6 @@ const RECOVERY_CONCURRENCY = 4;
 const RESEND_AFTER_S = 3;
 const SAVED_AND_RUNNING =
   'Your answer is saved and its reply is still being written (after a restart it is completed for you): send the same request again in a few seconds to get it';
-
-/** Thrown out of a turn's first transaction to roll it back (a claim taken in it included) and replay the stored result. */
-class Replay {
-  constructor(readonly result: TurnResult) {}
-}
 
 /** A claim its holder stopped renewing: the process crashed or was killed mid-turn. */
 function claimLapsed(session: SessionRow, now: Date): boolean {

@@ -140,9 +140,9 @@ export class SessionViews {
     return this.stateOf(await this.require(id));
   }
 
-  /** Where the session of this row stands (the row as a turn kept it), its totals read. */
-  async stateOf(row: SessionRow): Promise<SessionState> {
-    return { ...this.summary(row, await this.store.stats(row.id)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
+  /** Where the session of this row stands (as read, or as a turn kept it in step with its writes). */
+  stateOf(row: SessionRow): SessionState {
+    return { ...this.summary(row, totalsOf(row)), currentPosition: row.currentPosition, maxFollowUps: row.maxFollowUps };
   }
 
   require(id: string, userId?: string): Promise<SessionRow> {

@@ -3,7 +3,6 @@ import type { RecordingRow, SessionRow } from '../rows.js';
 
 /** What the lists, the summaries and Progress read across sessions: nothing here writes. */
 export interface ReadModelsArea {
-  stats(sessionId: string): Promise<SessionStats>;
   listSessions(userId: string, limit: number, offset: number): Promise<SessionRow[]>;
   countSessions(userId: string): Promise<number>;
   /** Question ids asked in the user's most recent sessions. */
@@ -22,8 +21,6 @@ export interface SessionStats {
   promptTokens: number;
   completionTokens: number;
 }
-
-export const EMPTY_STATS: SessionStats = { questions: 0, graded: 0, skipped: 0, score: null, promptTokens: 0, completionTokens: 0 };
 
 export interface ProgressPoint {
   sessionId: string;

@@ -1,22 +1,11 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
-import { EMPTY_STATS, type ReadModelsArea } from '../areas/read-models.js';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { ReadModelsArea } from '../areas/read-models.js';
 import type { BarVerdict, Level } from '../../grading/levels.js';
-import { pick, totalsOf } from '../shared.js';
-import { TOTALS } from '../rows.js';
 import { count, type PostgresContext } from './context.js';
 import { grades, questions, recordings, sessionQuestions, sessions } from './schema.js';
 
 /** The read models, in PostgreSQL (`../sqlite/read-models.ts` is its twin). */
 export const readModelsArea = {
-  async stats(sessionId) {
-    const db = await this.conn();
-    const [row] = await db
-      .select(pick(getTableColumns(sessions), TOTALS))
-      .from(sessions)
-      .where(eq(sessions.id, sessionId));
-    return row ? totalsOf(row) : EMPTY_STATS;
-  },
-
   async listSessions(userId, limit, offset) {
     const db = await this.conn();
     return db

@@ -45,10 +45,11 @@ export interface PostgresStore extends Areas {}
  * Connecting, migrating and loading the bank happen in the background (`ready`); migrations and
  * the bank load hold an advisory lock, so replicas starting together do it once.
  *
- * Correct with several replicas: a turn's transactions lock the session row (`SELECT … FOR
- * UPDATE`), so two replicas never claim or change the same session's turn at once; claims are
- * leases in the row, and lapsed ones are taken with `FOR UPDATE SKIP LOCKED`, each by one
- * replica; idempotency keys and grades are unique constraints; rate limits and budgets are rows.
+ * Correct with several replicas: a turn's claim is one conditional UPDATE of the session row
+ * (PostgreSQL runs two on the same row one after the other, the second seeing the first's
+ * claim), so two replicas never run the same session's turn at once; claims are leases in the
+ * row, and lapsed ones are taken with `FOR UPDATE SKIP LOCKED`, each by one replica;
+ * idempotency keys and grades are unique constraints; rate limits and budgets are rows.
  */
 export class PostgresStore implements PostgresContext {
   readonly kind = 'postgres' as const;

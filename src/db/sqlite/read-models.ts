@@ -1,28 +1,11 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
-import { EMPTY_STATS, type ReadModelsArea } from '../areas/read-models.js';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { ReadModelsArea } from '../areas/read-models.js';
 import type { BarVerdict, Level } from '../../grading/levels.js';
-import { pick, totalsOf } from '../shared.js';
-import { TOTALS } from '../rows.js';
-import { p, prepared, type SqliteContext } from './context.js';
+import type { SqliteContext } from './context.js';
 import { grades, questions, recordings, sessionQuestions, sessions } from './schema.js';
-
-// A turn's reply carries its session's figures: its row's running totals, prepared once (`prepared` in ./context.ts).
-const sessionTotals = prepared((db) =>
-  db
-    .select(pick(getTableColumns(sessions), TOTALS))
-    .from(sessions)
-    .where(eq(sessions.id, p('sessionId')))
-    .prepare(),
-);
 
 /** The read models, in SQLite (`../postgres/read-models.ts` is its twin). */
 export const readModelsArea = {
-  async stats(sessionId) {
-    await this.free();
-    const row = sessionTotals(this.db).get({ sessionId });
-    return row ? totalsOf(row) : EMPTY_STATS;
-  },
-
   async listSessions(userId, limit, offset) {
     await this.free();
     return this.db

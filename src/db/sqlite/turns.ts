@@ -1,5 +1,24 @@
+import { and, eq, sql } from 'drizzle-orm';
 import type { TurnsArea } from '../areas/turns.js';
-import type { SqliteContext } from './context.js';
+import { p, prepared, type SqliteContext } from './context.js';
+import { sessions } from './schema.js';
+
+/** The claim of a turn (as `claimTurn`) on a session that is `userId`'s when given and not finished; the claimed row, or nothing. */
+const claim = prepared((db) =>
+  db
+    .update(sessions)
+    .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
+    .where(
+      and(
+        eq(sessions.id, p('id')),
+        sql`(${p('userId')} is null or ${sessions.userId} = ${p('userId')})`,
+        sql`${sessions.status} <> 'finished'`,
+        sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
+      ),
+    )
+    .returning()
+    .prepare(),
+);
 
 /**
  * A turn's reads and writes, in SQLite (`../postgres/turns.ts` is its twin): here a call is the
@@ -9,10 +28,15 @@ import type { SqliteContext } from './context.js';
 export const turnsArea = {
   async claimForTurn(sessionId, owner, now, until, userId, key) {
     return this.transaction(async (tx) => {
-      const session = await tx.session(sessionId);
-      if (!session || (userId !== undefined && session.userId !== userId) || session.status === 'finished') return undefined;
-      if (!(await tx.claimTurn(sessionId, owner, now, until))) return undefined;
-      const start = await tx.turnStart({ ...session, turnClaimedBy: owner, turnClaimedUntil: until.toISOString() });
+      const session = claim(this.db).get({
+        id: sessionId,
+        userId: userId ?? null,
+        owner,
+        until: until.toISOString(),
+        now: now.toISOString(),
+      });
+      if (!session) return undefined;
+      const start = await tx.turnStart(session);
       const seen = key === undefined ? undefined : await tx.idempotency(sessionId, key);
       return seen ? { ...start, seen } : start;
     });
