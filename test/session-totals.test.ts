@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import pgDriver from 'pg';
 import { describe, expect, it } from 'vitest';
 import { makeApp, sessionsOf, testDatabase } from './helpers/app.js';
+import { mock, MODEL_ENV, type Reply } from './helpers/openai-mock.js';
+import { decide, gradeReply, say } from './helpers/replies.js';
 
 const STRONG =
   'DynamoDB replicates every partition across three Availability Zones, and writes succeed once a quorum of replicas persist them, so a node failure loses no data.';
@@ -63,6 +65,55 @@ describe("a session's running totals", () => {
     }
     const replay = await turn.get(id);
     expect(figuresFromReplay(replay)).toMatchObject({ questionCount: 4, gradedCount: 2, skippedCount: 1 });
+  });
+
+  it('count a question handed to grading without an answer as skipped when a turn closes it', async () => {
+    const app = makeApp();
+    const turn = sessionsOf(app);
+    const id = await turn.start({ questionIds: ['amazon-31', 'amazon-32'], maxFollowUps: 0 });
+    // As a turn cut off between its writes can leave it: the question to grade, with nothing to grade.
+    const [first] = await app.deps.store.questions(id);
+    await app.deps.store.setQuestionState(first!.id, 'grading');
+    const res = await app.post(`/api/sessions/${id}/retry`, {});
+    expect(res.status).toBe(200);
+    const replay = await turn.get(id);
+    expect(replay.questions[0]!.state).toBe('skipped');
+    expect(res.body.session).toMatchObject(figuresFromReplay(replay));
+    expect(res.body.session).toMatchObject({ skippedCount: 1 });
+  });
+
+  it("count the model's tokens of every turn as the database does: the turn's reply, the replay and the list agree", async () => {
+    const app = makeApp(MODEL_ENV);
+    const turn = sessionsOf(app);
+    const id = await turn.start({ questionIds: ['lp-ownership-2', 'amazon-32', 'amazon-51'], maxFollowUps: 1 });
+    const steps: Array<[Reply[], () => Promise<{ status: number; body: any }>]> = [
+      // A follow-up (its decision's tokens and its own), then a grade and the next question, a skip, the last grade and the closing.
+      [
+        [decide('followup', 'result'), say('How did it turn out?')],
+        () => app.post(`/api/sessions/${id}/answer`, { text: 'I fixed an outage.' }),
+      ],
+      [
+        [gradeReply('star', 3, 'I fixed it'), say('Thanks.')],
+        () => app.post(`/api/sessions/${id}/answer`, { text: 'Errors fell to 0.1%.' }),
+      ],
+      [[say('Next one.')], () => app.post(`/api/sessions/${id}/skip`, {})],
+      [
+        [decide('next'), gradeReply('system-design', 5), say('That was the last one.')],
+        () => app.post(`/api/sessions/${id}/answer`, { text: STRONG }),
+      ],
+    ];
+    let spent = 0;
+    for (const [replies, step] of steps) {
+      mock.reply(...replies);
+      const res = await step();
+      expect(res.status).toBe(200);
+      const tokens = (await turn.get(id)).tokens;
+      expect(tokens.prompt).toBeGreaterThan(spent);
+      spent = tokens.prompt;
+      expect(res.body.session.tokens).toEqual(tokens);
+      const listed = (await app.json('/api/sessions')).body.items.find((s: { id: string }) => s.id === id);
+      expect(listed.tokens).toEqual(tokens);
+    }
   });
 
   it("are filled in from a session's stored rows by the migration that adds them", async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Bank } from '../src/bank/bank.js';
 import { SessionViews } from '../src/interview/views.js';
-import { body, makeApp, onPostgres, sessionsOf } from './helpers/app.js';
+import { body, makeApp, onPostgres, sessionsOf, testDatabase } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply, until } from './helpers/openai-mock.js';
 import { decide, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
@@ -55,6 +55,27 @@ describe('idempotent turns', () => {
     expect(again.status).toBe(200);
     const s = await sessionsOf(app).get(id);
     expect(s.messages.map((m) => m.kind)).toEqual(['opening', 'question', 'answer', 'followup']);
+  });
+});
+
+describe('a turn that does not run', () => {
+  // One replica's claim blocks every other replica until it lapses (TURN_LEASE_MS, a minute by
+  // default): a refused or replayed request must give it back at once.
+  it.each([
+    ['refused as for a question the interview has left', { text: ANSWER, position: 5 }, undefined, 409],
+    ['refused for a key used with another answer', { text: 'Another answer.' }, 'k-used', 422],
+    ['replayed for its key', { text: ANSWER }, 'k-used', 200],
+  ])('gives the claim back when %s: another replica answers at once', async (_, answer, key, status) => {
+    const env = testDatabase({ persistent: true });
+    const one = makeApp(env);
+    const two = makeApp(env);
+    const id = await sessionsOf(one).start({ questionIds: ['amazon-32', 'amazon-31', 'amazon-33'], maxFollowUps: 0 });
+    expect((await sessionsOf(one).answer(id, ANSWER, { key: 'k-used' })).status).toBe(200);
+    expect((await sessionsOf(one).answer(id, answer, { key })).status).toBe(status);
+    const next = await sessionsOf(two).answer(id, `${ANSWER} (The second question.)`);
+    expect(next.status).toBe(200);
+    expect((await sessionsOf(two).get(id)).currentPosition).toBe(2);
+    await Promise.all([one.deps.store.close(), two.deps.store.close()]);
   });
 });
 
