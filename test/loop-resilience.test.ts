@@ -34,6 +34,21 @@ describe('nothing is lost when the model fails', () => {
     expect(after.messages.filter((m) => m.kind === 'answer')).toHaveLength(1);
   });
 
+  it('keeps a grade when the model fails on the words after it: the retry does not grade again', async () => {
+    const sessions = sessionsOf(makeApp(MODEL_ENV));
+    const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    mock.reply(gradeReply('technical', 4), { kind: 'status', status: 500 });
+    await body(sessions.answer(id, 'Quorum writes across three zones.'), 502);
+    const kept = (await sessions.get(id)).questions[0]!;
+    expect(kept.state).toBe('graded');
+    expect(kept.grade).toMatchObject({ grader: { kind: 'llm' } });
+    const before = mock.requests.length;
+    mock.reply(say('Next one.'));
+    const retried = await body(sessions.retry(id), 200);
+    expect(retried.messages.map((m) => m.kind)).toEqual(['question']);
+    expect(mock.requests.slice(before).map((r) => (r.stream ? 'stream' : r.response_format?.json_schema?.name))).toEqual(['stream']);
+  });
+
   it('keeps an answer added while a turn is open and answers both together', async () => {
     const sessions = sessionsOf(makeApp(MODEL_ENV));
     const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'] });

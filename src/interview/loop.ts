@@ -3,6 +3,7 @@ import { withCode } from './coding-probes.js';
 import { randomUUID } from 'node:crypto';
 import { LOCAL_USER } from '../accounts/accounts.js';
 import type { Bank } from '../bank/bank.js';
+import type { NewGrade } from '../db/areas/grades.js';
 import type { SessionMessage } from '../db/areas/messages.js';
 import type { TurnStart } from '../db/areas/turns.js';
 import type { SessionQuestionRow } from '../db/rows.js';
@@ -40,9 +41,10 @@ import type { Logger } from '../observability/logger.js';
  * The interview loop as a state machine over stored state. Each question goes
  * pending → asked → (candidate answer → follow-up)* → grading → graded | skipped, and the session
  * active → (finishing) → finished. Every step reads what is stored, does one thing and stores its
- * result in a transaction, so a failed model call or a restart resumes where it stopped: the
- * candidate's answer is always stored before any model is called. The follow-up cap and the
- * order of questions are enforced here, not by a model.
+ * result in one write (a statement, or a transaction) before the next model call, so a failed
+ * model call or a restart resumes where it stopped: the candidate's answer is always stored
+ * before any model is called. The follow-up cap and the order of questions are enforced here,
+ * not by a model.
  */
 
 export interface LoopDeps {
@@ -87,19 +89,7 @@ export class InterviewLoop implements TurnMachine {
     this.store = deps.store;
     this.views = new SessionViews(this.store, deps.bank, deps.rubrics, deps.coding);
     this.reader = new LoopReader(this.store, deps.bank, deps.rubrics, deps.coding);
-    this.turns = new TurnRunner(
-      {
-        store: this.store,
-        views: this.views,
-        now: this.now,
-        turnTimeoutMs: deps.turnTimeoutMs,
-        leaseMs: deps.leaseMs,
-        logger: deps.logger,
-        meter: deps.meter,
-        onUsage: deps.onUsage,
-      },
-      this,
-    );
+    this.turns = new TurnRunner({ ...deps, views: this.views, now: this.now }, this);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -251,6 +241,8 @@ export class InterviewLoop implements TurnMachine {
   ): Promise<SessionQuestionRow[]> {
     const { store } = this;
     let pendingUsage: Usage | undefined;
+    // A grade the next question is asked with, in one write: held only when no model call comes between them.
+    let gradeToStore: NewGrade | undefined;
     const { session, questions: all } = start;
     const sessionId = session.id;
     // The messages of the current question: the loop leaves a question only to return.
@@ -310,7 +302,10 @@ export class InterviewLoop implements TurnMachine {
         );
         const gradedAt = this.now();
         const stored = { sessionId, sessionQuestionId: current.id, grade, usage, at: gradedAt };
-        await store.storeGrade(stored);
+        // Offline, the next question follows with no model call: the grade is stored with it.
+        const askedNext = session.status === 'active' && current.position + 1 < all.length;
+        if (this.deps.interviewer.kind === 'offline' && askedNext) gradeToStore = stored;
+        else await store.storeGrade(stored);
         Object.assign(current, { state: 'graded', doneAt: gradedAt.toISOString() });
         addToTotals(session, { grade: stored });
         events.grade?.({ sessionQuestionId: questionNumber(current), position: current.position, grade });
@@ -338,6 +333,7 @@ export class InterviewLoop implements TurnMachine {
           const row = await store.askNext(
             { sessionId, sessionQuestionId: next.id, role: 'interviewer', kind: 'question', content, usage, at },
             next.position,
+            gradeToStore,
           );
           Object.assign(next, { state: 'asked', askedAt: at.toISOString() });
           session.currentPosition = next.position;

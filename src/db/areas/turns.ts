@@ -25,8 +25,11 @@ export interface TurnsArea {
   storeAnswer(m: NewMessage & { sessionQuestionId: number }, grading: boolean, key?: NewIdempotencyKey): Promise<SessionMessage>;
   /** Stores the grade of a question and marks it graded. */
   storeGrade(g: NewGrade): Promise<void>;
-  /** Asks the question `m` is for: the interviewer's message, the question asked, the session moved on to it. */
-  askNext(m: NewMessage & { sessionQuestionId: number }, position: number): Promise<SessionMessage>;
+  /**
+   * Asks the question `m` is for: the interviewer's message, the question asked, the session moved
+   * on to it; with `grade`, the grade of the question it leaves stored in the same write (`storeGrade`).
+   */
+  askNext(m: NewMessage & { sessionQuestionId: number }, position: number, grade?: NewGrade): Promise<SessionMessage>;
   /** Ends the turn: records its outcome against its idempotency key (when it has one) and releases `owner`'s claim, at once. */
   endTurn(sessionId: string, owner: string, key?: NewIdempotencyKey): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { NewGrade } from '../areas/grades.js';
 import type { SessionMessage } from '../areas/messages.js';
 import type { TurnsArea, TurnStart } from '../areas/turns.js';
 import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
@@ -58,6 +59,18 @@ function saveKey(db: Conn, key: NewIdempotencyKey): SQL {
     .values(values)
     .onConflictDoUpdate({ target: [idempotencyKeys.sessionId, idempotencyKeys.key], set: { state: values.state, result: values.result } })
     .getSQL();
+}
+
+/** A grade's writes, as statements to run with others: the grade, and its question marked graded. */
+function gradeWrites(db: Conn, g: NewGrade): [SQL, SQL] {
+  return [
+    db.insert(grades).values(gradeValues(g)).getSQL(),
+    db
+      .update(sessionQuestions)
+      .set({ state: 'graded', doneAt: g.at.toISOString() })
+      .where(eq(sessionQuestions.id, g.sessionQuestionId))
+      .getSQL(),
+  ];
 }
 
 /** A turn's reads and writes in PostgreSQL, each one statement (`../sqlite/turns.ts` is its twin). */
@@ -129,15 +142,11 @@ export const turnsArea = {
 
   async storeGrade(g) {
     const db = await this.conn();
-    const insert = db.insert(grades).values(gradeValues(g));
-    const graded = db
-      .update(sessionQuestions)
-      .set({ state: 'graded', doneAt: g.at.toISOString() })
-      .where(eq(sessionQuestions.id, g.sessionQuestionId));
-    await db.execute(sql`with g as (${insert.getSQL()}) ${graded.getSQL()}`);
+    const [insert, graded] = gradeWrites(db, g);
+    await db.execute(sql`with g as (${insert}) ${graded}`);
   },
 
-  async askNext(m, position) {
+  async askNext(m, position, grade) {
     const db = await this.conn();
     const at = m.at.toISOString();
     return insertWith(
@@ -145,6 +154,7 @@ export const turnsArea = {
       m,
       db.update(sessionQuestions).set({ state: 'asked', askedAt: at }).where(eq(sessionQuestions.id, m.sessionQuestionId)).getSQL(),
       db.update(sessions).set({ currentPosition: position, updatedAt: at }).where(eq(sessions.id, m.sessionId)).getSQL(),
+      ...(grade ? gradeWrites(db, grade) : []),
     );
   },
 

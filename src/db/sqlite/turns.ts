@@ -66,8 +66,9 @@ export const turnsArea = {
     });
   },
 
-  async askNext(m, position) {
+  async askNext(m, position, grade) {
     return this.transaction(async (tx) => {
+      if (grade) await tx.storeGrade(grade);
       const row = await tx.insertMessage(m);
       await tx.askQuestion(m.sessionQuestionId, m.at);
       await tx.moveTo(m.sessionId, position, m.at);
