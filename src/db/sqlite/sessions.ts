@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SessionsArea } from '../areas/sessions.js';
 import { idempotencyValues } from '../shared.js';
-import { p, prepared, type SqliteContext } from './context.js';
+import { type Db, p, prepared, type SqliteContext } from './context.js';
 import { idempotencyKeys, sessionQuestions, sessions } from './schema.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
@@ -71,18 +71,22 @@ const countFollowUp = prepared((db) =>
     .where(eq(sessionQuestions.id, p('id')))
     .prepare(),
 );
-const claimTurn = prepared((db) =>
+/**
+ * The claim of session `id`'s turn for `owner` until `until`, where `extra` holds and no claim of
+ * another owner is live at `now` (placeholders); `claimForTurn` (./turns.ts) adds its conditions.
+ */
+export const claimOf = (db: Db, extra?: SQL) =>
   db
     .update(sessions)
     .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
     .where(
       and(
         eq(sessions.id, p('id')),
+        extra,
         sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
       ),
-    )
-    .prepare(),
-);
+    );
+const claimTurn = prepared((db) => claimOf(db).prepare());
 const releaseClaim = prepared((db) =>
   db
     .update(sessions)

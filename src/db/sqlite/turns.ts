@@ -1,21 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { TurnsArea } from '../areas/turns.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { sessions } from './schema.js';
+import { claimOf } from './sessions.js';
 
 /** The claim of a turn (as `claimTurn`) on a session that is `userId`'s when given and not finished; the claimed row, or nothing. */
 const claim = prepared((db) =>
-  db
-    .update(sessions)
-    .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
-    .where(
-      and(
-        eq(sessions.id, p('id')),
-        sql`(${p('userId')} is null or ${sessions.userId} = ${p('userId')})`,
-        sql`${sessions.status} <> 'finished'`,
-        sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
-      ),
-    )
+  claimOf(db, sql`(${p('userId')} is null or ${sessions.userId} = ${p('userId')}) and ${sessions.status} <> 'finished'`)
     .returning()
     .prepare(),
 );
