@@ -44,6 +44,23 @@ describe('idempotent turns', () => {
     expect(await other.json()).toMatchObject({ error: { code: 'idempotency_mismatch' } });
   });
 
+  it('marks a key running again while its failed turn runs again: another replica tells a resend its answer is saved', async () => {
+    const env = { ...MODEL_ENV, ...testDatabase({ persistent: true }) };
+    const one = makeApp(env);
+    const two = makeApp(env);
+    const id = await sessionsOf(one).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    mock.reply({ kind: 'status', status: 500 });
+    expect((await sessionsOf(one).answer(id, ANSWER, { key: 'k-again' })).status).toBe(502);
+    mock.reply({ kind: 'delay', ms: 600, then: decide('followup', 'depth') }, say('Why?'));
+    const retried = sessionsOf(one).answer(id, ANSWER, { key: 'k-again' });
+    await until(() => mock.requests.length >= 2);
+    const resent = await sessionsOf(two).answer(id, ANSWER, { key: 'k-again' });
+    expect(resent.status).toBe(409);
+    expect(await resent.json()).toMatchObject({ error: { message: expect.stringMatching(/answer is saved/) } });
+    expect((await retried).status).toBe(200);
+    await Promise.all([one.deps.store.close(), two.deps.store.close()]);
+  });
+
   it('runs a failed turn again for the same key without storing the answer twice', async () => {
     const app = makeApp(MODEL_ENV);
     const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });

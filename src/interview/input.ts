@@ -38,6 +38,10 @@ export async function acceptInput(
   if (req.action === 'answer') {
     const star = req.speech ? isStar((await store.snapshot(current.id)) ?? deps.bank.require(current.questionId), deps.rubrics) : false;
     stored = [await acceptAnswer(store, session, current, req, star, at, key)];
+  } else if (req.action === 'retry') {
+    // Nothing new to store but the key, as running again: one statement, no transaction around it.
+    if (key) await store.saveIdempotency(key);
+    stored = [];
   } else {
     stored = await store.transaction(async (tx) => {
       const closed: SessionMessage[] = [];
