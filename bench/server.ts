@@ -13,7 +13,7 @@
  *   - when PostgreSQL's server programs are installed, health and the answer turn on a throwaway
  *     PostgreSQL cluster with one replica, and the answer turn with two replicas on it;
  *   - the statements one offline answer turn sends to each database (counted as they leave the
- *     driver, in an app run in this process), and one client's answer turn latency on each.
+ *     driver, in an app run in this process), and one client's answer turn latency on each (the two servers taking turns).
  * Ratios, not absolute figures: this machine is shared and noisy.
  *
  *   npm run bench:server                      a table
@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Cluster, postgresBin, startCluster } from './support/postgres-cluster.js';
-import { oneClient, statementsPerTurn, type Turns } from './support/statements.js';
+import { oneClientEach, statementsPerTurn, type Turns } from './support/statements.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
@@ -210,12 +210,27 @@ async function answerRow(bare: Bare, bases: string[], name = 'POST /api/sessions
   });
 }
 
-/** One client answering back to back: the median answer turn in ms, over 100 turns after 20 not counted. */
-async function singleClient(base: string): Promise<number> {
-  const sessions = await sessionsFor(base, 120 / ALL_QUESTIONS.length);
-  const answer = (i: number) =>
-    post(`${base}/api/sessions/${sessions[Math.floor(i / ALL_QUESTIONS.length)]}/answer`, { text: `${STRONG} (${i}.)` });
-  return oneClient(answer, 20, 100);
+/** Turns one client sends to a server before any is counted: a fresh process compiles its hot code during its first hundreds. */
+const SINGLE_CLIENT_WARM_UP = 100;
+const SINGLE_CLIENT_BLOCKS = 10;
+const SINGLE_CLIENT_PER_BLOCK = 20;
+
+/**
+ * One client answering back to back on each server, taking turns by blocks (`oneClientEach`): the
+ * median answer turn of each in ms, and of each over the first's. Each server has already run its
+ * throughput rows (and the warm-up turns): measured on a fresh process, the PostgreSQL turn read
+ * 2–3 ms slower than on a warm one.
+ */
+async function singleClients(bases: string[]) {
+  const perServer = SINGLE_CLIENT_WARM_UP + SINGLE_CLIENT_BLOCKS * SINGLE_CLIENT_PER_BLOCK;
+  const sends = await Promise.all(
+    bases.map(async (base) => {
+      const sessions = await sessionsFor(base, Math.ceil(perServer / ALL_QUESTIONS.length));
+      return (i: number) =>
+        post(`${base}/api/sessions/${sessions[Math.floor(i / ALL_QUESTIONS.length)]}/answer`, { text: `${STRONG} (${i}.)` });
+    }),
+  );
+  return oneClientEach(sends, { warmUp: SINGLE_CLIENT_WARM_UP, blocks: SINGLE_CLIENT_BLOCKS, perBlock: SINGLE_CLIENT_PER_BLOCK });
 }
 
 /**
@@ -258,7 +273,7 @@ function rssMb(pid: number): number {
  * turn with one replica, then the answer turn with two replicas on the same schema, the clients
  * alternating between them. Skipped, and said so, when PostgreSQL's programs are not installed.
  */
-async function postgresRows(bare: Bare, turns: Turns): Promise<Row[]> {
+async function postgresRows(bare: Bare, turns: Turns, sqliteBase: string): Promise<Row[]> {
   if (!postgresBin()) {
     console.error('bench:server: no PostgreSQL server programs (apt-get install postgresql): the PostgreSQL rows are skipped');
     return [];
@@ -267,16 +282,21 @@ async function postgresRows(bare: Bare, turns: Turns): Promise<Row[]> {
   try {
     cluster = await startCluster();
     const env = { DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'bench' };
-    turns.postgres = {
-      statements: await statementsPerTurn({ DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'bench_count' }, 'postgres', ALL_QUESTIONS, STRONG),
-      singleClientMs: NaN,
-    };
+    const statements = await statementsPerTurn(
+      { DATABASE_URL: cluster.url, DATABASE_SCHEMA: 'bench_count' },
+      'postgres',
+      ALL_QUESTIONS,
+      STRONG,
+    );
     const one = await start('src/index.ts', env);
-    turns.postgres.singleClientMs = await singleClient(one.url);
     const rows = [
       await compare(bare, 'GET /api/health (PostgreSQL)', get(`${one.url}/api/health`)),
       await answerRow(bare, [one.url], 'POST answer (PostgreSQL, 1 replica)'),
     ];
+    // After its rows, as SQLite's server has run its own; the two take turns.
+    const single = await singleClients([sqliteBase, one.url]);
+    turns.sqlite.singleClientMs = single.ms[0]!;
+    turns.postgres = { statements, singleClientMs: single.ms[1]!, ratioToSqlite: single.ratios[1]! };
     const two = await start('src/index.ts', env);
     rows.push(await answerRow(bare, [one.url, two.url], 'POST answer (PostgreSQL, 2 replicas)'));
     one.child.kill('SIGKILL');
@@ -321,10 +341,11 @@ async function main() {
   const turns: Turns = {
     sqlite: {
       statements: await statementsPerTurn({ DATABASE_PATH: db('count.db') }, 'sqlite', ALL_QUESTIONS, STRONG),
-      singleClientMs: await singleClient(offline.url),
+      // Measured again with PostgreSQL's, taking turns, when PostgreSQL is installed.
+      singleClientMs: (await singleClients([offline.url])).ms[0]!,
     },
   };
-  rows.push(...(await postgresRows(baseline, turns)));
+  rows.push(...(await postgresRows(baseline, turns, offline.url)));
   rows.unshift(rowOf('bare Hono JSON GET', baseline.samples, 1));
 
   // Time to first token: a skipped question streams the interviewer's next words straight away.
@@ -386,7 +407,7 @@ async function main() {
     const pgTurn = turns.postgres;
     console.log(
       `\nstatements per answer turn: SQLite ${turns.sqlite.statements}, PostgreSQL ${pgTurn ? pgTurn.statements : '–'}; ` +
-        `one client's answer turn p50: SQLite ${f(turns.sqlite.singleClientMs, 1)} ms, PostgreSQL ${pgTurn ? `${f(pgTurn.singleClientMs, 1)} ms` : '–'}`,
+        `one client's answer turn p50 (the two taking turns): SQLite ${f(turns.sqlite.singleClientMs, 1)} ms, PostgreSQL ${pgTurn ? `${f(pgTurn.singleClientMs, 1)} ms (${f(pgTurn.ratioToSqlite, 2)} × SQLite's)` : '–'}`,
     );
     console.log(
       `Time to first token (${SEQUENTIAL_STREAMS} sequential streams after ${WARM_UP_STREAMS} not counted, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,

@@ -27,6 +27,8 @@ const EnvSchema = z.object({
       .default('public'),
   ),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, wholeNumber(1, 1000, { coerce: true }).default(10)),
+  /** Off behind a pooler that cannot keep a connection's prepared statements (PgBouncer before 1.21 in transaction mode). */
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['offline', 'openai']).optional()),
   OPENAI_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -105,7 +107,9 @@ const EnvSchema = z.object({
 });
 
 /** SQLite: one file; PostgreSQL: a server several replicas share. */
-export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string; poolSize: number };
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; schema: string; poolSize: number; preparedStatements: boolean };
 
 /** An OpenAI-compatible audio endpoint: where it is, with what key, which model. */
 export interface AudioEndpoint {
@@ -213,7 +217,13 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA, poolSize: e.DATABASE_POOL_SIZE }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          schema: e.DATABASE_SCHEMA,
+          poolSize: e.DATABASE_POOL_SIZE,
+          preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
+        }
       : { kind: 'sqlite', path: e.DATABASE_PATH },
     provider,
     turnLeaseMs: e.TURN_LEASE_MS,

@@ -1,6 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { countStatements } from '../bench/support/statements.js';
-import { makeApp, onPostgres, sessionsOf } from './helpers/app.js';
+import { makeApp, onPostgres, sessionsOf, testDatabase } from './helpers/app.js';
 
 /**
  * The most statements an offline answer turn (graded, the next question asked) may send to its
@@ -25,7 +26,7 @@ describe('round trips of a turn', () => {
     const app = makeApp();
     const turn = sessionsOf(app);
     const id = await turn.start({ questionIds: ['amazon-31', 'amazon-32', 'amazon-33'], maxFollowUps: 0 });
-    // The first turn is not counted: the question snapshots are cached then; the second is a turn like any other.
+    // The second turn is counted: one in the middle of the session, like most.
     expect((await turn.answer(id, ANSWER)).status).toBe(200);
     counter.take();
     const key = (headers as Record<string, string>)['idempotency-key'];
@@ -44,5 +45,68 @@ describe('round trips of a turn', () => {
     const statements = counted[kind];
     expect(statements).toBeGreaterThan(0);
     expect(statements, counted.postgresText.join('\n')).toBeLessThanOrEqual(STATEMENTS_PER_ANSWER_TURN[kind]);
+  });
+
+  // Behind a balancer the next turn often lands on a replica that has never seen the session: the
+  // questions as they were asked (their snapshots) come with the claim, not one read each.
+  it(`an offline answer turn on a replica that did not start the session sends at most ${STATEMENTS_PER_ANSWER_TURN[kind]} statements to ${kind}`, async () => {
+    const counter = countStatements();
+    const env = testDatabase({ persistent: true });
+    const one = makeApp(env);
+    const two = makeApp(env);
+    const id = await sessionsOf(one).start({ questionIds: ['amazon-31', 'amazon-32', 'amazon-33'], maxFollowUps: 0 });
+    counter.take();
+    expect((await sessionsOf(two).answer(id, ANSWER)).status).toBe(200);
+    const counted = counter.take();
+    const s = await sessionsOf(one).get(id);
+    expect(s.currentPosition).toBe(1);
+    expect(s.questions[0]!.grade).toBeTruthy();
+    // The next question as it was asked: its snapshot, not the bank's entry.
+    expect(s.messages.at(-1)!.content).toContain(s.questions[1]!.prompt);
+    expect(counted[kind], counted.postgresText.join('\n')).toBeLessThanOrEqual(STATEMENTS_PER_ANSWER_TURN[kind]);
+    await Promise.all([one.deps.store.close(), two.deps.store.close()]);
+  });
+});
+
+describe.runIf(onPostgres())('prepared statements on PostgreSQL', () => {
+  const turnOf = async (env: Record<string, string>) => {
+    const counter = countStatements();
+    const app = makeApp(env);
+    const turn = sessionsOf(app);
+    const id = await turn.start({ questionIds: ['amazon-31', 'amazon-32', 'amazon-33', 'amazon-34'], maxFollowUps: 0 });
+    counter.take();
+    expect((await turn.answer(id, ANSWER, { key: 'prepared' })).status).toBe(200);
+    return { app, id, counted: counter.take() };
+  };
+
+  it("sends a turn's statements as prepared statements, and not with DATABASE_PREPARED_STATEMENTS=off", async () => {
+    const on = await turnOf(testDatabase());
+    expect(on.counted.postgresNamed).toBe(on.counted.postgres);
+    const off = await turnOf({ ...testDatabase(), DATABASE_PREPARED_STATEMENTS: 'off' });
+    expect(off.counted.postgres).toBe(on.counted.postgres);
+    expect(off.counted.postgresNamed).toBe(0);
+    await Promise.all([on.app.deps.store.close(), off.app.deps.store.close()]);
+  });
+
+  // A newer replica migrates the schema while this one runs with its statements prepared: they are
+  // planned again, never refused with "cached plan must not change result type".
+  it('keeps answering after a newer replica adds columns to the tables its prepared statements read', async () => {
+    const env: Record<string, string> = { ...testDatabase(), DATABASE_POOL_SIZE: '1' };
+    const { app, id } = await turnOf(env);
+    // Both kinds of turn have run, with a key and without: each statement a turn sends is prepared.
+    const turn = sessionsOf(app);
+    expect((await turn.answer(id, `${ANSWER} (Second.)`)).status).toBe(200);
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    for (const table of ['sessions', 'session_questions', 'messages', 'grades', 'idempotency_keys']) {
+      await client.query(`alter table "${env.DATABASE_SCHEMA}"."${table}" add column added_later text default 'x'`);
+    }
+    await client.end();
+    expect((await turn.answer(id, `${ANSWER} (Third.)`, { key: 'after' })).status).toBe(200);
+    expect((await turn.answer(id, `${ANSWER} (Fourth.)`)).status).toBe(200);
+    const s = await turn.get(id);
+    expect(s.status).toBe('finished');
+    expect(s.questions.map((q) => Boolean(q.grade))).toEqual([true, true, true, true]);
+    await app.deps.store.close();
   });
 });

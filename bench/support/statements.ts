@@ -11,14 +11,22 @@ import { start } from '../../src/start.js';
  * resets them. The patch stays for the life of the process: it only counts.
  */
 export interface StatementCounter {
-  take(): { sqlite: number; postgres: number; postgresText: string[] };
+  take(): Counts;
 }
 
-let counts: { sqlite: number; postgres: number; postgresText: string[] } | undefined;
+/** Statements sent, by database; on PostgreSQL their texts, and how many went as named (prepared) statements. */
+interface Counts {
+  sqlite: number;
+  postgres: number;
+  postgresText: string[];
+  postgresNamed: number;
+}
+
+let counts: Counts | undefined;
 
 export function countStatements(): StatementCounter {
   if (!counts) {
-    counts = { sqlite: 0, postgres: 0, postgresText: [] };
+    counts = { sqlite: 0, postgres: 0, postgresText: [], postgresNamed: 0 };
     const probe = new Database(':memory:');
     const statement = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
     for (const name of ['run', 'get', 'all', 'iterate']) {
@@ -39,8 +47,9 @@ export function countStatements(): StatementCounter {
     const query = client.query!;
     client.query = function (this: unknown, ...args: unknown[]) {
       counts!.postgres++;
-      const first = args[0] as string | { text?: string } | undefined;
+      const first = args[0] as string | { text?: string; name?: string } | undefined;
       counts!.postgresText.push(typeof first === 'string' ? first : (first?.text ?? '?'));
+      if (typeof first === 'object' && first?.name) counts!.postgresNamed++;
       return query.apply(this, args);
     };
   }
@@ -50,6 +59,7 @@ export function countStatements(): StatementCounter {
       counts!.sqlite = 0;
       counts!.postgres = 0;
       counts!.postgresText = [];
+      counts!.postgresNamed = 0;
       return taken;
     },
   };
@@ -83,19 +93,44 @@ export async function statementsPerTurn(
   return n;
 }
 
-/** Per database: statements one offline answer turn sends, and one client's median answer turn in ms. */
+/**
+ * Per database: statements one offline answer turn sends, and one client's median answer turn in
+ * ms; `ratio`, PostgreSQL's turn over SQLite's, measured in alternating blocks (`oneClientEach`).
+ */
 export type Turns = Record<'sqlite', { statements: number; singleClientMs: number }> & {
-  postgres?: { statements: number; singleClientMs: number };
+  postgres?: { statements: number; singleClientMs: number; ratioToSqlite: number };
 };
 
-/** One client sending `send(i)` back to back: the median ms over `counted` after `warmUp` not counted. */
-export async function oneClient(send: (i: number) => Promise<unknown>, warmUp: number, counted: number): Promise<number> {
-  const latencies: number[] = [];
-  for (let i = 0; i < warmUp + counted; i++) {
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+/**
+ * One client sending back to back to each of `sends` in turn, `blocks` blocks of `perBlock`
+ * requests each, after `warmUp` each not counted: the median ms of each, and the median over the
+ * blocks of each one's block median over the first's. Taking turns, a noisy moment on this shared
+ * machine weighs on both sides of one block's ratio, not on one side of the whole figure.
+ */
+export async function oneClientEach(
+  sends: Array<(i: number) => Promise<unknown>>,
+  { warmUp, blocks, perBlock }: { warmUp: number; blocks: number; perBlock: number },
+): Promise<{ ms: number[]; ratios: number[] }> {
+  const next = sends.map(() => 0);
+  const timed = async (k: number) => {
     const t = performance.now();
-    await send(i);
-    if (i >= warmUp) latencies.push(performance.now() - t);
+    await sends[k]!(next[k]!++);
+    return performance.now() - t;
+  };
+  for (let k = 0; k < sends.length; k++) for (let i = 0; i < warmUp; i++) await timed(k);
+  const all: number[][] = sends.map(() => []);
+  const ratios: number[][] = sends.map(() => []);
+  for (let b = 0; b < blocks; b++) {
+    const block: number[] = [];
+    for (let k = 0; k < sends.length; k++) {
+      const latencies: number[] = [];
+      for (let i = 0; i < perBlock; i++) latencies.push(await timed(k));
+      all[k]!.push(...latencies);
+      block.push(median(latencies));
+    }
+    block.forEach((m, k) => ratios[k]!.push(m / block[0]!));
   }
-  latencies.sort((x, y) => x - y);
-  return latencies[Math.floor(latencies.length / 2)]!;
+  return { ms: all.map(median), ratios: ratios.map(median) };
 }

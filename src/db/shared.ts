@@ -150,6 +150,13 @@ export class SnapshotCache {
     return snap;
   }
 
+  /** Keeps a snapshot read along with something else (a turn's claim), so `get` need not read it. */
+  remember(sessionQuestionId: number, stored: string) {
+    if (this.byId.has(sessionQuestionId)) return;
+    bounded(this.byId, 5000);
+    this.byId.set(sessionQuestionId, this.intern(stored));
+  }
+
   clear() {
     this.byId.clear();
   }

@@ -59,6 +59,7 @@ export class PostgresStore implements PostgresContext {
   private readonly db: Db;
   readonly snapshots = new SnapshotCache();
   readonly inTransaction: Conn | undefined = undefined;
+  readonly preparedStatements: boolean;
 
   poolUse() {
     return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
@@ -73,6 +74,7 @@ export class PostgresStore implements PostgresContext {
     private readonly tracer?: Tracer,
   ) {
     this.schema = config.schema;
+    this.preparedStatements = config.preparedStatements;
     this.location = `${redact(config.url)} (schema ${config.schema})`;
     this.pool = new pg.Pool({
       connectionString: config.url,

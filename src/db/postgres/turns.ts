@@ -4,8 +4,8 @@ import type { SessionMessage } from '../areas/messages.js';
 import type { TurnsArea, TurnStart } from '../areas/turns.js';
 import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
 import type { NewIdempotencyKey } from '../areas/sessions.js';
-import { gradeValues, idempotencyValues, messageValues } from '../shared.js';
-import type { Conn, PostgresContext } from './context.js';
+import { gradeValues, idempotencyValues, messageValues, type SnapshotCache } from '../shared.js';
+import { type Conn, type PostgresContext, runTurnStatement } from './context.js';
 import { grades, idempotencyKeys, messages, sessionQuestions, sessions } from './schema.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
@@ -20,16 +20,23 @@ const questionList = sql.join(
   sql`, `,
 );
 
-/** The questions of session `id` and the messages of the question at `position`, as two JSON arrays. */
+/**
+ * The questions of session `id` and the messages of the question at `position`, as two JSON
+ * arrays; and the snapshots (the questions as asked) of that question and the next, the ones a
+ * turn grades and asks, as [id, text] pairs: a replica that has not cached them reads none again.
+ */
 const turnReads = (id: SQL, position: SQL) => sql`
   (select coalesce(json_agg(row_to_json(q) order by q.position), '[]') from
     (select ${questionList} from session_questions where session_id = ${id}) q) as questions,
   (select coalesce(json_agg(row_to_json(m) order by m.id), '[]') from messages m
-    where m.session_question_id = (select id from session_questions where session_id = ${id} and position = ${position})) as messages`;
+    where m.session_question_id = (select id from session_questions where session_id = ${id} and position = ${position})) as messages,
+  (select coalesce(json_agg(json_build_array(id, question::text)), '[]') from session_questions
+    where session_id = ${id} and position in (${position}, ${position} + 1) and question is not null) as snapshots`;
 
-type Reads = { questions: Record<string, unknown>[]; messages: Record<string, unknown>[] };
+type Reads = { questions: Record<string, unknown>[]; messages: Record<string, unknown>[]; snapshots: [number, string][] };
 
-function turnStartOf(session: SessionRow, r: Reads): TurnStart {
+function turnStartOf(session: SessionRow, r: Reads, snapshots: SnapshotCache): TurnStart {
+  for (const [id, text] of r.snapshots) snapshots.remember(id, text);
   return {
     session,
     questions: r.questions.map((q) => fromJson<SessionQuestionRow>(questionColumns, q)),
@@ -38,15 +45,24 @@ function turnStartOf(session: SessionRow, r: Reads): TurnStart {
 }
 
 /** Inserts a message in a CTE with the writes that go with it; returns it with its number in the session. */
-async function insertWith(db: Conn, m: Parameters<typeof messageValues>[0], ...writes: SQL[]): Promise<SessionMessage> {
+async function insertWith(
+  ctx: PostgresContext,
+  db: Conn,
+  m: Parameters<typeof messageValues>[0],
+  ...writes: SQL[]
+): Promise<SessionMessage> {
   const insert = db.insert(messages).values(messageValues(m)).returning();
   const others = writes.map((w, i) => sql`, ${sql.identifier(`w${i}`)} as (${w})`);
   // The statement's own insert is not in its snapshot: the session's messages before it, plus it.
-  const result = await db.execute<{ message: Record<string, unknown>; number: number }>(sql`
+  const result = await runTurnStatement<{ message: Record<string, unknown>; number: number }>(
+    ctx,
+    db,
+    sql`
     with m as (${insert.getSQL()})${sql.join(others)}
     select row_to_json(m) as message,
       (select count(*) from messages where session_id = ${m.sessionId})::int + 1 as number
-    from m`);
+    from m`,
+  );
   const row = result.rows[0]!;
   return { ...fromJson<MessageRow>(getTableColumns(messages), row.message), number: row.number };
 }
@@ -94,17 +110,23 @@ export const turnsArea = {
     // (so every write of the turn before is in it); else they are read again.
     const seen =
       key === undefined ? sql`null` : sql`(select row_to_json(k) from idempotency_keys k where k.session_id = s.id and k.key = ${key})`;
-    const result = await db.execute<Reads & { session: Record<string, unknown>; fresh: boolean; seen: Record<string, unknown> | null }>(sql`
+    const result = await runTurnStatement<
+      Reads & { session: Record<string, unknown>; fresh: boolean; seen: Record<string, unknown> | null }
+    >(
+      this,
+      db,
+      sql`
       with s as (${claim.getSQL()})
       select row_to_json(s) as session, ${turnReads(sql`s.id`, sql`s.current_position`)},
         (select turn_claimed_by is null or turn_claimed_by = ${owner} or turn_claimed_until <= ${now.toISOString()}
            from sessions where id = s.id) as fresh,
         ${seen} as seen
-      from s`);
+      from s`,
+    );
     const row = result.rows[0];
     if (!row) return undefined;
     const session = fromJson<SessionRow>(getTableColumns(sessions), row.session);
-    const start = row.fresh ? turnStartOf(session, row) : await this.turnStart(session);
+    const start = row.fresh ? turnStartOf(session, row, this.snapshots) : await this.turnStart(session);
     // A key written by a transaction the claim waited for is not in the snapshot: read again with the rest.
     if (key !== undefined) {
       const seen = row.fresh
@@ -117,14 +139,15 @@ export const turnsArea = {
 
   async turnStart(session) {
     const db = await this.conn();
-    const result = await db.execute<Reads>(sql`select ${turnReads(sql`${session.id}`, sql`${session.currentPosition}`)}`);
-    return turnStartOf(session, result.rows[0]!);
+    const result = await runTurnStatement<Reads>(this, db, sql`select ${turnReads(sql`${session.id}`, sql`${session.currentPosition}`)}`);
+    return turnStartOf(session, result.rows[0]!, this.snapshots);
   },
 
   async storeAnswer(m, grading, key) {
     const db = await this.conn();
     const at = m.at.toISOString();
     return insertWith(
+      this,
       db,
       m,
       db
@@ -143,13 +166,14 @@ export const turnsArea = {
   async storeGrade(g) {
     const db = await this.conn();
     const [insert, graded] = gradeWrites(db, g);
-    await db.execute(sql`with g as (${insert}) ${graded}`);
+    await runTurnStatement(this, db, sql`with g as (${insert}) ${graded}`);
   },
 
   async askNext(m, position, grade) {
     const db = await this.conn();
     const at = m.at.toISOString();
     return insertWith(
+      this,
       db,
       m,
       db.update(sessionQuestions).set({ state: 'asked', askedAt: at }).where(eq(sessionQuestions.id, m.sessionQuestionId)).getSQL(),
@@ -164,7 +188,6 @@ export const turnsArea = {
       .update(sessions)
       .set({ turnClaimedBy: null, turnClaimedUntil: null })
       .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)));
-    if (!key) return void (await release);
-    await db.execute(sql`with k as (${saveKey(db, key)}) ${release.getSQL()}`);
+    await runTurnStatement(this, db, key ? sql`with k as (${saveKey(db, key)}) ${release.getSQL()}` : release.getSQL());
   },
 } satisfies TurnsArea & ThisType<PostgresContext>;
