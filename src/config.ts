@@ -108,8 +108,7 @@ const EnvSchema = z.object({
 
 /** SQLite: one file; PostgreSQL: a server several replicas share. */
 export type DatabaseConfig =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string; schema: string; poolSize: number; preparedStatements: boolean };
+  { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; schema: string; poolSize: number; preparedStatements: boolean };
 
 /** An OpenAI-compatible audio endpoint: where it is, with what key, which model. */
 export interface AudioEndpoint {

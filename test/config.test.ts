@@ -22,7 +22,9 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_PREPARED_STATEMENTS: 'off' }).database).toMatchObject({
       preparedStatements: false,
     });
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS=/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(
+      /DATABASE_PREPARED_STATEMENTS=/,
+    );
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db/mockloop' })).toThrow(/DATABASE_URL="mysql:\/\/db\/mockloop": must be a postgres/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DATABASE_SCHEMA: 'Robert"; drop' })).toThrow(/DATABASE_SCHEMA=/);
   });
