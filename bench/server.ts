@@ -11,7 +11,8 @@
  *     a few not counted);
  *   - N concurrent streams (default 1,000): peak RSS over idle, KB per stream, first-token p50/p99;
  *   - when PostgreSQL's server programs are installed, health and the answer turn on a throwaway
- *     PostgreSQL cluster with one replica, and the answer turn with two replicas on it;
+ *     PostgreSQL cluster with one replica, and the answer turn with two replicas on it (against
+ *     the bare server, and against one replica, taking turns);
  *   - the statements one offline answer turn sends to each database (counted as they leave the
  *     driver, in an app run in this process), and one client's answer turn latency on each (the two servers taking turns).
  * Ratios, not absolute figures: this machine is shared and noisy.
@@ -194,20 +195,24 @@ async function sessionsFor(base: string, n: number) {
 
 /**
  * The answer turn: each request takes a session no other request is answering (a second answer
- * to a busy session would be a 409), answers its current question, and gives it back.
+ * to a busy session would be a 409), answers its current question, and gives it back. With
+ * several replicas, the requests go to each in turn (a round-robin balancer).
  */
-async function answerRow(bare: Bare, bases: string[], name = 'POST /api/sessions/:id/answer (offline, graded)'): Promise<Row> {
+async function answerSender(bases: string[]): Promise<() => Promise<Response>> {
   const free = (await sessionsFor(bases[0]!, 400)).map((id) => ({ id, answered: 0 }));
   let turn = 0;
-  return compare(bare, name, async () => {
+  return async () => {
     const session = free.shift();
     if (!session) throw new Error('bench:server ran out of sessions: raise the pool');
-    // With several replicas, the clients' requests go to each in turn (a round-robin balancer).
     const base = bases[turn++ % bases.length]!;
     const res = await postJson(`${base}/api/sessions/${session.id}/answer`, { text: `${STRONG} (Answer ${session.answered + 1}.)` })();
     if (++session.answered < ALL_QUESTIONS.length) free.push(session);
     return res;
-  });
+  };
+}
+
+async function answerRow(bare: Bare, bases: string[], name = 'POST /api/sessions/:id/answer (offline, graded)'): Promise<Row> {
+  return compare(bare, name, await answerSender(bases));
 }
 
 /** Turns one client sends to a server before any is counted: a fresh process compiles its hot code during its first hundreds. */
@@ -296,9 +301,11 @@ async function postgresRows(bare: Bare, turns: Turns, sqliteBase: string): Promi
     // After its rows, as SQLite's server has run its own; the two take turns.
     const single = await singleClients([sqliteBase, one.url]);
     turns.sqlite.singleClientMs = single.ms[0]!;
-    turns.postgres = { statements, singleClientMs: single.ms[1]!, ratioToSqlite: single.ratios[1]! };
     const two = await start('src/index.ts', env);
     rows.push(await answerRow(bare, [one.url, two.url], 'POST answer (PostgreSQL, 2 replicas)'));
+    // The two against the one directly, taking turns as a row and the bare server do.
+    const replicas = await compare({ send: await answerSender([one.url]), samples: [] }, '', await answerSender([one.url, two.url]));
+    turns.postgres = { statements, singleClientMs: single.ms[1]!, ratioToSqlite: single.ratios[1]!, twoReplicasOverOne: replicas.ratio! };
     one.child.kill('SIGKILL');
     two.child.kill('SIGKILL');
     return rows;
@@ -409,6 +416,7 @@ async function main() {
       `\nstatements per answer turn: SQLite ${turns.sqlite.statements}, PostgreSQL ${pgTurn ? pgTurn.statements : '–'}; ` +
         `one client's answer turn p50 (the two taking turns): SQLite ${f(turns.sqlite.singleClientMs, 1)} ms, PostgreSQL ${pgTurn ? `${f(pgTurn.singleClientMs, 1)} ms (${f(pgTurn.ratioToSqlite, 2)} × SQLite's)` : '–'}`,
     );
+    if (pgTurn) console.log(`answer turns/s on PostgreSQL, 2 replicas over 1 (taking turns): ${f(pgTurn.twoReplicasOverOne, 2)}`);
     console.log(
       `Time to first token (${SEQUENTIAL_STREAMS} sequential streams after ${WARM_UP_STREAMS} not counted, stub first token after 20 ms): stub p50 ${f(ttft.stub.p50, 1)} ms, p99 ${f(ttft.stub.p99, 1)} ms; through mockloop p50 ${f(ttft.mockloop.p50, 1)} ms, p99 ${f(ttft.mockloop.p99, 1)} ms; added p50 ${f(ttft.added.p50, 1)} ms, p99 ${f(ttft.added.p99, 1)} ms`,
     );

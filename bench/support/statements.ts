@@ -95,10 +95,16 @@ export async function statementsPerTurn(
 
 /**
  * Per database: statements one offline answer turn sends, and one client's median answer turn in
- * ms; `ratio`, PostgreSQL's turn over SQLite's, measured in alternating blocks (`oneClientEach`).
+ * ms; PostgreSQL's turn over SQLite's, measured in alternating blocks (`oneClientEach`).
  */
 export type Turns = Record<'sqlite', { statements: number; singleClientMs: number }> & {
-  postgres?: { statements: number; singleClientMs: number; ratioToSqlite: number };
+  postgres?: {
+    statements: number;
+    singleClientMs: number;
+    ratioToSqlite: number;
+    /** Answer turns per second with two replicas over one, the two taking turns. */
+    twoReplicasOverOne: number;
+  };
 };
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;

@@ -1,11 +1,9 @@
 import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { NewGrade } from '../areas/grades.js';
 import type { SessionMessage } from '../areas/messages.js';
 import type { TurnsArea, TurnStart } from '../areas/turns.js';
 import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
-import type { NewIdempotencyKey } from '../areas/sessions.js';
 import { gradeValues, idempotencyValues, messageValues, type SnapshotCache } from '../shared.js';
-import { type Conn, type PostgresContext, runTurnStatement } from './context.js';
+import { type Conn, placeholders, type PostgresContext, prefixed, turnStatement } from './context.js';
 import { grades, idempotencyKeys, messages, sessionQuestions, sessions } from './schema.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
@@ -44,85 +42,169 @@ function turnStartOf(session: SessionRow, r: Reads, snapshots: SnapshotCache): T
   };
 }
 
-/** Inserts a message in a CTE with the writes that go with it; returns it with its number in the session. */
-async function insertWith(
-  ctx: PostgresContext,
-  db: Conn,
-  m: Parameters<typeof messageValues>[0],
-  ...writes: SQL[]
-): Promise<SessionMessage> {
-  const insert = db.insert(messages).values(messageValues(m)).returning();
-  const others = writes.map((w, i) => sql`, ${sql.identifier(`w${i}`)} as (${w})`);
-  // The statement's own insert is not in its snapshot: the session's messages before it, plus it.
-  const result = await runTurnStatement<{ message: Record<string, unknown>; number: number }>(
-    ctx,
-    db,
-    sql`
-    with m as (${insert.getSQL()})${sql.join(others)}
-    select row_to_json(m) as message,
-      (select count(*) from messages where session_id = ${m.sessionId})::int + 1 as number
-    from m`,
-  );
-  const row = result.rows[0]!;
-  return { ...fromJson<MessageRow>(getTableColumns(messages), row.message), number: row.number };
-}
+const p = sql.placeholder;
+const messagePlaceholders = placeholders('m.', {
+  sessionId: true,
+  sessionQuestionId: true,
+  role: true,
+  kind: true,
+  content: true,
+  promptTokens: true,
+  completionTokens: true,
+  createdAt: true,
+} satisfies Record<keyof ReturnType<typeof messageValues>, true>);
+const gradePlaceholders = placeholders('g.', {
+  sessionId: true,
+  sessionQuestionId: true,
+  score: true,
+  grade: true,
+  promptTokens: true,
+  completionTokens: true,
+  createdAt: true,
+} satisfies Record<keyof ReturnType<typeof gradeValues>, true>);
+const keyPlaceholders = placeholders('k.', {
+  sessionId: true,
+  key: true,
+  fingerprint: true,
+  state: true,
+  result: true,
+  createdAt: true,
+} satisfies Record<keyof ReturnType<typeof idempotencyValues>, true>);
+
+/**
+ * A message inserted in a CTE with the writes that go with it (`writes`, each a statement with
+ * placeholders); the statement returns it with its number in the session.
+ */
+const insertWith = (writes: (db: Conn) => SQL[]) =>
+  turnStatement<{ message: Record<string, unknown>; number: number }>((db) => {
+    const insert = db.insert(messages).values(messagePlaceholders).returning();
+    const others = writes(db).map((w, i) => sql`, ${sql.identifier(`w${i}`)} as (${w})`);
+    // The statement's own insert is not in its snapshot: the session's messages before it, plus it.
+    return sql`
+      with m as (${insert.getSQL()})${sql.join(others)}
+      select row_to_json(m) as message,
+        (select count(*) from messages where session_id = ${messagePlaceholders.sessionId})::int + 1 as number
+      from m`;
+  });
 
 /** Stores what a turn's Idempotency-Key stands for (an upsert), as a statement to run with others. */
-function saveKey(db: Conn, key: NewIdempotencyKey): SQL {
-  const values = idempotencyValues(key);
-  return db
+const saveKey = (db: Conn) =>
+  db
     .insert(idempotencyKeys)
-    .values(values)
-    .onConflictDoUpdate({ target: [idempotencyKeys.sessionId, idempotencyKeys.key], set: { state: values.state, result: values.result } })
+    .values(keyPlaceholders)
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.sessionId, idempotencyKeys.key],
+      set: { state: sql`excluded.state`, result: sql`excluded.result` },
+    })
     .getSQL();
-}
 
 /** A grade's writes, as statements to run with others: the grade, and its question marked graded. */
-function gradeWrites(db: Conn, g: NewGrade): [SQL, SQL] {
-  return [
-    db.insert(grades).values(gradeValues(g)).getSQL(),
-    db
-      .update(sessionQuestions)
-      .set({ state: 'graded', doneAt: g.at.toISOString() })
-      .where(eq(sessionQuestions.id, g.sessionQuestionId))
-      .getSQL(),
-  ];
-}
+const gradeWrites = (db: Conn): [SQL, SQL] => [
+  db.insert(grades).values(gradePlaceholders).getSQL(),
+  db
+    .update(sessionQuestions)
+    .set({ state: 'graded', doneAt: sql`${gradePlaceholders.createdAt}` })
+    .where(eq(sessionQuestions.id, gradePlaceholders.sessionQuestionId))
+    .getSQL(),
+];
+
+/**
+ * The claim (as `claimTurn`, on a session that is the user's when one is given, and not finished)
+ * with what the turn reads. The claim waits for a transaction holding the row, then sees its
+ * latest version; the reads see the statement's snapshot, taken before. `fresh`: that snapshot
+ * already had the claim free (so every write of the turn before is in it); else they are read again.
+ */
+const claim = turnStatement<Reads & { session: Record<string, unknown>; fresh: boolean; seen: Record<string, unknown> | null }>((db) => {
+  const claimed = db
+    .update(sessions)
+    .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
+    .where(
+      and(
+        eq(sessions.id, p('id')),
+        sql`(${p('userId')}::text is null or ${sessions.userId} = ${p('userId')})`,
+        sql`${sessions.status} <> 'finished'`,
+        sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
+      ),
+    )
+    .returning();
+  return sql`
+    with s as (${claimed.getSQL()})
+    select row_to_json(s) as session, ${turnReads(sql`s.id`, sql`s.current_position`)},
+      (select turn_claimed_by is null or turn_claimed_by = ${p('owner')} or turn_claimed_until <= ${p('now')}
+         from sessions where id = s.id) as fresh,
+      (select row_to_json(k) from idempotency_keys k where k.session_id = s.id and k.key = ${p('key')}) as seen
+    from s`;
+});
+
+const turnStart = turnStatement<Reads>(() => sql`select ${turnReads(sql`${p('id')}`, sql`${p('position')}`)}`);
+
+/** The answer, its question answered (and with `grading`, handed to grading), the session touched. */
+const answerWrites = (db: Conn) => [
+  db
+    .update(sessionQuestions)
+    .set({
+      answeredAt: sql`coalesce(${sessionQuestions.answeredAt}, ${messagePlaceholders.createdAt})`,
+      state: sql`case when ${p('grading')}::boolean then 'grading' else ${sessionQuestions.state} end`,
+      doneAt: sql`case when ${p('grading')}::boolean then null else ${sessionQuestions.doneAt} end`,
+    })
+    .where(eq(sessionQuestions.id, messagePlaceholders.sessionQuestionId))
+    .getSQL(),
+  db
+    .update(sessions)
+    .set({ updatedAt: sql`${messagePlaceholders.createdAt}` })
+    .where(eq(sessions.id, messagePlaceholders.sessionId))
+    .getSQL(),
+];
+const storeAnswer = insertWith(answerWrites);
+const storeAnswerWithKey = insertWith((db) => [...answerWrites(db), saveKey(db)]);
+
+/** The question asked, the session moved on to it. */
+const askWrites = (db: Conn) => [
+  db
+    .update(sessionQuestions)
+    .set({ state: 'asked', askedAt: sql`${messagePlaceholders.createdAt}` })
+    .where(eq(sessionQuestions.id, messagePlaceholders.sessionQuestionId))
+    .getSQL(),
+  db
+    .update(sessions)
+    .set({ currentPosition: sql`${p('position')}`, updatedAt: sql`${messagePlaceholders.createdAt}` })
+    .where(eq(sessions.id, messagePlaceholders.sessionId))
+    .getSQL(),
+];
+const askNext = insertWith(askWrites);
+const askNextWithGrade = insertWith((db) => [...askWrites(db), ...gradeWrites(db)]);
+
+const storeGrade = turnStatement((db) => {
+  const [insert, graded] = gradeWrites(db);
+  return sql`with g as (${insert}) ${graded}`;
+});
+
+const release = (db: Conn) =>
+  db
+    .update(sessions)
+    .set({ turnClaimedBy: null, turnClaimedUntil: null })
+    .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
+    .getSQL();
+const endTurn = turnStatement(release);
+const endTurnWithKey = turnStatement((db) => sql`with k as (${saveKey(db)}) ${release(db)}`);
+
+const messageOf = (row: { message: Record<string, unknown>; number: number }): SessionMessage => ({
+  ...fromJson<MessageRow>(getTableColumns(messages), row.message),
+  number: row.number,
+});
 
 /** A turn's reads and writes in PostgreSQL, each one statement (`../sqlite/turns.ts` is its twin). */
 export const turnsArea = {
   async claimForTurn(sessionId, owner, now, until, userId, key) {
     const db = await this.conn();
-    const claim = db
-      .update(sessions)
-      .set({ turnClaimedBy: owner, turnClaimedUntil: until.toISOString() })
-      .where(
-        and(
-          eq(sessions.id, sessionId),
-          userId === undefined ? undefined : eq(sessions.userId, userId),
-          sql`${sessions.status} <> 'finished'`,
-          sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${owner} or ${sessions.turnClaimedUntil} <= ${now.toISOString()})`,
-        ),
-      )
-      .returning();
-    // The claim waits for a transaction holding the row, then sees its latest version; the reads
-    // see the statement's snapshot, taken before. `fresh`: that snapshot already had the claim free
-    // (so every write of the turn before is in it); else they are read again.
-    const seen =
-      key === undefined ? sql`null` : sql`(select row_to_json(k) from idempotency_keys k where k.session_id = s.id and k.key = ${key})`;
-    const result = await runTurnStatement<
-      Reads & { session: Record<string, unknown>; fresh: boolean; seen: Record<string, unknown> | null }
-    >(
-      this,
-      db,
-      sql`
-      with s as (${claim.getSQL()})
-      select row_to_json(s) as session, ${turnReads(sql`s.id`, sql`s.current_position`)},
-        (select turn_claimed_by is null or turn_claimed_by = ${owner} or turn_claimed_until <= ${now.toISOString()}
-           from sessions where id = s.id) as fresh,
-        ${seen} as seen
-      from s`,
-    );
+    const result = await claim(this, db, {
+      id: sessionId,
+      owner,
+      until: until.toISOString(),
+      now: now.toISOString(),
+      userId: userId ?? null,
+      key: key ?? null,
+    });
     const row = result.rows[0];
     if (!row) return undefined;
     const session = fromJson<SessionRow>(getTableColumns(sessions), row.session);
@@ -139,55 +221,36 @@ export const turnsArea = {
 
   async turnStart(session) {
     const db = await this.conn();
-    const result = await runTurnStatement<Reads>(this, db, sql`select ${turnReads(sql`${session.id}`, sql`${session.currentPosition}`)}`);
+    const result = await turnStart(this, db, { id: session.id, position: session.currentPosition });
     return turnStartOf(session, result.rows[0]!, this.snapshots);
   },
 
   async storeAnswer(m, grading, key) {
     const db = await this.conn();
-    const at = m.at.toISOString();
-    return insertWith(
-      this,
-      db,
-      m,
-      db
-        .update(sessionQuestions)
-        .set({
-          answeredAt: sql`coalesce(${sessionQuestions.answeredAt}, ${at})`,
-          ...(grading && { state: 'grading' as const, doneAt: null }),
-        })
-        .where(eq(sessionQuestions.id, m.sessionQuestionId))
-        .getSQL(),
-      db.update(sessions).set({ updatedAt: at }).where(eq(sessions.id, m.sessionId)).getSQL(),
-      ...(key ? [saveKey(db, key)] : []),
-    );
+    const values = { ...prefixed('m.', messageValues(m)), grading };
+    const result = key
+      ? await storeAnswerWithKey(this, db, { ...values, ...prefixed('k.', idempotencyValues(key)) })
+      : await storeAnswer(this, db, values);
+    return messageOf(result.rows[0]!);
   },
 
   async storeGrade(g) {
     const db = await this.conn();
-    const [insert, graded] = gradeWrites(db, g);
-    await runTurnStatement(this, db, sql`with g as (${insert}) ${graded}`);
+    await storeGrade(this, db, prefixed('g.', gradeValues(g)));
   },
 
   async askNext(m, position, grade) {
     const db = await this.conn();
-    const at = m.at.toISOString();
-    return insertWith(
-      this,
-      db,
-      m,
-      db.update(sessionQuestions).set({ state: 'asked', askedAt: at }).where(eq(sessionQuestions.id, m.sessionQuestionId)).getSQL(),
-      db.update(sessions).set({ currentPosition: position, updatedAt: at }).where(eq(sessions.id, m.sessionId)).getSQL(),
-      ...(grade ? gradeWrites(db, grade) : []),
-    );
+    const values = { ...prefixed('m.', messageValues(m)), position };
+    const result = grade
+      ? await askNextWithGrade(this, db, { ...values, ...prefixed('g.', gradeValues(grade)) })
+      : await askNext(this, db, values);
+    return messageOf(result.rows[0]!);
   },
 
   async endTurn(sessionId, owner, key) {
     const db = await this.conn();
-    const release = db
-      .update(sessions)
-      .set({ turnClaimedBy: null, turnClaimedUntil: null })
-      .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)));
-    await runTurnStatement(this, db, key ? sql`with k as (${saveKey(db, key)}) ${release.getSQL()}` : release.getSQL());
+    if (key) await endTurnWithKey(this, db, { id: sessionId, owner, ...prefixed('k.', idempotencyValues(key)) });
+    else await endTurn(this, db, { id: sessionId, owner });
   },
 } satisfies TurnsArea & ThisType<PostgresContext>;
