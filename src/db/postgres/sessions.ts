@@ -1,10 +1,39 @@
-import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SessionsArea } from '../areas/sessions.js';
 import { idempotencyValues } from '../shared.js';
-import type { PostgresContext } from './context.js';
+import { type Conn, type PostgresContext, turnStatement } from './context.js';
 import { idempotencyKeys, sessionQuestions, sessions } from './schema.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
+
+const p = sql.placeholder;
+
+/**
+ * A turn's claim of session `id` for `owner` until `until`: taken when it has no claim, or its
+ * own, or one that lapsed before `now` (with `extra`, when that holds too). Shared with the
+ * claim a turn starts with (`./turns.ts`).
+ */
+export const claimOf = (db: Conn, extra?: SQL) =>
+  db
+    .update(sessions)
+    .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
+    .where(
+      and(
+        eq(sessions.id, p('id')),
+        extra,
+        sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
+      ),
+    );
+const claimTurn = turnStatement((db) => claimOf(db).returning({ id: sessions.id }).getSQL());
+
+/** `owner`'s claim of session `id` given back. Shared with a turn's end (`./turns.ts`). */
+export const releaseOf = (db: Conn) =>
+  db
+    .update(sessions)
+    .set({ turnClaimedBy: null, turnClaimedUntil: null })
+    .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
+    .getSQL();
+const releaseClaim = turnStatement(releaseOf);
 
 /** Sessions and their questions, turn claims and idempotency keys, in PostgreSQL (`../sqlite/sessions.ts` is its twin). */
 export const sessionsArea = {
@@ -100,17 +129,8 @@ export const sessionsArea = {
 
   async claimTurn(sessionId, owner, now, until) {
     const db = await this.conn();
-    const rows = await db
-      .update(sessions)
-      .set({ turnClaimedBy: owner, turnClaimedUntil: until.toISOString() })
-      .where(
-        and(
-          eq(sessions.id, sessionId),
-          sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${owner} or ${sessions.turnClaimedUntil} <= ${now.toISOString()})`,
-        ),
-      )
-      .returning({ id: sessions.id });
-    return rows.length > 0;
+    const rows = await claimTurn(this, db, { id: sessionId, owner, until: until.toISOString(), now: now.toISOString() });
+    return rows.rows.length > 0;
   },
 
   async renewClaim(sessionId, owner, until) {
@@ -123,10 +143,7 @@ export const sessionsArea = {
 
   async releaseClaim(sessionId, owner) {
     const db = await this.conn();
-    await db
-      .update(sessions)
-      .set({ turnClaimedBy: null, turnClaimedUntil: null })
-      .where(and(eq(sessions.id, sessionId), eq(sessions.turnClaimedBy, owner)));
+    await releaseClaim(this, db, { id: sessionId, owner });
   },
 
   /** The job-queue pattern: rows another replica is claiming right now are skipped, not waited for. */

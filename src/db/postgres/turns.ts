@@ -5,6 +5,7 @@ import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from 
 import { gradeValues, idempotencyValues, messageValues, type SnapshotCache } from '../shared.js';
 import { type Conn, placeholders, type PostgresContext, prefixed, turnStatement } from './context.js';
 import { grades, idempotencyKeys, messages, sessionQuestions, sessions } from './schema.js';
+import { claimOf, releaseOf } from './sessions.js';
 
 const { question: _snapshot, ...questionColumns } = getTableColumns(sessionQuestions);
 
@@ -115,18 +116,10 @@ const gradeWrites = (db: Conn): [SQL, SQL] => [
  * already had the claim free (so every write of the turn before is in it); else they are read again.
  */
 const claim = turnStatement<Reads & { session: Record<string, unknown>; fresh: boolean; seen: Record<string, unknown> | null }>((db) => {
-  const claimed = db
-    .update(sessions)
-    .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
-    .where(
-      and(
-        eq(sessions.id, p('id')),
-        sql`(${p('userId')}::text is null or ${sessions.userId} = ${p('userId')})`,
-        sql`${sessions.status} <> 'finished'`,
-        sql`(${sessions.turnClaimedBy} is null or ${sessions.turnClaimedBy} = ${p('owner')} or ${sessions.turnClaimedUntil} <= ${p('now')})`,
-      ),
-    )
-    .returning();
+  const claimed = claimOf(
+    db,
+    and(sql`(${p('userId')}::text is null or ${sessions.userId} = ${p('userId')})`, sql`${sessions.status} <> 'finished'`),
+  ).returning();
   return sql`
     with s as (${claimed.getSQL()})
     select row_to_json(s) as session, ${turnReads(sql`s.id`, sql`s.current_position`)},
@@ -179,14 +172,7 @@ const storeGrade = turnStatement((db) => {
   return sql`with g as (${insert}) ${graded}`;
 });
 
-const release = (db: Conn) =>
-  db
-    .update(sessions)
-    .set({ turnClaimedBy: null, turnClaimedUntil: null })
-    .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
-    .getSQL();
-const endTurn = turnStatement(release);
-const endTurnWithKey = turnStatement((db) => sql`with k as (${saveKey(db)}) ${release(db)}`);
+const endTurnWithKey = turnStatement((db) => sql`with k as (${saveKey(db)}) ${releaseOf(db)}`);
 
 const messageOf = (row: { message: Record<string, unknown>; number: number }): SessionMessage => ({
   ...fromJson<MessageRow>(getTableColumns(messages), row.message),
@@ -249,8 +235,8 @@ export const turnsArea = {
   },
 
   async endTurn(sessionId, owner, key) {
+    if (!key) return this.releaseClaim(sessionId, owner);
     const db = await this.conn();
-    if (key) await endTurnWithKey(this, db, { id: sessionId, owner, ...prefixed('k.', idempotencyValues(key)) });
-    else await endTurn(this, db, { id: sessionId, owner });
+    await endTurnWithKey(this, db, { id: sessionId, owner, ...prefixed('k.', idempotencyValues(key)) });
   },
 } satisfies TurnsArea & ThisType<PostgresContext>;
