@@ -68,6 +68,34 @@ describe('round trips of a turn', () => {
   });
 });
 
+describe("round trips of a session's page", () => {
+  const kind = onPostgres() ? 'postgres' : 'sqlite';
+  // On a replica that has not seen the session, the questions as they were asked (their
+  // snapshots) are read together: the page of a long loop costs no more statements than a short one's.
+  it(`reads a session's questions as asked in one statement on ${kind}, however many it has`, async () => {
+    const counter = countStatements();
+    const env = testDatabase({ persistent: true });
+    const one = makeApp(env);
+    const pageOnAnotherReplica = async (questions: number) => {
+      const two = makeApp(env);
+      await two.deps.store.ready;
+      const questionIds = Array.from({ length: questions }, (_, i) => `amazon-${31 + i}`);
+      const id = await sessionsOf(one).start({ questionIds, maxFollowUps: 0 });
+      counter.take();
+      const page = await sessionsOf(two).get(id);
+      const counted = counter.take();
+      await two.deps.store.close();
+      expect(page.questions.map((q) => q.questionId)).toEqual(questionIds);
+      expect(page.questions[0]!.prompt).toBeTruthy();
+      return counted;
+    };
+    const short = await pageOnAnotherReplica(2);
+    const long = await pageOnAnotherReplica(20);
+    expect(long[kind], long.postgresText.join('\n')).toBe(short[kind]);
+    await one.deps.store.close();
+  });
+});
+
 describe.runIf(onPostgres())('prepared statements on PostgreSQL', () => {
   const turnOf = async (env: Record<string, string>) => {
     const counter = countStatements();

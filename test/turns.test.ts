@@ -289,14 +289,23 @@ describe('deleting a user', () => {
 
 describe('what was asked', () => {
   it('replays and exports the question as it was asked, whatever the bank says later', async () => {
-    const app = makeApp();
-    const id = await sessionsOf(app).start({ questionIds: ['amazon-32'] });
-    const original = app.deps.bank.require('amazon-32');
+    const env = testDatabase({ persistent: true });
+    const app = makeApp(env);
+    const questionIds = ['amazon-32', 'amazon-33', 'amazon-34'];
+    const id = await sessionsOf(app).start({ questionIds });
+    const original = questionIds.map((q) => app.deps.bank.require(q).prompt);
     const later = new Bank(
-      app.deps.bank.entries.map((e) => (e.id === 'amazon-32' ? { ...e, prompt: 'A reworded prompt.', referenceAnswer: 'New.' } : e)),
+      app.deps.bank.entries.map((e) => ({ ...e, prompt: `Reworded: ${e.id}.`, referenceAnswer: 'New.', topics: ['reworded'] })),
     );
-    const view = await new SessionViews(app.deps.store, later, app.deps.rubrics).get(id);
-    expect(view.questions[0]!.prompt).toBe(original.prompt);
+    // On the replica that started it (its snapshots cached) and on one that never saw it (read from the database).
+    const other = makeApp(env);
+    for (const store of [app.deps.store, other.deps.store]) {
+      const view = await new SessionViews(store, later, app.deps.rubrics).get(id);
+      expect(view.questions[0]!.prompt).toBe(original[0]);
+      // Each question's own, in its place (the prompts of those not asked yet are not shown).
+      expect(view.questions.map((q) => q.topics)).toEqual(questionIds.map((q) => app.deps.bank.require(q).topics));
+    }
+    await Promise.all([app.deps.store.close(), other.deps.store.close()]);
   });
 });
 

@@ -150,6 +150,28 @@ export class SnapshotCache {
     return snap;
   }
 
+  /**
+   * The snapshots of several questions, in their order: the ones not cached read at once by
+   * `read`, which gives [id, stored JSON text or null] for each id it is given.
+   */
+  async getMany(
+    sessionQuestionIds: number[],
+    read: (missing: number[]) => Iterable<[number, string | null]> | Promise<Iterable<[number, string | null]>>,
+  ): Promise<(BankEntry | null)[]> {
+    const missing = [...new Set(sessionQuestionIds.filter((id) => !this.byId.has(id)))];
+    const found = new Map<number, BankEntry | null>();
+    if (missing.length > 0) {
+      for (const [id, stored] of await read(missing)) {
+        const snap = stored === null ? null : this.intern(stored);
+        found.set(id, snap);
+        bounded(this.byId, 5000);
+        this.byId.set(id, snap);
+      }
+    }
+    // From what was just read first: more ids than the cache holds would have pushed some out again.
+    return sessionQuestionIds.map((id) => (found.has(id) ? found.get(id)! : (this.byId.get(id) ?? null)));
+  }
+
   /** Keeps a snapshot read along with something else (a turn's claim), so `get` need not read it. */
   remember(sessionQuestionId: number, stored: string) {
     if (this.byId.has(sessionQuestionId)) return;

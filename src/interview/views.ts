@@ -156,7 +156,7 @@ export class SessionViews {
     const gradeBy = new Map((await this.store.grades(id)).map((g) => [g.sessionQuestionId, g]));
     const stats = totalsOf(row);
     const debrief = await this.store.debrief(id);
-    const asked = await Promise.all(all.map(async (sq) => (await this.store.snapshot(sq.id)) ?? this.bank.require(sq.questionId)));
+    const asked = (await this.store.snapshotsOf(all.map((sq) => sq.id))).map((snap, i) => snap ?? this.bank.require(all[i]!.questionId));
     const messages = await this.store.messages(id);
     const answers = answersBy(messages);
     const loop: LoopQuestion[] = all.map((sq, i) => ({

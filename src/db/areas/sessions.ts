@@ -17,6 +17,8 @@ export interface SessionsArea {
   questions(sessionId: string): Promise<SessionQuestionRow[]>;
   /** The question as it was asked; null for sessions stored before snapshots were kept. */
   snapshot(sessionQuestionId: number): Promise<BankEntry | null>;
+  /** The questions as they were asked, in the order given (null for each stored before snapshots), read at once. */
+  snapshotsOf(sessionQuestionIds: number[]): Promise<(BankEntry | null)[]>;
   /** The first answer's time stays: later ones are follow-up answers. */
   markAnswered(sessionQuestionId: number, at: Date): Promise<void>;
   setQuestionState(sessionQuestionId: number, state: SessionQuestionRow['state'], doneAt?: Date | null): Promise<void>;

@@ -98,6 +98,17 @@ export const sessionsArea = {
     });
   },
 
+  async snapshotsOf(sessionQuestionIds) {
+    const db = await this.conn();
+    return this.snapshots.getMany(sessionQuestionIds, async (missing) => {
+      const rows = await db
+        .select({ id: sessionQuestions.id, question: sql<string | null>`${sessionQuestions.question}::text` })
+        .from(sessionQuestions)
+        .where(inArray(sessionQuestions.id, missing));
+      return rows.map((r) => [r.id, r.question]);
+    });
+  },
+
   async markAnswered(sessionQuestionId, at) {
     const db = await this.conn();
     await db

@@ -154,6 +154,18 @@ export const sessionsArea = {
     return this.snapshots.get(sessionQuestionId, () => snapshot(this.db).get({ id: sessionQuestionId })?.question ?? null);
   },
 
+  async snapshotsOf(sessionQuestionIds) {
+    await this.free();
+    return this.snapshots.getMany(sessionQuestionIds, (missing) =>
+      this.db
+        .select({ id: sessionQuestions.id, question: sql<string | null>`${sessionQuestions.question}` })
+        .from(sessionQuestions)
+        .where(inArray(sessionQuestions.id, missing))
+        .all()
+        .map((r) => [r.id, r.question]),
+    );
+  },
+
   async markAnswered(sessionQuestionId, at) {
     await this.free();
     markAnswered(this.db).run({ id: sessionQuestionId, at: at.toISOString() });
