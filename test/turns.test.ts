@@ -295,7 +295,7 @@ describe('what was asked', () => {
     const id = await sessionsOf(app).start({ questionIds });
     const original = questionIds.map((q) => app.deps.bank.require(q).prompt);
     const later = new Bank(
-      app.deps.bank.entries.map((e) => ({ ...e, prompt: `Reworded: ${e.id}.`, referenceAnswer: 'New.', topics: ['reworded'] })),
+      app.deps.bank.entries.map((e) => ({ ...e, prompt: `Reworded: ${e.id}.`, referenceAnswer: 'New.', topics: ['customer'] })),
     );
     // On the replica that started it (its snapshots cached) and on one that never saw it (read from the database).
     const other = makeApp(env);
