@@ -4,6 +4,7 @@ import * as pg from '../src/db/postgres/schema.js';
 import * as sqlite from '../src/db/sqlite/schema.js';
 import Database from 'better-sqlite3';
 import pgDriver from 'pg';
+import { SnapshotCache } from '../src/db/shared.js';
 import { body, makeApp, testDatabase } from './helpers/app.js';
 
 /** Each table as `name: column:type:notNull`, in a form both dialects share. */
@@ -74,6 +75,33 @@ describe('the store', () => {
     const later = await deps.store.hit('model:alice', 60_000, new Date(t0.getTime() + 61_000));
     expect(later).toEqual({ hits: 1, resetAt: new Date(t0.getTime() + 121_000) });
     expect((await deps.store.hit('model:bob', 60_000, t0)).hits).toBe(1);
+  });
+});
+
+describe('the questions as they were asked, cached', () => {
+  const stored = (id: number) => JSON.stringify({ id: `q-${id}`, prompt: `Question ${id}` });
+  it('reads only the ones it lacks, at once, and gives each in its place', async () => {
+    const cache = new SnapshotCache();
+    cache.remember(2, stored(2));
+    const reads: number[][] = [];
+    const snaps = await cache.getMany([3, 2, 1, 3], (missing) => {
+      reads.push(missing);
+      return missing.map((id) => [id, id === 1 ? null : stored(id)] as [number, string | null]);
+    });
+    expect(reads).toEqual([[3, 1]]);
+    expect(snaps.map((s) => s?.prompt ?? null)).toEqual(['Question 3', 'Question 2', null, 'Question 3']);
+    expect(await cache.getMany([1, 3], () => expect.unreachable('read again'))).toEqual([null, snaps[0]]);
+  });
+
+  it('keeps what it had cached when reads meanwhile push it out', async () => {
+    const cache = new SnapshotCache();
+    cache.remember(1, stored(1));
+    const snaps = await cache.getMany([1, 2], async () => {
+      // Another request's reads fill the cache in the meantime.
+      for (let id = 100; id < 6000; id++) cache.remember(id, stored(id));
+      return [[2, stored(2)]];
+    });
+    expect(snaps.map((s) => s?.prompt)).toEqual(['Question 1', 'Question 2']);
   });
 });
 

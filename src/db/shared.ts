@@ -158,18 +158,20 @@ export class SnapshotCache {
     sessionQuestionIds: number[],
     read: (missing: number[]) => Iterable<[number, string | null]> | Promise<Iterable<[number, string | null]>>,
   ): Promise<(BankEntry | null)[]> {
-    const missing = [...new Set(sessionQuestionIds.filter((id) => !this.byId.has(id)))];
-    const found = new Map<number, BankEntry | null>();
+    // What is cached is taken now: reads of other requests may push it out while this one's runs.
+    const snaps = sessionQuestionIds.map((id) => this.byId.get(id));
+    const missing = [...new Set(sessionQuestionIds.filter((_, i) => snaps[i] === undefined))];
     if (missing.length > 0) {
+      const found = new Map<number, BankEntry | null>();
       for (const [id, stored] of await read(missing)) {
         const snap = stored === null ? null : this.intern(stored);
         found.set(id, snap);
         bounded(this.byId, 5000);
         this.byId.set(id, snap);
       }
+      sessionQuestionIds.forEach((id, i) => (snaps[i] ??= found.get(id)));
     }
-    // From what was just read first: more ids than the cache holds would have pushed some out again.
-    return sessionQuestionIds.map((id) => (found.has(id) ? found.get(id)! : (this.byId.get(id) ?? null)));
+    return snaps.map((snap) => snap ?? null);
   }
 
   /** Keeps a snapshot read along with something else (a turn's claim), so `get` need not read it. */
