@@ -68,6 +68,12 @@ const TOLERANCE = 0.6;
 /** A fit this close to the limit either way is measured again before it is believed. */
 const CLOSE = 0.35;
 
+/** The exponent a problem's expected complexity allows (O(n) at least: reading the input is linear), before the tolerance. */
+function allowedExponent(expected: string): number | undefined {
+  const degree = degreeOf(expected);
+  return degree === undefined ? undefined : Math.max(degree, 1);
+}
+
 /**
  * What timed points say against the expected complexity: the fitted exponent, the class it reads
  * as, and whether it is within what the problem allows. The two never disagree: a growth within
@@ -76,15 +82,14 @@ const CLOSE = 0.35;
  */
 export function verdictOf(points: { n: number; ms: number }[], expected: string): Omit<Growth, 'points' | 'expected'> {
   const measurable = points.filter((p) => p.ms >= MEASURABLE_MS).slice(-3);
-  const expectedDegree = degreeOf(expected);
   if (measurable.length < 2) {
     // Too fast to tell at every size: it grows no faster than the inputs can show, which no solution above O(n) does at n = 16k.
     const allFast = points.length > 0 && points.at(-1)!.n === LAST_N;
     return { exponent: null, measured: allFast ? 'O(n) or better' : null, withinExpected: allFast ? true : null };
   }
   const exponent = Math.round(slope(measurable) * 100) / 100;
-  if (expectedDegree === undefined) return { exponent, measured: classOf(exponent), withinExpected: null };
-  const allowed = Math.max(expectedDegree, 1);
+  const allowed = allowedExponent(expected);
+  if (allowed === undefined) return { exponent, measured: classOf(exponent), withinExpected: null };
   const within = exponent <= allowed + TOLERANCE;
   return { exponent, measured: classOf(within ? Math.min(exponent, allowed) : exponent), withinExpected: within };
 }
@@ -124,8 +129,8 @@ export async function measureGrowth(sandbox: Sandbox, problem: Problem, language
   }
   const expected = problem.complexity.time;
   let verdict = verdictOf(points, expected);
-  const limit = Math.max(degreeOf(expected) ?? Infinity, 1) + TOLERANCE;
-  if (verdict.exponent !== null && Math.abs(verdict.exponent - limit) < CLOSE) {
+  const allowed = allowedExponent(expected);
+  if (verdict.exponent !== null && allowed !== undefined && Math.abs(verdict.exponent - (allowed + TOLERANCE)) < CLOSE) {
     for (const p of points.filter((x) => x.ms >= MEASURABLE_MS).slice(-3)) {
       if (left() <= 0) break;
       const ms = await time(p.n);
