@@ -12,6 +12,7 @@ import { readDeclaredBody } from './middleware/body.js';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { countRequests, metricsHandler } from './middleware/metrics.js';
 import { requestLog } from './middleware/request-log.js';
+import { errorFields } from './observability/error-fields.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
@@ -201,7 +202,7 @@ export function createApp(deps: Deps) {
           path: c.req.path,
           code: err.code,
           message: err.message,
-          cause: String((err.cause as Error)?.message ?? ''),
+          cause: err.cause === undefined ? undefined : errorFields(err.cause),
         });
       }
       return c.json({ error: { code: err.code, message: err.message } }, err.status);
@@ -216,7 +217,7 @@ export function createApp(deps: Deps) {
             : err.message;
       return c.json({ error: { code, message } }, err.status);
     }
-    log('unexpected_error', { path: c.req.path, message: (err as Error).message, stack: (err as Error).stack });
+    log('unexpected_error', { path: c.req.path, error: errorFields(err) });
     return c.json({ error: { code: 'internal', message: 'Internal server error' } }, 500);
   });
 

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { keepRecovering } from './interview/recovery.js';
+import { errorFields } from './observability/error-fields.js';
 import { start } from './start.js';
 
 /** Starts the server: nothing else happens here. */
@@ -29,10 +30,10 @@ try {
   // Turns that a crash, a kill or a restart left half done continue now, and whenever another
   // process sharing the database leaves one behind.
   const onError = (id: string, e: unknown) =>
-    deps.logger.error({ event: 'resume_failed', session: id, message: (e as Error).message }, 'resume failed');
+    deps.logger.error({ event: 'resume_failed', session: id, error: errorFields(e) }, 'resume failed');
   // A database that is away for a while is reported and tried again later, never the end of the process.
   const onFailure = (e: unknown, retryInMs: number) =>
-    deps.logger.warn({ event: 'recovery_failed', message: (e as Error).message, retryInMs }, 'recovery failed');
+    deps.logger.warn({ event: 'recovery_failed', error: errorFields(e), retryInMs }, 'recovery failed');
   server.once('listening', () => {
     deps.loop.turns
       .recover(onError)

@@ -1,7 +1,7 @@
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { makeApp, sessionsOf } from './helpers/app.js';
-import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
 import { decide, say } from './helpers/replies.js';
 
 const MARKER = 'zebra-marker-7f3c1d';
@@ -54,5 +54,32 @@ describe('what the operator sees', () => {
     const { metrics, secrets } = await observedSession();
     expect(metrics).toMatch(/mockloop_model_tokens_total\{/);
     for (const secret of secrets) expect(metrics).not.toContain(secret);
+  });
+
+  it("never logs a model's reply or a provider's error text, which can quote the answer or the key", async () => {
+    const lines: string[] = [];
+    const app = makeApp(MODEL_ENV, { log: (line) => lines.push(line) });
+    const sessions = sessionsOf(app);
+    const id = await sessions.start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    // A model that echoes the answer into broken JSON, both times it is asked: the parse error quotes it.
+    const echo = completion(`{"action": ${MARKER} followup`);
+    mock.reply(echo, echo);
+    expect((await sessions.answer(id, `The ${MARKER} outage was mine to fix.`)).status).toBe(502);
+    // A provider's 401 names the key it was sent, masked but in part.
+    const keyText = 'Incorrect API key provided: sk-APIKE****9876. You can find your API key at https://platform.openai.com';
+    mock.reply({
+      kind: 'status',
+      status: 401,
+      body: { error: { message: keyText, type: 'invalid_request_error', code: 'invalid_api_key' } },
+    });
+    expect((await sessions.retry(id)).status).toBe(502);
+    const failed = lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'turn_failed');
+    expect(failed.map((l) => l.code)).toEqual(['model_invalid_output', 'model_auth']);
+    // What went wrong is still there: the provider's own error code and status.
+    expect(failed[1].cause).toMatchObject({ code: 'invalid_api_key', status: 401 });
+    for (const line of lines) {
+      expect(line).not.toContain(MARKER);
+      expect(line).not.toContain('sk-APIKE');
+    }
   });
 });

@@ -7,6 +7,7 @@ import type { NewIdempotencyKey } from '../db/areas/sessions.js';
 import type { Store } from '../db/store.js';
 import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Usage } from '../llm/usage.js';
+import { errorFields } from '../observability/error-fields.js';
 import type { Logger } from '../observability/logger.js';
 import type { GradeEvent, Message, TurnResult } from './schemas.js';
 import { requireSession, type SessionViews } from './views.js';
@@ -315,8 +316,8 @@ export class TurnRunner {
         upstreamStatus: err instanceof ModelError ? (err.upstreamStatus ?? null) : null,
         durationMs,
         message: err.message,
-        // What went wrong underneath (a validation problem, a socket error); never the answer.
-        cause: err.cause instanceof Error ? err.cause.message.slice(0, 300) : undefined,
+        // What went wrong underneath (a socket error, a provider's status): its type and code, never a reply or the answer.
+        cause: err.cause === undefined ? undefined : errorFields(err.cause),
       },
       'turn failed',
     );

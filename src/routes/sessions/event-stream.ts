@@ -4,6 +4,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { REQUEST_ID_HEADER } from '../../middleware/request-log.js';
+import { errorFields } from '../../observability/error-fields.js';
 import type { AppEnv } from '../../types.js';
 
 /** Sends one event; resolves when the client can take more (back-pressure), at once if it went away. */
@@ -55,7 +56,7 @@ export async function eventStream(
   )
     .catch((e: unknown) =>
       // The turn reports its own failures as an `error` event; this is only what escaped it.
-      logger.error({ event: 'stream_failed', path, message: (e as Error)?.message }, 'stream failed'),
+      logger.error({ event: 'stream_failed', path, error: errorFields(e) }, 'stream failed'),
     )
     .finally(() => {
       closed();
