@@ -18,6 +18,7 @@ const BOTH = [
   'test/round-trips.test.ts',
   'test/session-totals.test.ts',
   'test/tailoring.test.ts',
+  'test/recovered-turns.test.ts',
 ];
 
 export default defineConfig({

@@ -58,9 +58,9 @@ try {
     if (stopping) return;
     stopping = true;
     stopRecovery();
-    const { finished, released } = await deps.loop.turns.drain(deps.config.shutdownGraceMs);
+    const { finished, released, handedOver } = await deps.loop.turns.drain(deps.config.shutdownGraceMs);
     deps.logger.info(
-      { event: 'stopping', signal, finished, released },
+      { event: 'stopping', signal, finished, released, handedOver },
       `mockloop stopping on ${signal}: ${finished} turn(s) finished, ${released} handed over`,
     );
     // The handed-over turns' streams carry their last event before the connections close.

@@ -98,6 +98,7 @@ export function start(
     onUsage: (userId, usage) => accounts.addUsage(userId, usage),
     coding,
     tailor,
+    tracer: tracing?.tracer,
   });
   const recordings = new Recordings({
     store,

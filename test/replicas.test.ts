@@ -85,14 +85,15 @@ describe('two replicas on one PostgreSQL database', () => {
     expect(s.gradedCount).toBe(1);
   }, 30_000);
 
-  it('complete the grade of a replica killed with SIGKILL mid-grading, while the other keeps running', async () => {
-    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, TURN_LEASE_MS: '1000' };
+  it('complete the grade of a replica killed with SIGKILL mid-grading, while the other keeps running, under the same request id', async () => {
+    // The balancer in front (here: this test, on 127.0.0.1) names each request; the replicas believe it.
+    const env = { ...testDatabase(), ...MODEL, OPENAI_BASE_URL: model.stub().url, TURN_LEASE_MS: '1000', TRUSTED_PROXIES: '127.0.0.1' };
     const [a, b] = await replicas(2, env);
     const id = await on(a).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
     model.stub().requests.chat = 0;
     model.stub().set({ delayMs: 4000 });
     void on(a)
-      .answer(id, ANSWER)
+      .answer(id, ANSWER, { headers: { 'x-request-id': 'balancer-turn-7' } })
       .catch(() => undefined);
     await waitFor(async () => (model.stub().requests.chat > 0 ? true : undefined), 10_000, 'the grading call');
     a!.child.kill('SIGKILL');
@@ -110,6 +111,14 @@ describe('two replicas on one PostgreSQL database', () => {
     expect(done.messages.filter((m: any) => m.kind === 'answer').map((m: any) => m.content)).toEqual([ANSWER]);
     expect(done.questions[0]!.state).toBe('graded');
     expect(done.gradedCount).toBe(1);
+    // The operator follows the turn from the replica that died to the one that completed it by its id.
+    const lines = b!
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const completed = lines.filter((l) => l.reqId === 'balancer-turn-7').map((l) => l.event);
+    expect(completed).toEqual(expect.arrayContaining(['model_call', 'turn', 'turn_recovered']));
   }, 40_000);
 
   it('stop gracefully on SIGTERM: the running turn finishes and its answer is sent, the process exits 0', async () => {
@@ -149,9 +158,11 @@ describe('two replicas on one PostgreSQL database', () => {
     model.stub().requests.chat = 0;
     model.stub().set({ delayMs: 3000 });
     const key = 'handed-over';
+    let reqId: string | null = null;
     const stream = on(a)
       .answer(id, ANSWER, { key, headers: { accept: 'text/event-stream' } })
       .then(async (r) => {
+        reqId = r.headers.get('x-request-id');
         // Read as it comes: the connection closes once the stream's last event is out.
         let text = '';
         const decoder = new TextDecoder();
@@ -170,6 +181,14 @@ describe('two replicas on one PostgreSQL database', () => {
     // The stream ends with an event that tells the page to ask again, not by just closing.
     expect(await stream.catch(() => '')).toMatch(/event: handover\ndata: .*"retryAfter":\d+/);
     expect(a!.output()).toMatch(/0 turn\(s\) finished, 1 handed over/);
+    // Named, with its request's id: the operator follows it to the replica that completes it.
+    const stopping = a!
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"event":"stopping"'))
+      .map((l) => JSON.parse(l) as { handedOver: unknown });
+    expect(stopping).toEqual([expect.objectContaining({ handedOver: [{ session: id, reqId: expect.stringMatching(/^[0-9a-f-]{36}$/) }] })]);
+    expect(stopping[0]!.handedOver).toEqual([{ session: id, reqId }]);
     model.stub().set({ delayMs: 0 });
     await waitFor(
       async () => {

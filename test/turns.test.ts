@@ -313,7 +313,7 @@ describe('shutting down', () => {
   it('refuses a new turn with a 503 once the server drains, and stores nothing of it', async () => {
     const app = makeApp();
     const id = await sessionsOf(app).start({ questionIds: ['amazon-32'] });
-    expect(await app.deps.loop.turns.drain(0)).toEqual({ finished: 0, released: 0 });
+    expect(await app.deps.loop.turns.drain(0)).toEqual({ finished: 0, released: 0, handedOver: [] });
     const res = await body(sessionsOf(app).answer(id, ANSWER), 503);
     expect(res.error.code).toBe('shutting_down');
     expect((await sessionsOf(app).get(id)).messages.filter((m) => m.kind === 'answer')).toEqual([]);

@@ -86,6 +86,9 @@ export interface SessionRow {
   finishedAt: string | null;
   turnClaimedBy: string | null;
   turnClaimedUntil: string | null;
+  /** The request whose turn holds (or last held) the claim, and its trace: recovery logs and traces under them. */
+  turnRequestId: string | null;
+  turnTraceParent: string | null;
   /** Running totals, kept by the database as questions, grades and messages are written (`totalsOf`). */
   questionCount: number;
   skippedCount: number;

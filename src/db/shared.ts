@@ -4,7 +4,7 @@ import type { Usage } from '../llm/usage.js';
 import type { NewGrade } from './areas/grades.js';
 import type { NewMessage } from './areas/messages.js';
 import type { SessionStats } from './areas/read-models.js';
-import type { NewIdempotencyKey } from './areas/sessions.js';
+import type { ClaimRequest, NewIdempotencyKey } from './areas/sessions.js';
 import type { QuestionRow, Totals } from './rows.js';
 
 /**
@@ -71,6 +71,12 @@ export const idempotencyValues = (row: NewIdempotencyKey) => ({
 });
 
 /** Kept audio, typed (a recording without audio has none to play). */
+/** The request a claim is for, as the claim statements' placeholders (`claimOf`). */
+export const claimRequestValues = (request: ClaimRequest | undefined) => ({
+  requestId: request?.id ?? null,
+  traceParent: request?.traceParent ?? null,
+});
+
 export const audioOf = (row: { audio: Buffer | null; audioType: string | null } | undefined) =>
   row?.audio ? { audio: row.audio, audioType: row.audioType ?? 'application/octet-stream' } : undefined;
 

@@ -35,7 +35,6 @@ import { handoffText, introText, openingText } from './wording.js';
 import { TIME_BOX } from './selection.js';
 import { questionNumber, SessionViews } from './views.js';
 import { acceptInput, say } from './input.js';
-import type { Logger } from '../observability/logger.js';
 
 /**
  * The interview loop as a state machine over stored state. Each question goes
@@ -47,7 +46,8 @@ import type { Logger } from '../observability/logger.js';
  * not by a model.
  */
 
-export interface LoopDeps {
+/** What the loop needs; how turns run (time limit, lease, log, metrics, trace, usage) is the turn runner's (turns.ts). */
+export interface LoopDeps extends Pick<TurnRunnerDeps, 'turnTimeoutMs' | 'leaseMs' | 'logger' | 'meter' | 'tracer' | 'onUsage'> {
   store: Store;
   bank: Bank;
   rubrics: Map<string, Rubric>;
@@ -55,24 +55,14 @@ export interface LoopDeps {
   interviewer: Interviewer;
   provider: string;
   model: string | null;
-  /** The whole turn's time limit, every model call and retry included (OPENAI_TIMEOUT_MS). */
-  turnTimeoutMs: number;
-  /** How long a turn's claim on its session holds without renewal; a crashed turn lapses after it (TURN_LEASE_MS). */
-  leaseMs: number;
   now?: () => Date;
-  /** The server log: failed turns, the turns' own events; never the answer text. */
-  logger?: Logger;
-  /** Turns and recoveries counted (metrics). */
-  meter?: TurnMeter;
   /** Reads a job description and a résumé (by the model, or offline); without it the texts are kept but nothing is tailored. */
   tailor?: Tailor;
-  /** Model tokens a turn used, for the session's owner (usage and budgets). */
-  onUsage?: (userId: string, usage: Usage) => void;
   /** The coding round (its problems, runs and sandbox), when coding problems can be asked. */
   coding?: CodingRound;
 }
 
-import { type LoopEvents, type TurnMachine, type TurnMeter, TurnRunner, type TurnRequest } from './turns.js';
+import { type LoopEvents, type TurnMachine, TurnRunner, type TurnRunnerDeps, type TurnRequest } from './turns.js';
 
 export type { LoopEvents, TurnAction, TurnRequest } from './turns.js';
 
@@ -131,6 +121,8 @@ export class InterviewLoop implements TurnMachine {
           finishedAt: null,
           turnClaimedBy: null,
           turnClaimedUntil: null,
+          turnRequestId: null,
+          turnTraceParent: null,
         },
         picked.map((q, position) => ({
           position,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { databaseError } from '../db/errors.js';
 import type { SessionMessage } from '../db/areas/messages.js';
 import type { TurnStart } from '../db/areas/turns.js';
@@ -9,8 +9,11 @@ import { AppError, isAppError, ModelError } from '../errors.js';
 import type { Usage } from '../llm/usage.js';
 import { errorFields } from '../observability/error-fields.js';
 import type { Logger } from '../observability/logger.js';
+import { asPartOf, currentRequest } from '../observability/turn-context.js';
+import type { Tracer } from '../observability/tracing.js';
 import type { GradeEvent, Message, TurnResult } from './schemas.js';
 import { requireSession, type SessionViews } from './views.js';
+import { fingerprintOf } from './fingerprint.js';
 import type { BrowserSpeech } from '../voice/schemas.js';
 
 /**
@@ -83,6 +86,8 @@ export interface TurnRunnerDeps {
   onUsage?: (userId: string, usage: Usage) => void;
   /** What is counted of turns (metrics). */
   meter?: TurnMeter;
+  /** With tracing on: a turn completed after a crash is a span in the trace of the request it was for. */
+  tracer?: Tracer;
 }
 
 /** Counts turns by kind and outcome (`done` or an error code) with their duration, and recoveries. */
@@ -148,22 +153,7 @@ export class TurnRunner {
       });
     }
     if (req.resume) req = { ...req, idempotencyKey: req.resume.key };
-    const fingerprint = req.resume
-      ? req.resume.fingerprint
-      : req.idempotencyKey
-        ? createHash('sha256')
-            .update(
-              JSON.stringify([
-                req.action,
-                req.text ?? null,
-                req.position ?? null,
-                req.replyTo ?? null,
-                req.recordingId ?? null,
-                req.speech ?? null,
-              ]),
-            )
-            .digest('hex')
-        : undefined;
+    const fingerprint = req.resume ? req.resume.fingerprint : req.idempotencyKey ? fingerprintOf(req) : undefined;
     // Marked running before the first await, so a second request in this process is a 409 at once.
     let release!: () => void;
     this.running.set(sessionId, new Promise<void>((r) => (release = r)));
@@ -234,7 +224,9 @@ export class TurnRunner {
     const key = req.idempotencyKey && fingerprint ? req.idempotencyKey : undefined;
     // Claimed and read at once when the session is free (another replica's statement on the same
     // session is waited for); else nothing is claimed, and what stands in the way is found below.
-    let start = await this.store.claimForTurn(sessionId, this.owner, at, until, req.userId, key);
+    // The request is kept with the claim: whoever completes the turn after a crash logs it under the same id.
+    const request = currentRequest();
+    let start = await this.store.claimForTurn(sessionId, this.owner, at, until, req.userId, key, request);
     let claimed = start !== undefined;
     try {
       const session = start?.session ?? (await requireSession(this.store, sessionId, req.userId));
@@ -256,7 +248,7 @@ export class TurnRunner {
       }
       if (!start) {
         if (session.status === 'finished') throw new AppError('conflict', 'This session is finished: start a new one to keep practising');
-        if (!(await this.store.claimTurn(sessionId, this.owner, at, until))) {
+        if (!(await this.store.claimTurn(sessionId, this.owner, at, until, request))) {
           throw new AppError('conflict', 'Your previous message is still being answered: wait for the reply, then send again');
         }
         claimed = true;
@@ -348,8 +340,13 @@ export class TurnRunner {
         try {
           // Completed under the key of the request the crash cut off, so that request sent again replays the result.
           const cut = await this.store.runningIdempotency(id);
-          await this.turn(id, { action: 'retry', resume: cut });
-          this.deps.logger?.info({ event: 'turn_recovered', session: id }, 'turn recovered');
+          // As part of the request it was for: its lines carry that request's id, its spans join its trace.
+          const session = await this.store.session(id);
+          const request = { id: session?.turnRequestId ?? undefined, traceParent: session?.turnTraceParent ?? undefined };
+          await asPartOf(request, this.deps.tracer, id, async () => {
+            await this.turn(id, { action: 'retry', resume: cut });
+            this.deps.logger?.info({ event: 'turn_recovered', session: id }, 'turn recovered');
+          });
           this.deps.meter?.recovered();
           done++;
         } catch (e) {
@@ -367,7 +364,7 @@ export class TurnRunner {
    * and the claims of any still running are given up at once, so another replica's recovery
    * completes them instead of waiting for the lease to lapse.
    */
-  async drain(graceMs: number): Promise<{ finished: number; released: number }> {
+  async drain(graceMs: number): Promise<{ finished: number; released: number; handedOver: { session: string; reqId?: string }[] }> {
     this.draining = true;
     const running = [...this.running.entries()];
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
@@ -377,7 +374,10 @@ export class TurnRunner {
     await Promise.all(left.map((id) => this.store.renewClaim(id, this.owner, past).catch(() => {})));
     // Their clients are told to ask again: another replica completes the turn and replays it.
     for (const id of left) this.handovers.get(id)?.(RESEND_AFTER_S);
-    return { finished: running.length - left.length, released: left.length };
+    // With the ids of their requests, which the replica completing them logs under.
+    const requestOf = async (id: string) => (await this.store.session(id).catch(() => undefined))?.turnRequestId ?? undefined;
+    const handedOver = await Promise.all(left.map(async (id) => ({ session: id, reqId: await requestOf(id) })));
+    return { finished: running.length - left.length, released: left.length, handedOver };
   }
 
   /** True from the start of a shutdown: no new turn starts here, and readiness says so. */

@@ -2,6 +2,15 @@ import type { BankEntry } from '../../bank/schema.js';
 import type { TurnResult } from '../../interview/schemas.js';
 import type { IdempotencyRow, NewSessionQuestionRow, SessionQuestionRow, SessionRow, Totals } from '../rows.js';
 
+/**
+ * The request a turn's claim is taken for: its request id and its trace (a W3C traceparent), kept
+ * with the claim, so that a replica completing the turn after a crash logs and traces it under them.
+ */
+export interface ClaimRequest {
+  id?: string;
+  traceParent?: string;
+}
+
 /** Sessions and their questions, and what keeps one turn at a time: turn claims and idempotency keys. */
 export interface SessionsArea {
   /** The session; with `lock`, its row stays locked to this transaction (another replica's turn waits). */
@@ -25,8 +34,8 @@ export interface SessionsArea {
   askQuestion(sessionQuestionId: number, at: Date): Promise<void>;
   countFollowUp(sessionQuestionId: number): Promise<void>;
 
-  /** Claims the session's turn for `owner` until `until`; false when another owner's live claim holds it. */
-  claimTurn(sessionId: string, owner: string, now: Date, until: Date): Promise<boolean>;
+  /** Claims the session's turn for `owner` until `until`, for `request`; false when another owner's live claim holds it. */
+  claimTurn(sessionId: string, owner: string, now: Date, until: Date, request?: ClaimRequest): Promise<boolean>;
   /** Extends a claim this owner still holds (a heartbeat while a model call runs). */
   renewClaim(sessionId: string, owner: string, until: Date): Promise<void>;
   releaseClaim(sessionId: string, owner: string): Promise<void>;

@@ -1,6 +1,6 @@
 import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
 import type { NewGrade } from './grades.js';
-import type { NewIdempotencyKey } from './sessions.js';
+import type { ClaimRequest, NewIdempotencyKey } from './sessions.js';
 import type { NewMessage, SessionMessage } from './messages.js';
 
 /**
@@ -15,7 +15,15 @@ export interface TurnsArea {
    * the turn needs. Undefined when any of that is not so (nothing is claimed); the caller then
    * finds out why. With `key`, what is stored against that Idempotency-Key is read with it (`seen`).
    */
-  claimForTurn(sessionId: string, owner: string, now: Date, until: Date, userId?: string, key?: string): Promise<TurnStart | undefined>;
+  claimForTurn(
+    sessionId: string,
+    owner: string,
+    now: Date,
+    until: Date,
+    userId?: string,
+    key?: string,
+    request?: ClaimRequest,
+  ): Promise<TurnStart | undefined>;
   /** What a turn of this session needs: its questions, and the messages of its current question. */
   turnStart(session: SessionRow): Promise<TurnStart>;
   /**

@@ -119,6 +119,12 @@ export const sessions = pgTable(
     turnClaimedBy: text('turn_claimed_by'),
     turnClaimedUntil: text('turn_claimed_until'),
     /**
+     * The request whose turn holds the claim (its X-Request-Id) and its trace (W3C traceparent):
+     * a replica that completes the turn after a crash logs it under the same id, linked to its trace.
+     */
+    turnRequestId: text('turn_request_id'),
+    turnTraceParent: text('turn_trace_parent'),
+    /**
      * Running totals, kept by the database's triggers as questions, grades and messages are written
      * (migration 0010 in SQLite, 0006 in PostgreSQL), so no read of a session's figures aggregates.
      */

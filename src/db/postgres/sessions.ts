@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SessionsArea } from '../areas/sessions.js';
-import { idempotencyValues } from '../shared.js';
+import { claimRequestValues, idempotencyValues } from '../shared.js';
 import { type Conn, type PostgresContext, turnStatement } from './context.js';
 import { idempotencyKeys, sessionQuestions, sessions } from './schema.js';
 
@@ -16,7 +16,12 @@ const p = sql.placeholder;
 export const claimOf = (db: Conn, extra?: SQL) =>
   db
     .update(sessions)
-    .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
+    .set({
+      turnClaimedBy: sql`${p('owner')}`,
+      turnClaimedUntil: sql`${p('until')}`,
+      turnRequestId: sql`${p('requestId')}`,
+      turnTraceParent: sql`${p('traceParent')}`,
+    })
     .where(
       and(
         eq(sessions.id, p('id')),
@@ -138,9 +143,15 @@ export const sessionsArea = {
       .where(eq(sessionQuestions.id, sessionQuestionId));
   },
 
-  async claimTurn(sessionId, owner, now, until) {
+  async claimTurn(sessionId, owner, now, until, request) {
     const db = await this.conn();
-    const rows = await claimTurn(this, db, { id: sessionId, owner, until: until.toISOString(), now: now.toISOString() });
+    const rows = await claimTurn(this, db, {
+      id: sessionId,
+      owner,
+      until: until.toISOString(),
+      now: now.toISOString(),
+      ...claimRequestValues(request),
+    });
     return rows.rows.length > 0;
   },
 

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { SessionMessage } from '../areas/messages.js';
 import type { TurnsArea, TurnStart } from '../areas/turns.js';
 import type { IdempotencyRow, MessageRow, SessionQuestionRow, SessionRow } from '../rows.js';
-import { gradeValues, idempotencyValues, messageValues, type SnapshotCache } from '../shared.js';
+import { claimRequestValues, gradeValues, idempotencyValues, messageValues, type SnapshotCache } from '../shared.js';
 import { type Conn, placeholders, type PostgresContext, prefixed, turnStatement } from './context.js';
 import { grades, idempotencyKeys, messages, sessionQuestions, sessions } from './schema.js';
 import { claimOf, releaseOf } from './sessions.js';
@@ -181,7 +181,7 @@ const messageOf = (row: { message: Record<string, unknown>; number: number }): S
 
 /** A turn's reads and writes in PostgreSQL, each one statement (`../sqlite/turns.ts` is its twin). */
 export const turnsArea = {
-  async claimForTurn(sessionId, owner, now, until, userId, key) {
+  async claimForTurn(sessionId, owner, now, until, userId, key, request) {
     const db = await this.conn();
     const result = await claim(this, db, {
       id: sessionId,
@@ -190,6 +190,7 @@ export const turnsArea = {
       now: now.toISOString(),
       userId: userId ?? null,
       key: key ?? null,
+      ...claimRequestValues(request),
     });
     const row = result.rows[0];
     if (!row) return undefined;

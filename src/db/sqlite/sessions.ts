@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SessionsArea } from '../areas/sessions.js';
-import { idempotencyValues } from '../shared.js';
+import { claimRequestValues, idempotencyValues } from '../shared.js';
 import { type Db, p, prepared, type SqliteContext } from './context.js';
 import { idempotencyKeys, sessionQuestions, sessions } from './schema.js';
 
@@ -78,7 +78,12 @@ const countFollowUp = prepared((db) =>
 export const claimOf = (db: Db, extra?: SQL) =>
   db
     .update(sessions)
-    .set({ turnClaimedBy: sql`${p('owner')}`, turnClaimedUntil: sql`${p('until')}` })
+    .set({
+      turnClaimedBy: sql`${p('owner')}`,
+      turnClaimedUntil: sql`${p('until')}`,
+      turnRequestId: sql`${p('requestId')}`,
+      turnTraceParent: sql`${p('traceParent')}`,
+    })
     .where(
       and(
         eq(sessions.id, p('id')),
@@ -186,9 +191,12 @@ export const sessionsArea = {
     countFollowUp(this.db).run({ id: sessionQuestionId });
   },
 
-  async claimTurn(sessionId, owner, now, until) {
+  async claimTurn(sessionId, owner, now, until, request) {
     await this.free();
-    return claimTurn(this.db).run({ id: sessionId, owner, until: until.toISOString(), now: now.toISOString() }).changes > 0;
+    return (
+      claimTurn(this.db).run({ id: sessionId, owner, until: until.toISOString(), now: now.toISOString(), ...claimRequestValues(request) })
+        .changes > 0
+    );
   },
 
   async renewClaim(sessionId, owner, until) {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { TurnsArea } from '../areas/turns.js';
 import { p, prepared, type SqliteContext } from './context.js';
 import { sessions } from './schema.js';
+import { claimRequestValues } from '../shared.js';
 import { claimOf } from './sessions.js';
 
 /** The claim of a turn (as `claimTurn`) on a session that is `userId`'s when given and not finished; the claimed row, or nothing. */
@@ -17,7 +18,7 @@ const claim = prepared((db) =>
  * trip in SQLite; the write lock is held from the first).
  */
 export const turnsArea = {
-  async claimForTurn(sessionId, owner, now, until, userId, key) {
+  async claimForTurn(sessionId, owner, now, until, userId, key, request) {
     return this.transaction(async (tx) => {
       const session = claim(this.db).get({
         id: sessionId,
@@ -25,6 +26,7 @@ export const turnsArea = {
         owner,
         until: until.toISOString(),
         now: now.toISOString(),
+        ...claimRequestValues(request),
       });
       if (!session) return undefined;
       const start = await tx.turnStart(session);
