@@ -19,6 +19,8 @@ const BOTH = [
   'test/session-totals.test.ts',
   'test/tailoring.test.ts',
   'test/recovered-turns.test.ts',
+  'test/traces.test.ts',
+  'test/db-spans.test.ts',
 ];
 
 export default defineConfig({

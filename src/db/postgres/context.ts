@@ -21,6 +21,8 @@ export interface PostgresContext extends Store {
   readonly preparedStatements: boolean;
   /** The transaction a call is part of, or the pool. */
   conn(): Promise<Conn>;
+  /** Runs a statement as a span of its own when it is not part of a transaction (`transactionSpan`). */
+  statementSpan<T>(run: () => Promise<T>): Promise<T>;
 }
 
 /** node-postgres reads bigint counts as strings. */
@@ -47,7 +49,7 @@ export function turnStatement<T extends QueryResultRow = QueryResultRow>(build: 
       built = { query, name: `mockloop_${createHash('sha256').update(query.sql).digest('base64url').slice(0, 32)}` };
     }
     const statement = db._.session.prepareQuery(built.query, undefined, ctx.preparedStatements ? built.name : undefined, false);
-    return (await statement.execute(values)) as QueryResult<T>;
+    return (await ctx.statementSpan(() => statement.execute(values))) as QueryResult<T>;
   };
 }
 

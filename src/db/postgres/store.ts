@@ -130,6 +130,12 @@ export class PostgresStore implements PostgresContext {
     );
   }
 
+  /** A statement run alone commits on its own: with traces on, it is a transaction's span, as a transaction is. */
+  statementSpan<T>(run: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return run();
+    return transactionSpan(this.tracer, { system: 'postgresql', namespace: this.schema }, run);
+  }
+
   async ping() {
     const db = await this.conn();
     await db.execute(sql`select 1`);
