@@ -13,6 +13,13 @@ import { wholeNumber } from './validation.js';
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /**
+ * One of fixed words, in any case and with stray spaces (`METRICS=ON`, `LOG_LEVEL=INFO`): the
+ * words are all lower case, and a shell or a deployment tool may well write them otherwise.
+ */
+const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(values));
+
+/**
  * Settings whose values are credentials. A message about one names it but never shows its value:
  * start-up errors end up in terminals, CI logs and bug reports. A new key, token or password setting
  * belongs here (a test checks that every setting named like one is).
@@ -38,19 +45,19 @@ const EnvSchema = z.object({
   ),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, wholeNumber(1, 1000, { coerce: true }).default(10)),
   /** Off behind a pooler that cannot keep a connection's prepared statements (PgBouncer before 1.21 in transaction mode). */
-  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
-  PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['offline', 'openai']).optional()),
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, choice(['on', 'off']).default('on')),
+  PROVIDER: z.preprocess(emptyAsUndefined, choice(['offline', 'openai']).optional()),
   OPENAI_API_KEY: z.preprocess(emptyAsUndefined, credential().optional()),
   OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).default('gpt-4o-mini')),
   /** `json_schema` (OpenAI, recent vLLM) or `json_object` for servers without structured output. */
-  OPENAI_RESPONSE_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json_schema', 'json_object']).default('json_schema')),
+  OPENAI_RESPONSE_FORMAT: z.preprocess(emptyAsUndefined, choice(['json_schema', 'json_object']).default('json_schema')),
   OPENAI_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
     wholeNumber(1000, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 600000' }).default(60000),
   ),
   OPENAI_MAX_RETRIES: z.preprocess(emptyAsUndefined, wholeNumber(0, 10, { coerce: true }).default(2)),
-  AUTH: z.preprocess(emptyAsUndefined, z.enum(['none', 'token', 'proxy']).default('none')),
+  AUTH: z.preprocess(emptyAsUndefined, choice(['none', 'token', 'proxy']).default('none')),
   PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   ALLOWED_HOSTS: z.preprocess(emptyAsUndefined, z.string().optional()),
   TRUSTED_PROXIES: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -87,14 +94,14 @@ const EnvSchema = z.object({
     wholeNumber(0, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 0 to 600000' }).default(10000),
   ),
   /** GET /metrics (Prometheus); with accounts it needs METRICS_TOKEN. */
-  METRICS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('off')),
+  METRICS: z.preprocess(emptyAsUndefined, choice(['on', 'off']).default('off')),
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, credential().min(16, 'must be at least 16 characters').optional()),
   /** Traces (OTLP over HTTP) go here; none without it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   /** Prompts and replies on the model calls' spans: off, since they hold what candidates wrote. */
   OTEL_CAPTURE_CONTENT: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
   /** How much the server logs (JSON lines on stdout; readable ones in a terminal). */
-  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, choice(LOG_LEVELS).default('info')),
   /** How long a client has to send its request headers; a slow one gets 408 and is closed. */
   HEADERS_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
@@ -259,7 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     voice: {
       // The chat model's server transcribes too unless another is named; the offline provider has none of its own.
       transcription:
-        e.TRANSCRIPTION_MODEL === 'off' || (!e.TRANSCRIPTION_BASE_URL && provider === 'offline')
+        e.TRANSCRIPTION_MODEL.toLowerCase() === 'off' || (!e.TRANSCRIPTION_BASE_URL && provider === 'offline')
           ? null
           : {
               baseURL: e.TRANSCRIPTION_BASE_URL ?? e.OPENAI_BASE_URL,

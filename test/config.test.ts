@@ -137,6 +137,37 @@ describe('configuration', () => {
     expect(() => loadConfig({ AUTH: 'proxy' })).toThrow(/AUTH=proxy needs TRUSTED_PROXIES/);
   });
 
+  it('reads fixed choices and switches in any case, and still refuses other words naming the choices', () => {
+    const c = loadConfig({
+      METRICS: 'ON',
+      LOG_LEVEL: 'INFO',
+      AUTH: 'Token',
+      PROVIDER: ' OpenAI ',
+      OPENAI_RESPONSE_FORMAT: 'JSON_OBJECT',
+      DATABASE_URL: 'postgres://db/x',
+      DATABASE_PREPARED_STATEMENTS: 'OFF',
+      KEEP_AUDIO: 'TRUE',
+      OTEL_CAPTURE_CONTENT: 'Yes',
+      TRANSCRIPTION_MODEL: 'OFF',
+      METRICS_TOKEN: 'scraper-token-0123456789',
+    });
+    expect(c).toMatchObject({
+      metrics: { enabled: true },
+      log: { level: 'info' },
+      auth: { mode: 'token' },
+      provider: 'openai',
+      openai: { responseFormat: 'json_object' },
+      database: { preparedStatements: false },
+      voice: { keepAudio: true, transcription: null },
+      tracing: { captureContent: true },
+    });
+    expect(loadConfig({ METRICS: 'Off', LOG_LEVEL: 'Debug' })).toMatchObject({ metrics: { enabled: false }, log: { level: 'debug' } });
+    expect(() => loadConfig({ LOG_LEVEL: 'LOUD' })).toThrow(
+      /LOG_LEVEL="LOUD": allowed values are trace, debug, info, warn, error, fatal, silent/,
+    );
+    expect(() => loadConfig({ METRICS: 'enabled' })).toThrow(/METRICS="enabled": allowed values are on, off/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT="eighty": must be a whole number from 0 to 65535/],
     [{ PORT: '70000' }, /PORT="70000": must be a whole number from 0 to 65535/],
