@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { type ErrorCode, isAppError } from './errors.js';
@@ -11,7 +12,7 @@ import { uploadAllowed, uploadParts } from './middleware/uploads.js';
 import { readDeclaredBody } from './middleware/body.js';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { countRequests, metricsHandler } from './middleware/metrics.js';
-import { requestLog } from './middleware/request-log.js';
+import { requestLog, routeOf } from './middleware/request-log.js';
 import { errorFields } from './observability/error-fields.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
@@ -50,8 +51,13 @@ export function createApp(deps: Deps) {
   const log = (event: string, fields: Record<string, unknown>) => deps.logger.error({ event, ...fields }, event.replace('_', ' '));
   const app = new OpenAPIHono<AppEnv>();
 
-  // A span for each request, around everything else, with the model calls' spans under it.
-  if (deps.tracing) app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracing.tracer, captureActiveRequests: false }));
+  // A span for each request, around everything else, with the model calls' spans under it. It is
+  // named by the same route pattern as the request's log line and metrics (its http.route
+  // attribute stays @hono/otel's own: the middleware that answered, `/api/*` for a 401).
+  if (deps.tracing) {
+    const spanNameFactory = (c: Context<AppEnv>) => `${c.req.method} ${routeOf(c)}`;
+    app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracing.tracer, captureActiveRequests: false, spanNameFactory }));
+  }
   // Next, so that every line logged while a request is handled carries its id.
   app.use('*', requestLog(deps.logger, deps.config.auth.trustedProxies));
   if (deps.metrics) app.use('*', countRequests(deps.metrics));

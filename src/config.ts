@@ -12,6 +12,23 @@ import { wholeNumber } from './validation.js';
  */
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/**
+ * One of fixed words, in any case and with stray spaces (`METRICS=ON`, `LOG_LEVEL=INFO`): the
+ * words are all lower case, and a shell or a deployment tool may well write them otherwise.
+ */
+const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(values));
+
+/**
+ * Settings whose values are credentials. A message about one names it but never shows its value:
+ * start-up errors end up in terminals, CI logs and bug reports. A new key, token or password setting
+ * belongs here (a test checks that every setting named like one is).
+ */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set(['OPENAI_API_KEY', 'TRANSCRIPTION_API_KEY', 'METRICS_TOKEN']);
+
+/** A key or token: it is sent in an Authorization header, where a space or line break pasted with it would break or change it. */
+const credential = () => z.string().regex(/^[!-~]+$/, 'must be printable ASCII without spaces or line breaks');
+
 const EnvSchema = z.object({
   // 0 picks a free port (the log says which).
   PORT: z.preprocess(emptyAsUndefined, wholeNumber(0, 65535, { coerce: true }).default(8787)),
@@ -28,19 +45,19 @@ const EnvSchema = z.object({
   ),
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, wholeNumber(1, 1000, { coerce: true }).default(10)),
   /** Off behind a pooler that cannot keep a connection's prepared statements (PgBouncer before 1.21 in transaction mode). */
-  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
-  PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['offline', 'openai']).optional()),
-  OPENAI_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(emptyAsUndefined, choice(['on', 'off']).default('on')),
+  PROVIDER: z.preprocess(emptyAsUndefined, choice(['offline', 'openai']).optional()),
+  OPENAI_API_KEY: z.preprocess(emptyAsUndefined, credential().optional()),
   OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).default('gpt-4o-mini')),
   /** `json_schema` (OpenAI, recent vLLM) or `json_object` for servers without structured output. */
-  OPENAI_RESPONSE_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json_schema', 'json_object']).default('json_schema')),
+  OPENAI_RESPONSE_FORMAT: z.preprocess(emptyAsUndefined, choice(['json_schema', 'json_object']).default('json_schema')),
   OPENAI_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
     wholeNumber(1000, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 1000 to 600000' }).default(60000),
   ),
   OPENAI_MAX_RETRIES: z.preprocess(emptyAsUndefined, wholeNumber(0, 10, { coerce: true }).default(2)),
-  AUTH: z.preprocess(emptyAsUndefined, z.enum(['none', 'token', 'proxy']).default('none')),
+  AUTH: z.preprocess(emptyAsUndefined, choice(['none', 'token', 'proxy']).default('none')),
   PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   ALLOWED_HOSTS: z.preprocess(emptyAsUndefined, z.string().optional()),
   TRUSTED_PROXIES: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -63,7 +80,7 @@ const EnvSchema = z.object({
   TRANSCRIPTION_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).default('whisper-1')),
   /** A transcription server other than the chat model's (faster-whisper, whisper.cpp, LocalAI…); also works with the offline provider. */
   TRANSCRIPTION_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
-  TRANSCRIPTION_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  TRANSCRIPTION_API_KEY: z.preprocess(emptyAsUndefined, credential().optional()),
   /** A text-to-speech model (OpenAI-compatible /audio/speech) reads the interviewer aloud; without it the browser's voice does. */
   SPEECH_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   SPEECH_VOICE: z.preprocess(emptyAsUndefined, z.string().min(1).max(100).default('alloy')),
@@ -77,14 +94,14 @@ const EnvSchema = z.object({
     wholeNumber(0, 600000, { coerce: true, message: 'must be a whole number of milliseconds from 0 to 600000' }).default(10000),
   ),
   /** GET /metrics (Prometheus); with accounts it needs METRICS_TOKEN. */
-  METRICS: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('off')),
-  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS: z.preprocess(emptyAsUndefined, choice(['on', 'off']).default('off')),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, credential().min(16, 'must be at least 16 characters').optional()),
   /** Traces (OTLP over HTTP) go here; none without it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   /** Prompts and replies on the model calls' spans: off, since they hold what candidates wrote. */
   OTEL_CAPTURE_CONTENT: z.preprocess(emptyAsUndefined, z.stringbool().default(false)),
   /** How much the server logs (JSON lines on stdout; readable ones in a terminal). */
-  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default('info')),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, choice(LOG_LEVELS).default('info')),
   /** How long a client has to send its request headers; a slow one gets 408 and is closed. */
   HEADERS_TIMEOUT_MS: z.preprocess(
     emptyAsUndefined,
@@ -105,6 +122,9 @@ const EnvSchema = z.object({
   SANDBOX_MEMORY_MB: z.preprocess(emptyAsUndefined, wholeNumber(16, 1024, { coerce: true }).default(128)),
   SANDBOX_OUTPUT_KB: z.preprocess(emptyAsUndefined, wholeNumber(1, 4096, { coerce: true }).default(64)),
 });
+
+/** The names of every setting read (from the environment or `.env`). */
+export const SETTING_NAMES: readonly string[] = Object.keys(EnvSchema.shape);
 
 /** SQLite: one file; PostgreSQL: a server several replicas share. */
 export type DatabaseConfig =
@@ -187,7 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${describe(issue)}`;
+      return `${shown(name, env[name])}: ${describe(issue)}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
@@ -246,7 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     voice: {
       // The chat model's server transcribes too unless another is named; the offline provider has none of its own.
       transcription:
-        e.TRANSCRIPTION_MODEL === 'off' || (!e.TRANSCRIPTION_BASE_URL && provider === 'offline')
+        e.TRANSCRIPTION_MODEL.toLowerCase() === 'off' || (!e.TRANSCRIPTION_BASE_URL && provider === 'offline')
           ? null
           : {
               baseURL: e.TRANSCRIPTION_BASE_URL ?? e.OPENAI_BASE_URL,
@@ -275,6 +295,18 @@ export function loadConfig(env: Record<string, string | undefined> = readEnv()):
     },
   };
 }
+
+/** A setting as a message shows it: a secret's value not at all, a URL's password masked, any other value as it is. */
+function shown(name: string, value: string | undefined): string {
+  if (SECRET_SETTINGS.has(name)) return `${name} (value not shown)`;
+  return `${name}=${JSON.stringify(withoutPassword(value ?? ''))}`;
+}
+
+/**
+ * `scheme://user:password@…` with the password as ***. Up to the last @, so that a password with
+ * an unescaped @ or /, or in a URL too broken to parse, is masked too (a host may be masked with it).
+ */
+const withoutPassword = (value: string) => value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/is, '$1:***@');
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value') return `allowed values are ${issue.values.map(String).join(', ')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, SECRET_SETTINGS, SETTING_NAMES } from '../src/config.js';
 
 describe('configuration', () => {
   it('defaults to the offline provider, port 8787 and ./data/mockloop.db', () => {
@@ -137,6 +137,37 @@ describe('configuration', () => {
     expect(() => loadConfig({ AUTH: 'proxy' })).toThrow(/AUTH=proxy needs TRUSTED_PROXIES/);
   });
 
+  it('reads fixed choices and switches in any case, and still refuses other words naming the choices', () => {
+    const c = loadConfig({
+      METRICS: 'ON',
+      LOG_LEVEL: 'INFO',
+      AUTH: 'Token',
+      PROVIDER: ' OpenAI ',
+      OPENAI_RESPONSE_FORMAT: 'JSON_OBJECT',
+      DATABASE_URL: 'postgres://db/x',
+      DATABASE_PREPARED_STATEMENTS: 'OFF',
+      KEEP_AUDIO: 'TRUE',
+      OTEL_CAPTURE_CONTENT: 'Yes',
+      TRANSCRIPTION_MODEL: 'OFF',
+      METRICS_TOKEN: 'scraper-token-0123456789',
+    });
+    expect(c).toMatchObject({
+      metrics: { enabled: true },
+      log: { level: 'info' },
+      auth: { mode: 'token' },
+      provider: 'openai',
+      openai: { responseFormat: 'json_object' },
+      database: { preparedStatements: false },
+      voice: { keepAudio: true, transcription: null },
+      tracing: { captureContent: true },
+    });
+    expect(loadConfig({ METRICS: 'Off', LOG_LEVEL: 'Debug' })).toMatchObject({ metrics: { enabled: false }, log: { level: 'debug' } });
+    expect(() => loadConfig({ LOG_LEVEL: 'LOUD' })).toThrow(
+      /LOG_LEVEL="LOUD": allowed values are trace, debug, info, warn, error, fatal, silent/,
+    );
+    expect(() => loadConfig({ METRICS: 'enabled' })).toThrow(/METRICS="enabled": allowed values are on, off/);
+  });
+
   it.each([
     [{ PORT: 'eighty' }, /PORT="eighty": must be a whole number from 0 to 65535/],
     [{ PORT: '70000' }, /PORT="70000": must be a whole number from 0 to 65535/],
@@ -145,6 +176,55 @@ describe('configuration', () => {
     [{ OPENAI_RESPONSE_FORMAT: 'xml' }, /OPENAI_RESPONSE_FORMAT="xml": allowed values are json_schema, json_object/],
   ])('rejects %o with a message naming the variable and what is allowed', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+/** The message loadConfig refuses `env` with. */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error(`${JSON.stringify(env)} was accepted`);
+}
+
+describe('secrets in configuration errors', () => {
+  /** An invalid value of every secret setting. */
+  const invalid: Record<string, string> = {
+    OPENAI_API_KEY: 'sk-live PastedWithSpace1',
+    TRANSCRIPTION_API_KEY: 'tr-key-Secret2\n',
+    METRICS_TOKEN: 'tooShortSecret1',
+  };
+
+  it('has an invalid value to try for every secret setting, and every setting named like a credential is secret', () => {
+    expect(Object.keys(invalid).sort()).toEqual([...SECRET_SETTINGS].sort());
+    const credentials = SETTING_NAMES.filter((name) => /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)$/.test(name));
+    expect(credentials.length).toBeGreaterThan(0);
+    for (const name of credentials) expect(SECRET_SETTINGS).toContain(name);
+  });
+
+  it.each(Object.entries(invalid))('names %s and what is wrong with it, never its value', (name, value) => {
+    const message = refusal({ [name]: value });
+    expect(message).toMatch(new RegExp(`${name} \\(value not shown\\): must be`));
+    expect(message).not.toContain(value.trim());
+    expect(message).not.toContain(value.slice(0, 8));
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://mock:PGSECRETPW55@127.0.0.1/mock', 'mysql://mock:***@127.0.0.1/mock'],
+    ['DATABASE_URL', 'postgres://mock:PGSECRET/PW@55@db/mock', 'postgres://mock:***@db/mock'],
+    ['OPENAI_BASE_URL', 'ftp://me:PGSECRETPW55@models.example/v1', 'ftp://me:***@models.example/v1'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'grpc://otel:PGSECRETPW55@collector:4317', 'grpc://otel:***@collector:4317'],
+  ])('shows %s=%s with its password masked', (name, value, masked) => {
+    const message = refusal({ [name]: value });
+    expect(message).toContain(`${name}=${JSON.stringify(masked)}: must be`);
+    expect(message).not.toContain('SECRET');
+  });
+
+  it('still shows the value of a setting that is not secret', () => {
+    expect(refusal({ DATABASE_URL: 'mysql://db.internal/mock' })).toContain('DATABASE_URL="mysql://db.internal/mock"');
+    expect(refusal({ SANDBOX_POOL_SIZE: 'many' })).toContain('SANDBOX_POOL_SIZE="many"');
   });
 });
 

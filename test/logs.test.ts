@@ -34,6 +34,24 @@ describe('request logs', () => {
     });
   });
 
+  it('labels a request a middleware refused with the route that would have answered it, and an unknown one without its path', async () => {
+    const refused = async (app: ReturnType<typeof loggedApp>, path: string, init: RequestInit, status: number) => {
+      const res = await app.request(path, init);
+      expect(res.status).toBe(status);
+      return app.parsed().find((l) => l.reqId === res.headers.get('x-request-id') && l.msg === 'request')?.route;
+    };
+    const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answer: 'x' }) };
+    const withAccounts = loggedApp({ AUTH: 'token' });
+    expect(await refused(withAccounts, '/api/sessions/s-1/answer', json, 401)).toBe('/api/sessions/:id/answer');
+    // It also matches /api/sessions/:id, registered after it.
+    expect(await refused(withAccounts, '/api/sessions/defaults', {}, 401)).toBe('/api/sessions/defaults');
+    expect(await refused(withAccounts, '/api/no-such-thing/s-1', {}, 401)).toBe('/api/*');
+    const local = loggedApp();
+    const text = { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'an answer' };
+    expect(await refused(local, '/api/sessions/s-1/answer', text, 415)).toBe('/api/sessions/:id/answer');
+    expect(await refused(local, '/api/no-such-thing/s-1', {}, 404)).not.toContain('s-1');
+  });
+
   it("puts the request's id on every line of its turn: the turn, its model calls and the request line", async () => {
     const app = loggedApp();
     for (const headers of [{}, sse]) {

@@ -44,6 +44,17 @@ describe('GET /metrics', () => {
     expect(m.some((s) => s.name === 'mockloop_process_resident_memory_bytes')).toBe(true);
   });
 
+  it('counts a request a middleware refused under the route that would have answered it, never under a path', async () => {
+    const app = makeApp({ AUTH: 'token', METRICS: 'on', METRICS_TOKEN });
+    const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answer: 'x' }) };
+    expect((await app.request('/api/sessions/s-1/answer', post)).status).toBe(401);
+    expect((await app.request('/api/no-such-thing/s-2')).status).toBe(401);
+    const m = await scrape(app, { authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(total(m, 'mockloop_http_requests_total', { method: 'POST', route: '/api/sessions/:id/answer', status: '401' })).toBe(1);
+    expect(total(m, 'mockloop_http_requests_total', { method: 'GET', route: '/api/*', status: '401' })).toBe(1);
+    expect(m.some((s) => Object.values(s.labels).some((v) => /s-1|s-2/.test(v)))).toBe(false);
+  });
+
   it('counts model calls, tokens, time to first token, open streams, errors and retries by provider and model', async () => {
     // A whole turn's limit a loaded machine does not reach, so each call ends as the mock says.
     const app = makeApp({ ...MODEL_ENV, OPENAI_TIMEOUT_MS: '10000', OPENAI_MAX_RETRIES: '1', METRICS: 'on' });

@@ -65,6 +65,16 @@ describe('traces', () => {
     });
   }
 
+  it('names the span of a request a middleware refused by the route that would have answered it', async () => {
+    const exporter = new InMemorySpanExporter();
+    const app = makeApp({ AUTH: 'token' }, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ answer: 'x' }) };
+    expect((await app.request('/api/sessions/s-1/answer', post)).status).toBe(401);
+    expect((await app.request('/api/no-such-thing/s-2')).status).toBe(401);
+    const requests = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER);
+    expect(requests.map((s) => s.name)).toEqual(['POST /api/sessions/:id/answer', 'GET /api/*']);
+  });
+
   it("makes each database transaction of a turn a client span under the request's, with its database and no values", async () => {
     const { request, spans } = await tracedTurn();
     const inTurn = spans.filter((s) => s.name === 'transaction' && s.spanContext().traceId === request!.spanContext().traceId);

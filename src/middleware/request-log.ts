@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { routePath } from 'hono/route';
+import { matchedRoutes, routePath } from 'hono/route';
+import type { RouterRoute } from 'hono/types';
 import { pinoLogger } from 'hono-pino';
 import { requestScope } from '../observability/context.js';
 import type { Logger } from '../observability/logger.js';
@@ -24,11 +25,27 @@ export function requestIdOf(c: Context<AppEnv>, trustedProxies: string[]): strin
   return randomUUID();
 }
 
+/** Hono's mark on a sub-app's handler wrapped in the sub-app's own error handler (hono/utils/constants). */
+const COMPOSED_HANDLER = '__COMPOSED_HANDLER';
+
 /**
- * The request's route pattern (`/api/sessions/:id/answer`), never its path with ids in it. After
- * the request, Hono's route index is the handler that answered.
+ * A route that answers rather than passes on: a handler takes the context alone, a middleware
+ * `next` too (Hono's own test, in matchedRoutes' example). Not the method: `app.on('POST', …)`
+ * registers middleware too (the body checks, the rate limits).
  */
-export const routeOf = (c: Context<AppEnv>) => routePath(c) || 'unmatched';
+const isHandler = (route: RouterRoute) => {
+  const handler = route.handler as RouterRoute['handler'] & { [COMPOSED_HANDLER]?: RouterRoute['handler'] };
+  return (handler[COMPOSED_HANDLER] ?? handler).length < 2;
+};
+
+/**
+ * The request's route pattern (`/api/sessions/:id/answer`), never its path with ids in it: that
+ * of the first handler its method and path match, the one that answers, or would have had no
+ * middleware refused the request first (a 401, a 415, a 429). Not the last: `/api/sessions/defaults`
+ * also matches `/api/sessions/:id`, which comes after it. When no handler matches (a 404), the
+ * pattern of the middleware that ran last (`/api/*`, `/*`), so the set of labels stays bounded.
+ */
+export const routeOf = (c: Context<AppEnv>) => matchedRoutes(c).find(isHandler)?.path ?? (routePath(c) || 'unmatched');
 
 /**
  * One log line per request (method, route, status, user, duration), with a request id that every
