@@ -22,6 +22,7 @@ import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { modelObserver } from './observability/model-calls.js';
 import { createTracing, type SpanProcessor } from './observability/tracing.js';
+import { errorFields } from './observability/error-fields.js';
 import type { Deps } from './types.js';
 import { modelTailor } from './tailor/model.js';
 import { tailorKeywords, tailorOffline } from './tailor/offline.js';
@@ -95,7 +96,12 @@ export function start(
       turn: (kind, outcome, seconds) => metrics.turnDuration.observe({ kind, outcome }, seconds),
       recovered: () => metrics.recoveries.inc(),
     },
-    onUsage: (userId, usage) => accounts.addUsage(userId, usage),
+    // Recorded after the turn, never in its way: a database failing at that moment loses the count
+    // (logged), not the process, which a rejected promise left unhandled would end.
+    onUsage: (userId, usage) =>
+      void accounts
+        .addUsage(userId, usage)
+        .catch((e: unknown) => logger.warn({ event: 'usage_not_recorded', user: userId, error: errorFields(e) }, 'usage not recorded')),
     coding,
     tailor,
     tracer: tracing?.tracer,

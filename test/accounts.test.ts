@@ -360,6 +360,28 @@ describe('limits', () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 
+  it('completes the turn and logs the loss when the tokens it used cannot be recorded, without an unhandled rejection', async () => {
+    const lines: string[] = [];
+    const app = makeApp(MODEL_ENV, { log: (line) => lines.push(line) });
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    // The database fails at that moment only.
+    app.deps.accounts.addUsage = () => Promise.reject(new Error('connection terminated unexpectedly'));
+    try {
+      mock.reply(gradeReply('technical', 4, 'quorum'), { kind: 'stream', chunks: ['Next question.'] });
+      const res = await sessionsOf(app).answer(id, ANSWER);
+      expect(res.status).toBe(200);
+      await until(() => lines.some((l) => l.includes('usage_not_recorded')));
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(JSON.parse(lines.find((l) => l.includes('usage_not_recorded'))!)).toMatchObject({ level: 'warn', user: 'local' });
+  });
+
   it('stops model calls once the monthly token budget is spent; the offline grader still works', async () => {
     const app = makeApp({ ...MODEL_ENV, USER_TOKEN_BUDGET: '1000' });
     mock.reply(gradeReply('technical', 4, 'quorum'));
