@@ -145,6 +145,8 @@ describe("a session's running totals", () => {
       ),
       // The totals' migration and those after it are applied again; what those after it made goes first.
       'drop table code_runs',
+      'alter table sessions drop column turn_request_id',
+      'alter table sessions drop column turn_trace_parent',
       `delete from ${migrations} where created_at >= ${totalsMigration(sqlite)}`,
     ]);
     const again = makeApp(env);
