@@ -82,6 +82,16 @@ describe('traces', () => {
     expect(inTurn.some((s) => parentOf(s) === request!.spanContext().spanId)).toBe(true);
   });
 
+  it('keeps no query string on the request span: a query may carry a token', async () => {
+    const exporter = new InMemorySpanExporter();
+    const app = makeApp({}, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    expect((await app.request('/api/sessions?access_token=QSECRET123#frag')).status).toBe(200);
+    const request = exporter.getFinishedSpans().find((s) => s.name === 'GET /api/sessions');
+    expect(request?.attributes['url.full']).toBe('http://localhost/api/sessions');
+    for (const span of exporter.getFinishedSpans())
+      expect(JSON.stringify([span.name, span.attributes, span.events])).not.toContain('QSECRET');
+  });
+
   it('marks a failed model call with its error type', async () => {
     const exporter = new InMemorySpanExporter();
     const app = makeApp(MODEL_ENV, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
