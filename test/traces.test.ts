@@ -1,9 +1,10 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { makeApp, sessionsOf } from './helpers/app.js';
-import { mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { parsePrometheus, total } from './helpers/prometheus.js';
 import { decide, say } from './helpers/replies.js';
 
 const ANSWER =
@@ -26,6 +27,20 @@ async function tracedTurn(env: Record<string, string> = {}, headers: Record<stri
 }
 
 const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
+
+/** An app whose spans, log lines and metrics are kept: one model call seen from all three sides. */
+function observedApp() {
+  const exporter = new InMemorySpanExporter();
+  const lines: string[] = [];
+  const app = makeApp({ ...MODEL_ENV, METRICS: 'on' }, { log: (l) => lines.push(l), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  return {
+    ...app,
+    modelLines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'model_call'),
+    modelSpans: () => exporter.getFinishedSpans().filter((s) => s.name === 'chat gpt-test'),
+    scrape: async () => parsePrometheus(await (await app.request('/metrics')).text()),
+  };
+}
+const GPT = { provider: 'openai', model: 'gpt-test' };
 
 describe('traces', () => {
   it('are off by default, and on with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
@@ -100,6 +115,62 @@ describe('traces', () => {
     expect((await sessionsOf(app).answer(id, ANSWER)).status).toBeGreaterThanOrEqual(500);
     const failed = exporter.getFinishedSpans().find((s) => s.name === 'chat gpt-test');
     expect(failed?.attributes['error.type']).toBe('model_unavailable');
+  });
+
+  it('counts a streamed reply cut off by the length limit as a failed call, on the metric, the log line and the span', async () => {
+    const app = observedApp();
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    mock.reply(decide('followup', 'depth'), { ...say('What ', 'failed'), finishReason: 'length' });
+    const res = await sessionsOf(app).answer(id, ANSWER);
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: { code: 'model_truncated' } });
+    const m = await app.scrape();
+    expect(total(m, 'mockloop_model_call_duration_seconds_count', { ...GPT, outcome: 'ok' })).toBe(1);
+    expect(total(m, 'mockloop_model_call_duration_seconds_count', { ...GPT, outcome: 'model_truncated' })).toBe(1);
+    expect(total(m, 'mockloop_model_errors_total', { ...GPT, code: 'model_truncated' })).toBe(1);
+    expect(app.modelLines().filter((l) => l.error)).toEqual([
+      expect.objectContaining({ level: 'warn', error: 'model_truncated', finishReasons: ['length'] }),
+    ]);
+    const cut = app.modelSpans().find((s) => s.attributes['error.type']);
+    expect(cut?.attributes).toMatchObject({ 'error.type': 'model_truncated', 'gen_ai.response.finish_reasons': ['length'] });
+    expect(cut?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('counts a refused or filtered structured reply as a failed call with its code', async () => {
+    const app = observedApp();
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    for (const reply of [completion('', { refusal: 'I will not' }), completion('{}', { finishReason: 'content_filter' })]) {
+      mock.reply(reply);
+      expect((await sessionsOf(app).answer(id, ANSWER)).status).toBeGreaterThanOrEqual(500);
+    }
+    expect(mock.requests).toHaveLength(2);
+    const m = await app.scrape();
+    expect(total(m, 'mockloop_model_call_duration_seconds_count', { ...GPT, outcome: 'ok' })).toBe(0);
+    expect(total(m, 'mockloop_model_errors_total', { ...GPT, code: 'model_refused' })).toBe(2);
+    expect(app.modelSpans()).toHaveLength(2);
+    expect(app.modelLines().every((l) => l.level === 'warn' && l.error === 'model_refused')).toBe(true);
+    for (const span of app.modelSpans()) {
+      expect(span.attributes['error.type']).toBe('model_refused');
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    }
+  });
+
+  it('leaves the tokens of a stream that dropped unset, not 0, on the span, the log line and the counters', async () => {
+    const app = observedApp();
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    mock.reply(decide('followup', 'depth'), { ...say('What ', 'failed ', 'first?'), dropAfter: 1 });
+    expect((await sessionsOf(app).answer(id, ANSWER)).status).toBeGreaterThanOrEqual(500);
+    const dropped = app.modelLines().find((l) => l.error);
+    expect(dropped).toBeDefined();
+    expect(dropped).not.toHaveProperty('inputTokens');
+    expect(dropped).not.toHaveProperty('outputTokens');
+    const span = app.modelSpans().find((s) => s.attributes['error.type']);
+    expect(span?.attributes).not.toHaveProperty('gen_ai.usage.input_tokens');
+    expect(span?.attributes).not.toHaveProperty('gen_ai.usage.output_tokens');
+    // Only the decision's tokens (400 in, 20 out: helpers/replies.ts) were reported.
+    const m = await app.scrape();
+    expect(total(m, 'mockloop_model_tokens_total', { ...GPT, type: 'input' })).toBe(400);
+    expect(total(m, 'mockloop_model_tokens_total', { ...GPT, type: 'output' })).toBe(20);
   });
 
   it('puts the prompt and the reply on model spans only with OTEL_CAPTURE_CONTENT=true', async () => {
