@@ -30,6 +30,7 @@ import { voiceRoutes } from './routes/voice.js';
 import { pageRoutes, vendorRoutes } from './routes/web.js';
 import { importMap } from './importmap.js';
 import type { AppEnv, Deps } from './types.js';
+import { VERSION } from './version.js';
 
 /** The page: static files served from web/ (a file path, so a checkout path with spaces works). */
 const WEB_ROOT = fileURLToPath(new URL('../web', import.meta.url));
@@ -177,7 +178,7 @@ export function createApp(deps: Deps) {
     security: [{ bearer: [] }, { cookie: [] }],
     info: {
       title: 'mockloop API',
-      version: '0.1.0',
+      version: VERSION,
       description: 'AI mock interviewer for Amazon-style loops. Errors are `{ error: { code, message } }`.',
     },
   });

@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { makeApp, sessionsOf } from './helpers/app.js';
@@ -173,13 +174,36 @@ describe('traces', () => {
     expect(total(m, 'mockloop_model_tokens_total', { ...GPT, type: 'output' })).toBe(20);
   });
 
-  it('puts the prompt and the reply on model spans only with OTEL_CAPTURE_CONTENT=true', async () => {
+  it('puts the prompt and the reply on model spans only with OTEL_CAPTURE_CONTENT=true, as the GenAI conventions shape them', async () => {
     const { model } = await tracedTurn({ OTEL_CAPTURE_CONTENT: 'true' });
-    const streamed = model.find(
-      (s) =>
-        s.attributes['gen_ai.output.messages'] !== undefined && String(s.attributes['gen_ai.output.messages']).includes('failed first?'),
-    );
-    expect(streamed).toBeDefined();
-    expect(String(model[0]!.attributes['gen_ai.input.messages'])).toContain('billing service');
+    const streamed = model.find((s) => String(s.attributes['gen_ai.output.messages']).includes('failed first?'));
+    expect(JSON.parse(String(streamed?.attributes['gen_ai.output.messages']))).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'What failed first?' }], finish_reason: 'stop' },
+    ]);
+    const input = JSON.parse(String(model[0]!.attributes['gen_ai.input.messages'])) as unknown[];
+    expect(input.length).toBeGreaterThan(1);
+    for (const message of input) {
+      expect(message).toEqual({
+        role: expect.stringMatching(/^(system|user|assistant)$/),
+        parts: [{ type: 'text', content: expect.any(String) }],
+      });
+    }
+    expect(JSON.stringify(input)).toContain('billing service');
+  });
+
+  it("names the reply's own model and id on each model span, and the service's version on the resource", async () => {
+    const exporter = new InMemorySpanExporter();
+    const app = makeApp(MODEL_ENV, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    mock.reply(completion(JSON.stringify({ action: 'followup', criterionId: 'depth', reason: 'test' }), { model: 'gpt-test-2025-06-01' }), {
+      ...say('What ', 'failed first?'),
+      model: 'gpt-test-2025-06-02',
+    });
+    await (await sessionsOf(app).answer(id, ANSWER)).text();
+    const spans = exporter.getFinishedSpans().filter((s) => s.name === 'chat gpt-test');
+    expect(spans.map((s) => s.attributes['gen_ai.response.model']).sort()).toEqual(['gpt-test-2025-06-01', 'gpt-test-2025-06-02']);
+    for (const span of spans) expect(span.attributes['gen_ai.response.id']).toBe('chatcmpl-test');
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const span of exporter.getFinishedSpans()) expect(span.resource.attributes['service.version']).toBe(version);
   });
 });

@@ -63,6 +63,8 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
       inputTokens: completion.usage?.prompt_tokens,
       outputTokens: completion.usage?.completion_tokens,
       finishReasons: completion.choices.map((c) => c.finish_reason),
+      responseModel: completion.model || undefined,
+      responseId: completion.id || undefined,
       reply: message?.content ?? undefined,
       error: failure?.code,
     });

@@ -20,7 +20,7 @@ let contextManager: AsyncLocalStorageContextManager | undefined;
  * either, nothing is traced. The tracer provider is the app's own, not the process's global one;
  * only the context manager, which carries the active span across awaits, is set once per process.
  */
-export function createTracing(options: { endpoint?: string; processors?: SpanProcessor[]; version?: string }): Tracing | undefined {
+export function createTracing(options: { endpoint?: string; processors?: SpanProcessor[]; version: string }): Tracing | undefined {
   const processors =
     options.processors ??
     (options.endpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` }))] : []);
@@ -31,7 +31,7 @@ export function createTracing(options: { endpoint?: string; processors?: SpanPro
   }
   const provider = new BasicTracerProvider({
     spanProcessors: [dropQueryStrings, ...processors],
-    resource: resourceFromAttributes({ 'service.name': 'mockloop', 'service.version': options.version ?? 'unknown' }),
+    resource: resourceFromAttributes({ 'service.name': 'mockloop', 'service.version': options.version }),
   });
   return { tracer: provider.getTracer('mockloop', options.version), shutdown: () => provider.shutdown() };
 }
