@@ -12,6 +12,7 @@ import { readDeclaredBody } from './middleware/body.js';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { countRequests, metricsHandler } from './middleware/metrics.js';
 import { requestLog } from './middleware/request-log.js';
+import { continueTrace } from './middleware/trace-context.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
 import { authRoutes } from './routes/auth.js';
@@ -50,8 +51,12 @@ export function createApp(deps: Deps) {
   const log = (event: string, fields: Record<string, unknown>) => deps.logger.error({ event, ...fields }, event.replace('_', ' '));
   const app = new OpenAPIHono<AppEnv>();
 
-  // A span for each request, around everything else, with the model calls' spans under it.
-  if (deps.tracing) app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracing.tracer, captureActiveRequests: false }));
+  // A span for each request, around everything else, with the model calls' spans under it; a
+  // child of the proxy's when a trusted proxy sent its trace (traceparent).
+  if (deps.tracing) {
+    app.use('*', continueTrace(deps.tracing.propagator, deps.config.auth.trustedProxies));
+    app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracing.tracer, captureActiveRequests: false }));
+  }
   // Next, so that every line logged while a request is handled carries its id.
   app.use('*', requestLog(deps.logger, deps.config.auth.trustedProxies));
   if (deps.metrics) app.use('*', countRequests(deps.metrics));

@@ -108,6 +108,26 @@ describe('traces', () => {
       expect(JSON.stringify([span.name, span.attributes, span.events])).not.toContain('QSECRET');
   });
 
+  it("continues the trace of a traceparent a trusted proxy sends, and starts its own for anyone else's", async () => {
+    const exporter = new InMemorySpanExporter();
+    const app = makeApp({ TRUSTED_PROXIES: '10.0.0.7' }, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const parentId = '00f067aa0ba902b7';
+    const from = (address: string) =>
+      app.app.request(
+        '/api/health',
+        { headers: { host: 'localhost', traceparent: `00-${traceId}-${parentId}-01` } },
+        { incoming: { socket: { remoteAddress: address } } },
+      );
+    expect((await from('10.0.0.7')).status).toBe(200);
+    expect((await from('10.0.0.8')).status).toBe(200);
+    const [proxied, direct] = exporter.getFinishedSpans().filter((s) => s.name === 'GET /api/health');
+    expect(proxied!.spanContext().traceId).toBe(traceId);
+    expect(parentOf(proxied!)).toBe(parentId);
+    expect(direct!.spanContext().traceId).not.toBe(traceId);
+    expect(parentOf(direct!)).toBeUndefined();
+  });
+
   it('marks a failed model call with its error type', async () => {
     const exporter = new InMemorySpanExporter();
     const app = makeApp(MODEL_ENV, { spanProcessors: [new SimpleSpanProcessor(exporter)] });
