@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { ModelObserver } from '../llm/observe.js';
 import { inputMessages, outputMessages } from './genai-messages.js';
 import type { Logger } from './logger.js';
@@ -47,8 +47,10 @@ export function modelObserver(deps: {
             finishReasons: outcome.finishReasons,
             error: outcome.error,
           };
-          if (outcome.error) logger.warn(fields, `${fields.event} failed`);
-          else logger.info(fields, fields.event);
+          const log = () => (outcome.error ? logger.warn(fields, `${fields.event} failed`) : logger.info(fields, fields.event));
+          // Written in the call's own span, so the line leads to it rather than to the request's.
+          if (span) context.with(trace.setSpan(context.active(), span), log);
+          else log();
           if (metrics) count(metrics, { provider, model: call.model, operation: call.operation }, fields, outcome.error);
           if (span) {
             if (outcome.inputTokens !== undefined) span.setAttribute('gen_ai.usage.input_tokens', outcome.inputTokens);
