@@ -57,7 +57,7 @@ export function start(
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
-  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors, version: VERSION });
+  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors, version: VERSION, logger });
   tailorKeywords();
   // The generic résumé question is in the questions table (sessions' questions refer to it), not in the bank a loop draws from.
   const store = openStore(config.database, [...entries, RESUME_ENTRY], tracing?.tracer);

@@ -1,10 +1,11 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { makeApp, sessionsOf } from './helpers/app.js';
-import { completion, mock, MODEL_ENV } from './helpers/openai-mock.js';
+import { completion, mock, MODEL_ENV, until } from './helpers/openai-mock.js';
 import { parsePrometheus, total } from './helpers/prometheus.js';
 import { decide, say } from './helpers/replies.js';
 
@@ -225,5 +226,52 @@ describe('traces', () => {
     for (const span of spans) expect(span.attributes['gen_ai.response.id']).toBe('chatcmpl-test');
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     for (const span of exporter.getFinishedSpans()) expect(span.resource.attributes['service.version']).toBe(version);
+  });
+});
+
+/** A local port nothing listens on: a connection to it is refused. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe("OpenTelemetry's own diagnostics", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+
+  it('put a collector that refuses connections on the server log, once a minute however often an export fails', async () => {
+    // OpenTelemetry's own settings: export each span at once, and give up on a failing collector soon.
+    vi.stubEnv('OTEL_BSP_SCHEDULE_DELAY', '10');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_TIMEOUT', '200');
+    const lines: string[] = [];
+    const app = makeApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await refusedPort()}` }, { log: (l) => lines.push(l) });
+    const diagnostics = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'otel_diagnostic');
+    expect((await app.request('/api/health')).status).toBe(200);
+    await until(() => diagnostics().length > 0, 10_000);
+    expect(diagnostics()[0]).toMatchObject({
+      level: expect.stringMatching(/^(warn|error)$/),
+      msg: expect.stringMatching(/^OpenTelemetry: .*ECONNREFUSED/),
+    });
+    expect(diagnostics()[0]).not.toHaveProperty('trace_id');
+    // Each failing export a few seconds apart in a real server; here a few hundred milliseconds.
+    for (let i = 0; i < 3; i++) {
+      expect((await app.request('/api/health')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    expect(diagnostics()).toHaveLength(1);
+    // A minute later (only the date is faked, and it keeps running): the failure is logged again, with how often it recurred.
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(Date.now() + 61_000);
+    expect((await app.request('/api/health')).status).toBe(200);
+    await until(() => diagnostics().length > 1, 10_000);
+    expect(diagnostics()).toHaveLength(2);
+    expect(diagnostics()[1]!.repeats).toBeGreaterThanOrEqual(1);
+    expect(diagnostics()[1]!.msg).toBe(diagnostics()[0]!.msg);
+    await app.deps.tracing!.shutdown().catch(() => {});
   });
 });

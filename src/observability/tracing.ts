@@ -4,6 +4,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { logDiagnostics } from './diagnostics.js';
+import type { Logger } from './logger.js';
 
 export type { SpanProcessor, Tracer };
 
@@ -21,10 +23,16 @@ let contextManager: AsyncLocalStorageContextManager | undefined;
  * Traces, when there is somewhere to send them: the OTLP/HTTP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT,
  * batched), or the span processors the caller hands in (start()'s `spanProcessors`). Without
  * either, nothing is traced. The tracer provider and the propagator are the app's own, not the
- * process's global ones; only the context manager, which carries the active span across awaits, is
- * set once per process.
+ * process's global ones; only the context manager, which carries the active span across awaits, and
+ * OpenTelemetry's diagnostics (diagnostics.ts) are set once per process.
  */
-export function createTracing(options: { endpoint?: string; processors?: SpanProcessor[]; version: string }): Tracing | undefined {
+export function createTracing(options: {
+  endpoint?: string;
+  processors?: SpanProcessor[];
+  version: string;
+  /** Where OpenTelemetry's own warnings go (an export that failed). */
+  logger: Logger;
+}): Tracing | undefined {
   const processors =
     options.processors ??
     (options.endpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/$/, '')}/v1/traces` }))] : []);
@@ -33,6 +41,7 @@ export function createTracing(options: { endpoint?: string; processors?: SpanPro
     contextManager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(contextManager);
   }
+  logDiagnostics(options.logger);
   const provider = new BasicTracerProvider({
     spanProcessors: [dropQueryStrings, ...processors],
     resource: resourceFromAttributes({ 'service.name': 'mockloop', 'service.version': options.version }),
