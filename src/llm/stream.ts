@@ -30,8 +30,8 @@ export async function streamText(
   let text = '';
   let finish: string | null | undefined;
   let usage: Usage | undefined;
-  // What the reply says of itself: its id and the model that wrote it.
-  let reply: { responseId?: string; responseModel?: string } = {};
+  // What the reply says of itself, for its span: its id and the model that wrote it.
+  const named: { responseId?: string; responseModel?: string } = {};
   const call = (llm.observer ?? unobserved).start({ operation: 'chat', model: llm.model, stream: true, messages });
   try {
     const stream = await llm.client.chat.completions.create(
@@ -45,7 +45,8 @@ export async function streamText(
       { signal: options.signal },
     );
     for await (const chunk of stream) {
-      reply = { responseId: chunk.id || reply.responseId, responseModel: chunk.model || reply.responseModel };
+      named.responseId ||= chunk.id || undefined;
+      named.responseModel ||= chunk.model || undefined;
       const choice = chunk.choices[0];
       const delta = choice?.delta?.content;
       if (delta) {
@@ -58,12 +59,12 @@ export async function streamText(
     }
   } catch (e) {
     const err = mapModelError(e, llm.model, options.signal);
-    call.end({ error: err.code, ...tokens(usage), ...reply, reply: text });
+    call.end({ error: err.code, ...tokens(usage), ...named, reply: text });
     throw err;
   }
   // A reply the turn cannot use is a failed call, counted and traced with its code like any other.
   const failure = incomplete(finish, text);
-  call.end({ ...tokens(usage), ...reply, finishReasons: finish ? [finish] : [], reply: text, error: failure?.code });
+  call.end({ ...tokens(usage), ...named, finishReasons: finish ? [finish] : [], reply: text, error: failure?.code });
   if (failure) throw failure;
   return { text, usage: usage ?? { promptTokens: 0, completionTokens: 0 } };
 }
