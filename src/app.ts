@@ -13,6 +13,7 @@ import { readDeclaredBody } from './middleware/body.js';
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { countRequests, metricsHandler } from './middleware/metrics.js';
 import { requestLog, routeOf } from './middleware/request-log.js';
+import { continueTrace } from './middleware/trace-context.js';
 import { errorFields } from './observability/error-fields.js';
 import { rateLimit, speechLimit } from './middleware/limits.js';
 import { hostGuard, jsonBodies, originGuard, securityHeaders, UPLOADS } from './middleware/security.js';
@@ -32,6 +33,7 @@ import { voiceRoutes } from './routes/voice.js';
 import { pageRoutes, vendorRoutes } from './routes/web.js';
 import { importMap } from './importmap.js';
 import type { AppEnv, Deps } from './types.js';
+import { VERSION } from './version.js';
 
 /** The page: static files served from web/ (a file path, so a checkout path with spaces works). */
 const WEB_ROOT = fileURLToPath(new URL('../web', import.meta.url));
@@ -51,11 +53,13 @@ export function createApp(deps: Deps) {
   const log = (event: string, fields: Record<string, unknown>) => deps.logger.error({ event, ...fields }, event.replace('_', ' '));
   const app = new OpenAPIHono<AppEnv>();
 
-  // A span for each request, around everything else, with the model calls' spans under it. It is
-  // named by the same route pattern as the request's log line and metrics (its http.route
-  // attribute stays @hono/otel's own: the middleware that answered, `/api/*` for a 401).
+  // A span for each request, around everything else, with the model calls' spans under it; a
+  // child of the proxy's when a trusted proxy sent its trace (traceparent). It is named by the
+  // same route pattern as the request's log line and metrics (its http.route attribute stays
+  // @hono/otel's own: the middleware that answered, `/api/*` for a 401).
   if (deps.tracing) {
     const spanNameFactory = (c: Context<AppEnv>) => `${c.req.method} ${routeOf(c)}`;
+    app.use('*', continueTrace(deps.tracing.propagator, deps.config.auth.trustedProxies));
     app.use('*', httpInstrumentationMiddleware({ tracer: deps.tracing.tracer, captureActiveRequests: false, spanNameFactory }));
   }
   // Next, so that every line logged while a request is handled carries its id.
@@ -184,7 +188,7 @@ export function createApp(deps: Deps) {
     security: [{ bearer: [] }, { cookie: [] }],
     info: {
       title: 'mockloop API',
-      version: '0.1.0',
+      version: VERSION,
       description: 'AI mock interviewer for Amazon-style loops. Errors are `{ error: { code, message } }`.',
     },
   });

@@ -24,6 +24,7 @@ import { modelObserver } from './observability/model-calls.js';
 import { createTracing, type SpanProcessor } from './observability/tracing.js';
 import { errorFields } from './observability/error-fields.js';
 import type { Deps } from './types.js';
+import { VERSION } from './version.js';
 import { modelTailor } from './tailor/model.js';
 import { tailorKeywords, tailorOffline } from './tailor/offline.js';
 import { RESUME_ENTRY } from './tailor/questions.js';
@@ -57,7 +58,7 @@ export function start(
   for (const e of entries) {
     if (!rubrics.has(e.rubric)) throw new BankError(`bank question ${e.id}: rubric "${e.rubric}" has no rubrics/${e.rubric}.yaml`);
   }
-  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors });
+  const tracing = createTracing({ endpoint: config.tracing.endpoint, processors: options.spanProcessors, version: VERSION, logger });
   tailorKeywords();
   // The generic résumé question is in the questions table (sessions' questions refer to it), not in the bank a loop draws from.
   const store = openStore(config.database, [...entries, RESUME_ENTRY], tracing?.tracer);

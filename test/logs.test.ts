@@ -1,3 +1,4 @@
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { makeApp, sessionsOf } from './helpers/app.js';
 import { mock, MODEL_ENV } from './helpers/openai-mock.js';
@@ -8,9 +9,9 @@ const ANSWER =
   'I led the migration of our billing service to a new queue. I measured the backlog, split the consumers by tenant and cut the p99 from 4 s to 300 ms.';
 
 /** An app whose log lines are kept, parsed. */
-function loggedApp(env: Record<string, string> = {}) {
+function loggedApp(env: Record<string, string> = {}, spanProcessors?: SimpleSpanProcessor[]) {
   const lines: string[] = [];
-  const app = makeApp({ ...MODEL_ENV, ...env }, { log: (line) => lines.push(line) });
+  const app = makeApp({ ...MODEL_ENV, ...env }, { log: (line) => lines.push(line), spanProcessors });
   const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   return { ...app, lines, parsed };
 }
@@ -92,5 +93,37 @@ describe('request logs', () => {
     const failed = app.parsed().find((l) => l.event === 'turn_failed');
     expect(failed).toMatchObject({ level: 'error', reqId, code: 'model_unavailable' });
     expect(app.parsed().find((l) => l.event === 'model_call' && l.reqId === reqId)).toMatchObject({ error: 'model_unavailable' });
+  });
+
+  it('puts the trace and span ids on every line written in a traced request, and none without tracing', async () => {
+    const exporter = new InMemorySpanExporter();
+    const app = loggedApp({}, [new SimpleSpanProcessor(exporter)]);
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 1 });
+    const before = app.lines.length;
+    mock.reply(decide('followup', 'depth'), say('What ', 'failed first?'));
+    const res = await sessionsOf(app).answer(id, ANSWER);
+    expect(res.status).toBe(200);
+    const request = exporter.getFinishedSpans().find((s) => s.name === 'POST /api/sessions/:id/answer')!;
+    const spanIds = new Set(exporter.getFinishedSpans().map((s) => s.spanContext().spanId));
+    const lines = app.parsed().slice(before);
+    expect(lines.map((l) => l.event ?? l.msg)).toEqual(expect.arrayContaining(['request', 'turn', 'model_call']));
+    for (const line of lines) {
+      expect(line.trace_id, JSON.stringify(line)).toBe(request.spanContext().traceId);
+      expect(spanIds.has(line.span_id as string), JSON.stringify(line)).toBe(true);
+    }
+    expect(lines.find((l) => l.msg === 'request')?.span_id).toBe(request.spanContext().spanId);
+    // A model call's line leads to the call's own span.
+    const modelSpans = exporter.getFinishedSpans().filter((s) => s.name === 'chat gpt-test');
+    for (const line of lines.filter((l) => l.event === 'model_call')) {
+      expect(modelSpans.map((s) => s.spanContext().spanId)).toContain(line.span_id);
+    }
+
+    const untraced = loggedApp();
+    expect((await untraced.request('/api/health')).status).toBe(200);
+    expect(untraced.parsed().length).toBeGreaterThan(0);
+    for (const line of untraced.parsed()) {
+      expect(line).not.toHaveProperty('trace_id');
+      expect(line).not.toHaveProperty('span_id');
+    }
   });
 });

@@ -16,6 +16,10 @@ export interface ModelCallEnd {
   inputTokens?: number;
   outputTokens?: number;
   finishReasons?: string[];
+  /** The model that answered, as the reply names it (often a dated version of the one asked for). */
+  responseModel?: string;
+  /** The provider's id of the reply. */
+  responseId?: string;
   /** The app's error code when the call failed. */
   error?: string;
   /** The reply's text (chat). */

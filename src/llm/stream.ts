@@ -6,7 +6,8 @@ import type { Usage } from './usage.js';
 /** Takes a piece of the reply; a returned promise pauses reading the model until it settles (back-pressure). */
 export type OnToken = (text: string) => void | Promise<void>;
 
-const tokens = (usage: Usage) => ({ inputTokens: usage.promptTokens, outputTokens: usage.completionTokens });
+/** The tokens the endpoint reported, for the observer: none when it reported none (a dropped stream), never a made-up 0. */
+const tokens = (usage: Usage | undefined) => (usage ? { inputTokens: usage.promptTokens, outputTokens: usage.completionTokens } : {});
 
 /** A complete streamed reply and what it cost. */
 export interface Spoken {
@@ -28,7 +29,9 @@ export async function streamText(
 ): Promise<Spoken> {
   let text = '';
   let finish: string | null | undefined;
-  const usage: Usage = { promptTokens: 0, completionTokens: 0 };
+  let usage: Usage | undefined;
+  // What the reply says of itself, for its span: its id and the model that wrote it.
+  const named: { responseId?: string; responseModel?: string } = {};
   const call = (llm.observer ?? unobserved).start({ operation: 'chat', model: llm.model, stream: true, messages });
   try {
     const stream = await llm.client.chat.completions.create(
@@ -42,6 +45,8 @@ export async function streamText(
       { signal: options.signal },
     );
     for await (const chunk of stream) {
+      named.responseId ||= chunk.id || undefined;
+      named.responseModel ||= chunk.model || undefined;
       const choice = chunk.choices[0];
       const delta = choice?.delta?.content;
       if (delta) {
@@ -50,25 +55,30 @@ export async function streamText(
         await onToken(delta);
       }
       if (choice?.finish_reason) finish = choice.finish_reason;
-      if (chunk.usage) {
-        usage.promptTokens = chunk.usage.prompt_tokens;
-        usage.completionTokens = chunk.usage.completion_tokens;
-      }
+      if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
     }
   } catch (e) {
     const err = mapModelError(e, llm.model, options.signal);
-    call.end({ error: err.code, ...tokens(usage), reply: text });
+    call.end({ error: err.code, ...tokens(usage), ...named, reply: text });
     throw err;
   }
-  call.end({ ...tokens(usage), finishReasons: finish ? [finish] : [], reply: text });
+  // A reply the turn cannot use is a failed call, counted and traced with its code like any other.
+  const failure = incomplete(finish, text);
+  call.end({ ...tokens(usage), ...named, finishReasons: finish ? [finish] : [], reply: text, error: failure?.code });
+  if (failure) throw failure;
+  return { text, usage: usage ?? { promptTokens: 0, completionTokens: 0 } };
+}
+
+/** Why a streamed reply that ended cannot be used: cut off, filtered, dropped before its end, or empty. */
+function incomplete(finish: string | null | undefined, text: string): ModelError | undefined {
   if (finish === 'length') {
-    throw new ModelError(
+    return new ModelError(
       'model_truncated',
       'The model\'s reply was cut off before it finished (finish_reason "length"); retry, or raise the model\'s output limit',
     );
   }
-  if (finish === 'content_filter') throw new ModelError('model_refused', "The model's reply was stopped by a content filter");
-  if (!finish) throw new ModelError('model_connection', 'The connection to the model dropped before the reply was complete; retry');
-  if (!text.trim()) throw new ModelError('model_error', 'The model returned an empty message; retry');
-  return { text, usage };
+  if (finish === 'content_filter') return new ModelError('model_refused', "The model's reply was stopped by a content filter");
+  if (!finish) return new ModelError('model_connection', 'The connection to the model dropped before the reply was complete; retry');
+  if (!text.trim()) return new ModelError('model_error', 'The model returned an empty message; retry');
+  return undefined;
 }

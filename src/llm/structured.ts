@@ -55,25 +55,22 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
       call.end({ error: err.code });
       throw err;
     }
+    const choice = completion.choices[0];
+    const message = choice?.message;
+    // A reply refused, cut off or filtered fails the call: counted and traced with its code.
+    const failure = unusable(choice);
     call.end({
       inputTokens: completion.usage?.prompt_tokens,
       outputTokens: completion.usage?.completion_tokens,
       finishReasons: completion.choices.map((c) => c.finish_reason),
-      reply: completion.choices[0]?.message?.content ?? undefined,
+      responseModel: completion.model || undefined,
+      responseId: completion.id || undefined,
+      reply: message?.content ?? undefined,
+      error: failure?.code,
     });
     usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
     usage.completionTokens += completion.usage?.completion_tokens ?? 0;
-    const choice = completion.choices[0];
-    const message = choice?.message;
-    if (message?.refusal) throw new ModelError('model_refused', `The model refused to answer: ${message.refusal}`);
-    if (choice?.finish_reason === 'length') {
-      throw new ModelError(
-        'model_truncated',
-        'The model reply was cut off (finish_reason "length"): raise the model\'s output limit or use a larger context',
-      );
-    }
-    if (choice?.finish_reason === 'content_filter')
-      throw new ModelError('model_refused', 'The model reply was blocked by a content filter');
+    if (failure) throw failure;
     const content = message?.content ?? '';
     let problem: string;
     try {
@@ -104,6 +101,19 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
       cause: new Error(lastProblem),
     },
   );
+}
+
+/** Why a reply cannot be used at all (rather than sent back to be corrected): refused, cut off, or filtered. */
+function unusable(choice: OpenAI.Chat.Completions.ChatCompletion.Choice | undefined): ModelError | undefined {
+  if (choice?.message?.refusal) return new ModelError('model_refused', `The model refused to answer: ${choice.message.refusal}`);
+  if (choice?.finish_reason === 'length') {
+    return new ModelError(
+      'model_truncated',
+      'The model reply was cut off (finish_reason "length"): raise the model\'s output limit or use a larger context',
+    );
+  }
+  if (choice?.finish_reason === 'content_filter') return new ModelError('model_refused', 'The model reply was blocked by a content filter');
+  return undefined;
 }
 
 /** Some local servers wrap JSON mode replies in a Markdown fence. */

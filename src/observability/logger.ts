@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { requestScope } from './context.js';
@@ -38,16 +39,23 @@ export interface LoggerOptions {
 
 /**
  * The server's one logger: JSON lines with the level's name, the time, and, inside a request,
- * its request id (`reqId`).
+ * its request id (`reqId`) and, when traced, the ids of the span it was written in (`trace_id`,
+ * `span_id`): a line leads to its trace.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const settings: pino.LoggerOptions = {
     level: options.level,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT, censor: '[redacted]' },
-    mixin: () => ({ ...requestScope.getStore() }),
+    mixin: () => ({ ...requestScope.getStore(), ...traceIds() }),
   };
   if (options.write) return pino(settings, { write: options.write });
   if (options.pretty) return pino(settings, pretty({ colorize: true, sync: true }));
   return pino(settings);
+}
+
+/** The active span's ids, as OpenTelemetry names them in logs; none outside a span (no tracing, or no request). */
+function traceIds(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }

@@ -1,5 +1,6 @@
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { ModelObserver } from '../llm/observe.js';
+import { inputMessages, outputMessages } from './genai-messages.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -25,7 +26,8 @@ export function modelObserver(deps: {
         kind: SpanKind.CLIENT,
         attributes: { 'gen_ai.operation.name': call.operation, 'gen_ai.provider.name': provider, 'gen_ai.request.model': call.model },
       });
-      if (span && deps.captureContent && call.messages) span.setAttribute('gen_ai.input.messages', JSON.stringify(call.messages));
+      if (span && deps.captureContent && call.messages)
+        span.setAttribute('gen_ai.input.messages', JSON.stringify(inputMessages(call.messages)));
       let firstTokenMs: number | undefined;
       return {
         firstToken() {
@@ -45,15 +47,19 @@ export function modelObserver(deps: {
             finishReasons: outcome.finishReasons,
             error: outcome.error,
           };
-          if (outcome.error) logger.warn(fields, `${fields.event} failed`);
-          else logger.info(fields, fields.event);
+          const log = () => (outcome.error ? logger.warn(fields, `${fields.event} failed`) : logger.info(fields, fields.event));
+          // Written in the call's own span, so the line leads to it rather than to the request's.
+          if (span) context.with(trace.setSpan(context.active(), span), log);
+          else log();
           if (metrics) count(metrics, { provider, model: call.model, operation: call.operation }, fields, outcome.error);
           if (span) {
             if (outcome.inputTokens !== undefined) span.setAttribute('gen_ai.usage.input_tokens', outcome.inputTokens);
             if (outcome.outputTokens !== undefined) span.setAttribute('gen_ai.usage.output_tokens', outcome.outputTokens);
             if (outcome.finishReasons) span.setAttribute('gen_ai.response.finish_reasons', outcome.finishReasons);
+            if (outcome.responseModel) span.setAttribute('gen_ai.response.model', outcome.responseModel);
+            if (outcome.responseId) span.setAttribute('gen_ai.response.id', outcome.responseId);
             if (deps.captureContent && outcome.reply !== undefined) {
-              span.setAttribute('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', content: outcome.reply }]));
+              span.setAttribute('gen_ai.output.messages', JSON.stringify(outputMessages(outcome.reply, outcome.finishReasons)));
             }
             if (outcome.error) {
               span.setAttribute('error.type', outcome.error);

@@ -8,7 +8,15 @@ import { setupServer } from 'msw/node';
 export const BASE_URL = 'http://model.test/v1';
 
 export type Reply =
-  | { kind: 'json'; content: string; finishReason?: string; refusal?: string; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | {
+      kind: 'json';
+      content: string;
+      finishReason?: string;
+      refusal?: string;
+      usage?: { prompt_tokens: number; completion_tokens: number };
+      /** The model the reply names (a dated version of the one asked for); else the one asked for. */
+      model?: string;
+    }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'network' }
   | { kind: 'delay'; ms: number; then: Reply }
@@ -16,6 +24,8 @@ export type Reply =
       kind: 'stream';
       chunks: string[];
       usage?: { prompt_tokens: number; completion_tokens: number };
+      /** The model the reply names (a dated version of the one asked for); else the one asked for. */
+      model?: string;
       /** How the stream ends: 'stop' (default), 'length', 'content_filter'. */
       finishReason?: string;
       /** The connection drops after this many chunks. */
@@ -56,7 +66,7 @@ function createModelMock() {
             id,
             object: 'chat.completion.chunk',
             created: 0,
-            model: body.model,
+            model: reply.model ?? body.model,
             choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
           });
           for (let i = 0; i < reply.chunks.length; i++) {
@@ -69,7 +79,7 @@ function createModelMock() {
               id,
               object: 'chat.completion.chunk',
               created: 0,
-              model: body.model,
+              model: reply.model ?? body.model,
               choices: [{ index: 0, delta: { content: reply.chunks[i] }, finish_reason: null }],
             });
             // Tokens a few ms apart, as a model streams them: readers see them arrive one by one.
@@ -79,7 +89,7 @@ function createModelMock() {
             id,
             object: 'chat.completion.chunk',
             created: 0,
-            model: body.model,
+            model: reply.model ?? body.model,
             choices: [{ index: 0, delta: {}, finish_reason: reply.finishReason ?? 'stop' }],
           });
           if (reply.usage)
@@ -87,7 +97,7 @@ function createModelMock() {
               id,
               object: 'chat.completion.chunk',
               created: 0,
-              model: body.model,
+              model: reply.model ?? body.model,
               choices: [],
               usage: { ...reply.usage, total_tokens: reply.usage.prompt_tokens + reply.usage.completion_tokens },
             });
@@ -102,7 +112,7 @@ function createModelMock() {
       id: 'chatcmpl-test',
       object: 'chat.completion',
       created: 1_700_000_000,
-      model: body.model,
+      model: reply.model ?? body.model,
       choices: [
         {
           index: 0,
