@@ -73,8 +73,11 @@ describe('what the operator sees', () => {
       body: { error: { message: keyText, type: 'invalid_request_error', code: 'invalid_api_key' } },
     });
     expect((await sessions.retry(id)).status).toBe(502);
+    // A refusal that quotes it.
+    mock.reply(completion('', { refusal: `I will not grade an answer about the ${MARKER} outage.` }));
+    expect((await sessions.retry(id)).status).toBe(502);
     const failed = lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'turn_failed');
-    expect(failed.map((l) => l.code)).toEqual(['model_invalid_output', 'model_auth']);
+    expect(failed.map((l) => l.code)).toEqual(['model_invalid_output', 'model_auth', 'model_refused']);
     // What went wrong is still there: the provider's own error code and status.
     expect(failed[1].cause).toMatchObject({ code: 'invalid_api_key', status: 401 });
     for (const line of lines) {

@@ -105,7 +105,8 @@ export async function completeStructured<T extends z.ZodType>(o: StructuredOptio
 
 /** Why a reply cannot be used at all (rather than sent back to be corrected): refused, cut off, or filtered. */
 function unusable(choice: OpenAI.Chat.Completions.ChatCompletion.Choice | undefined): ModelError | undefined {
-  if (choice?.message?.refusal) return new ModelError('model_refused', `The model refused to answer: ${choice.message.refusal}`);
+  // Not its words: a refusal can quote the answer, and this message is also the server log's.
+  if (choice?.message?.refusal) return new ModelError('model_refused', 'The model refused to answer; try again, or use another model');
   if (choice?.finish_reason === 'length') {
     return new ModelError(
       'model_truncated',
