@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import pgDriver from 'pg';
 import { describe, expect, it } from 'vitest';
-import { makeApp, sessionsOf, testDatabase } from './helpers/app.js';
+import { makeApp, onDatabase, sessionsOf, testDatabase } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply } from './helpers/openai-mock.js';
 import { decide, gradeReply, say } from './helpers/replies.js';
 
@@ -26,21 +24,6 @@ function totalsMigration(sqlite: boolean): number {
     entries: { tag: string; when: number }[];
   };
   return journal.entries.find((e) => e.tag.endsWith('_session_totals'))!.when;
-}
-
-/** Runs SQL on the test's own database, outside the app (as an operator, or an older mockloop, would). */
-async function onDatabase(env: Record<string, string>, statements: string[]) {
-  if (env.DATABASE_PATH) {
-    const raw = new Database(env.DATABASE_PATH);
-    for (const s of statements) raw.exec(s);
-    raw.close();
-    return;
-  }
-  const client = new pgDriver.Client({ connectionString: env.DATABASE_URL });
-  await client.connect();
-  await client.query(`set search_path to "${env.DATABASE_SCHEMA}"`);
-  for (const s of statements) await client.query(s);
-  await client.end();
 }
 
 describe("a session's running totals", () => {

@@ -86,7 +86,7 @@ export interface SessionRow {
   finishedAt: string | null;
   turnClaimedBy: string | null;
   turnClaimedUntil: string | null;
-  /** The request whose turn holds (or last held) the claim, and its trace: recovery logs and traces under them. */
+  /** The request whose turn holds the claim, and its trace: recovery logs and traces under them (cleared with the claim). */
   turnRequestId: string | null;
   turnTraceParent: string | null;
   /** Running totals, kept by the database as questions, grades and messages are written (`totalsOf`). */

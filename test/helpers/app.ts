@@ -1,6 +1,8 @@
 import { type ClientResponse, hc, type InferRequestType } from 'hono/client';
 import { testClient } from 'hono/testing';
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pgDriver from 'pg';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +108,27 @@ export async function body<R extends ClientResponse<unknown, number, string>, S 
   const text = await res.text();
   expect(res.status, text.slice(0, 500)).toBe(status);
   return JSON.parse(text) as JsonOf<R, S>;
+}
+
+/**
+ * Runs SQL on the test's own database, outside the app (as an operator, or an older mockloop,
+ * would): the rows of the last statement.
+ */
+export async function onDatabase(env: Record<string, string>, statements: string[]): Promise<Record<string, unknown>[]> {
+  let rows: Record<string, unknown>[] = [];
+  if (env.DATABASE_PATH) {
+    const raw = new Database(env.DATABASE_PATH);
+    for (const s of statements) {
+      const statement = raw.prepare(s);
+      rows = statement.reader ? (statement.all() as Record<string, unknown>[]) : (statement.run(), []);
+    }
+    raw.close();
+    return rows;
+  }
+  const client = new pgDriver.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  await client.query(`set search_path to "${env.DATABASE_SCHEMA}"`);
+  for (const s of statements) rows = (await client.query(s)).rows;
+  await client.end();
+  return rows;
 }

@@ -35,7 +35,8 @@ const claimTurn = turnStatement((db) => claimOf(db).returning({ id: sessions.id 
 export const releaseOf = (db: Conn) =>
   db
     .update(sessions)
-    .set({ turnClaimedBy: null, turnClaimedUntil: null })
+    // The request goes with the claim: a claim taken later by a version that does not set it must not inherit it.
+    .set({ turnClaimedBy: null, turnClaimedUntil: null, turnRequestId: null, turnTraceParent: null })
     .where(and(eq(sessions.id, p('id')), eq(sessions.turnClaimedBy, p('owner'))))
     .getSQL();
 const releaseClaim = turnStatement(releaseOf);
