@@ -305,12 +305,19 @@ function shown(name: string, value: string | undefined): string {
 /**
  * `scheme://user:password@…` with the password as ***. Up to the last @, so that a password with
  * an unescaped @ or /, or in a URL too broken to parse, is masked too (a host may be masked with it).
+ * And a password given as a parameter, in a query string (`?password=…`) or a libpq keyword string
+ * (`host=db password=…`), with whatever names a secret (`password`, `token`, `secret`, `key`…).
  */
-const withoutPassword = (value: string) => value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/is, '$1:***@');
+const withoutPassword = (value: string) =>
+  value
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/is, '$1:***@')
+    .replace(/((?:^|[?&;\s])[\w.-]*(?:password|passwd|pwd|pass|secret|token|key)[\w.-]*=)(?:'[^']*'|[^&;\s]*)/gi, '$1***');
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value') return `allowed values are ${issue.values.map(String).join(', ')}`;
   if (issue.code === 'invalid_format' && issue.path[0] === 'DATABASE_URL') return 'must be a postgres:// or postgresql:// URL';
+  // A pattern's own message says what the value must look like.
+  if (issue.code === 'invalid_format' && issue.format === 'regex') return issue.message;
   if (issue.code === 'invalid_format') return `must be a valid ${issue.format === 'url' ? 'http(s) URL' : issue.format}`;
   return issue.message;
 }
