@@ -7,7 +7,7 @@ import { Bank } from '../src/bank/bank.js';
 import { SessionViews } from '../src/interview/views.js';
 import { body, makeApp, onPostgres, sessionsOf, testDatabase } from './helpers/app.js';
 import { mock, MODEL_ENV, type Reply, until } from './helpers/openai-mock.js';
-import { decide, say } from './helpers/replies.js';
+import { decide, gradeReply, say } from './helpers/replies.js';
 import { parseSse } from './helpers/sse.js';
 
 const ANSWER =
@@ -310,6 +310,27 @@ describe('what was asked', () => {
 });
 
 describe('shutting down', () => {
+  it('answers a JSON turn it hands over with a 503 and Retry-After at once, and the answer stays saved', async () => {
+    const app = makeApp(MODEL_ENV);
+    const id = await sessionsOf(app).start({ questionIds: ['amazon-32', 'amazon-31'], maxFollowUps: 0 });
+    mock.reply({ kind: 'delay', ms: 3000, then: gradeReply('technical', 4) }, say('Next question.'));
+    const pending = sessionsOf(app).answer(id, ANSWER, { key: 'handed-over-json' });
+    await until(() => mock.requests.length === 1);
+    const began = Date.now();
+    expect(await app.deps.loop.turns.drain(0)).toMatchObject({ released: 1 });
+    const res = await pending;
+    expect(Date.now() - began).toBeLessThan(2500);
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+      code: 'shutting_down',
+      message: expect.stringMatching(/answer is saved/),
+    });
+    expect((await sessionsOf(app).get(id)).messages.filter((m) => m.kind === 'answer').map((m) => m.content)).toEqual([ANSWER]);
+    // The turn itself runs on here until the process ends (another replica's recovery would complete it).
+    await app.deps.loop.turns.settled(id);
+  });
+
   it('refuses a new turn with a 503 once the server drains, and stores nothing of it', async () => {
     const app = makeApp();
     const id = await sessionsOf(app).start({ questionIds: ['amazon-32'] });

@@ -78,6 +78,9 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
   return c.body(null, 204);
 };
 
+const HANDED_OVER =
+  'This server is restarting: your answer is saved and another server completes the reply. Send the same request again to get it.';
+
 /**
  * One handler for every turn (answer, retry, skip, finish). Whether the turn can run is decided
  * before anything streams, so a 404, 409 or 422 comes back as JSON; a repeated request with the
@@ -105,7 +108,11 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
   if (!sse) {
     if ('replay' in prepared) return c.json(prepared.replay, 200);
     try {
-      return c.json(await prepared.run(), 200);
+      // Handed over on shutdown: a 503 with Retry-After now, not a connection closed without an answer.
+      let handedOver!: (e: AppError) => void;
+      const handover = new Promise<never>((_, reject) => (handedOver = reject));
+      const run = prepared.run({ handover: (retryAfter) => handedOver(new AppError('shutting_down', HANDED_OVER, { retryAfter })) });
+      return c.json(await Promise.race([run, handover]), 200);
     } finally {
       await release();
     }
@@ -129,12 +136,7 @@ async function respond(c: Context<AppEnv>, sessionId: string, req: TurnRequest) 
           void send('message', m);
         },
         grade: (g) => void send('grade', g),
-        handover: (retryAfter) =>
-          void send('handover', {
-            message:
-              'This server is restarting: your answer is saved and another server completes the reply. Send the same request again to get it.',
-            retryAfter,
-          }),
+        handover: (retryAfter) => void send('handover', { message: HANDED_OVER, retryAfter }),
       });
       await send('done', { session: result.session });
     } catch (e) {
