@@ -303,12 +303,12 @@ function shown(name: string, value: string | undefined): string {
 }
 
 /**
- * `scheme://user:password@…` with the password as ***. Up to the last @, so that a password with
+ * For messages and logs: `scheme://user:password@…` with the password as ***. Up to the last @, so that a password with
  * an unescaped @ or /, or in a URL too broken to parse, is masked too (a host may be masked with it).
  * And a password given as a parameter, in a query string (`?password=…`) or a libpq keyword string
  * (`host=db password=…`), with whatever names a secret (`password`, `token`, `secret`, `key`…).
  */
-const withoutPassword = (value: string) =>
+export const withoutPassword = (value: string) =>
   value
     .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):.*@/is, '$1:***@')
     .replace(/((?:^|[?&;\s])[\w.-]*(?:password|passwd|pwd|pass|secret|token|key)[\w.-]*=)(?:'[^']*'|[^&;\s]*)/gi, '$1***');

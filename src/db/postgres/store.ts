@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { Tracer } from '@opentelemetry/api';
 import type { BankEntry } from '../../bank/schema.js';
 import { transactionSpan } from '../../observability/db-spans.js';
-import type { DatabaseConfig } from '../../config.js';
+import { type DatabaseConfig, withoutPassword } from '../../config.js';
 import { ConfigError } from '../../errors.js';
 import { refuseNewer } from '../migrations.js';
 import { bankRow, hashOf, SnapshotCache } from '../shared.js';
@@ -25,17 +25,6 @@ import { storiesArea } from './stories.js';
 import { turnsArea } from './turns.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle/pg', import.meta.url));
-
-/** The URL without its password, for messages and logs. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
 
 /** The calls of the areas (`./sessions.ts` and the others) are the store's own methods. */
 export interface PostgresStore extends Areas {}
@@ -75,7 +64,7 @@ export class PostgresStore implements PostgresContext {
   ) {
     this.schema = config.schema;
     this.preparedStatements = config.preparedStatements;
-    this.location = `${redact(config.url)} (schema ${config.schema})`;
+    this.location = `${withoutPassword(config.url)} (schema ${config.schema})`;
     this.pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize,
@@ -92,7 +81,7 @@ export class PostgresStore implements PostgresContext {
     this.pool.on('connect', (client) => client.on('error', () => {}));
     this.db = drizzle(this.pool);
     this.ready = this.prepare(config.schema, bank).catch((e: unknown) => {
-      throw new ConfigError(`DATABASE_URL=${redact(config.url)}: cannot use the PostgreSQL database: ${(e as Error).message}`, {
+      throw new ConfigError(`DATABASE_URL=${withoutPassword(config.url)}: cannot use the PostgreSQL database: ${(e as Error).message}`, {
         cause: e,
       });
     });
