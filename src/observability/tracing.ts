@@ -17,6 +17,9 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+/** W3C trace context (`traceparent`, `tracestate`), read and written the same way everywhere in the app. */
+export const traceContext: TextMapPropagator = new W3CTraceContextPropagator();
+
 let contextManager: AsyncLocalStorageContextManager | undefined;
 
 /**
@@ -48,7 +51,7 @@ export function createTracing(options: {
   });
   return {
     tracer: provider.getTracer('mockloop', options.version),
-    propagator: new W3CTraceContextPropagator(),
+    propagator: traceContext,
     shutdown: () => provider.shutdown(),
   };
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { context, defaultTextMapSetter, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import { parseTraceParent, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { parseTraceParent } from '@opentelemetry/core';
 import type { ClaimRequest } from '../db/areas/sessions.js';
 import { requestScope } from './context.js';
-
-const w3c = new W3CTraceContextPropagator();
+import { traceContext } from './tracing.js';
 
 /** The request a turn runs for, as its claim keeps it: its request id, and its span as a W3C traceparent (with tracing on). */
 export function currentRequest(): ClaimRequest {
   const carrier: Record<string, string> = {};
-  w3c.inject(context.active(), carrier, defaultTextMapSetter);
+  traceContext.inject(context.active(), carrier, defaultTextMapSetter);
   return { id: requestScope.getStore()?.reqId, traceParent: carrier.traceparent };
 }
 
