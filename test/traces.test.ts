@@ -261,13 +261,15 @@ describe("OpenTelemetry's own diagnostics", () => {
     const lines: string[] = [];
     const app = makeApp({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await refusedPort()}` }, { log: (l) => lines.push(l) });
     const diagnostics = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'otel_diagnostic');
-    expect((await app.request('/api/health')).status).toBe(200);
+    // A request whose work has spans of its own (a transaction), ended while the request runs.
+    await sessionsOf(app).start({ questionIds: ['amazon-32'] });
     await until(() => diagnostics().length > 0, 10_000);
     expect(diagnostics()[0]).toMatchObject({
       level: expect.stringMatching(/^(warn|error)$/),
       msg: expect.stringMatching(/^OpenTelemetry: .*ECONNREFUSED/),
     });
     expect(diagnostics()[0]).not.toHaveProperty('trace_id');
+    expect(diagnostics()[0]).not.toHaveProperty('reqId');
     // Each failing export a few seconds apart in a real server; here a few hundred milliseconds.
     for (let i = 0; i < 3; i++) {
       expect((await app.request('/api/health')).status).toBe(200);

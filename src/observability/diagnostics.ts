@@ -1,4 +1,5 @@
 import { context, diag, type DiagLogger, DiagLogLevel, ROOT_CONTEXT } from '@opentelemetry/api';
+import { requestScope } from './context.js';
 import type { Logger } from './logger.js';
 
 /** A diagnostic seen again within this long is counted, not logged again. */
@@ -43,9 +44,12 @@ function rateLimited(): DiagLogger {
       // Old entries go, so that diagnostics that never recur do not pile up.
       if (seen.size >= 100) for (const [key, entry] of seen) if (t - entry.at >= REPEAT_MS) seen.delete(key);
       seen.set(text, { at: t, repeats: 0 });
-      // Outside any span: an export runs in the context of whichever span ended last, not of its cause.
-      context.with(ROOT_CONTEXT, () =>
-        target?.[level]({ event: 'otel_diagnostic', repeats: last?.repeats || undefined }, `OpenTelemetry: ${text}`),
+      // Outside any span and any request: an export runs in the context of whichever request's span
+      // ended last, not of its cause, so neither its trace nor its request id belongs on the line.
+      requestScope.exit(() =>
+        context.with(ROOT_CONTEXT, () =>
+          target?.[level]({ event: 'otel_diagnostic', repeats: last?.repeats || undefined }, `OpenTelemetry: ${text}`),
+        ),
       );
     };
   const ignore = () => {};
